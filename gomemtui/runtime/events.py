@@ -1,0 +1,50 @@
+"""Events: what one operation made the simulated runtime do, in order.
+
+Each event has a `kind`, a sentence for people (`text`, with the numbers that explain
+it, e.g. "append grew cap 512 → 848: 848 × 8 B = 6784 B, size class 49") and the
+machine-readable fields that `gomemtui run --json` prints. The fields of the kinds
+below are a contract other tools rely on (see DESIGN.md); more kinds may be added.
+
+| kind | fields |
+|---|---|
+| growslice | var, old_len, old_cap, new_cap, new_bytes |
+| gc | cycle, heap0, heap1, live, goal (bytes, as in a gctrace line), forced, line (the gctrace line) |
+| pool_get | pool, var, source ("private"/"shared"/"victim"/"new"/"nil"), object |
+| pool_put | pool, var, object, where ("private"/"shared") |
+| pool_cleanup | pool, dropped, to_victim |
+| alloc | var, bytes, size, size_class, span_class, noscan, tiny, large, stack |
+| gc_phase | cycle, phase (see views.GCPhase), reason |
+| write_barrier | target, old, new (object names shaded) |
+| mark_assist | g, work_bytes |
+| sweep | spans, freed_bytes, freed_objects |
+| map_grow | var, old_slots, new_slots, tables, dir_len |
+| map_split | var, tables, dir_len |
+| stack_grow | goroutine, old_size, new_size |
+| stack_shrink | goroutine, old_size, new_size |
+| goroutine | goroutine, state |
+| var | var, state ("dead", "global") |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing the runtime did."""
+
+    kind: str
+    text: str
+    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @staticmethod
+    def make(kind: str, text: str, **data: Any) -> "Event":
+        """Build an event whose data is read-only."""
+        return Event(kind, text, MappingProxyType(dict(data)))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object `run --json` prints for this event."""
+        return {"kind": self.kind, **self.data}

@@ -1,0 +1,297 @@
+"""Operations the simulated runtime executes: what a scenario step stands for.
+
+The scenario compiler (`gomemtui.scenario.compiler`) turns validated `[[step]]` tables
+into these frozen objects; `Runtime.apply(op)` executes one. Every op acts in a
+goroutine `g` ("main" unless a step says `in = ...`). Variables are named once per
+scenario; a variable belongs to the goroutine that created it (its stack is the root
+that keeps the variable's object alive) until `Global` makes it package-level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from gomemtui.runtime.types import GoType
+
+Escape = Literal["heap", "stack"]
+
+
+@dataclass(frozen=True)
+class New:
+    """`v := new(T)` / `v := &T{}`."""
+
+    var: str
+    type: GoType
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class MakeSlice:
+    """`v := make([]T, len, cap)`; len == cap == 0 is a nil slice.
+
+    With escape == "stack" the slice is a local that does not escape: a `make` whose
+    array fits 32 bytes lives on the stack, and appends to a nil local slice use the
+    compiler's 32-byte stack buffer (facts.md b).
+    """
+
+    var: str
+    elem: GoType
+    len: int = 0
+    cap: int = 0
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Append:
+    """`s = append(s, x)` `count` times, or one `append(s, xs...)` of `batch` elements.
+
+    `value` names a pointer variable whose object each appended element points to
+    (for slices of pointers); None appends zero values.
+    """
+
+    var: str
+    count: int = 1
+    batch: int | None = None
+    value: str | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Reslice:
+    """`v = from[low:high:max]`; None means the bound was left out."""
+
+    var: str
+    source: str
+    low: int | None = None
+    high: int | None = None
+    max: int | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class CopySlice:
+    """`v := make([]T, len(from)); copy(v, from)`."""
+
+    var: str
+    source: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class MakeMap:
+    """`v := make(map[K]V, hint)`; hint None means no hint."""
+
+    var: str
+    key: GoType
+    value: GoType
+    hint: int | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class MapInsert:
+    """`m[k] = v` for `count` keys never inserted before."""
+
+    var: str
+    count: int = 1
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class MapDelete:
+    """`delete(m, k)` for `count` present keys (oldest first), or every key."""
+
+    var: str
+    count: int = 1
+    all: bool = False
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class MapClear:
+    """`clear(m)`."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class PoolNew:
+    """`v := &sync.Pool{New: func() any { return new(T) }}` (no New if has_new is False)."""
+
+    var: str
+    type: GoType
+    has_new: bool = True
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class PoolGet:
+    """`v := p.Get().(*T)`."""
+
+    pool: str
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class PoolPut:
+    """`p.Put(v)`."""
+
+    pool: str
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Assign:
+    """A pointer write: `target = value` or `target.field = value` (value None is nil)."""
+
+    target: str
+    field: str | None
+    value: str | None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Drop:
+    """The variable dies (goes out of scope or is set to nil)."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Global:
+    """The variable is package-level: a root for ever."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Go:
+    """`go name()` started from goroutine g."""
+
+    goroutine: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Block:
+    """The goroutine blocks for ever (a leak if nothing will wake it)."""
+
+    goroutine: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Exit:
+    """The goroutine returns; its stack variables die with it."""
+
+    goroutine: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Call:
+    """The goroutine's call depth becomes `depth` frames of `frame` bytes (stack use)."""
+
+    depth: int
+    frame: int = 176
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class GC:
+    """`runtime.GC()`: a full forced cycle, including sweeping, before returning."""
+
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class SetGCPercent:
+    """`debug.SetGCPercent(value)`; None is GOGC=off (-1)."""
+
+    value: int | None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class SetMemoryLimit:
+    """`debug.SetMemoryLimit(value)` in bytes; None is no limit (math.MaxInt64)."""
+
+    value: int | None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Any step with `repeat = N`: the op N times."""
+
+    op: "Op"
+    times: int
+
+
+@dataclass(frozen=True)
+class Loop:
+    """`for i := 0; i < times; i++ { body }`."""
+
+    body: tuple["Op", ...]
+    times: int
+    g: str = "main"
+
+
+Op = Union[
+    New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
+    PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
+    SetGCPercent, SetMemoryLimit, Repeat, Loop,
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One top-level `[[step]]` of a scenario, ready to run."""
+
+    index: int
+    """0-based position among the scenario's top-level steps."""
+    line: int
+    """Line of the Go source it stands for (1-based)."""
+    do: str
+    """The step's `do` as written (`append`, `loop`, ...)."""
+    op: Op
+    note: str = ""
+    pause: bool = False
+    """Autoplay stops after this step."""
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    """The `[runtime]` table after environment overrides; defaults are real Go's."""
+
+    gogc: int | None = 100
+    """GOGC; None is off."""
+    gomemlimit: int | None = None
+    """GOMEMLIMIT in bytes; None is no limit."""
+    gomaxprocs: int = 4
+    green_tea: bool = True
+    """Go 1.27's default Green Tea marking; False models GOEXPERIMENT=nogreenteagc."""
+    globals_bytes: int = 165258
+    """Size of data+bss the collector scans as roots (`globalsScan`); the oracle programs' value."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A compiled scenario: settings, goroutines and steps."""
+
+    settings: RuntimeSettings
+    steps: tuple[Step, ...]
+    goroutines: tuple[str, ...] = ("main",)
+    title: str = ""
+    summary: str = ""
+    source: str = ""
+    source_name: str = "main.go"
+    extra: dict[str, object] = field(default_factory=dict)

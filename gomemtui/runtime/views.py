@@ -1,0 +1,316 @@
+"""Read-only views of the simulated runtime, handed to the UI and the headless output.
+
+Everything here is a frozen dataclass of plain values computed by the core: widgets
+only draw them. Large views (the heap map) are numpy arrays returned by
+`Runtime.heap_grid`, never stored in these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class GCPhase(str, Enum):
+    """The collector's phase as gomemtui shows it (`runtime/mgc.go` gcphase plus sweeping)."""
+
+    OFF = "off"
+    """_GCoff with every span swept: no collection in progress."""
+    SWEEP_TERM = "sweep termination"
+    """STW #1: finish sweeping, clear sync.Pools, prepare roots."""
+    MARK = "mark"
+    """_GCmark: concurrent marking, write barrier on, allocate black."""
+    MARK_TERM = "mark termination"
+    """STW #2: _GCmarktermination, the pacer commits the next goal."""
+    SWEEP = "sweep"
+    """_GCoff while spans remain unswept (lazy and background sweeping)."""
+
+
+class MarkColor(int, Enum):
+    """Tri-color state of a heap object (`mgc.go` header)."""
+
+    WHITE = 0
+    GREY = 1
+    BLACK = 2
+
+
+class GridMode(str, Enum):
+    """What the heap map colors each cell by."""
+
+    SIZE_CLASS = "class"
+    FILL = "fill"
+    MARK = "mark"
+
+
+# Codes in a heap grid (uint8). FILL mode: 0 = not mapped, 1 = idle page,
+# 2..10 = fill level of the span(s) in the cell, 0 % .. 100 % in eighths (2 = empty
+# span, 10 = full); 11 = stack span. SIZE_CLASS mode: 0 = not mapped, 1 = idle,
+# 2..69 = size class + 2 (class 0 = large object gets 2), 70 = stack span.
+# MARK mode: 0 = not mapped, 1 = idle, 2 = only white (unmarked) objects,
+# 3 = some grey, 4 = all marked objects black, 5 = span queued by Green Tea,
+# 6 = only free slots, 7 = stack span.
+GRID_UNMAPPED = 0
+GRID_IDLE = 1
+
+
+@dataclass(frozen=True)
+class MemStats:
+    """The runtime.MemStats fields gomemtui shows, with the same meanings."""
+
+    heap_alloc: int
+    heap_inuse: int
+    heap_idle: int
+    heap_sys: int
+    heap_released: int
+    heap_objects: int
+    total_alloc: int
+    mallocs: int
+    frees: int
+    next_gc: int
+    num_gc: int
+    num_forced_gc: int
+    stack_inuse: int
+    pause_total_ns: int
+    gc_cpu_fraction: float
+
+
+@dataclass(frozen=True)
+class PacerPoint:
+    """One sample of the pacer chart."""
+
+    time_ns: int
+    heap_live: int
+    heap_inuse: int
+    heap_marked: int
+    trigger: int
+    goal: int
+    phase: GCPhase
+
+
+@dataclass(frozen=True)
+class GCView:
+    """The collector and pacer right now."""
+
+    phase: GCPhase
+    cycle: int
+    """Cycles completed (NumGC), or the running cycle's number while one runs."""
+    gogc: int | None
+    memory_limit: int | None
+    trigger: int
+    goal: int
+    last_marked: int
+    """heapMarked of the last completed cycle (`/gc/heap/live:bytes`)."""
+    mark_work_done: int
+    """Bytes of heap scanned so far in the running cycle."""
+    mark_work_total: int
+    """Estimated bytes to scan in the running cycle (done + what is still grey or unreached)."""
+    grey_objects: int
+    black_objects: int
+    white_objects: int
+    queued_spans: int
+    """Green Tea spans waiting in the span queue."""
+    green_tea: bool
+    write_barrier: bool
+    limiter_active: bool
+    cpu_fraction: float
+    gctrace: tuple[str, ...]
+    """Every `GODEBUG=gctrace=1` line so far."""
+    history: tuple[PacerPoint, ...]
+    pauses_ns: tuple[int, ...]
+    """Both STW pauses of each completed cycle, summed, oldest first."""
+    background_workers: str
+    """How the 25 % goal is met: e.g. "1 dedicated" or "fractional 25 %"."""
+
+
+@dataclass(frozen=True)
+class ArrayView:
+    """A slice backing array (a heap object, or a stack buffer)."""
+
+    name: str
+    elem: str
+    elems: int
+    """Capacity in elements."""
+    bytes: int
+    """Size of the allocation (the size-class slot, or the pages of a large object)."""
+    on_stack: bool
+    slices: tuple[str, ...]
+    """Live variables whose slice header points into it."""
+    garbage: bool
+    """No live slice refers to it: the next GC frees it."""
+    color: MarkColor
+
+
+@dataclass(frozen=True)
+class SliceView:
+    """A slice variable: its header and what it points into."""
+
+    var: str
+    goroutine: str | None
+    """Owning goroutine, None for a global."""
+    elem: str
+    elem_size: int
+    len: int
+    cap: int
+    array: str | None
+    """Name of the backing array (None for a nil slice)."""
+    offset: int
+    """Index in the array where the slice starts (after `s[low:]`)."""
+    array_elems: int
+    array_bytes: int
+    on_stack: bool
+
+
+@dataclass(frozen=True)
+class TableView:
+    """One Swiss table of a map."""
+
+    capacity: int
+    used: int
+    tombstones: int
+    growth_left: int
+    local_depth: int
+    ctrl: str
+    """One character per slot: 'F' full, '.' empty, 'x' deleted (tombstone)."""
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map variable and its Swiss-table structure."""
+
+    var: str
+    goroutine: str | None
+    key: str
+    value: str
+    len: int
+    bytes: int
+    """Heap bytes the map holds (header, directory, tables, groups, indirect values)."""
+    small: bool
+    """A small map: a single 8-slot group, no table."""
+    dir_len: int
+    global_depth: int
+    tables: tuple[TableView, ...]
+    group_bytes: int
+    indirect_values: bool
+
+
+@dataclass(frozen=True)
+class PoolLocalView:
+    """One P's part of a pool, or of its victim cache."""
+
+    p: int
+    private: str | None
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PoolView:
+    """A sync.Pool variable."""
+
+    var: str
+    type: str
+    has_new: bool
+    local: tuple[PoolLocalView, ...]
+    victim: tuple[PoolLocalView, ...]
+    hits: int
+    misses: int
+    news: int
+    cached: int
+
+
+@dataclass(frozen=True)
+class GoroutineView:
+    """A goroutine and its stack."""
+
+    name: str
+    state: str
+    """"running", "runnable", "blocked" (forever) or "dead"."""
+    stack_size: int
+    stack_used: int
+    vars: tuple[str, ...]
+    retained_bytes: int
+    """Heap bytes reachable only through this goroutine's stack."""
+    leaked: bool
+    """Blocked for ever while holding memory."""
+
+
+@dataclass(frozen=True)
+class VarView:
+    """A live variable."""
+
+    name: str
+    kind: str
+    """"slice", "map", "pointer" or "pool"."""
+    goroutine: str | None
+    is_global: bool
+    object: str | None
+    """Name of the heap object it points to (None for nil or stack-only)."""
+    bytes: int
+    """Bytes of the object (or array, or map) it refers to."""
+    type: str
+
+
+@dataclass(frozen=True)
+class RetentionPath:
+    """Why is this alive: a chain from a root to the object."""
+
+    target: str
+    alive: bool
+    root: str
+    """The root that keeps it alive: "global x", "stack of main", "sync.Pool p"."""
+    path: tuple[str, ...]
+    """Object names from the root's object to the target, inclusive."""
+    retained_bytes: int
+    """Bytes reachable from the target that nothing else keeps alive."""
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SpanSlot:
+    """One slot of a span, for the zoomed span view."""
+
+    index: int
+    object: str | None
+    state: str
+    """"free", "allocated" or "garbage" (allocated, unmarked, not swept yet)."""
+    requested: int
+    """Bytes the object asked for (internal waste = slot size - requested)."""
+    color: MarkColor
+
+
+@dataclass(frozen=True)
+class SpanView:
+    """One span of the heap in detail."""
+
+    id: int
+    size_class: int
+    noscan: bool
+    start_page: int
+    npages: int
+    elem_size: int
+    nelems: int
+    allocated: int
+    tail_waste: int
+    internal_waste: int
+    slots: tuple[SpanSlot, ...]
+    swept: bool
+    queued: bool
+
+
+@dataclass(frozen=True)
+class RuntimeView:
+    """Everything the panels draw for one position of the timeline."""
+
+    time_ns: int
+    memstats: MemStats
+    gc: GCView
+    vars: tuple[VarView, ...]
+    slices: tuple[SliceView, ...]
+    arrays: tuple[ArrayView, ...]
+    maps: tuple[MapView, ...]
+    pools: tuple[PoolView, ...]
+    goroutines: tuple[GoroutineView, ...]
+    spans_in_use: int
+    pages_mapped: int
+    generation: int = 0
+    """Changes whenever the state changes: widgets compare it instead of arrays."""
+    extra: dict[str, object] = field(default_factory=dict)
