@@ -1,0 +1,317 @@
+"""sync.Pool as Go 1.27 implements it (`sync/pool.go`, `sync/poolqueue.go`).
+
+A pool has one `poolLocal` per P (`[GOMAXPROCS]poolLocal`, each padded to 128 B): a
+`private` slot only that P uses, and a `shared` chain of dequeues its own P pushes and
+pops at the head (LIFO) while other Ps steal from the tail (FIFO). At the start of every
+GC (`runtime/mgc.go clearpools` → `poolCleanup`, during sweep termination) the whole
+`local` array becomes the `victim` cache and the previous victim is dropped: an object
+survives one GC in a pool, never two, unless a Get takes it out in between.
+
+`Get` order (`Pool.Get`, `Pool.getSlow`): this P's private → this P's shared head →
+steal the tail of every other P's shared, starting at P+1 → this P's *victim* private →
+the tail of every victim shared, starting at this P → `New()` (or nil). Objects taken
+from the victim are handed out, never moved back to `local`.
+
+Objects are plain ints chosen by the caller (the facade); the model never allocates.
+What the pool itself costs on the heap (the `local` array and the chain's dequeues)
+is described by `layout()` as `PoolPart`s, the same way maps describe theirs.
+
+Where this simplifies real Go:
+* One goroutine at a time: no races, so no `runtime_procPin` / atomics; the caller
+  says which P (`p`) a Put or Get runs on.
+* `pinSlow` sizes `local` from GOMAXPROCS at first use; GOMAXPROCS is fixed here.
+* The race detector's "drop 1 Put in 4" is not modelled (the oracle runs without it).
+* `poolCleanup` works on the global `allPools` / `oldPools` lists; each pool here keeps
+  its own two flags with the same meaning (touched since the last GC / at the last GC).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from gomemtui.runtime.views import PoolLocalView, PoolView
+
+__all__ = [
+    "DEQUEUE_INIT_SIZE",
+    "DEQUEUE_LIMIT",
+    "POOL_CHAIN_ELT_SIZE",
+    "POOL_LOCAL_SIZE",
+    "PoolPart",
+    "SyncPool",
+]
+
+POOL_LOCAL_SIZE = 128
+"""`unsafe.Sizeof(poolLocal{})`: private (16) + poolChain (16), padded to 128 B."""
+POOL_CHAIN_ELT_SIZE = 48
+"""`poolChainElt`: headTail (8) + vals slice header (24) + next, prev (16)."""
+EFACE_SIZE = 16
+"""One `eface` slot of a dequeue's `vals` array."""
+DEQUEUE_INIT_SIZE = 8
+"""`poolChain.pushHead`: the first dequeue has 8 slots, each next one twice as many."""
+DEQUEUE_LIMIT = 1 << 30
+"""`dequeueLimit`: no dequeue grows past 2^30 slots."""
+
+
+@dataclass(frozen=True)
+class PoolPart:
+    """One runtime-internal heap object of a pool (same shape as `maps.MapPart`).
+
+    The facade diffs consecutive `layout()`s by `identity`: new identities are
+    allocated, vanished ones become garbage for the next GC.
+    """
+
+    identity: tuple
+    """Stable while the object exists, e.g. ("local", 3) or ("dequeue", 3, 0, 1)."""
+    role: str
+    """"local" (the [P]poolLocal array), "chain_elt" (a poolChainElt), "dequeue" (its vals)."""
+    size: int
+    """Bytes requested from mallocgc."""
+    noscan: bool
+    parent: tuple | None
+    """Identity of the object that points to this one (None: the Pool struct itself)."""
+
+
+@dataclass
+class _Dequeue:
+    """One `poolChainElt`: a fixed-size ring of `cap` slots (`poolDequeue`)."""
+
+    uid: int
+    cap: int
+    items: deque[int] = field(default_factory=deque)
+    """Tail (oldest) on the left, head (newest) on the right."""
+
+
+@dataclass
+class _Local:
+    """One P's `poolLocal`."""
+
+    private: int | None = None
+    chain: list[_Dequeue] = field(default_factory=list)
+    """`poolChain` from tail (oldest dequeue) to head (newest)."""
+
+    def push_head(self, obj: int, new_uid: Callable[[], int]) -> None:
+        """`poolChain.pushHead`: into the head dequeue, or a new one twice as big."""
+        if not self.chain:
+            self.chain.append(_Dequeue(new_uid(), DEQUEUE_INIT_SIZE))
+        head = self.chain[-1]
+        if len(head.items) < head.cap:
+            head.items.append(obj)
+            return
+        bigger = _Dequeue(new_uid(), min(head.cap * 2, DEQUEUE_LIMIT))
+        bigger.items.append(obj)
+        self.chain.append(bigger)
+
+    def pop_head(self) -> int | None:
+        """`poolChain.popHead`: newest first, walking from the head to older dequeues."""
+        for d in reversed(self.chain):
+            if d.items:
+                return d.items.pop()
+        return None
+
+    def pop_tail(self) -> int | None:
+        """`poolChain.popTail`: oldest first; an emptied tail dequeue is unlinked."""
+        while self.chain:
+            d = self.chain[0]
+            if d.items:
+                return d.items.popleft()
+            if len(self.chain) == 1:  # d2 == nil: keep the last dequeue
+                return None
+            self.chain.pop(0)  # tail.CompareAndSwap(d, d2): the old dequeue is garbage
+        return None
+
+    def shared(self) -> list[int]:
+        """Shared objects from the head (next popHead) to the tail (next popTail)."""
+        return [x for d in reversed(self.chain) for x in reversed(d.items)]
+
+    def objects(self) -> list[int]:
+        out = [self.private] if self.private is not None else []
+        return out + self.shared()
+
+
+class SyncPool:
+    """A `sync.Pool` with `gomaxprocs` per-P locals and a victim cache.
+
+    Args:
+        gomaxprocs: number of Ps; `local` gets this many `poolLocal`s at first use.
+        has_new: whether the pool has a `New` func (a miss then calls it).
+    """
+
+    def __init__(self, gomaxprocs: int, has_new: bool) -> None:
+        if gomaxprocs < 1:
+            raise ValueError("GOMAXPROCS must be at least 1")
+        self.gomaxprocs = gomaxprocs
+        """Size of `local` once pinned (`runtime.GOMAXPROCS(0)` in `pinSlow`)."""
+        self.has_new = has_new
+        """`p.New != nil`."""
+        self._local: list[_Local] | None = None
+        self._victim: list[_Local] | None = None
+        self._victim_size = 0
+        self._local_gen = 0
+        self._victim_gen = 0
+        self._gen_counter = 0
+        self._uid_counter = 0
+        self._in_all_pools = False
+        """Registered in `allPools`: `pinSlow` ran since the last poolCleanup."""
+        self._in_old_pools = False
+        """In `oldPools`: it was in `allPools` at the last poolCleanup."""
+        self.hits = 0
+        """Gets served from the pool (private, shared, stolen or victim)."""
+        self.misses = 0
+        """Gets the pool could not serve (then New ran, or nil was returned)."""
+        self.news = 0
+        """Times `New` was called."""
+
+    # -- pinning ---------------------------------------------------------------
+
+    def _pin(self, p: int) -> _Local:
+        """`Pool.pin` / `pinSlow`: the P's poolLocal, creating `local` on first use."""
+        if not 0 <= p < self.gomaxprocs:
+            raise ValueError(f"P {p} out of range 0..{self.gomaxprocs - 1}")
+        if self._local is None:
+            # pinSlow: allPools = append(allPools, p) when p.local == nil
+            self._local = [_Local() for _ in range(self.gomaxprocs)]
+            self._gen_counter += 1
+            self._local_gen = self._gen_counter
+            self._in_all_pools = True
+        return self._local[p]
+
+    def _new_uid(self) -> int:
+        self._uid_counter += 1
+        return self._uid_counter
+
+    # -- Put / Get ---------------------------------------------------------------
+
+    def put(self, obj: int | None, p: int = 0) -> str:
+        """`Pool.Put(x)` on P `p`; returns where it went: "private", "shared" or "nil".
+
+        A nil `x` is ignored (and does not even pin), as in Go.
+        """
+        if obj is None:
+            return "nil"
+        local = self._pin(p)
+        if local.private is None:
+            local.private = obj
+            return "private"
+        local.push_head(obj, self._new_uid)
+        return "shared"
+
+    def get(self, p: int = 0) -> tuple[int | None, str]:
+        """`Pool.Get()` on P `p`: (object, source).
+
+        Source is "private", "shared" (own head or stolen tail), "victim", "new" or
+        "nil". For "new" the object is None: the caller runs New (allocates) itself.
+        """
+        local = self._pin(p)
+        obj, source = local.private, "private"
+        local.private = None
+        if obj is None:
+            obj, source = local.pop_head(), "shared"
+            if obj is None:
+                obj, source = self._get_slow(p)
+        if obj is not None:
+            self.hits += 1
+            return obj, source
+        self.misses += 1
+        if self.has_new:
+            self.news += 1
+            return None, "new"
+        return None, "nil"
+
+    def _get_slow(self, pid: int) -> tuple[int | None, str]:
+        """`Pool.getSlow`: steal from other Ps, then try the victim cache."""
+        assert self._local is not None
+        size = len(self._local)
+        for i in range(size):
+            x = self._local[(pid + i + 1) % size].pop_tail()
+            if x is not None:
+                return x, "shared"
+        if pid >= self._victim_size or self._victim is None:
+            return None, "nil"
+        victim = self._victim
+        if victim[pid].private is not None:
+            x, victim[pid].private = victim[pid].private, None
+            return x, "victim"
+        for i in range(self._victim_size):
+            x = victim[(pid + i) % self._victim_size].pop_tail()
+            if x is not None:
+                return x, "victim"
+        # Mark the victim cache as empty so future gets don't bother with it.
+        self._victim_size = 0
+        return None, "nil"
+
+    # -- GC ------------------------------------------------------------------------
+
+    def cleanup(self) -> tuple[list[int], int]:
+        """`poolCleanup`, run at the start of every GC (sweep termination, STW).
+
+        Returns (objects dropped from the old victim, objects moved into the victim).
+        Dropped objects are no longer reachable through the pool.
+        """
+        dropped: list[int] = []
+        if self._in_old_pools:  # for _, p := range oldPools { p.victim = nil }
+            if self._victim is not None:
+                dropped = [x for loc in self._victim for x in loc.objects()]
+            self._victim, self._victim_size = None, 0
+        to_victim = 0
+        if self._in_all_pools:  # for _, p := range allPools { p.victim = p.local ... }
+            self._victim, self._victim_gen = self._local, self._local_gen
+            self._victim_size = len(self._local) if self._local else 0
+            to_victim = sum(len(loc.objects()) for loc in self._victim or ())
+            self._local = None
+        self._in_old_pools, self._in_all_pools = self._in_all_pools, False
+        return dropped, to_victim
+
+    # -- inspection ------------------------------------------------------------
+
+    def cached_objects(self) -> list[int]:
+        """Every object the pool holds (local then victim), i.e. keeps alive."""
+        out: list[int] = []
+        for locals_ in (self._local, self._victim):
+            for loc in locals_ or ():
+                out.extend(loc.objects())
+        return out
+
+    def layout(self) -> list[PoolPart]:
+        """The pool's own heap objects: `local`/`victim` arrays and the chain dequeues."""
+        parts: list[PoolPart] = []
+        for locals_, gen in ((self._local, self._local_gen), (self._victim, self._victim_gen)):
+            if locals_ is None:
+                continue
+            arr = ("local", gen)
+            # make([]poolLocal, size) in pinSlow; poolLocal holds pointers.
+            parts.append(PoolPart(arr, "local", POOL_LOCAL_SIZE * len(locals_), False, None))
+            for p, loc in enumerate(locals_):
+                for d in loc.chain:
+                    elt = ("chain_elt", gen, p, d.uid)
+                    parts.append(PoolPart(elt, "chain_elt", POOL_CHAIN_ELT_SIZE, False, arr))
+                    parts.append(
+                        PoolPart(("dequeue", gen, p, d.uid), "dequeue", EFACE_SIZE * d.cap, False, elt)
+                    )
+        return parts
+
+    def view(self, var: str, type_name: str, names: Callable[[int], str]) -> PoolView:
+        """A frozen view for the UI; `names` turns object ids into display names."""
+
+        def locals_view(locals_: list[_Local] | None) -> tuple[PoolLocalView, ...]:
+            return tuple(
+                PoolLocalView(
+                    p=i,
+                    private=names(loc.private) if loc.private is not None else None,
+                    shared=tuple(names(x) for x in loc.shared()),
+                )
+                for i, loc in enumerate(locals_ or ())
+            )
+
+        return PoolView(
+            var=var,
+            type=type_name,
+            has_new=self.has_new,
+            local=locals_view(self._local),
+            victim=locals_view(self._victim),
+            hits=self.hits,
+            misses=self.misses,
+            news=self.news,
+            cached=len(self.cached_objects()),
+        )
