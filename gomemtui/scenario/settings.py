@@ -1,0 +1,109 @@
+"""Runtime settings: the scenario's `[runtime]` table, overridden by the environment
+variables Go users know (GOGC, GOMEMLIMIT, GOMAXPROCS) and by command-line flags.
+
+Precedence, highest first: flag (`--gogc 50`) > environment (`GOGC=50`) > `[runtime]` >
+Go's defaults. The values are parsed as the Go runtime parses them (`readGOGC`,
+`parseByteCount`), except that a malformed value is an error here rather than being
+ignored (GOGC) or crashing the program (GOMEMLIMIT).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Mapping
+
+from gomemtui.runtime.ops import RuntimeSettings
+from gomemtui.scenario.limits import MAX_GOMAXPROCS
+from gomemtui.scenario.model import RuntimeSpec
+from gomemtui.scenario.sizes import parse_byte_count
+
+__all__ = ["Overrides", "SettingsError", "overrides_from_env", "parse_gogc", "parse_gomemlimit",
+           "parse_gomaxprocs", "settings_for"]
+
+_UNSET = object()
+
+
+class SettingsError(ValueError):
+    """A malformed GOGC / GOMEMLIMIT / GOMAXPROCS; str() names the variable and value."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given outside the file; a field left as `UNSET` keeps the file's value."""
+
+    gogc: object = _UNSET
+    """int percent, or None for off."""
+    gomemlimit: object = _UNSET
+    """bytes, or None for no limit."""
+    gomaxprocs: object = _UNSET
+
+    def merged(self, other: "Overrides") -> "Overrides":
+        """These overrides, with `other`'s values taking precedence where set."""
+        values = {f.name: getattr(other, f.name) for f in dataclasses.fields(other)
+                  if getattr(other, f.name) is not _UNSET}
+        return dataclasses.replace(self, **values)
+
+
+UNSET = _UNSET
+
+
+def parse_gogc(text: str, source: str = "GOGC") -> int | None:
+    """GOGC as `runtime.readGOGC` reads it: "off" (or a negative number) is None."""
+    value = text.strip()
+    if value == "off":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f'{source}={text}: expected a percentage such as 100, or "off"') from None
+    return None if number < 0 else number
+
+
+def parse_gomemlimit(text: str, source: str = "GOMEMLIMIT") -> int | None:
+    """GOMEMLIMIT as `parseByteCount` reads it: "off" is None, else bytes ("64MiB")."""
+    value = text.strip()
+    if value == "off":
+        return None
+    try:
+        return parse_byte_count(value)
+    except ValueError as exc:
+        raise SettingsError(f"{source}={text}: {exc}") from None
+
+
+def parse_gomaxprocs(text: str, source: str = "GOMAXPROCS") -> int:
+    """GOMAXPROCS: a positive number of Ps (at most MAX_GOMAXPROCS here)."""
+    try:
+        number = int(text.strip())
+    except ValueError:
+        raise SettingsError(f"{source}={text}: expected a positive integer") from None
+    if not 1 <= number <= MAX_GOMAXPROCS:
+        raise SettingsError(f"{source}={text}: expected 1 to {MAX_GOMAXPROCS}")
+    return number
+
+
+def overrides_from_env(env: Mapping[str, str]) -> Overrides:
+    """The overrides the environment asks for; SettingsError for a malformed value.
+
+    Empty variables count as unset, as they do for the Go runtime.
+    """
+    values: dict[str, object] = {}
+    if env.get("GOGC", "").strip():
+        values["gogc"] = parse_gogc(env["GOGC"])
+    if env.get("GOMEMLIMIT", "").strip():
+        values["gomemlimit"] = parse_gomemlimit(env["GOMEMLIMIT"])
+    if env.get("GOMAXPROCS", "").strip():
+        values["gomaxprocs"] = parse_gomaxprocs(env["GOMAXPROCS"])
+    return Overrides(**values)
+
+
+def settings_for(spec: RuntimeSpec, overrides: Overrides | None = None) -> RuntimeSettings:
+    """The RuntimeSettings a run starts with: `[runtime]` with `overrides` applied."""
+    o = overrides or Overrides()
+    return RuntimeSettings(
+        gogc=spec.gogc if o.gogc is _UNSET else o.gogc,  # type: ignore[arg-type]
+        gomemlimit=spec.gomemlimit if o.gomemlimit is _UNSET else o.gomemlimit,  # type: ignore[arg-type]
+        gomaxprocs=spec.gomaxprocs if o.gomaxprocs is _UNSET else o.gomaxprocs,  # type: ignore[arg-type]
+        green_tea=spec.green_tea,
+        globals_bytes=spec.globals_bytes,
+    )

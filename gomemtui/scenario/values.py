@@ -1,0 +1,173 @@
+"""Checking one TOML value against the kind of value a field takes (`spec.Kind`).
+
+Each check returns the value converted for the model (``"off"`` -> None, ``"64MiB"`` ->
+67108864) or raises `BadValue` with a message that names what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from gomemtui.runtime.types import BUILTIN_TYPES
+from gomemtui.scenario.errors import quote, suggest
+from gomemtui.scenario.sizes import parse_byte_count
+from gomemtui.scenario.spec import FieldSpec, Kind
+
+__all__ = ["BadValue", "check_value", "toml_type_name", "type_suggestion", "IDENT_RE"]
+
+IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""A Go identifier (ASCII only: scenario names are shown in narrow terminal panels)."""
+
+
+class BadValue(ValueError):
+    """A value of the wrong type or out of range; str() is the reason."""
+
+
+def toml_type_name(value: Any) -> str:
+    """How TOML calls the type of a parsed value ("integer", "string", "array", ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "date/time"
+    return type(value).__name__
+
+
+def _wrong_type(expected: str, value: Any) -> BadValue:
+    hint = ""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9][0-9_]*", value.strip()):
+        hint = f" (did you mean {value.strip()} without quotes?)"
+    elif isinstance(value, float) and value.is_integer() and expected.startswith("an integer"):
+        hint = f" (did you mean {int(value)}?)"
+    return BadValue(f"expected {expected}, got a {toml_type_name(value)}{hint}")
+
+
+def _int(value: Any, minimum: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong_type("an integer", value)
+    if minimum is not None and value < minimum:
+        if minimum == 0:
+            raise BadValue("must not be negative")
+        raise BadValue(f"must be {minimum} or more")
+    return value
+
+
+def _ident(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise _wrong_type(f"the name of a {what} (a string)", value)
+    if not IDENT_RE.match(value):
+        raise BadValue(f"not a valid {what} name (a Go identifier such as \"numbers\")")
+    return value
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise _wrong_type('a size in bytes (an integer, or a string such as "64MiB")', value)
+    if isinstance(value, int):
+        if value < 0:
+            raise BadValue("must not be negative")
+        return value
+    try:
+        return parse_byte_count(value)
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
+
+
+def check_value(spec: FieldSpec, value: Any) -> Any:
+    """`value` converted for the model, or BadValue saying why it is not acceptable."""
+    kind = spec.kind
+    if kind in (Kind.NEW_VAR, Kind.VAR):
+        return _ident(value, "variable")
+    if kind is Kind.GOROUTINE:
+        return _ident(value, "goroutine")
+    if kind is Kind.VAR_OR_NIL:
+        if value == "nil":
+            return None
+        return _ident(value, "variable")
+    if kind is Kind.TARGET:
+        if not isinstance(value, str):
+            raise _wrong_type('a variable or "variable.field" (a string)', value)
+        parts = value.split(".")
+        if len(parts) > 2 or not all(IDENT_RE.match(p) for p in parts):
+            raise BadValue('expected a variable ("head") or a pointer field ("head.next")')
+        return value
+    if kind is Kind.TYPE:
+        if not isinstance(value, str):
+            raise _wrong_type('a type name such as "int" or "Node" (a string)', value)
+        if not value.strip():
+            raise BadValue("the type name is empty")
+        return value.strip()
+    if kind is Kind.INT:
+        return _int(value, spec.minimum)
+    if kind is Kind.BOOL:
+        if not isinstance(value, bool):
+            hint = ""
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                hint = f" (did you mean {value.lower()} without quotes?)"
+            raise BadValue(f"expected true or false, got a {toml_type_name(value)}{hint}")
+        return value
+    if kind is Kind.STRING:
+        if not isinstance(value, str):
+            raise _wrong_type("a string", value)
+        return value
+    if kind is Kind.ESCAPE:
+        if value not in ("heap", "stack"):
+            if not isinstance(value, str):
+                raise _wrong_type('"heap" or "stack"', value)
+            raise BadValue('expected "heap" or "stack"' + suggest(value, ["heap", "stack"]))
+        return value
+    if kind is Kind.GC_PERCENT:
+        if value == "off":
+            return None
+        if isinstance(value, str):
+            hint = suggest(value, ["off"])
+            if re.fullmatch(r"-?[0-9]+", value.strip()):
+                hint = f" (did you mean {value.strip()} without quotes?)"
+            raise BadValue(f'expected an integer percentage or "off"{hint}')
+        number = _int(value, None)
+        return None if number < 0 else number  # Go: a negative percentage is "off"
+    if kind is Kind.MEMORY_LIMIT:
+        if value == "off":
+            return None
+        if isinstance(value, str) and value.lower() == "off":
+            raise BadValue('expected a size or "off" (did you mean "off"?)')
+        return _size(value)
+    if kind is Kind.SIZE:
+        return _size(value)
+    if kind is Kind.BODY:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise BadValue("expected an array of steps: body = [ { do = \"...\", ... }, ... ] "
+                           "or [[step.body]] tables")
+        return value
+    if kind is Kind.NAME_LIST:
+        if not isinstance(value, list):
+            raise _wrong_type('an array of names, e.g. ["next"]', value)
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not IDENT_RE.match(item):
+                raise BadValue(f"item {i + 1} ({quote(item)}) is not a field name (a Go identifier)")
+        return tuple(value)
+    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+
+
+def type_suggestion(name: str, user_types: dict[str, Any]) -> str:
+    """" (did you mean "[]Node"?)" for a misspelt type, keeping its `*`, `[]`, `[N]` prefix."""
+    match = re.match(r"^((?:\*|\[\]|\[\d+\])*)(.*)$", name)
+    prefix, base = (match.group(1), match.group(2)) if match else ("", name)
+    candidates = list(BUILTIN_TYPES) + list(user_types)
+    hint = suggest(base, candidates, fmt="{}")
+    if not hint:
+        return ""
+    best = hint[len(" (did you mean "):-2]
+    return f' (did you mean "{prefix}{best}"?)'
+
