@@ -1,0 +1,68 @@
+"""The gomemtui Textual app: wires a timeline to the main screen. Nothing else lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from gomemtui.runtime.ops import Program
+from gomemtui.ui.commands import GoMemCommands
+from gomemtui.ui.frame import TimelineSource
+from gomemtui.ui.player import Player
+from gomemtui.ui.screens.main import MainScreen
+
+
+class GoMemApp(App[None]):
+    """Plays a Go program's memory life step by step.
+
+    Args:
+        timeline: The timeline to drive (`gomemtui.runtime.timeline.Timeline`, or a fake).
+        path: The scenario file, shown in the title.
+        start_step: Open just after this many steps (None: at the start).
+        autoplay: Start playing at once.
+    """
+
+    CSS_PATH = "gomemtui.tcss"
+    COMMANDS = App.COMMANDS | {GoMemCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        timeline: TimelineSource,
+        *,
+        path: str = "",
+        start_step: int | None = None,
+        autoplay: bool = False,
+    ) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.player = Player(timeline)
+        """The only owner of the timeline."""
+        self._start_step = start_step
+        self._autoplay = autoplay
+        program = timeline.program
+        self.title = program.title or "gomemtui"
+        self.sub_title = Path(path).name if path else ""
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay)
+
+
+def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
+    """An app over a fresh Timeline of `program`."""
+    from gomemtui.runtime.timeline import Timeline
+
+    return GoMemApp(Timeline(program), path=path, **kwargs)  # type: ignore[arg-type]
+
+
+def run_app(program: Program, path: str) -> None:
+    """Open the app on a compiled scenario, paused at its first step (`gomemtui SCENARIO`)."""
+    make_app(program, path).run()
+
+
+def run_picker() -> None:
+    """Choose one of the bundled scenarios, then open it (`gomemtui` without arguments)."""
+    from gomemtui.ui.screens.picker import PickerApp
+
+    PickerApp().run()

@@ -1,0 +1,134 @@
+"""Playback: actions queued to a thread worker, frames posted back, ticks that never pile up.
+
+User keys queue actions; one thread worker drains the queue through `Player.perform` and
+posts only the newest frame (a `FrameReady` replaces a stale one still queued). While
+playing, a timer posts `Tick`s; a tick replaces a tick still waiting (`can_replace`) and
+starts a step only when the worker is idle, so slow steps drop frames instead of
+building a backlog.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.player import SPEEDS, Action, Player
+
+
+@dataclass
+class Tick(Message):
+    """Time for the next playback step."""
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer tick makes a queued one pointless."""
+        return isinstance(message, Tick)
+
+
+@dataclass
+class FrameReady(Message):
+    """A frame built by the worker, ready to draw."""
+
+    frame: Frame
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest frame is worth drawing."""
+        return isinstance(message, FrameReady)
+
+
+class Playback:
+    """Runs actions for a screen off the UI thread and keeps the playback clock.
+
+    Args:
+        host: The widget (the main screen) that runs workers and receives messages.
+        player: The Player that owns the timeline.
+    """
+
+    def __init__(self, host: Widget, player: Player) -> None:
+        self.host = host
+        self.player = player
+        self.playing = False
+        """Whether the timer steps the timeline."""
+        self.speed_index = SPEEDS.index(2.0)
+        """Index in SPEEDS."""
+        self._queue: deque[Action] = deque()
+        self._lock = threading.Lock()
+        self._busy = False
+        self._timer: Timer | None = None
+        self.dropped_ticks = 0
+        """Ticks that found the worker busy and were skipped (playback never backs up)."""
+
+    @property
+    def speed(self) -> float:
+        """Actions per second while playing."""
+        return SPEEDS[self.speed_index]
+
+    @property
+    def busy(self) -> bool:
+        """Whether an action is queued or running."""
+        with self._lock:
+            return self._busy or bool(self._queue)
+
+    def request(self, action: Action) -> None:
+        """Queue an action; the worker runs it and posts a FrameReady."""
+        with self._lock:
+            self._queue.append(action)
+            if self._busy:
+                return
+            self._busy = True
+        self.host.run_worker(self._drain, thread=True, group="timeline", exit_on_error=True, name="timeline")
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._busy = False
+                    return
+                action = self._queue.popleft()
+            frame = self.player.perform(action)
+            with self._lock:
+                more = bool(self._queue)
+            if not more:
+                self.host.post_message(FrameReady(frame))
+
+    # -- the clock -------------------------------------------------------------
+
+    def play(self) -> None:
+        """Start the timer."""
+        self.playing = True
+        self._restart_timer()
+
+    def pause(self) -> None:
+        """Stop the timer."""
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def change_speed(self, delta: int) -> None:
+        """Faster (+1) or slower (-1)."""
+        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + delta))
+        if self.playing:
+            self._restart_timer()
+
+    def _restart_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.host.set_interval(1 / self.speed, self._post_tick, name="playback")
+
+    def _post_tick(self) -> None:
+        self.host.post_message(Tick())
+
+    def tick(self) -> None:
+        """Handle a Tick: step if idle, otherwise drop it."""
+        if not self.playing:
+            return
+        if self.busy:
+            self.dropped_ticks += 1
+            return
+        self.request(Action("step"))

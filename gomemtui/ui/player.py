@@ -1,0 +1,214 @@
+"""Playback control: the one place that touches the timeline, serially, off the UI thread.
+
+`Player` is plain Python (no Textual). The app runs `Player.perform` in a thread worker;
+a lock makes every access to the timeline and its runtime serial, so the UI may also
+ask for a span or a retention path while a heavy step runs elsewhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from gomemtui.runtime.events import Event
+from gomemtui.runtime.views import GridMode, RetentionPath
+from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, TimelineSource
+
+GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
+"""Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
+
+SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+"""Playback speeds in actions per second."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A request to move the timeline (or just to redraw)."""
+
+    name: str
+    """One of `Player.ACTIONS`."""
+    arg: int | None = None
+    """The step index for "goto"."""
+
+
+class Player:
+    """Owns a timeline and turns actions into frames.
+
+    Args:
+        timeline: The timeline to drive (the real one or a fake).
+        grid_shape: Rows and columns of the heap map at first.
+    """
+
+    ACTIONS = (
+        "refresh", "step", "step_back", "mark_unit", "next_phase", "prev_phase",
+        "run_gc", "home", "end", "goto",
+    )
+    EVENTS_PER_ENTRY = 60
+    """Events kept per log entry (a loop may emit thousands)."""
+    MAX_LOG = 2000
+    """Log entries kept (the oldest are dropped)."""
+
+    def __init__(self, timeline: TimelineSource, grid_shape: tuple[int, int] = (8, 32)) -> None:
+        self.timeline = timeline
+        """The timeline driven; only touched while holding `lock`."""
+        self.lock = threading.RLock()
+        """Serializes every access to the timeline and runtime."""
+        self.grid_shape = grid_shape
+        """Rows and columns the heap map asks for."""
+        self.grid_mode = "auto"
+        """One of GRID_MODES."""
+        self.span_id: int | None = None
+        """Span zoomed into in the heap map, or None."""
+        self._log: list[LogEntry] = []
+        self._serial = 0
+
+    # -- actions ---------------------------------------------------------------
+
+    def perform(self, action: Action) -> Frame:
+        """Apply an action and build the frame for the new position.
+
+        Args:
+            action: What to do.
+
+        Returns:
+            The frame after the action.
+        """
+        with self.lock:
+            message = self._apply(action)
+            return self._frame(action.name, message)
+
+    def frame(self) -> Frame:
+        """The frame for the current position, without moving."""
+        return self.perform(Action("refresh"))
+
+    def why_alive(self, name: str) -> RetentionPath:
+        """The retention path of a variable, array, map or object (see Runtime.why_alive)."""
+        with self.lock:
+            return self.timeline.runtime.why_alive(name)
+
+    def span_at(self, row: int, col: int) -> int | None:
+        """The span drawn in a cell of the current heap grid."""
+        rows, cols = self.grid_shape
+        with self.lock:
+            return self.timeline.runtime.span_at(row, col, rows, cols)
+
+    def _apply(self, action: Action) -> str:
+        tl = self.timeline
+        name = action.name
+        if name == "refresh":
+            return ""
+        if name == "step":
+            if tl.at_end:
+                return "at the end of the scenario"
+            index = tl.next_step
+            events = tl.step()
+            self._record(self._step_title(index), events)
+            return ""
+        if name == "step_back":
+            if not tl.step_back():
+                return "already at the start"
+            self._truncate()
+            return ""
+        if name == "mark_unit":
+            self._record("one unit of mark work", tl.mark_unit())
+            return ""
+        if name == "next_phase":
+            before = tl.position
+            events = tl.next_phase()
+            if tl.position != before:
+                self._record(f"next GC phase: {tl.runtime.phase.value}", events)
+            return ""
+        if name == "prev_phase":
+            if not tl.prev_phase():
+                return "no earlier GC phase change"
+            self._truncate()
+            return ""
+        if name == "run_gc":
+            self._record("runtime.GC() now", tl.run_gc())
+            return ""
+        if name == "home":
+            tl.home()
+            self._truncate()
+            return ""
+        if name in ("end", "goto"):
+            target = len(tl.program.steps) - 1 if name == "end" else int(action.arg or 0)
+            target = max(-1, min(target, len(tl.program.steps) - 1))
+            if target + 1 >= tl.next_step:
+                while tl.next_step <= target and not tl.at_end:
+                    index = tl.next_step
+                    self._record(self._step_title(index), tl.step())
+            else:
+                tl.goto_step(target)
+                self._truncate()
+            return ""
+        raise ValueError(f"unknown action {name!r}")
+
+    # -- log -------------------------------------------------------------------
+
+    def _step_title(self, index: int) -> str:
+        step = self.timeline.program.steps[index]
+        return f"step {index + 1} · line {step.line} · {step.do}"
+
+    def _record(self, title: str, events: tuple[Event, ...] | list[Event]) -> None:
+        events = tuple(events)
+        self._truncate(before=self.timeline.position)
+        keep = events[: self.EVENTS_PER_ENTRY]
+        self._log.append(LogEntry(self.timeline.position, title, keep, len(events) - len(keep)))
+        if len(self._log) > self.MAX_LOG:
+            del self._log[: len(self._log) - self.MAX_LOG]
+
+    def _truncate(self, before: int | None = None) -> None:
+        """Drop entries past the current position (or at/after `before`)."""
+        limit = self.timeline.position + 1 if before is None else before
+        while self._log and self._log[-1].position >= limit:
+            self._log.pop()
+
+    # -- frames ----------------------------------------------------------------
+
+    def effective_mode(self, marking: bool) -> GridMode:
+        """The grid mode to draw: "auto" is mark colors while the collector marks."""
+        if self.grid_mode == "auto":
+            return GridMode.MARK if marking else GridMode.SIZE_CLASS
+        return GridMode(self.grid_mode)
+
+    def _frame(self, action: str, message: str) -> Frame:
+        tl = self.timeline
+        rt = tl.runtime
+        view = rt.view()
+        rows, cols = self.grid_shape
+        mode = self.effective_mode(view.gc.phase in MARK_PHASES)
+        cells = rt.heap_grid(rows, cols, mode).copy()
+        cells.setflags(write=False)
+        span = None
+        if self.span_id is not None:
+            try:
+                span = rt.span_view(self.span_id)
+            except (KeyError, IndexError, ValueError):
+                span = None
+        self._serial += 1
+        return Frame(
+            serial=self._serial,
+            program=tl.program,
+            position=tl.position,
+            next_step=tl.next_step,
+            total_steps=len(tl.program.steps),
+            step=tl.current_step,
+            events=tuple(tl.last_events),
+            action=action.replace("_", " "),
+            at_end=tl.at_end,
+            view=view,
+            grid=HeapGrid(rows, cols, mode, cells),
+            span=span,
+            log=tuple(self._log),
+            message=message,
+        )
+
+
+def next_in(values: tuple, current: object, delta: int = 1) -> object:
+    """The value after (or before) `current` in `values`, wrapping around."""
+    try:
+        i = values.index(current)
+    except ValueError:
+        return values[0]
+    return values[(i + delta) % len(values)]
+

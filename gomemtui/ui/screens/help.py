@@ -1,0 +1,91 @@
+"""The `?` screen: every key, what each panel shows, and how to read the heap map."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS, STACK_GLYPH
+
+PANELS_HELP: tuple[tuple[str, str], ...] = (
+    ("Source", "the Go program; ▶ marks the line of the last step run, · lines that have steps"),
+    ("Heap map", "pages and spans; c changes the colors (auto: size class, or mark colors while the GC marks). "
+                 "j/k/h/l or ↑/↓ move the cursor, Enter zooms into a span's slots, Esc goes back"),
+    ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
+                   "gctrace lines, and the pacer chart of live heap / in use / trigger / goal"),
+    ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
+               "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
+    ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
+    ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls"),
+    ("Goroutines", "state, stack size and use, what each keeps alive; LEAK marks a goroutine blocked for ever"),
+    ("Explain", "what the last step did and why, with the numbers"),
+    ("Event log", "everything the runtime did so far; stepping back trims it"),
+)
+
+
+def keys_table(bindings: list[Binding]) -> Table:
+    """A two-column table of keys and what they do."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold")
+    table.add_column()
+    for b in bindings:
+        keys = b.key_display or " / ".join(k.replace("_", " ") for k in b.key.split(","))
+        table.add_row(keys, b.description or b.action)
+    table.add_row("ctrl+p", "command palette: jump to a step, hide/show panels, colors, theme")
+    table.add_row("Enter / Esc", "heap map: zoom into the span under the cursor / back")
+    return table
+
+
+def legend_text() -> Text:
+    """How to read the heap map's glyphs."""
+    fill = " ".join(FILL_GLYPHS[1:])
+    return Text.assemble(
+        ("Heap map glyphs\n", "bold"),
+        f"  fill mode: {fill}  a span from nearly empty to full · idle page · {STACK_GLYPH} stack span\n",
+        f"  mark mode: {MARK_GLYPHS[2]} white (not reached)  {MARK_GLYPHS[3]} grey (queued)  "
+        f"{MARK_GLYPHS[4]} black (marked)  {MARK_GLYPHS[5]} span queued by Green Tea  {MARK_GLYPHS[6]} free slots only\n",
+        "  class mode: one color per size class (letters and digits under NO_COLOR)",
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, panels and legends."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "app.pop_screen", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 110; height: 90%;
+        border: round $accent; border-title-color: $accent;
+        background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self._bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        scroll = VerticalScroll()
+        scroll.border_title = "gomemtui help · Esc to close"
+        with scroll:
+            yield Static(Text("Keys", style="bold"))
+            yield Static(keys_table(self._bindings))
+            yield Static(Text("\nPanels", style="bold"))
+            table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+            table.add_column(style="bold")
+            table.add_column()
+            for name, text in PANELS_HELP:
+                table.add_row(name, text)
+            yield Static(table)
+            yield Static(Text("\n") + legend_text())
+            yield Static(Text("\nEvery number shown is computed by the simulated Go 1.27 runtime; "
+                              "where the simulation simplifies, the explain panel says so.", style="italic"))

@@ -1,0 +1,379 @@
+"""The main screen: every panel, the keys that move through the program, the layout rules.
+
+Wide terminals show all panels at once; small ones (under 110×30) show one panel at a
+time (Tab switches, a tab row shows which) above a 3-line explanation strip. `z` zooms
+the active panel to the full screen.
+"""
+
+from __future__ import annotations
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from gomemtui.runtime.views import GCPhase
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.playback import FrameReady, Playback, Tick
+from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
+from gomemtui.ui.widgets.event_log import EventLog
+from gomemtui.ui.widgets.explain import ExplainView
+from gomemtui.ui.widgets.gc_status import GCStatus
+from gomemtui.ui.widgets.goroutines import GoroutinesView
+from gomemtui.ui.widgets.header import StatusHeader
+from gomemtui.ui.widgets.heap_map import HeapMap
+from gomemtui.ui.widgets.maps import MapsView
+from gomemtui.ui.widgets.pacer_chart import PacerChart
+from gomemtui.ui.widgets.panel import Panel
+from gomemtui.ui.widgets.panel_tabs import PanelTabs
+from gomemtui.ui.widgets.pool import PoolPanel
+from gomemtui.ui.widgets.slices import SlicesView
+from gomemtui.ui.widgets.source import SourceView
+
+PANEL_ORDER: tuple[str, ...] = (
+    "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
+)
+"""Panel ids in Tab order."""
+
+WIDE_MIN = (110, 30)
+"""Smallest (width, height) that shows every panel at once."""
+
+
+class MainScreen(Screen[None]):
+    """All panels over one timeline, driven by the keyboard."""
+
+    ESCAPE_TO_MINIMIZE = False
+    AUTO_FOCUS = None
+    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, Footer"
+
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play/Pause"),
+        Binding("n,right", "step", "Step", key_display="n/→"),
+        Binding("p,left", "step_back", "Back", key_display="p/←"),
+        Binding("right_square_bracket", "next_phase", "Phase▸", key_display="]"),
+        Binding("left_square_bracket", "prev_phase", "◂Phase", key_display="[", show=False),
+        Binding("m", "mark_unit", "Mark"),
+        Binding("g", "run_gc", "GC"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
+        Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
+        Binding("home", "home", "Start", show=False),
+        Binding("end", "end", "End", show=False),
+        Binding("tab", "next_panel(1)", "Panel", key_display="tab"),
+        Binding("shift+tab", "next_panel(-1)", "Prev panel", show=False),
+        Binding("z", "zoom", "Zoom"),
+        Binding("c", "color_mode", "Colors", show=False),
+        Binding("w", "why_alive", "Why alive?"),
+        Binding("escape", "unzoom", "Unzoom", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    frame: reactive[Frame | None] = reactive(None)
+    """The frame every panel draws."""
+    active: reactive[str] = reactive("heap")
+    """Id of the active (focused) panel."""
+    narrow: reactive[bool] = reactive(False)
+    """Small terminal: one panel at a time."""
+    zoomed: reactive[bool] = reactive(False)
+    """The active panel fills the screen."""
+
+    def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False) -> None:
+        super().__init__()
+        self.player = player
+        """Owns the timeline (touched only from the playback worker)."""
+        self.playback = Playback(self, player)
+        """The action queue and the clock."""
+        self._start_step = start_step
+        self._autoplay = autoplay
+        self._pending_span = False
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        frame = MainScreen.frame
+        with Vertical(id="top"):
+            yield StatusHeader().data_bind(frame)
+            yield PanelTabs(id="tabs")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Panel(SourceView(id="source-view").data_bind(frame), title="Source", id="source")
+                yield Panel(ExplainView(id="explain-view").data_bind(frame), title="Explain", id="explain")
+            with Vertical(id="center"):
+                yield Panel(HeapMap(id="heap-map").data_bind(frame), title="Heap map", id="heap")
+                yield Panel(
+                    GCStatus(id="gc-status").data_bind(frame),
+                    PacerChart(id="pacer").data_bind(frame),
+                    title="GC & pacer", id="gc",
+                )
+            with Vertical(id="right"):
+                yield Panel(SlicesView(id="slices-view").data_bind(frame), title="Slices", id="slices")
+                yield Panel(MapsView(id="maps-view").data_bind(frame), title="Maps", id="maps")
+                yield Panel(PoolPanel(id="pool-view").data_bind(frame), title="sync.Pool", id="pool")
+                yield Panel(GoroutinesView(id="goroutines-view").data_bind(frame), title="Goroutines", id="goroutines")
+        yield Panel(EventLog(id="log-view").data_bind(frame), title="Event log", id="log")
+        strip = ExplainView(id="strip").data_bind(frame)
+        strip.can_focus = False
+        yield strip
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(HeapMap).mono = self.app.no_color
+        self._update_tabs()
+        self._apply_size(self.app.size.width, self.app.size.height)
+        self.focus_panel(self.active)
+        self.call_after_refresh(self._apply_maximize)
+        if self._start_step is not None:
+            self.playback.request(Action("goto", self._start_step - 1))
+        else:
+            self.playback.request(Action("refresh"))
+        if self._autoplay:
+            self.playback.play()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        self.narrow = width < WIDE_MIN[0] or height < WIDE_MIN[1]
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self._apply_maximize()
+
+    def watch_zoomed(self, zoomed: bool) -> None:
+        self.set_class(zoomed, "-zoomed")
+        self._apply_maximize()
+
+    def watch_active(self, active: str) -> None:
+        self.query_one(PanelTabs).active = active
+        self._apply_maximize()
+
+    def _apply_maximize(self) -> None:
+        if not self.is_mounted:
+            return
+        if self.narrow or self.zoomed:
+            panel = self.panel(self.active)
+            if self.maximized is not panel:
+                self.maximize(panel, container=False)
+                target = panel.target
+                if target is not None:
+                    self.call_after_refresh(target.focus)
+        elif self.maximized is not None:
+            self.minimize()
+
+    def panel(self, panel_id: str) -> Panel:
+        """The panel with this id."""
+        return self.query_one(f"#{panel_id}", Panel)
+
+    def visible_panels(self) -> list[str]:
+        """Ids of the panels not hidden, in Tab order."""
+        return [p for p in PANEL_ORDER if self.panel(p).display]
+
+    def focus_panel(self, panel_id: str) -> None:
+        """Make a panel active and focus its main widget."""
+        self.active = panel_id
+        target = self.panel(panel_id).target
+        if target is not None:
+            target.focus()
+
+    def toggle_panel(self, panel_id: str) -> None:
+        """Hide or show a panel (the last visible one stays)."""
+        panel = self.panel(panel_id)
+        if panel.display and len(self.visible_panels()) == 1:
+            self.notify("The last panel cannot be hidden.", severity="warning")
+            return
+        panel.display = not panel.display
+        if not panel.display and self.active == panel_id:
+            self.focus_panel(self.visible_panels()[0])
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        self.query_one(PanelTabs).tabs = tuple(
+            (p, self.panel(p).title, bool(self.panel(p).display)) for p in PANEL_ORDER)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """In the wide layout, focusing a widget (mouse, Tab) makes its panel active."""
+        if self.narrow or self.zoomed:
+            return
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, Panel):
+                if node.id != self.active:
+                    self.active = node.id or self.active
+                return
+
+    @on(PanelTabs.Selected)
+    def _tab_selected(self, event: PanelTabs.Selected) -> None:
+        if self.panel(event.panel_id).display:
+            self.focus_panel(event.panel_id)
+
+    # -- frames ------------------------------------------------------------------
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        frame = message.frame
+        self.frame = frame
+        if self._pending_span and frame.span is not None:
+            self.query_one(HeapMap).show_span = True
+        self._pending_span = False
+        if self.playback.playing:
+            step = frame.step
+            if frame.at_end or (frame.action == "step" and step is not None and step.pause):
+                self.playback.pause()
+        self._sync_header()
+        self.refresh_bindings()
+
+    def on_tick(self, message: Tick) -> None:
+        self.playback.tick()
+
+    def _sync_header(self) -> None:
+        header = self.query_one(StatusHeader)
+        header.playing = self.playback.playing
+        header.speed = self.playback.speed
+
+    # -- heap map ----------------------------------------------------------------
+
+    @on(HeapMap.GridResized)
+    def _grid_resized(self, event: HeapMap.GridResized) -> None:
+        if self.player.grid_shape != (event.rows, event.cols):
+            self.player.grid_shape = (event.rows, event.cols)
+            self.playback.request(Action("refresh"))
+
+    @on(HeapMap.SpanRequested)
+    def _span_requested(self, event: HeapMap.SpanRequested) -> None:
+        self._find_span(event.row, event.col)
+
+    @work(thread=True, group="span", exclusive=True)
+    def _find_span(self, row: int, col: int) -> None:
+        span_id = self.player.span_at(row, col)
+        self.app.call_from_thread(self._open_span, span_id)
+
+    def _open_span(self, span_id: int | None) -> None:
+        if span_id is None:
+            self.notify("No span in that cell (idle or unmapped pages).")
+            return
+        self.player.span_id = span_id
+        self._pending_span = True
+        self.playback.request(Action("refresh"))
+
+    @on(HeapMap.SpanClosed)
+    def _span_closed(self) -> None:
+        self.player.span_id = None
+
+    # -- actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what makes no sense at this position."""
+        frame = self.frame
+        if action in ("step", "end"):
+            return frame is not None and not frame.at_end
+        if action == "toggle_play":
+            return frame is not None and (not frame.at_end or self.playback.playing)
+        if action in ("step_back", "home", "prev_phase"):
+            return frame is not None and frame.position > 0
+        if action == "mark_unit":
+            return frame is not None and frame.view.gc.phase == GCPhase.MARK
+        if action in ("next_phase", "run_gc", "why_alive", "color_mode"):
+            return frame is not None
+        if action == "unzoom":
+            return self.zoomed
+        return True
+
+    def _act(self, name: str, arg: int | None = None) -> None:
+        self.playback.request(Action(name, arg))
+
+    def action_step(self) -> None:
+        """Run the next scenario step."""
+        self._act("step")
+
+    def action_step_back(self) -> None:
+        """Undo the last action (instant: the core rewinds)."""
+        self._act("step_back")
+
+    def action_next_phase(self) -> None:
+        """Advance to the next GC phase."""
+        self._act("next_phase")
+
+    def action_prev_phase(self) -> None:
+        """Go back to where the GC phase last changed."""
+        self._act("prev_phase")
+
+    def action_mark_unit(self) -> None:
+        """Do one unit of mark work."""
+        self._act("mark_unit")
+
+    def action_run_gc(self) -> None:
+        """runtime.GC() now."""
+        self._act("run_gc")
+
+    def action_home(self) -> None:
+        """Back to before the first step."""
+        self._act("home")
+
+    def action_end(self) -> None:
+        """Run to the last step."""
+        self._act("end")
+
+    def goto_step(self, index: int) -> None:
+        """Position just after step `index` (0-based; -1 is the start)."""
+        self._act("goto", index)
+
+    def action_toggle_play(self) -> None:
+        """Play or pause."""
+        if self.playback.playing:
+            self.playback.pause()
+        else:
+            self.playback.play()
+        self._sync_header()
+        self.refresh_bindings()
+
+    def action_speed(self, delta: int) -> None:
+        """Faster or slower playback."""
+        self.playback.change_speed(delta)
+        self._sync_header()
+
+    def action_next_panel(self, delta: int) -> None:
+        """Activate the next (or previous) visible panel."""
+        panels = self.visible_panels()
+        if not panels:
+            return
+        current = self.active if self.active in panels else panels[0]
+        self.focus_panel(str(next_in(tuple(panels), current, delta)))
+
+    def action_zoom(self) -> None:
+        """Zoom the active panel to the full screen, or back."""
+        self.zoomed = not self.zoomed
+        target = self.panel(self.active).target
+        if target is not None:
+            target.focus()
+
+    def action_unzoom(self) -> None:
+        """Leave the zoomed view."""
+        self.zoomed = False
+
+    def action_color_mode(self) -> None:
+        """Cycle what the heap map colors by: auto, size class, fill, mark color."""
+        self.set_grid_mode(str(next_in(GRID_MODES, self.player.grid_mode)))
+
+    def set_grid_mode(self, mode: str) -> None:
+        """Color the heap map by `mode` (one of GRID_MODES)."""
+        self.player.grid_mode = mode
+        self.notify(f"Heap map colors: {mode}", timeout=1.5)
+        self._act("refresh")
+
+    def set_mono(self, mono: bool) -> None:
+        """Draw the heap map with glyphs only (for NO_COLOR and monochrome terminals)."""
+        self.query_one(HeapMap).mono = mono
+
+    def action_why_alive(self) -> None:
+        """Open "why is this alive?" for the current position."""
+        from gomemtui.ui.screens.why_alive import WhyAliveScreen
+
+        if self.frame is not None:
+            self.app.push_screen(WhyAliveScreen(self.player, self.frame))
+
+    def action_help(self) -> None:
+        """Show the keys and what each panel shows."""
+        from gomemtui.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.BINDINGS))

@@ -1,0 +1,88 @@
+"""The explain panel: what the current step did and why, in plain words with numbers."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.widgets.lines_view import LinesView
+
+_WRAP_CONSOLE = Console(width=200, color_system=None, force_terminal=False)
+MAX_EVENTS = 40
+
+
+def wrap(text: Text, width: int, indent: str = "") -> list[Text]:
+    """Wrap a Text to a width, indenting continuation lines."""
+    if width <= len(indent) + 4:
+        return [text]
+    lines = list(text.wrap(_WRAP_CONSOLE, width - len(indent)))
+    out = [lines[0]] if lines else [Text("")]
+    out.extend(Text(indent) + line for line in lines[1:])
+    return out
+
+
+def source_line(frame: Frame, line: int) -> str:
+    """The text of a line of the program's source ("" if out of range)."""
+    lines = frame.program.source.splitlines()
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def explain_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
+    """The explanation of the last action: step, its Go line, its note, its events.
+
+    Args:
+        frame: The frame to explain.
+        width: Columns available (lines are wrapped).
+        styles: Styles for "title", "code", "note", "message".
+
+    Returns:
+        Wrapped lines.
+    """
+    styles = styles or {}
+    out: list[Text] = []
+    step = frame.step
+    if frame.position == 0:
+        out.append(Text(f"{frame.program.title or 'Scenario'}: before the first step", styles.get("title", Style(bold=True))))
+        if frame.program.summary:
+            out.extend(wrap(Text(frame.program.summary, styles.get("note", Style(italic=True))), width))
+        out.append(Text("Press n or → to run the first step, space to play, ? for help."))
+        return out
+    if step is not None:
+        title = f"step {step.index + 1}/{frame.total_steps} · line {step.line} · {step.do}"
+        if frame.action not in ("step", "goto", "end", "refresh", "step back", "home"):
+            title += f" · then {frame.action}"
+        out.append(Text(title, styles.get("title", Style(bold=True))))
+        code = source_line(frame, step.line)
+        if code:
+            out.extend(wrap(Text(code, styles.get("code", Style())), width, "  "))
+        if step.note:
+            out.extend(wrap(Text(step.note, styles.get("note", Style(italic=True))), width))
+    if frame.message:
+        out.append(Text(frame.message, styles.get("message", Style(bold=True))))
+    events = frame.events
+    for event in events[:MAX_EVENTS]:
+        out.extend(wrap(Text("• ") + Text(event.text), width, "  "))
+    if len(events) > MAX_EVENTS:
+        out.append(Text(f"… and {len(events) - MAX_EVENTS} more events (see the event log)"))
+    return out
+
+
+class ExplainView(LinesView):
+    """What the last action did, with the step's note and the events' explanations."""
+
+    COMPONENT_CLASSES = {
+        "explain-view--title", "explain-view--code", "explain-view--note", "explain-view--message",
+    }
+
+    DEFAULT_CSS = """
+    ExplainView > .explain-view--title { text-style: bold; color: $accent; }
+    ExplainView > .explain-view--code { color: $text; text-style: bold; }
+    ExplainView > .explain-view--note { text-style: italic; color: $text-muted; }
+    ExplainView > .explain-view--message { color: $warning; }
+    """
+
+    def build_lines(self, frame: Frame, width: int) -> list[Text]:
+        return explain_lines(frame, width, self.styles_for(
+            "explain-view--title", "explain-view--code", "explain-view--note", "explain-view--message"))

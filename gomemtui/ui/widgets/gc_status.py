@@ -1,0 +1,99 @@
+"""The GC panel's text: phase (with the two STW pauses), pacer figures, mark progress, gctrace."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from gomemtui.runtime.views import GCPhase, GCView
+from gomemtui.ui.format import fmt_bytes, fmt_count, fmt_ns
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.widgets.lines_view import LinesView
+
+PHASE_STRIP: tuple[tuple[GCPhase, str], ...] = (
+    (GCPhase.OFF, "off"),
+    (GCPhase.SWEEP_TERM, "STW sweep term"),
+    (GCPhase.MARK, "mark"),
+    (GCPhase.MARK_TERM, "STW mark term"),
+    (GCPhase.SWEEP, "sweep"),
+)
+MAX_GCTRACE = 50
+
+
+def phase_text(phase: GCPhase, styles: dict[str, Style]) -> Text:
+    """The five phases in a row, the current one highlighted."""
+    text = Text()
+    for i, (p, label) in enumerate(PHASE_STRIP):
+        if i:
+            text.append(" ▸ ", styles.get("muted", Style(dim=True)))
+        if p == phase:
+            key = "stw" if p in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM) else "phase"
+            text.append(f" {label} ", styles.get(key, Style(reverse=True)))
+        else:
+            text.append(label, styles.get("muted", Style(dim=True)))
+    return text
+
+
+def progress_bar(done: int, total: int, width: int = 16) -> str:
+    """A gauge of done over total."""
+    if total <= 0:
+        return "▕" + " " * width + "▏"
+    filled = max(0, min(width, round(done * width / total)))
+    return "▕" + "█" * filled + "░" * (width - filled) + "▏"
+
+
+def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
+    """Phase, settings, pacer figures, marking state, CPU and the gctrace lines.
+
+    Args:
+        frame: The frame (its view's GC and MemStats).
+        width: Columns available (unused: lines are cropped).
+        styles: Styles for "phase", "stw", "muted", "trace", "on".
+
+    Returns:
+        The panel's lines.
+    """
+    styles = styles or {}
+    gc: GCView = frame.view.gc
+    mem = frame.view.memstats
+    gogc = "off" if gc.gogc is None else str(gc.gogc)
+    limit = "off" if gc.memory_limit is None else fmt_bytes(gc.memory_limit)
+    marker = "Green Tea (span-wise)" if gc.green_tea else "classic (object-wise)"
+    wb = "write barrier ON" if gc.write_barrier else "write barrier off"
+    out = [
+        phase_text(gc.phase, styles),
+        Text(f"cycle {gc.cycle} · GOGC {gogc} · limit {limit} · {marker} · {wb}"),
+        Text(f"in use {fmt_bytes(mem.heap_inuse)} · alloc {fmt_bytes(mem.heap_alloc)} · "
+             f"trigger {fmt_bytes(gc.trigger)} · goal {fmt_bytes(gc.goal)} · last marked {fmt_bytes(gc.last_marked)}"),
+    ]
+    if gc.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):
+        out.append(Text(f"mark {progress_bar(gc.mark_work_done, gc.mark_work_total)} "
+                        f"{fmt_bytes(gc.mark_work_done)} of ~{fmt_bytes(gc.mark_work_total)} scanned"))
+        out.append(Text(f"objects ○ {fmt_count(gc.white_objects)} white · ◐ {fmt_count(gc.grey_objects)} grey · "
+                        f"● {fmt_count(gc.black_objects)} black · {gc.queued_spans} span(s) queued"))
+    limiter = "limiter ACTIVE" if gc.limiter_active else "limiter idle"
+    last_pause = fmt_ns(gc.pauses_ns[-1]) if gc.pauses_ns else "—"
+    out.append(Text(f"GC CPU {gc.cpu_fraction * 100:.1f} % · workers {gc.background_workers} · {limiter} · "
+                    f"last STW {last_pause} · total {fmt_ns(mem.pause_total_ns)}"))
+    if gc.gctrace:
+        for line in gc.gctrace[-MAX_GCTRACE:]:
+            out.append(Text(line, styles.get("trace", Style(dim=True))))
+    else:
+        out.append(Text("no GC cycle yet (gctrace lines appear here)", styles.get("muted", Style(dim=True))))
+    return out
+
+
+class GCStatus(LinesView):
+    """The collector's phase, pacer figures, marking progress and gctrace lines."""
+
+    COMPONENT_CLASSES = {"gc-status--phase", "gc-status--stw", "gc-status--muted", "gc-status--trace"}
+
+    DEFAULT_CSS = """
+    GCStatus > .gc-status--phase { background: $success; color: $background; text-style: bold; }
+    GCStatus > .gc-status--stw { background: $error; color: $background; text-style: bold; }
+    GCStatus > .gc-status--muted { color: $text-muted; }
+    GCStatus > .gc-status--trace { color: $text-muted; }
+    """
+
+    def build_lines(self, frame: Frame, width: int) -> list[Text]:
+        return gc_lines(frame, width, self.styles_for(*sorted(self.COMPONENT_CLASSES)))

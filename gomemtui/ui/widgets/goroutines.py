@@ -1,0 +1,69 @@
+"""The goroutines panel: state, stack size and use, what each keeps alive; leaks stand out."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from gomemtui.runtime.views import GoroutineView
+from gomemtui.ui.format import fmt_bytes
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.widgets.lines_view import LinesView
+
+STATE_GLYPHS = {"running": "▶", "runnable": "◇", "blocked": "■", "dead": "✝"}
+
+
+def stack_bar(g: GoroutineView, width: int = 10) -> str:
+    """The stack as a small gauge of used over size."""
+    if g.stack_size <= 0:
+        return "▕" + " " * width + "▏"
+    used = min(width, round(g.stack_used * width / g.stack_size))
+    return "▕" + "█" * used + "░" * (width - used) + "▏"
+
+
+def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
+    """One or two lines per goroutine.
+
+    Args:
+        frame: The frame (its view's goroutines).
+        width: Columns available.
+        styles: Styles for "leak", "dead", "muted".
+
+    Returns:
+        The panel's lines.
+    """
+    styles = styles or {}
+    out: list[Text] = []
+    for g in frame.view.goroutines:
+        glyph = STATE_GLYPHS.get(g.state, "?")
+        style = Style()
+        if g.leaked:
+            style = styles.get("leak", Style(bold=True, color="red"))
+        elif g.state == "dead":
+            style = styles.get("dead", Style(dim=True))
+        line = Text(f"{glyph} {g.name} · {g.state}", style)
+        if g.leaked:
+            line.append("  LEAK: blocked for ever", style)
+        out.append(line)
+        out.append(Text(f"    stack {stack_bar(g)} {fmt_bytes(g.stack_used)} used of {fmt_bytes(g.stack_size)}"))
+        vars_ = ", ".join(g.vars) if g.vars else "no variables"
+        out.append(Text(f"    holds {vars_} · retains {fmt_bytes(g.retained_bytes)}",
+                        styles.get("muted", Style(dim=True)) if not g.leaked else style))
+    if not out:
+        out.append(Text("no goroutines", styles.get("muted", Style(dim=True))))
+    return out
+
+
+class GoroutinesView(LinesView):
+    """Goroutines and their stacks; a goroutine blocked for ever with memory is a leak."""
+
+    COMPONENT_CLASSES = {"goroutines-view--leak", "goroutines-view--dead", "goroutines-view--muted"}
+
+    DEFAULT_CSS = """
+    GoroutinesView > .goroutines-view--leak { color: $error; text-style: bold; }
+    GoroutinesView > .goroutines-view--dead { color: $text-muted; }
+    GoroutinesView > .goroutines-view--muted { color: $text-muted; }
+    """
+
+    def build_lines(self, frame: Frame, width: int) -> list[Text]:
+        return goroutine_lines(frame, width, self.styles_for(*sorted(self.COMPONENT_CLASSES)))

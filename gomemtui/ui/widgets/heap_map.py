@@ -1,0 +1,326 @@
+"""The heap map: pages and spans as a grid of cells, drawn with the Line API.
+
+One widget draws the whole heap from the numpy grid in a `Frame` (`Runtime.heap_grid`):
+each line is one row of cell codes turned into run-length segments from a prebuilt
+palette, so a frame costs a few hundred segments whatever the number of objects.
+With a span selected (Enter on a cell) it shows that span's slots instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Offset, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from gomemtui.runtime.views import GridMode, MarkColor, SpanView
+from gomemtui.ui.format import fmt_bytes
+from gomemtui.ui.frame import Frame
+from gomemtui.ui.heap_palette import legend, palette
+
+SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}
+"""A span slot's glyph by state."""
+
+
+class HeapMap(ScrollView, can_focus=True):
+    """Pages and spans of the simulated heap, colored by size class, fill or mark color."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1, 0)", "Cursor up", show=False),
+        Binding("down,j", "cursor(1, 0)", "Cursor down", show=False),
+        Binding("h", "cursor(0, -1)", "Cursor left", show=False),
+        Binding("l", "cursor(0, 1)", "Cursor right", show=False),
+        Binding("enter", "inspect", "Inspect span"),
+        Binding("escape", "close_span", "Back to map", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "heap-map--legend",
+        "heap-map--cursor",
+        "heap-map--title",
+    }
+
+    DEFAULT_CSS = """
+    HeapMap {
+        background: $surface;
+        scrollbar-size: 1 1;
+    }
+    HeapMap > .heap-map--legend { color: $text-muted; }
+    HeapMap > .heap-map--cursor { text-style: reverse; }
+    HeapMap > .heap-map--title { text-style: bold; color: $accent; }
+    """
+
+    frame: reactive[Frame | None] = reactive(None, layout=False)
+    """The frame drawn (compared by identity)."""
+    cursor: reactive[Offset] = reactive(Offset(0, 0))
+    """Selected cell as Offset(col, row)."""
+    mono: reactive[bool] = reactive(False)
+    """Draw glyphs only (NO_COLOR or the "mono" color mode)."""
+    show_span: reactive[bool] = reactive(False)
+    """Whether the zoomed span view is shown instead of the map."""
+
+    @dataclass
+    class GridResized(Message):
+        """The map's drawing area changed: the app asks the core for a grid this size."""
+
+        rows: int
+        cols: int
+
+    @dataclass
+    class SpanRequested(Message):
+        """The user asked to zoom into the span under a cell."""
+
+        row: int
+        col: int
+
+    class SpanClosed(Message):
+        """The user left the span view."""
+
+    LEGEND_LINES = 1
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._last_shape: tuple[int, int] | None = None
+        self._span_cache: tuple[SpanView, int, list[SpanLine]] | None = None
+
+    def _span_lines(self, span: SpanView, width: int) -> list[SpanLine]:
+        """`span_lines`, cached for the span and width drawn."""
+        cache = self._span_cache
+        if cache is None or cache[0] is not span or cache[1] != width:
+            cache = (span, width, span_lines(span, width))
+            self._span_cache = cache
+        return cache[2]
+
+    # -- geometry --------------------------------------------------------------
+
+    def grid_shape_for(self, size: Size) -> tuple[int, int]:
+        """Rows and columns of the grid that fills a content area of `size`."""
+        return max(1, size.height - self.LEGEND_LINES), max(1, size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Ask for a grid of the new size."""
+        shape = self.grid_shape_for(event.size)
+        if shape != self._last_shape:
+            self._last_shape = shape
+            self.post_message(self.GridResized(*shape))
+        self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        if self.show_span and self.frame is not None and self.frame.span is not None:
+            lines = self._span_lines(self.frame.span, self.size.width)
+            self.virtual_size = Size(self.size.width, len(lines))
+        else:
+            self.virtual_size = Size(self.size.width, self.size.height)
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        """Redraw for a new frame."""
+        if frame is not None and frame.span is None and self.show_span:
+            self.show_span = False
+        self._update_virtual_size()
+        self.refresh()
+
+    def watch_show_span(self) -> None:
+        self.scroll_home(animate=False)
+        self._update_virtual_size()
+        self.refresh()
+
+    def watch_mono(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_cursor(self, drow: int, dcol: int) -> None:
+        """Move the cell cursor, staying inside the grid."""
+        if self.show_span:
+            self.scroll_relative(y=drow, animate=False)
+            return
+        rows, cols = self._grid_dims()
+        self.cursor = Offset(
+            max(0, min(cols - 1, self.cursor.x + dcol)),
+            max(0, min(rows - 1, self.cursor.y + drow)),
+        )
+
+    def action_inspect(self) -> None:
+        """Zoom into the span under the cursor."""
+        self.post_message(self.SpanRequested(self.cursor.y, self.cursor.x))
+
+    def action_close_span(self) -> None:
+        """Go back from the span view to the map."""
+        self.show_span = False
+        self.post_message(self.SpanClosed())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape only means something in the span view; Enter only on the map."""
+        if action == "close_span":
+            return self.show_span
+        if action == "inspect":
+            return not self.show_span and self.frame is not None
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a cell selects it; clicking it again zooms into its span."""
+        offset = event.get_content_offset(self)
+        if offset is None or self.show_span:
+            return
+        rows, cols = self._grid_dims()
+        if offset.y < rows and offset.x < cols:
+            target = Offset(offset.x, offset.y)
+            if target == self.cursor:
+                self.action_inspect()
+            self.cursor = target
+
+    def _grid_dims(self) -> tuple[int, int]:
+        if self.frame is None:
+            return self.grid_shape_for(self.size)
+        return self.frame.grid.rows, self.frame.grid.cols
+
+    # -- drawing ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the map (or of the span view)."""
+        width = self.size.width
+        base = self.rich_style
+        frame = self.frame
+        if frame is None:
+            return Strip.blank(width, base)
+        if self.show_span and frame.span is not None:
+            scroll_x, scroll_y = self.scroll_offset
+            lines = self._span_lines(frame.span, width)
+            index = y + scroll_y
+            if index >= len(lines):
+                return Strip.blank(width, base)
+            return self._span_strip(frame.span, lines[index], width, base)
+        grid = frame.grid
+        legend_row = self.size.height - self.LEGEND_LINES
+        if y >= legend_row:
+            return self._legend_strip(grid.mode, frame, width, base)
+        if y >= grid.rows:
+            return Strip.blank(width, base)
+        cursor_col = self.cursor.x if self.has_focus and y == self.cursor.y else None
+        cursor_style = self.get_component_rich_style("heap-map--cursor") if cursor_col is not None else None
+        return grid_row_strip(grid.cells[y], grid.mode, self.mono, base, width, cursor_col, cursor_style)
+
+    def _legend_strip(self, mode: GridMode, frame: Frame, width: int, base: Style) -> Strip:
+        cells = palette(mode, self.mono, base)
+        muted = base + self.get_component_rich_style("heap-map--legend")
+        segments = [Segment(f"{mode.value}: ", muted)]
+        for code, label in legend(mode):
+            glyph, style = cells[code]
+            segments.append(Segment(glyph, style))
+            segments.append(Segment(f" {label} ", muted))
+        view = frame.view
+        segments.append(Segment(f"· {view.spans_in_use} spans, {view.pages_mapped} pages", muted))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _span_strip(self, span: SpanView, line: "SpanLine", width: int, base: Style) -> Strip:
+        if line.slots is None:
+            style = base + self.get_component_rich_style("heap-map--title") if line.title else base
+            return Strip([Segment(line.text, style)]).crop_extend(0, width, base)
+        mark = palette(GridMode.MARK, self.mono, base)
+        segments = []
+        for slot in line.slots:
+            glyph = SLOT_GLYPHS.get(slot.state, "?")
+            if slot.state == "free":
+                style = mark[6][1]
+            else:
+                style = mark[{MarkColor.WHITE: 2, MarkColor.GREY: 3, MarkColor.BLACK: 4}[slot.color]][1]
+            segments.append(Segment(glyph, style))
+        return Strip(segments).crop_extend(0, width, base)
+
+
+def grid_row_strip(
+    row: np.ndarray,
+    mode: GridMode,
+    mono: bool,
+    base: Style,
+    width: int,
+    cursor_col: int | None = None,
+    cursor_style: Style | None = None,
+) -> Strip:
+    """Turn one row of cell codes into a Strip of run-length segments.
+
+    Args:
+        row: uint8 codes of one grid row.
+        mode: What the codes mean.
+        mono: Glyphs only.
+        base: The widget's style, under every cell.
+        width: Width to crop or pad to.
+        cursor_col: Column drawn with the cursor style, if any.
+        cursor_style: Style added to the cursor cell.
+
+    Returns:
+        The line's Strip.
+    """
+    cells = palette(mode, mono, base)
+    n = len(row)
+    if n == 0:
+        return Strip.blank(width, base)
+    starts = np.flatnonzero(np.diff(row)) + 1
+    bounds = [0, *starts.tolist(), n]
+    codes = row.tolist()
+    segments: list[Segment] = []
+    for start, end in zip(bounds, bounds[1:]):
+        glyph, style = cells[codes[start]]
+        if cursor_col is not None and start <= cursor_col < end:
+            if cursor_col > start:
+                segments.append(Segment(glyph * (cursor_col - start), style))
+            segments.append(Segment(glyph, style + (cursor_style or Style(reverse=True))))
+            if end > cursor_col + 1:
+                segments.append(Segment(glyph * (end - cursor_col - 1), style))
+        else:
+            segments.append(Segment(glyph * (end - start), style))
+    return Strip(segments, n).crop_extend(0, width, base)
+
+
+@dataclass(frozen=True)
+class SpanLine:
+    """One line of the span view: text, or a run of slots."""
+
+    text: str = ""
+    slots: tuple | None = None
+    title: bool = False
+
+
+def span_lines(span: SpanView, width: int) -> list[SpanLine]:
+    """The span view's lines for a width (pure: every figure comes from the SpanView).
+
+    Args:
+        span: The span to show.
+        width: Columns available.
+
+    Returns:
+        Lines: a title, figures, the slots as glyph rows, then the objects.
+    """
+    width = max(8, width)
+    kind = "noscan" if span.noscan else "scan"
+    cls = "large object" if span.size_class == 0 else f"size class {span.size_class}"
+    lines = [
+        SpanLine(f"span {span.id} · {cls} ({kind}) · {fmt_bytes(span.elem_size)} slots", title=True),
+        SpanLine(f"{span.npages} page(s) from page {span.start_page} · "
+                 f"{span.allocated}/{span.nelems} slots allocated"),
+        SpanLine(f"waste: tail {fmt_bytes(span.tail_waste)} · internal {fmt_bytes(span.internal_waste)}"
+                 f" · {'swept' if span.swept else 'unswept'}{' · queued (Green Tea)' if span.queued else ''}"),
+        SpanLine("■ allocated (by mark color)  · free  × garbage   Esc: back"),
+    ]
+    slots = span.slots
+    for i in range(0, len(slots), width):
+        lines.append(SpanLine(slots=tuple(slots[i:i + width])))
+    if len(slots) < span.nelems:
+        lines.append(SpanLine(f"… {span.nelems} slots in all"))
+    lines.append(SpanLine(""))
+    for slot in slots:
+        if slot.object is not None:
+            lines.append(SpanLine(f"slot {slot.index:>4}  {slot.object:<12} {slot.state:<9} "
+                                  f"{fmt_bytes(slot.requested)} requested · {slot.color.name.lower()}"))
+    return lines

@@ -1,0 +1,134 @@
+"""A Line-API base for the text panels: a frame in, a list of rich Text lines out.
+
+Subclasses implement `build_lines(frame, width)`, a pure function of the frame (every
+figure comes from the core's views); this class caches the lines, turns each into a
+Strip only when it is drawn, and scrolls.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from gomemtui.ui.frame import Frame
+
+
+_CONSOLE = Console(width=400, color_system=None, force_terminal=False)
+
+
+def wrap_lines(lines: list[Text], width: int, indent: int = 2) -> list[Text]:
+    """Wrap each line longer than `width`, indenting its continuation lines."""
+    out: list[Text] = []
+    for line in lines:
+        if line.cell_len <= width or width <= indent + 8:
+            out.append(line)
+            continue
+        first, *rest = line.wrap(_CONSOLE, width - indent, no_wrap=False)
+        out.append(first)
+        out.extend(Text(" " * indent) + part for part in rest)
+    return out
+
+
+class LinesView(ScrollView, can_focus=True):
+    """Draws the lines that `build_lines` makes from the current frame."""
+
+    DEFAULT_CSS = """
+    LinesView {
+        background: $surface;
+        scrollbar-size: 1 1;
+        scrollbar-size-horizontal: 0;
+    }
+    """
+
+    frame: reactive[Frame | None] = reactive(None)
+    """The frame drawn (compared by identity)."""
+
+    FOLLOW_END = False
+    """Keep the view scrolled to the last line when new lines arrive (logs)."""
+    WRAP = True
+    """Wrap lines longer than the width (with a 2-space indent); False crops them."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+        self._built_for: tuple[int, int] | None = None
+
+    def build_lines(self, frame: Frame, width: int) -> list[Text]:
+        """The panel's lines for a frame and a width.
+
+        Args:
+            frame: The frame to show.
+            width: Columns available.
+
+        Returns:
+            One Text per line (longer lines are cropped).
+        """
+        raise NotImplementedError
+
+    def styles_for(self, *names: str) -> dict[str, Style]:
+        """Rich styles of component classes, keyed by the part after `--`."""
+        return {name.split("--", 1)[-1]: self.get_component_rich_style(name, partial=True) for name in names}
+
+    @property
+    def lines(self) -> list[Text]:
+        """The lines built for the current frame and width."""
+        return self._lines
+
+    def rebuild(self) -> None:
+        """Build the lines again (frame, width or theme changed)."""
+        frame = self.frame
+        width = max(1, self.scrollable_content_region.width or self.size.width)
+        if frame is None:
+            self._lines = []
+        else:
+            lines = self.build_lines(frame, width)
+            self._lines = wrap_lines(lines, width) if self.WRAP else lines
+        self._strips.clear()
+        self._built_for = (frame.serial if frame else -1, width)
+        self.virtual_size = Size(width, len(self._lines))
+        if self.FOLLOW_END:
+            self.call_after_refresh(self.scroll_end, animate=False)
+        self.after_rebuild()
+        self.refresh()
+
+    def after_rebuild(self) -> None:
+        """Hook: scroll somewhere after the lines change."""
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        self.rebuild()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._built_for is None or self._built_for[1] != event.size.width:
+            self.rebuild()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        if self.is_mounted and self.frame is not None:
+            self.call_later(self.rebuild)
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line."""
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._strips.get(index)
+        if strip is None:
+            text = self._lines[index].copy()
+            text.stylize_before(base)
+            text.no_wrap = True
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments, cell_len(text.plain))
+            self._strips[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base)

@@ -1,0 +1,45 @@
+"""A panel: a titled, focusable-within box that can be zoomed (maximized) or hidden."""
+
+from __future__ import annotations
+
+from textual.containers import Vertical
+
+
+class Panel(Vertical):
+    """A bordered box around one panel's widgets.
+
+    Args:
+        *children: The panel's widgets (the first focusable one gets the focus).
+        title: The border title, also used by the tabs and the palette.
+        id: The panel's id ("source", "heap", ...).
+    """
+
+    ALLOW_MAXIMIZE = True
+
+    DEFAULT_CSS = """
+    Panel {
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        height: 1fr;
+        padding: 0;
+    }
+    Panel:focus-within {
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+    }
+    """
+
+    def __init__(self, *children, title: str, id: str) -> None:
+        super().__init__(*children, id=id)
+        self.title = title
+        """The panel's name."""
+        self.border_title = title
+
+    @property
+    def target(self):
+        """The widget to focus when the panel is activated."""
+        for child in self.query("*"):
+            if child.focusable or child.can_focus:
+                return child
+        return None
