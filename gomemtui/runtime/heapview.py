@@ -1,0 +1,187 @@
+"""Views of the simulated heap: the heap-map grid and the zoomed span.
+
+The grid divides the mapped pages into rows×cols cells of equal page runs (the last
+cells may be unmapped) and gives each a uint8 code (tables in `views.py`). All work is
+per page or per span (numpy bincount / reduceat), never per object, except reading the
+optional per-object colour array in MARK mode.
+
+Cell rules when one cell covers several spans: SIZE_CLASS shows the class covering most
+heap pages of the cell; FILL averages the fill of the heap pages (objects allocated /
+nelems of their span; 2 only if empty, 10 only if full); MARK shows the most urgent
+state (queued > grey > black > white > free slots > stack). A cell with no heap page is
+a stack span's code if it has stack pages, else idle (1), or unmapped (0).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from .spans import SPAN_IN_USE, SPAN_MANUAL
+from .views import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor, SpanSlot, SpanView
+
+if TYPE_CHECKING:
+    from .heap import Heap
+
+__all__ = ["grid", "span_at", "span_detail"]
+
+# Code tables (views.py).
+FILL_EMPTY, FILL_FULL, FILL_STACK = 2, 10, 11
+CLASS_BASE, CLASS_STACK = 2, 70
+MARK_WHITE, MARK_GREY, MARK_BLACK, MARK_QUEUED, MARK_FREE, MARK_STACK = 2, 3, 4, 5, 6, 7
+# MARK priority (higher wins in a cell) -> code.
+_MARK_BY_PRIO = np.array([GRID_IDLE, MARK_STACK, MARK_FREE, MARK_WHITE, MARK_BLACK, MARK_GREY, MARK_QUEUED], np.uint8)
+
+
+def _layout(heap: Heap, rows: int, cols: int) -> tuple[int, int, int]:
+    """(mapped pages, pages per cell, cells used)."""
+    n_pages = heap.pages.n_pages
+    cells = rows * cols
+    if n_pages == 0 or cells == 0:
+        return n_pages, 1, 0
+    per = -(-n_pages // cells)
+    return n_pages, per, -(-n_pages // per)
+
+
+def _span_mark_prio(heap: Heap, colors: np.ndarray | None, queued: np.ndarray | None) -> np.ndarray:
+    """MARK priority per span id (see _MARK_BY_PRIO)."""
+    sp = heap.spans
+    n = sp.n_spans
+    prio = np.zeros(n, dtype=np.int8)
+    inuse = sp.span_state[:n] == SPAN_IN_USE
+    prio[sp.span_state[:n] == SPAN_MANUAL] = 1
+    prio[inuse] = 2
+    prio[inuse & (sp.span_nalloc[:n] > 0)] = 3
+    if colors is not None:
+        m = heap.n_objects
+        c = np.asarray(colors)[:m]
+        live = heap.obj_live[:m]
+        black = np.bincount(heap.obj_span[:m][live & (c == MarkColor.BLACK)], minlength=n)[:n]
+        grey = np.bincount(heap.obj_span[:m][live & (c == MarkColor.GREY)], minlength=n)[:n]
+        # Slots marked without an object colour (gcMarkTinyAllocs) still count as black.
+        prio[inuse & ((black > 0) | (sp.span_nmarked[:n] > 0))] = 4
+        prio[inuse & (grey > 0)] = 5
+    else:
+        prio[inuse & (sp.span_nmarked[:n] > 0)] = 4
+    if queued is not None and len(queued):
+        q = np.asarray(queued, dtype=np.int64)
+        q = q[(q >= 0) & (q < n)]
+        prio[q[inuse[q]]] = 6
+    return prio
+
+
+def grid(
+    heap: Heap,
+    rows: int,
+    cols: int,
+    mode: GridMode,
+    colors: np.ndarray | None = None,
+    queued_spans: np.ndarray | None = None,
+) -> np.ndarray:
+    """See `Heap.grid`."""
+    out = np.full(rows * cols, GRID_UNMAPPED, dtype=np.uint8)
+    n_pages, per, used = _layout(heap, rows, cols)
+    if used == 0:
+        return out.reshape(rows, cols)
+    sp = heap.spans
+    ps = heap.pages.page_span[:n_pages]
+    mapped = ps >= 0
+    sid = np.where(mapped, ps, 0)
+    state = np.where(mapped, sp.span_state[sid], 0)
+    heap_pg = state == SPAN_IN_USE
+    stack_pg = state == SPAN_MANUAL
+    cell = np.arange(n_pages) // per
+    n_heap = np.bincount(cell, weights=heap_pg, minlength=used)
+    n_stack = np.bincount(cell, weights=stack_pg, minlength=used)
+    res = np.full(used, GRID_IDLE, dtype=np.uint8)
+
+    if mode is GridMode.SIZE_CLASS:
+        codes = np.where(heap_pg, sp.span_class[sid].astype(np.int64) + CLASS_BASE, 0)
+        counts = np.bincount(cell * 71 + codes, minlength=used * 71).reshape(used, 71)
+        counts[:, 0] = 0
+        best = counts.argmax(axis=1).astype(np.uint8)
+        res = np.where(n_heap > 0, best, np.where(n_stack > 0, CLASS_STACK, GRID_IDLE)).astype(np.uint8)
+    elif mode is GridMode.FILL:
+        nel = np.maximum(sp.span_nelems[sid], 1)
+        fill = np.where(heap_pg, sp.span_nalloc[sid] / nel, 0.0)
+        mean = np.bincount(cell, weights=fill, minlength=used) / np.maximum(n_heap, 1)
+        level = np.rint(mean * 8)
+        level = np.where((mean > 0) & (level < 1), 1, level)
+        level = np.where((mean < 1) & (level > 7), 7, level)
+        code = (FILL_EMPTY + level).astype(np.uint8)
+        res = np.where(n_heap > 0, code, np.where(n_stack > 0, FILL_STACK, GRID_IDLE)).astype(np.uint8)
+    else:
+        prio_span = _span_mark_prio(heap, colors, queued_spans)
+        prio = np.where(mapped, prio_span[sid], 0)
+        starts = np.arange(used) * per
+        cell_prio = np.maximum.reduceat(prio, starts)
+        res = _MARK_BY_PRIO[cell_prio]
+    out[:used] = res
+    return out.reshape(rows, cols)
+
+
+def span_at(heap: Heap, row: int, col: int, rows: int, cols: int) -> int | None:
+    """See `Heap.span_at`."""
+    n_pages, per, used = _layout(heap, rows, cols)
+    c = row * cols + col
+    if not (0 <= row < rows and 0 <= col < cols) or c >= used:
+        return None
+    ps = heap.pages.page_span[c * per : min((c + 1) * per, n_pages)]
+    hit = np.flatnonzero(ps >= 0)
+    return int(ps[hit[0]]) if hit.size else None
+
+
+def span_detail(
+    heap: Heap,
+    span_id: int,
+    names: Callable[[int], str | None],
+    colors: np.ndarray | None = None,
+    queued: bool = False,
+) -> SpanView:
+    """See `Heap.span_detail`."""
+    sp = heap.spans
+    base, ne = sp.slot_range(span_id)
+    elem = int(sp.span_elem_size[span_id])
+    npages = int(sp.span_npages[span_id])
+    swept = bool(sp.span_swept[span_id])
+    slots: list[SpanSlot] = []
+    internal = 0
+    for i in range(ne):
+        g = base + i
+        if not sp.slot_alloc[g]:
+            slots.append(SpanSlot(i, None, "free", 0, MarkColor.WHITE))
+            continue
+        members = []
+        cur = int(sp.slot_obj[g])
+        while cur >= 0:
+            members.append(cur)
+            cur = int(heap.obj_next[cur])
+        requested = int(heap.obj_size[members].sum()) if members else 0
+        internal += elem - requested
+        marked = bool(sp.slot_marked[g])
+        color = MarkColor.BLACK if marked else MarkColor.WHITE
+        if colors is not None and members:
+            cs = np.asarray(colors)[members]
+            if (cs == MarkColor.GREY).any():
+                color = MarkColor.GREY
+            elif (cs == MarkColor.BLACK).any():
+                color = MarkColor.BLACK
+        labels = [n for n in (names(o) for o in members) if n]
+        state = "garbage" if (not swept and not marked) else "allocated"
+        slots.append(SpanSlot(i, ", ".join(labels) or None, state, requested, color))
+    return SpanView(
+        id=span_id,
+        size_class=int(sp.span_class[span_id]),
+        noscan=bool(sp.span_noscan[span_id]),
+        start_page=int(sp.span_start_page[span_id]),
+        npages=npages,
+        elem_size=elem,
+        nelems=ne,
+        allocated=int(sp.span_nalloc[span_id]),
+        tail_waste=npages * 8192 - ne * elem,
+        internal_waste=internal,
+        slots=tuple(slots),
+        swept=swept,
+        queued=queued,
+    )
