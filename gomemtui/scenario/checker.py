@@ -402,8 +402,8 @@ class _Checker:
             ptr = self.lookup(step, "value", "pointer")
             if var.type is not None and not var.type.has_pointers:
                 self.fail(step, "value", (
-                    f"value = {quote(ptr.name)}: {var.name}'s elements are {var.type.name}, which "
-                    "hold no pointers"))
+                    f"value = {quote(ptr.name)}: the elements of {var.name} are {var.type.name}, "
+                    "which hold no pointers"))
         if var.kind == "?" or var.type is None:
             return
         elem = var.type
@@ -600,6 +600,10 @@ class _Checker:
             self.fail(step, "target", (
                 f"target = {quote(target)}: {name} is {_KIND_WORDS[holder.kind]} ({holder.do} at "
                 f"line {holder.line}); only pointers to a declared type have fields"))
+        if holder.nil is True:
+            self.fail(step, "target", (
+                f"target = {quote(target)}: {name} is nil here (Go: panic: runtime error: invalid "
+                "memory address or nil pointer dereference)"))
         if holder.kind == "?" or holder.type is None:
             return
         fields = holder.type.pointer_fields
@@ -611,10 +615,6 @@ class _Checker:
             self.fail(step, "target", (
                 f"target = {quote(target)}: {holder.type.name} has no pointer field "
                 f"\"{fieldname}\"{suggest(fieldname, fields)} (its pointer fields: {', '.join(fields)})"))
-        if holder.nil is True:
-            self.fail(step, "target", (
-                f"target = {quote(target)}: {name} is nil here (Go: panic: runtime error: invalid "
-                "memory address or nil pointer dereference)"))
 
     def op_drop(self, step: StepSpec, _: int) -> None:
         var = self.lookup(step, "var")

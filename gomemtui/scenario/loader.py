@@ -92,7 +92,7 @@ class _Builder:
         return default
 
     def fields(self, table: dict[str, Any], path: KeyPath, specs: Mapping[str, FieldSpec],
-               where: str, *, extra_hint: str = "") -> tuple[dict[str, Any], dict[str, int], bool]:
+               where: str) -> tuple[dict[str, Any], dict[str, int], bool]:
         """Check `table`'s keys against `specs`: (converted values, key lines, all fine?)."""
         values: dict[str, Any] = {}
         key_lines_: dict[str, int] = {}
@@ -105,8 +105,10 @@ class _Builder:
             if spec is None:
                 fine = False
                 hint = suggest(key, specs)
-                if not hint:
-                    hint = f" (fields: {', '.join(specs)}{extra_hint})"
+                if key == "pause" and "do" in specs:
+                    hint = ": pause works on top-level steps only, not inside a loop's body"
+                elif not hint:
+                    hint = f" (fields here: {', '.join(specs)})"
                 self.add(kline, f'{where}: unknown field "{key}"{hint}')
                 continue
             try:
@@ -309,13 +311,14 @@ class _Builder:
             fine = False
         where = f"{label} ({do})" if op else label
         if op is not None:
-            specs: dict[str, FieldSpec] = {**common, **{f.name: f for f in op.fields}}
-            hint = f"; and {', '.join(common)}"
-            values, klines, ok = self.fields(table, path, specs, where,
-                                             extra_hint=hint.replace("; and ", " and "))
+            specs: dict[str, FieldSpec] = {**{f.name: f for f in op.fields}, **common}
+            values, klines, ok = self.fields(table, path, specs, where)
         else:
-            known = {k: v for k, v in table.items() if k in common}
-            values, klines, ok = self.fields(known, path, common, where)
+            # Without a known operation only the common keys can be checked; "do" is
+            # already reported above.
+            common_ = {k: v for k, v in common.items() if k != "do"}
+            known = {k: v for k, v in table.items() if k in common_}
+            values, klines, ok = self.fields(known, path, common_, where)
             klines.update({k: self.line(path + (k,), tline) for k in table})
             values.update({k: v for k, v in table.items() if k not in common})  # for the checker's names
         fine = fine and ok

@@ -1,0 +1,439 @@
+"""The `gomemtui` command.
+
+    gomemtui [SCENARIO]          open the app (no SCENARIO: pick a bundled one)
+    gomemtui list                the bundled scenarios
+    gomemtui check FILE...       validate scenario files
+    gomemtui run FILE [--json]   play a scenario to the end without a UI
+
+Subcommands are `Command` objects in a registry. A part of gomemtui that adds one (the
+UI's `screenshot`) writes a module with ``register_commands(register)`` — for the UI,
+``gomemtui/ui/cli_commands.py``, already named in `COMMAND_MODULES` — and calls
+``register(Command(...))`` there. Such a module must be cheap to import (import textual
+inside the command's `run`, not at the top), so that `gomemtui check` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+import textwrap
+from dataclasses import dataclass
+from typing import Callable, Sequence, TextIO
+
+from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
+
+__all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "build_parser", "main"]
+
+PROG = "gomemtui"
+
+COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands",)
+"""Modules whose ``register_commands(register)`` adds subcommands (skipped while absent)."""
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, help texts, arguments and what it does."""
+
+    name: str
+    help: str
+    """One line for `gomemtui --help`'s list of commands."""
+    description: str
+    examples: str
+    """Example command lines for its --help (one per line, with a comment)."""
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(command: Command) -> Command:
+    """Add a subcommand (a later registration of the same name replaces it)."""
+    COMMANDS[command.name] = command
+    return command
+
+
+# -- shared arguments and helpers ----------------------------------------------------------
+
+def add_runtime_flags(parser: argparse.ArgumentParser) -> None:
+    """--gogc / --gomemlimit / --gomaxprocs, which override the environment and [runtime]."""
+    group = parser.add_argument_group(
+        "runtime settings (override GOGC, GOMEMLIMIT, GOMAXPROCS and the file's [runtime])")
+    group.add_argument("--gogc", metavar="N|off", type=_flag(parse_gogc, "--gogc"), default=argparse.SUPPRESS,
+                       help="GC percent, as GOGC (e.g. 50, 200, off)")
+    group.add_argument("--gomemlimit", metavar="SIZE|off", type=_flag(parse_gomemlimit, "--gomemlimit"),
+                       default=argparse.SUPPRESS, help="soft memory limit, as GOMEMLIMIT (e.g. 64MiB)")
+    group.add_argument("--gomaxprocs", metavar="N", type=_flag(parse_gomaxprocs, "--gomaxprocs"),
+                       default=argparse.SUPPRESS, help="number of Ps, as GOMAXPROCS")
+
+
+def _flag(parse: Callable[[str, str], object], name: str) -> Callable[[str], object]:
+    def convert(text: str) -> object:
+        try:
+            return parse(text, name)
+        except SettingsError as exc:
+            raise argparse.ArgumentTypeError(str(exc).replace(f"{name}=", "", 1)) from None
+    convert.__name__ = name.lstrip("-")
+    return convert
+
+
+def flag_overrides(args: argparse.Namespace) -> Overrides:
+    values = {k: getattr(args, k) for k in ("gogc", "gomemlimit", "gomaxprocs") if hasattr(args, k)}
+    return Overrides(**values)
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _load(scenario: str, args: argparse.Namespace):
+    """(Program, path) for a SCENARIO argument, or an exit status after printing why not."""
+    from gomemtui.scenario import (
+        ScenarioError, ScenarioNotFound, compile_scenario, find_scenario, load_scenario,
+    )
+    from gomemtui.scenario.settings import overrides_from_env
+
+    try:
+        path = find_scenario(scenario)
+    except ScenarioNotFound as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
+    except SettingsError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        model = load_scenario(path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    return compile_scenario(model, overrides), path
+
+
+def _examples(text: str) -> str:
+    return "examples:\n" + textwrap.indent(textwrap.dedent(text).strip("\n"), "  ")
+
+
+# -- open (the default command) ----------------------------------------------------------------
+
+def _configure_open(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                   help="a scenario file, or the name of a bundled scenario (see gomemtui list); "
+                        "leave it out to pick one")
+    add_runtime_flags(p)
+
+
+def _run_open(args: argparse.Namespace) -> int:
+    if args.scenario is None:
+        app = _ui_app()
+        if app is None:
+            return EXIT_PROBLEMS
+        result = app.run_picker()
+        return result if isinstance(result, int) else EXIT_OK
+    loaded = _load(args.scenario, args)
+    if isinstance(loaded, int):
+        return loaded
+    program, path = loaded
+    app = _ui_app()
+    if app is None:
+        return EXIT_PROBLEMS
+    result = app.run_app(program, path)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _ui_app():
+    """gomemtui.ui.app, imported only when the app is opened (it pulls in textual)."""
+    try:
+        return importlib.import_module("gomemtui.ui.app")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("gomemtui.ui.app", "gomemtui.ui"):
+            raise
+        _error("the terminal app is not part of this build yet; try: gomemtui run SCENARIO")
+        return None
+
+
+register(Command(
+    "open", "open the app on a scenario (the default: gomemtui SCENARIO)",
+    "Open the terminal app and play a scenario step by step. Without SCENARIO, pick one of "
+    "the bundled scenarios. Keys: space play/pause, → step, ← step back, ? help, q quit.",
+    """
+    gomemtui tour                      # a bundled scenario, by name
+    gomemtui my-scenario.toml          # your own file
+    GOGC=50 gomemtui tour              # Go's environment variables work
+    gomemtui tour --gomemlimit 64MiB   # ... and so do flags
+    gomemtui                           # choose from the bundled scenarios
+    """,
+    _configure_open, _run_open,
+))
+
+
+# -- list -----------------------------------------------------------------------------------
+
+def _configure_list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--paths", action="store_true", help="also show where each file is")
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    from gomemtui.scenario import list_bundled
+
+    scenarios = list_bundled()
+    if not scenarios:
+        _error("no bundled scenarios found (is the package installed completely?)")
+        return EXIT_PROBLEMS
+    width = max(len(s.short_name) for s in scenarios)
+    for s in scenarios:
+        print(f"{s.short_name:<{width}}  {s.summary or s.title}")
+        if args.paths:
+            print(f"{'':<{width}}  {s.path}")
+    print(f"\nopen one with: {PROG} NAME   (e.g. {PROG} {scenarios[0].short_name})")
+    return EXIT_OK
+
+
+register(Command(
+    "list", "list the bundled scenarios with their summaries",
+    "List the scenarios installed with gomemtui: the name to open each with, and its one-line summary.",
+    """
+    gomemtui list
+    gomemtui list --paths              # where the files are, to copy one and edit it
+    """,
+    _configure_list, _run_list,
+))
+
+
+# -- check ----------------------------------------------------------------------------------
+
+def _configure_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (or bundled names)")
+    p.add_argument("--bundled", action="store_true", help="check every bundled scenario too")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems, not \"ok\"")
+
+
+def check_one(arg: str, out: TextIO) -> int | None:
+    """Check one scenario, printing its problems; its number of steps if it is fine."""
+    from gomemtui.scenario import (
+        ScenarioError, ScenarioNotFound, compile_scenario, find_scenario, load_scenario,
+    )
+
+    try:
+        path = find_scenario(arg)
+    except ScenarioNotFound as exc:
+        print(str(exc), file=out)
+        return None
+    try:
+        model = load_scenario(path)
+        compile_scenario(model)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=out)
+        return None
+    return len(model.steps)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from gomemtui.scenario import list_bundled
+
+    targets = list(args.files)
+    if args.bundled:
+        targets += [str(s.path) for s in list_bundled()]
+    if not targets:
+        _error("check: give at least one FILE (or --bundled)")
+        return EXIT_USAGE
+    bad = 0
+    for target in targets:
+        steps = check_one(target, sys.stdout)
+        if steps is None:
+            bad += 1
+        elif not args.quiet:
+            print(f"{target}: ok ({steps} steps)")
+    if bad and len(targets) > 1:
+        print(f"{bad} of {len(targets)} files have problems", file=sys.stderr)
+    return EXIT_PROBLEMS if bad else EXIT_OK
+
+
+register(Command(
+    "check", "validate scenario files and print every problem, or \"ok\"",
+    "Load and check scenario files the way the app would, without running them. Each problem is "
+    "printed as FILE:LINE: message, naming the field and its value; all problems of a file are "
+    "reported at once. Exit status: 0 if every file is fine, 1 otherwise.",
+    """
+    gomemtui check my-scenario.toml
+    gomemtui check scenarios/*.toml
+    gomemtui check --bundled -q       # every bundled scenario, only problems
+    """,
+    _configure_check, _run_check,
+))
+
+
+# -- run ------------------------------------------------------------------------------------
+
+def _configure_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", metavar="FILE", help="a scenario file, or a bundled scenario's name")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON Lines: one object per step, then a summary object")
+    p.add_argument("--no-notes", dest="notes", action="store_false",
+                   help="leave the scenario's notes out of the text output")
+    p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
+    add_runtime_flags(p)
+
+
+def _run_run(args: argparse.Namespace) -> int:
+    loaded = _load(args.scenario, args)
+    if isinstance(loaded, int):
+        return loaded
+    program, path = loaded
+    from gomemtui import headless
+
+    timeline = None
+    try:
+        from gomemtui.runtime.timeline import Timeline
+
+        timeline = Timeline(program)
+        if args.json:
+            headless.run_json(timeline, sys.stdout)
+        else:
+            headless.run_text(timeline, sys.stdout, notes=args.notes)
+        sys.stdout.flush()
+    except NotImplementedError:
+        if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
+            raise
+        _error("the simulated runtime is not finished in this build (NotImplementedError); "
+               "`gomemtui check` works")
+        return EXIT_PROBLEMS
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug in the core must not end in a traceback for users
+        if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
+            raise
+        step = getattr(timeline, "next_step", None) if timeline is not None else None
+        where = ""
+        if isinstance(step, int) and 0 <= step < len(program.steps):
+            s = program.steps[step]
+            where = f" at step {step + 1} ({s.do}, {program.source_name}:{s.line})"
+        _error(f"{path}: the simulation failed{where}: {type(exc).__name__}: {exc} "
+               "(this is a gomemtui bug; rerun with --traceback and report it)")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+register(Command(
+    "run", "play a scenario to the end without a UI (text log or --json)",
+    "Play a scenario from the first step to the last without the app and print, for each step, "
+    "its source line and what the runtime did, each GC cycle as a GODEBUG=gctrace=1 line, and a "
+    "summary: peak heap, cycles, pauses, what is still live and why. With --json, print JSON "
+    "Lines instead: one object per step (step, line, do, vars, heap, gc, pools, events), then "
+    "one object with \"summary\": true.",
+    """
+    gomemtui run tour
+    gomemtui run tour | grep '^gc '             # only the gctrace lines
+    GOGC=200 gomemtui run my-scenario.toml      # compare GOGC values
+    gomemtui run tour --gogc off --gomemlimit 16MiB
+    gomemtui run tour --json | jq -c '.heap'    # machine-readable, one line per step
+    """,
+    _configure_run, _run_run,
+))
+
+
+# -- the parser ---------------------------------------------------------------------------------
+
+def _load_command_modules() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            found = None
+        if found is not None:
+            hook = getattr(importlib.import_module(name), "register_commands", None)
+            if callable(hook):
+                hook(register)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: `gomemtui [SCENARIO]` plus every registered subcommand."""
+    _load_command_modules()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        usage=f"{PROG} [SCENARIO] [--gogc N] [--gomemlimit SIZE] [--gomaxprocs N]\n"
+              f"       {PROG} COMMAND [options]",
+        description=(
+            "Watch the Go 1.27 runtime manage memory, step by step, in your terminal: size "
+            "classes, slices and their backing arrays, Swiss-table maps, sync.Pool, goroutine "
+            "stacks and the garbage collector with its pacer. A scenario is a TOML file that "
+            "reads like the Go program it stands for (see docs/scenario-format.md)."),
+        epilog=_examples("""
+            gomemtui                         # pick a bundled scenario
+            gomemtui tour                    # open the bundled scenario "tour"
+            gomemtui list
+            gomemtui check mine.toml
+            gomemtui run tour --json
+            """) + f"\n\n'{PROG} COMMAND --help' explains each command.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for command in COMMANDS.values():
+        p = sub.add_parser(
+            command.name, help=command.help, description=command.description,
+            prog=PROG if command.name == "open" else f"{PROG} {command.name}",
+            epilog=_examples(command.examples), formatter_class=_Formatter,
+        )
+        command.configure(p)
+        p.set_defaults(handler=command.run)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gomemtui")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps the description, keeps the examples' lines as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return super()._fill_text(text, width, indent)
+        return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    top_level = {"-h", "--help", "--version"}
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in top_level):
+        args_list = ["open", *args_list]
+    try:
+        args = parser.parse_args(args_list)
+        return args.handler(args)
+    except BrokenPipeError:
+        # `gomemtui run x | head`: the reader left; say nothing more.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def entry_point() -> None:
+    """The console script."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry_point()

@@ -1,0 +1,309 @@
+"""`gomemtui run`: play a compiled scenario to the end without a UI.
+
+Two outputs over the same walk through the `Timeline`:
+
+* `run_text` — for people: each step with its source line and what the runtime did
+  (the events' sentences), every GC cycle as its exact ``GODEBUG=gctrace=1`` line, and
+  a summary (peak heap, cycles, pauses, what is still live and why).
+* `run_json` — JSON Lines as DESIGN.md fixes them: one object per top-level step
+  (``step``, ``line``, ``do``, ``vars``, ``heap``, ``gc``, ``pools``, ``events``), then one
+  object with ``"summary": true``.
+
+Everything shown is computed by the runtime core (`Runtime.json_state`, `view`,
+`why_alive`, `Event`); this module only walks and formats.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Protocol, TextIO
+
+from gomemtui.runtime.events import Event
+from gomemtui.runtime.ops import Program, Step
+from gomemtui.scenario.sizes import format_bytes
+
+__all__ = ["StepResult", "RunSummary", "walk", "summarize", "run_text", "run_json", "to_jsonable"]
+
+
+class TimelineLike(Protocol):
+    """The part of `gomemtui.runtime.timeline.Timeline` a headless run needs."""
+
+    runtime: Any
+    program: Program
+
+    @property
+    def at_end(self) -> bool: ...
+
+    @property
+    def current_step(self) -> Step | None: ...
+
+    def step(self) -> tuple[Event, ...]: ...
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One top-level step played: the step, its events and the state after it."""
+
+    number: int
+    """1 for the first [[step]]."""
+    step: Step
+    events: tuple[Event, ...]
+    state: dict[str, Any]
+    """`Runtime.json_state()` after the step: vars, heap, gc, pools."""
+
+
+@dataclass
+class RunSummary:
+    """What a whole run amounted to (the last line of `run --json`)."""
+
+    steps: int = 0
+    cycles: int = 0
+    forced_cycles: int = 0
+    peak_heap_bytes: int = 0
+    """The largest heap seen: HeapAlloc after each step, heap0/heap1 of each GC cycle,
+    and the pacer's samples of the live heap."""
+    peak_step: int = 0
+    pause_total_ns: int = 0
+    pauses_ns: list[int] = field(default_factory=list)
+    heap: dict[str, Any] = field(default_factory=dict)
+    gc: dict[str, Any] = field(default_factory=dict)
+    pools: dict[str, Any] = field(default_factory=dict)
+    live: list[dict[str, Any]] = field(default_factory=list)
+    leaked_goroutines: list[dict[str, Any]] = field(default_factory=list)
+    gctrace: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"summary": True, **{k: v for k, v in self.__dict__.items()}}
+
+
+def to_jsonable(value: Any) -> Any:
+    """`value` with numpy scalars, enums, tuples and mappings made plain JSON values."""
+    if isinstance(value, (str, bool)) or value is None:
+        return value
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return to_jsonable(value.item())
+    if hasattr(value, "tolist"):  # numpy array
+        return to_jsonable(value.tolist())
+    return str(value)
+
+
+def walk(timeline: TimelineLike) -> Iterator[StepResult]:
+    """Play every top-level step, yielding what each did."""
+    number = 0
+    while not timeline.at_end:
+        events = tuple(timeline.step())
+        step = timeline.current_step
+        assert step is not None
+        number += 1
+        yield StepResult(number, step, events, to_jsonable(timeline.runtime.json_state()))
+
+
+class _Peak:
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.step = 0
+
+    def see(self, value: Any, step: int) -> None:
+        if isinstance(value, (int, float)) and value > self.bytes:
+            self.bytes, self.step = int(value), step
+
+
+def _gc_events(events: Iterable[Event]) -> Iterator[Event]:
+    return (e for e in events if e.kind == "gc")
+
+
+def summarize(timeline: TimelineLike, results: list[StepResult]) -> RunSummary:
+    """The summary of a finished run, from the runtime's views."""
+    rt = timeline.runtime
+    view = rt.view()
+    peak = _Peak()
+    for r in results:
+        peak.see(r.state.get("heap", {}).get("alloc_bytes"), r.number)
+        for e in _gc_events(r.events):
+            peak.see(e.data.get("heap0"), r.number)
+            peak.see(e.data.get("heap1"), r.number)
+    gc_view = view.gc
+    for point in getattr(gc_view, "history", ()):
+        if point.heap_live > peak.bytes:
+            peak.bytes = int(point.heap_live)
+    final = results[-1].state if results else to_jsonable(rt.json_state())
+    summary = RunSummary(
+        steps=len(results),
+        cycles=int(view.memstats.num_gc),
+        forced_cycles=int(view.memstats.num_forced_gc),
+        peak_heap_bytes=peak.bytes,
+        peak_step=peak.step,
+        pause_total_ns=int(view.memstats.pause_total_ns),
+        pauses_ns=[int(p) for p in gc_view.pauses_ns],
+        heap=final.get("heap", {}),
+        gc=final.get("gc", {}),
+        pools=final.get("pools", {}),
+        gctrace=list(gc_view.gctrace),
+    )
+    for var in view.vars:
+        entry: dict[str, Any] = {
+            "var": var.name, "kind": var.kind, "type": var.type, "bytes": int(var.bytes),
+            "goroutine": var.goroutine, "global": bool(var.is_global),
+        }
+        try:
+            why = rt.why_alive(var.name)
+        except (KeyError, LookupError, ValueError):
+            why = None
+        if why is not None:
+            entry.update(root=why.root, path=list(why.path), retained_bytes=int(why.retained_bytes),
+                         why=why.explanation)
+        summary.live.append(to_jsonable(entry))
+    for g in view.goroutines:
+        if g.leaked:
+            summary.leaked_goroutines.append(to_jsonable({
+                "goroutine": g.name, "state": g.state, "stack_bytes": int(g.stack_size),
+                "retained_bytes": int(g.retained_bytes), "vars": list(g.vars),
+            }))
+    return summary
+
+
+# -- text -------------------------------------------------------------------------------
+
+def _settings_line(program: Program) -> str:
+    s = program.settings
+    gogc = "off" if s.gogc is None else str(s.gogc)
+    limit = "off" if s.gomemlimit is None else format_bytes(s.gomemlimit)
+    marking = "Green Tea marking" if s.green_tea else "classic marking (nogreenteagc)"
+    return f"GOGC={gogc} GOMEMLIMIT={limit} GOMAXPROCS={s.gomaxprocs}, {marking}"
+
+
+def _source_line(program: Program, line: int) -> str:
+    lines = program.source.splitlines()
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _event_lines(events: Iterable[Event]) -> Iterator[str]:
+    """Event sentences, indented; gctrace lines flush left; runs of phase changes on one line."""
+    phases: list[str] = []
+
+    def flush() -> Iterator[str]:
+        if phases:
+            yield "    GC phase: " + " → ".join(phases)
+            phases.clear()
+
+    for e in events:
+        if e.kind == "gc_phase":
+            phases.append(str(to_jsonable(e.data.get("phase", e.text))))
+            continue
+        yield from flush()
+        if e.kind == "gc" and e.data.get("line"):
+            yield str(e.data["line"])
+        else:
+            yield f"    {e.text}"
+    yield from flush()
+
+
+def _ns(ns: int) -> str:
+    return f"{ns / 1e6:.3f} ms"
+
+
+def format_summary(summary: RunSummary) -> Iterator[str]:
+    """The summary block of `run`'s text output."""
+    yield "summary"
+    yield (f"  {summary.steps} steps, {summary.cycles} GC cycle(s)"
+           + (f" ({summary.forced_cycles} forced)" if summary.forced_cycles else ""))
+    if summary.pauses_ns:
+        yield (f"  stop-the-world pauses: {_ns(summary.pause_total_ns)} in all, longest "
+               f"{_ns(max(summary.pauses_ns))}")
+    where = f" (step {summary.peak_step})" if summary.peak_step else ""
+    yield f"  peak heap: {format_bytes(summary.peak_heap_bytes)} ({summary.peak_heap_bytes} B){where}"
+    heap = summary.heap
+    if heap:
+        yield (f"  heap at the end: HeapAlloc {format_bytes(int(heap.get('alloc_bytes', 0)))}, "
+               f"HeapInuse {format_bytes(int(heap.get('inuse_bytes', 0)))}, "
+               f"{heap.get('objects', 0)} objects, next GC at {format_bytes(int(heap.get('goal_bytes', 0)))}")
+    if summary.live:
+        yield "  still live:"
+        width = max(len(v["var"]) for v in summary.live)
+        for v in summary.live:
+            why = v.get("why") or v.get("root") or ""
+            scope = "global" if v.get("global") else f"stack of {v.get('goroutine')}"
+            yield (f"    {v['var']:<{width}}  {v['kind']} {v.get('type', '')}, "
+                   f"{format_bytes(int(v.get('bytes', 0)))} ({scope})" + (f": {why}" if why else ""))
+    else:
+        yield "  still live: nothing"
+    for g in summary.leaked_goroutines:
+        yield (f"  leaked goroutine {g['goroutine']}: {g['state']} for ever, "
+               f"{format_bytes(g['stack_bytes'])} stack, keeps {format_bytes(g['retained_bytes'])} "
+               "of heap alive")
+
+
+def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True) -> RunSummary:
+    """Play `timeline` to the end, writing the human-readable log to `out`."""
+    program = timeline.program
+    name = program.source_name
+    if program.title:
+        out.write(f"{program.title}\n")
+    if program.summary:
+        out.write(f"{program.summary}\n")
+    out.write(_settings_line(program) + "\n\n")
+    results = []
+    for r in walk(timeline):
+        results.append(r)
+        step = r.step
+        code = _source_line(program, step.line)
+        where = _goroutine_of(step)
+        out.write(f"[{r.number}] {name}:{step.line}: {code or step.do}  ({step.do}{where})\n")
+        if notes and step.note:
+            out.write(f"    # {step.note}\n")
+        for line in _event_lines(r.events):
+            out.write(line + "\n")
+    summary = summarize(timeline, results)
+    out.write("\n")
+    for line in format_summary(summary):
+        out.write(line + "\n")
+    return summary
+
+
+def _goroutine_of(step: Step) -> str:
+    g = getattr(step.op, "g", None)
+    if g is None:
+        inner = getattr(step.op, "op", None)
+        g = getattr(inner, "g", "main")
+    return "" if g == "main" else f" in {g}"
+
+
+# -- JSON Lines -------------------------------------------------------------------------
+
+STEP_KEYS = ("step", "line", "do", "vars", "heap", "gc", "pools", "events")
+"""The keys of each step object, in order (DESIGN.md)."""
+
+
+def step_object(r: StepResult) -> dict[str, Any]:
+    """One `run --json` line for a step."""
+    obj: dict[str, Any] = {"step": r.number, "line": r.step.line, "do": r.step.do}
+    for key in ("vars", "heap", "gc", "pools"):
+        obj[key] = r.state.get(key, {})
+    obj["events"] = [to_jsonable(e.to_json()) for e in r.events]
+    for key, value in r.state.items():  # anything more the core adds
+        obj.setdefault(key, value)
+    return obj
+
+
+def run_json(timeline: TimelineLike, out: TextIO) -> RunSummary:
+    """Play `timeline` to the end, writing JSON Lines to `out`."""
+    results = []
+    dump: Callable[[Any], str] = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for r in walk(timeline):
+        results.append(r)
+        out.write(dump(step_object(r)) + "\n")
+    summary = summarize(timeline, results)
+    out.write(dump(to_jsonable(summary.to_json())) + "\n")
+    return summary
