@@ -789,6 +789,10 @@ class Heap:
         inuse = sp.span_state[:n] == SPAN_IN_USE
         return int((sp.span_nmarked[:n][inuse].astype(np.int64) * sp.span_elem_size[:n][inuse]).sum())
 
+    def spans_in_use(self) -> int:
+        """Heap spans in use (`mSpanInUse`), large-object spans included, stacks not."""
+        return self._inuse_spans
+
     def live_object_ids(self) -> np.ndarray:
         """Ids of objects currently allocated (live or unswept garbage)."""
         return np.flatnonzero(self.obj_live[: self.n_objects])
@@ -802,15 +806,21 @@ class Heap:
         mode: GridMode,
         colors: np.ndarray | None = None,
         queued_spans: np.ndarray | None = None,
+        *,
+        grey: np.ndarray | None = None,
+        black: np.ndarray | None = None,
     ) -> np.ndarray:
         """The heap map: rows×cols uint8 cell codes (views.py code tables).
 
-        Cells cover equal runs of mapped pages. In MARK mode, `colors` (optional, uint8
-        per object id, views.MarkColor values) tells grey from black — without it,
-        marked objects count as black — and `queued_spans` (span ids in Green Tea's span
-        queue) get the "queued" code.
+        Cells cover equal runs of mapped pages (`heapview` says how a cell of several
+        spans is coded). MARK mode colours objects by, in order of precedence:
+        `colors` (uint8 per object id, views.MarkColor values); or `grey` / `black`
+        (object-id arrays; with `black` None, other objects whose mark bit is set count
+        as black); or, with none of these, the heap's mark bits (marked = black).
+        `queued_spans` (span ids in Green Tea's span queue) get the "queued" code.
+        Cost is per page and per span, plus one pass over the colour array if given.
         """
-        return heapview.grid(self, rows, cols, GridMode(mode), colors, queued_spans)
+        return heapview.grid(self, rows, cols, GridMode(mode), colors, queued_spans, grey, black)
 
     def span_at(self, row: int, col: int, rows: int, cols: int) -> int | None:
         """The span shown in a grid cell (the first one starting in or covering it)."""
@@ -822,9 +832,16 @@ class Heap:
         names: Callable[[int], str | None],
         colors: np.ndarray | None = None,
         queued: bool = False,
+        *,
+        grey: np.ndarray | None = None,
+        black: np.ndarray | None = None,
     ) -> SpanView:
-        """One span slot by slot (views.SpanView); `names(oid)` names objects."""
-        return heapview.span_detail(self, span_id, names, colors, queued)
+        """One span slot by slot (views.SpanView); `names(oid)` names objects.
+
+        Colours as in `grid`. A tiny block's slot lists the names of all its sub-objects
+        and the sum of their sizes as `requested`.
+        """
+        return heapview.span_detail(self, span_id, names, colors, queued, grey, black)
 
     # -- rewind --------------------------------------------------------------------------
 

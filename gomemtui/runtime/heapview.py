@@ -24,7 +24,7 @@ from .views import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor, SpanSlot, Span
 if TYPE_CHECKING:
     from .heap import Heap
 
-__all__ = ["grid", "span_at", "span_detail"]
+__all__ = ["grid", "object_colors", "span_at", "span_detail"]
 
 # Code tables (views.py).
 FILL_EMPTY, FILL_FULL, FILL_STACK = 2, 10, 11
@@ -44,6 +44,36 @@ def _layout(heap: Heap, rows: int, cols: int) -> tuple[int, int, int]:
     return n_pages, per, -(-n_pages // per)
 
 
+def object_colors(
+    heap: Heap,
+    colors: np.ndarray | None = None,
+    grey: np.ndarray | None = None,
+    black: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """Per-object MarkColor codes (uint8, length n_objects) from whichever form was given.
+
+    `colors` wins if given. Otherwise `grey` / `black` are object-id arrays; objects not
+    listed are black if `black` is None and their mark bit is set, else white. None if
+    nothing was given (the heap's mark bits are used directly).
+    """
+    n = heap.n_objects
+    if colors is not None:
+        c = np.zeros(n, dtype=np.uint8)
+        given = np.asarray(colors)[:n]
+        c[: given.size] = given
+        return c
+    if grey is None and black is None:
+        return None
+    if black is None:
+        c = np.where(heap.obj_marked[:n], np.uint8(MarkColor.BLACK), np.uint8(MarkColor.WHITE))
+    else:
+        c = np.zeros(n, dtype=np.uint8)
+        c[np.asarray(black, dtype=np.int64)] = MarkColor.BLACK
+    if grey is not None:
+        c[np.asarray(grey, dtype=np.int64)] = MarkColor.GREY
+    return c
+
+
 def _span_mark_prio(heap: Heap, colors: np.ndarray | None, queued: np.ndarray | None) -> np.ndarray:
     """MARK priority per span id (see _MARK_BY_PRIO)."""
     sp = heap.spans
@@ -55,12 +85,10 @@ def _span_mark_prio(heap: Heap, colors: np.ndarray | None, queued: np.ndarray | 
     prio[inuse & (sp.span_nalloc[:n] > 0)] = 3
     if colors is not None:
         m = heap.n_objects
-        c = np.asarray(colors)[:m]
         live = heap.obj_live[:m]
-        black = np.bincount(heap.obj_span[:m][live & (c == MarkColor.BLACK)], minlength=n)[:n]
-        grey = np.bincount(heap.obj_span[:m][live & (c == MarkColor.GREY)], minlength=n)[:n]
-        # Slots marked without an object colour (gcMarkTinyAllocs) still count as black.
-        prio[inuse & ((black > 0) | (sp.span_nmarked[:n] > 0))] = 4
+        black = np.bincount(heap.obj_span[:m][live & (colors == MarkColor.BLACK)], minlength=n)[:n]
+        grey = np.bincount(heap.obj_span[:m][live & (colors == MarkColor.GREY)], minlength=n)[:n]
+        prio[inuse & (black > 0)] = 4
         prio[inuse & (grey > 0)] = 5
     else:
         prio[inuse & (sp.span_nmarked[:n] > 0)] = 4
@@ -78,6 +106,8 @@ def grid(
     mode: GridMode,
     colors: np.ndarray | None = None,
     queued_spans: np.ndarray | None = None,
+    grey: np.ndarray | None = None,
+    black: np.ndarray | None = None,
 ) -> np.ndarray:
     """See `Heap.grid`."""
     out = np.full(rows * cols, GRID_UNMAPPED, dtype=np.uint8)
@@ -112,7 +142,7 @@ def grid(
         code = (FILL_EMPTY + level).astype(np.uint8)
         res = np.where(n_heap > 0, code, np.where(n_stack > 0, FILL_STACK, GRID_IDLE)).astype(np.uint8)
     else:
-        prio_span = _span_mark_prio(heap, colors, queued_spans)
+        prio_span = _span_mark_prio(heap, object_colors(heap, colors, grey, black), queued_spans)
         prio = np.where(mapped, prio_span[sid], 0)
         starts = np.arange(used) * per
         cell_prio = np.maximum.reduceat(prio, starts)
@@ -138,8 +168,11 @@ def span_detail(
     names: Callable[[int], str | None],
     colors: np.ndarray | None = None,
     queued: bool = False,
+    grey: np.ndarray | None = None,
+    black: np.ndarray | None = None,
 ) -> SpanView:
     """See `Heap.span_detail`."""
+    colors = object_colors(heap, colors, grey, black)
     sp = heap.spans
     base, ne = sp.slot_range(span_id)
     elem = int(sp.span_elem_size[span_id])
@@ -162,11 +195,13 @@ def span_detail(
         marked = bool(sp.slot_marked[g])
         color = MarkColor.BLACK if marked else MarkColor.WHITE
         if colors is not None and members:
-            cs = np.asarray(colors)[members]
+            cs = colors[members]
             if (cs == MarkColor.GREY).any():
                 color = MarkColor.GREY
             elif (cs == MarkColor.BLACK).any():
                 color = MarkColor.BLACK
+            else:
+                color = MarkColor.WHITE
         labels = [n for n in (names(o) for o in members) if n]
         state = "garbage" if (not swept and not marked) else "allocated"
         slots.append(SpanSlot(i, ", ".join(labels) or None, state, requested, color))

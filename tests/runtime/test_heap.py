@@ -428,6 +428,7 @@ def test_grid_codes_by_mode() -> None:
     m.begin_mark()
     m.mark(ids[:1])
     colors = np.zeros(m.n_objects, np.uint8)
+    colors[ids[0]] = MarkColor.BLACK
     colors[ids[168]] = MarkColor.GREY
     row = m.grid(1, 600, GridMode.MARK, colors=colors, queued_spans=np.array([m.span_of(ids[336])]))[0]
     assert row[:4].tolist() == [4, 3, 5, 1]  # black, grey, queued, idle
@@ -480,3 +481,17 @@ def test_snapshot_restore_and_deepcopy_give_the_same_future() -> None:
     assert run(h, ids) == first
     assert run(clone, ids) == first
     assert run(copy.deepcopy(snap), ids) == first
+
+
+def test_grid_mark_mode_with_grey_and_black_id_arrays() -> None:
+    h = Heap()
+    ids = h.alloc_many(168 * 3, 48, True)
+    h.flush_mcache()
+    h.begin_mark()
+    h.mark(ids)  # a collector may set every reachable mark bit up front...
+    row = h.grid(1, 600, GridMode.MARK, grey=ids[168:169], black=ids[:1])[0]
+    assert row[:3].tolist() == [4, 3, 2]  # ...and say which are black / grey so far
+    assert h.grid(1, 600, GridMode.MARK, grey=ids[168:169])[0, :3].tolist() == [4, 3, 4]
+    assert h.spans_in_use() == 3
+    view = h.span_detail(h.span_of(ids[168]), lambda o: None, grey=ids[168:169], black=ids[:1])
+    assert view.slots[0].color is MarkColor.GREY and view.slots[1].color is MarkColor.WHITE
