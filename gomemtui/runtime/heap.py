@@ -56,6 +56,9 @@ import numpy as np
 from . import heapview
 from .pages import PageHeap
 from .sizeclasses import (
+    ALLOC_CLASS_NOSCAN,
+    ALLOC_CLASS_SCAN,
+    CLASS_SIZE,
     MAX_SMALL_ALLOC,
     PAGE_SIZE,
     TINY_SIZE,
@@ -88,6 +91,11 @@ SPAN_BUDGET = 100
 """`mcentral.cacheSpan`'s limit on unswept spans it tries before growing."""
 RECLAIM_CHUNK = 512
 """`pagesPerReclaimerChunk`."""
+
+# Python lists for the scalar allocation path (numpy scalar indexing is slower).
+_ALLOC_CLASS_NOSCAN: list[int] = ALLOC_CLASS_NOSCAN.tolist()
+_ALLOC_CLASS_SCAN: list[int] = ALLOC_CLASS_SCAN.tolist()
+_CLASS_SIZE: list[int] = CLASS_SIZE.tolist()
 
 
 def span_class_of(size_class: int, noscan: bool) -> int:
@@ -297,8 +305,66 @@ class Heap:
         """Allocate one object of `size` ≥ 1 bytes (`mallocgc`); returns its id.
 
         `black` = allocated while marking (`gcmarknewobject`): its mark bit is set.
+        Same result as `alloc_many(1, ...)`, with a scalar fast path for the common
+        cases (a small object in the cached span, a tiny object in the current block).
         """
-        return int(self.alloc_many(1, size, noscan, black=black)[0])
+        if size < 1 or size > MAX_SMALL_ALLOC:
+            return int(self.alloc_many(1, size, noscan, black=black)[0])
+        sp = self.spans
+        if noscan and size < TINY_SIZE:
+            if self.tiny_span < 0:
+                return int(self.alloc_many(1, size, noscan, black=black)[0])
+            align = 8 if size & 7 == 0 else 4 if size & 3 == 0 else 2 if size & 1 == 0 else 1
+            off = -(-self.tiny_offset // align) * align
+            if off + size > TINY_SIZE:
+                return int(self.alloc_many(1, size, noscan, black=black)[0])
+            oid = self._new_id()
+            self.obj_size[oid] = size
+            self.obj_span[oid] = self.tiny_span
+            self.obj_slot[oid] = self.tiny_slot
+            self.obj_live[oid] = True
+            self.obj_next[self.tiny_last] = oid
+            self.tiny_last = oid
+            self.tiny_offset = off + size
+            self._tiny_allocs += 1
+            self._mallocs += 1
+            self._frees += 1
+        else:
+            c = _ALLOC_CLASS_NOSCAN[size] if noscan else _ALLOC_CLASS_SCAN[size]
+            spc = c << 1 | noscan
+            sid = int(self.mcache[spc])
+            if sid < 0 or sp.span_nalloc[sid] >= sp.span_nelems[sid]:
+                sid = self._refill(spc)
+            base = int(sp.span_slot_base[sid])
+            slot = int(sp.span_freeindex[sid])
+            if sp.slot_alloc[base + slot]:
+                slot += int(np.argmin(sp.slot_alloc[base + slot : base + int(sp.span_nelems[sid])]))
+            sp.slot_alloc[base + slot] = True
+            sp.span_nalloc[sid] += 1
+            sp.span_freeindex[sid] = slot + 1
+            oid = self._new_id()
+            self.obj_size[oid] = size
+            self.obj_span[oid] = sid
+            self.obj_slot[oid] = slot
+            self.obj_live[oid] = True
+            sp.slot_obj[base + slot] = oid
+            nbytes = _CLASS_SIZE[c]
+            self._heap_alloc += nbytes
+            self._total_alloc += nbytes
+            self._mallocs += 1
+        if black:
+            self.mark(np.array([oid]))
+        return oid
+
+    def _new_id(self) -> int:
+        """One new object id. Entries past `n_objects` always hold the defaults
+        (not marked, no next), so only size/span/slot/live need writing."""
+        oid = self.n_objects
+        if oid >= self.obj_size.shape[0]:
+            self._new_ids(1)
+        else:
+            self.n_objects = oid + 1
+        return oid
 
     def alloc_many(self, count: int, size: int, noscan: bool, *, black: bool = False) -> np.ndarray:
         """Allocate `count` objects of `size` bytes, in order, as `count` mallocgc calls would.
@@ -359,28 +425,33 @@ class Heap:
         `mcache.refill` swaps in another span from mcentral.
         """
         sp = self.spans
-        out_s: list[np.ndarray] = []
-        out_i: list[np.ndarray] = []
+        runs: list[tuple[int, np.ndarray | int, int]] = []  # (span, slots or first slot, n)
         while count > 0:
             sid = int(self.mcache[spc])
             if sid < 0 or sp.span_nalloc[sid] >= sp.span_nelems[sid]:
                 sid = self._refill(spc)
             base, ne = sp.slot_range(sid)
             fi = int(sp.span_freeindex[sid])
-            free = sp.slot_alloc[base + fi : base + ne]
-            if count == 1:
-                idx = np.array([fi + int(np.argmin(free))], dtype=np.int64)
+            nalloc = int(sp.span_nalloc[sid])
+            if nalloc == fi:
+                # Every slot below freeindex is taken and none above: a contiguous run.
+                k = min(count, ne - fi)
+                sp.slot_alloc[base + fi : base + fi + k] = True
+                runs.append((sid, fi, k))
+                last = fi + k
             else:
-                idx = np.flatnonzero(~free)[:count] + fi
-            sp.slot_alloc[base + idx] = True
-            sp.span_nalloc[sid] += idx.size
-            sp.span_freeindex[sid] = int(idx[-1]) + 1
-            out_s.append(np.full(idx.size, sid, dtype=np.int32))
-            out_i.append(idx)
-            count -= idx.size
-        if len(out_s) == 1:
-            return out_s[0], out_i[0]
-        return np.concatenate(out_s), np.concatenate(out_i)
+                idx = np.flatnonzero(~sp.slot_alloc[base + fi : base + ne])[:count] + fi
+                k = idx.size
+                sp.slot_alloc[base + idx] = True
+                runs.append((sid, idx, k))
+                last = int(idx[-1]) + 1
+            sp.span_nalloc[sid] = nalloc + k
+            sp.span_freeindex[sid] = last
+            count -= k
+        sids = np.repeat(np.array([r[0] for r in runs], dtype=np.int32), [r[2] for r in runs])
+        parts = [np.arange(r[1], r[1] + r[2]) if isinstance(r[1], int) else r[1] for r in runs]
+        slots = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return sids, slots
 
     def _refill(self, spc: int) -> int:
         """`mcache.refill`: return the full cached span to mcentral, cache another."""
@@ -580,21 +651,33 @@ class Heap:
     def mark(self, oids: np.ndarray) -> int:
         """Set the mark bit of live objects `oids` (and of their slots); returns how many
         were newly marked. Marking one tiny sub-object keeps its whole 16-B block."""
-        oids = np.asarray(oids, dtype=np.int64)
+        oids = np.asarray(oids, dtype=np.int64).ravel()
         if oids.size == 0:
             return 0
-        oids = oids[self.obj_live[oids] & ~self.obj_marked[oids]]
+        n = self.n_objects
+        if oids.size > n // 64:
+            # Big batches: dedupe with a mask over all objects (no sort).
+            want = np.zeros(n, dtype=bool)
+            want[oids] = True
+            oids = np.flatnonzero(want & self.obj_live[:n] & ~self.obj_marked[:n])
+        else:
+            oids = np.unique(oids)
+            oids = oids[self.obj_live[oids] & ~self.obj_marked[oids]]
         if oids.size == 0:
             return 0
         self.obj_marked[oids] = True
         sp = self.spans
-        sids = self.obj_span[oids]
-        g = sp.span_slot_base[sids] + self.obj_slot[oids]
-        fresh = ~sp.slot_marked[g]
-        if fresh.any():
-            g = np.unique(g[fresh])
+        g = sp.span_slot_base[self.obj_span[oids]] + self.obj_slot[oids]
+        g = g[~sp.slot_marked[g]]
+        if g.size:
+            if g.size > 1:
+                # Only sub-objects of one tiny block share a slot: drop repeats.
+                g = np.unique(g) if g.size <= sp.n_slots // 64 else np.flatnonzero(
+                    np.bincount(g, minlength=sp.n_slots).astype(bool)
+                )
             sp.slot_marked[g] = True
-            np.add.at(sp.span_nmarked, sp.slot_span[g], 1)
+            counts = np.bincount(sp.slot_span[g], minlength=sp.n_spans)
+            sp.span_nmarked[: counts.size] += counts.astype(np.int32)
         return int(oids.size)
 
     def end_mark(self) -> tuple[int, int, int]:

@@ -44,38 +44,50 @@ def _layout(heap: Heap, rows: int, cols: int) -> tuple[int, int, int]:
     return n_pages, per, -(-n_pages // per)
 
 
+def _color_ids(
+    heap: Heap,
+    colors: np.ndarray | None,
+    grey: np.ndarray | None,
+    black: np.ndarray | None,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(grey ids, black ids) from whichever form was given; None = use the mark bits."""
+    if colors is not None:
+        c = np.asarray(colors)[: heap.n_objects]
+        return np.flatnonzero(c == MarkColor.GREY), np.flatnonzero(c == MarkColor.BLACK)
+    g = None if grey is None else np.asarray(grey, dtype=np.int64)
+    b = None if black is None else np.asarray(black, dtype=np.int64)
+    return g, b
+
+
 def object_colors(
     heap: Heap,
+    oids: np.ndarray,
     colors: np.ndarray | None = None,
     grey: np.ndarray | None = None,
     black: np.ndarray | None = None,
-) -> np.ndarray | None:
-    """Per-object MarkColor codes (uint8, length n_objects) from whichever form was given.
+) -> np.ndarray:
+    """MarkColor codes (uint8) of objects `oids` from whichever form was given.
 
-    `colors` wins if given. Otherwise `grey` / `black` are object-id arrays; objects not
-    listed are black if `black` is None and their mark bit is set, else white. None if
-    nothing was given (the heap's mark bits are used directly).
+    `colors` (per object id) wins. Otherwise objects listed in `grey` are grey, those in
+    `black` black; with `black` None, other objects whose mark bit is set are black.
     """
-    n = heap.n_objects
+    oids = np.asarray(oids, dtype=np.int64)
     if colors is not None:
-        c = np.zeros(n, dtype=np.uint8)
-        given = np.asarray(colors)[:n]
-        c[: given.size] = given
-        return c
-    if grey is None and black is None:
-        return None
+        return np.asarray(colors)[oids].astype(np.uint8)
     if black is None:
-        c = np.where(heap.obj_marked[:n], np.uint8(MarkColor.BLACK), np.uint8(MarkColor.WHITE))
+        out = np.where(heap.obj_marked[oids], np.uint8(MarkColor.BLACK), np.uint8(MarkColor.WHITE))
     else:
-        c = np.zeros(n, dtype=np.uint8)
-        c[np.asarray(black, dtype=np.int64)] = MarkColor.BLACK
+        out = np.where(np.isin(oids, black), np.uint8(MarkColor.BLACK), np.uint8(MarkColor.WHITE))
     if grey is not None:
-        c[np.asarray(grey, dtype=np.int64)] = MarkColor.GREY
-    return c
+        out[np.isin(oids, grey)] = MarkColor.GREY
+    return out.astype(np.uint8)
 
 
-def _span_mark_prio(heap: Heap, colors: np.ndarray | None, queued: np.ndarray | None) -> np.ndarray:
-    """MARK priority per span id (see _MARK_BY_PRIO)."""
+def _span_mark_prio(
+    heap: Heap, grey: np.ndarray | None, black: np.ndarray | None, queued: np.ndarray | None
+) -> np.ndarray:
+    """MARK priority per span id (see _MARK_BY_PRIO). Work is per span plus one
+    gather/bincount over the grey and black id arrays."""
     sp = heap.spans
     n = sp.n_spans
     prio = np.zeros(n, dtype=np.int8)
@@ -83,15 +95,15 @@ def _span_mark_prio(heap: Heap, colors: np.ndarray | None, queued: np.ndarray | 
     prio[sp.span_state[:n] == SPAN_MANUAL] = 1
     prio[inuse] = 2
     prio[inuse & (sp.span_nalloc[:n] > 0)] = 3
-    if colors is not None:
-        m = heap.n_objects
-        live = heap.obj_live[:m]
-        black = np.bincount(heap.obj_span[:m][live & (colors == MarkColor.BLACK)], minlength=n)[:n]
-        grey = np.bincount(heap.obj_span[:m][live & (colors == MarkColor.GREY)], minlength=n)[:n]
-        prio[inuse & (black > 0)] = 4
-        prio[inuse & (grey > 0)] = 5
-    else:
-        prio[inuse & (sp.span_nmarked[:n] > 0)] = 4
+
+    def spans_holding(ids: np.ndarray) -> np.ndarray:
+        ids = ids[heap.obj_live[ids]]
+        return np.bincount(heap.obj_span[ids], minlength=n)[:n] > 0
+
+    has_black = sp.span_nmarked[:n] > 0 if black is None else spans_holding(black)
+    prio[inuse & has_black] = 4
+    if grey is not None and grey.size:
+        prio[inuse & spans_holding(grey)] = 5
     if queued is not None and len(queued):
         q = np.asarray(queued, dtype=np.int64)
         q = q[(q >= 0) & (q < n)]
@@ -142,7 +154,8 @@ def grid(
         code = (FILL_EMPTY + level).astype(np.uint8)
         res = np.where(n_heap > 0, code, np.where(n_stack > 0, FILL_STACK, GRID_IDLE)).astype(np.uint8)
     else:
-        prio_span = _span_mark_prio(heap, object_colors(heap, colors, grey, black), queued_spans)
+        g_ids, b_ids = _color_ids(heap, colors, grey, black)
+        prio_span = _span_mark_prio(heap, g_ids, b_ids, queued_spans)
         prio = np.where(mapped, prio_span[sid], 0)
         starts = np.arange(used) * per
         cell_prio = np.maximum.reduceat(prio, starts)
@@ -172,37 +185,40 @@ def span_detail(
     black: np.ndarray | None = None,
 ) -> SpanView:
     """See `Heap.span_detail`."""
-    colors = object_colors(heap, colors, grey, black)
     sp = heap.spans
     base, ne = sp.slot_range(span_id)
     elem = int(sp.span_elem_size[span_id])
     npages = int(sp.span_npages[span_id])
     swept = bool(sp.span_swept[span_id])
+    # Objects per allocated slot (a tiny block's chain of sub-objects).
+    members: dict[int, list[int]] = {}
+    for i in np.flatnonzero(sp.slot_alloc[base : base + ne]).tolist():
+        chain = []
+        cur = int(sp.slot_obj[base + i])
+        while cur >= 0:
+            chain.append(cur)
+            cur = int(heap.obj_next[cur])
+        members[i] = chain
+    everyone = np.array([o for chain in members.values() for o in chain], dtype=np.int64)
+    given = colors is not None or grey is not None or black is not None
+    color_of = dict(zip(everyone.tolist(), object_colors(heap, everyone, colors, grey, black).tolist())) if given else {}
     slots: list[SpanSlot] = []
     internal = 0
     for i in range(ne):
-        g = base + i
-        if not sp.slot_alloc[g]:
+        if i not in members:
             slots.append(SpanSlot(i, None, "free", 0, MarkColor.WHITE))
             continue
-        members = []
-        cur = int(sp.slot_obj[g])
-        while cur >= 0:
-            members.append(cur)
-            cur = int(heap.obj_next[cur])
-        requested = int(heap.obj_size[members].sum()) if members else 0
+        chain = members[i]
+        requested = int(heap.obj_size[chain].sum()) if chain else 0
         internal += elem - requested
-        marked = bool(sp.slot_marked[g])
+        marked = bool(sp.slot_marked[base + i])
         color = MarkColor.BLACK if marked else MarkColor.WHITE
-        if colors is not None and members:
-            cs = colors[members]
-            if (cs == MarkColor.GREY).any():
-                color = MarkColor.GREY
-            elif (cs == MarkColor.BLACK).any():
-                color = MarkColor.BLACK
-            else:
-                color = MarkColor.WHITE
-        labels = [n for n in (names(o) for o in members) if n]
+        if given and chain:
+            cs = [color_of[o] for o in chain]
+            color = (
+                MarkColor.GREY if MarkColor.GREY in cs else MarkColor.BLACK if MarkColor.BLACK in cs else MarkColor.WHITE
+            )
+        labels = [name for name in (names(o) for o in chain) if name]
         state = "garbage" if (not swept and not marked) else "allocated"
         slots.append(SpanSlot(i, ", ".join(labels) or None, state, requested, color))
     return SpanView(

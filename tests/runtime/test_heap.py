@@ -441,10 +441,12 @@ def test_grid_takes_under_10ms_at_1m_live_objects() -> None:
     h.alloc_many(1_000_000, 24, False)
     colors = np.zeros(h.n_objects, np.uint8)
     for mode in GridMode:
-        h.grid(40, 120, mode, colors=colors)
-        t = time.perf_counter()
-        h.grid(40, 120, mode, colors=colors)
-        assert time.perf_counter() - t < 0.010, mode
+        best = float("inf")
+        for _ in range(5):  # best of 5: other processes may share the CPU
+            t = time.perf_counter()
+            h.grid(40, 120, mode, colors=colors)
+            best = min(best, time.perf_counter() - t)
+        assert best < 0.010, mode
 
 
 def test_span_at_and_span_detail() -> None:
