@@ -27,6 +27,12 @@ from importlib import resources
 import numpy as np
 
 __all__ = [
+    "ALLOC_CLASS_NOSCAN",
+    "ALLOC_CLASS_SCAN",
+    "ALLOC_SIZE_NOSCAN",
+    "ALLOC_SIZE_SCAN",
+    "CLASS_NPAGES",
+    "CLASS_SIZE",
     "MALLOC_HEADER_SIZE",
     "MAX_SMALL_ALLOC",
     "MAX_SMALL_SIZE",
@@ -37,17 +43,21 @@ __all__ = [
     "TINY_SIZE_CLASS",
     "SizeClass",
     "SIZE_CLASSES",
+    "SIZE_TO_CLASS",
+    "alloc_class",
     "alloc_size",
     "alloc_size_array",
     "class_npages",
     "class_size",
     "class_span_bytes",
     "has_malloc_header",
+    "heap_bits_in_span",
     "objects_per_span",
     "roundupsize",
     "size_to_class",
     "size_to_class_array",
     "span_reserved_bytes",
+    "uses_span_inline_mark_bits",
 ]
 
 PAGE_SIZE = 8192

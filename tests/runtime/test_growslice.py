@@ -56,7 +56,7 @@ def test_makeslice_cap_is_not_rounded_but_first_growth_is() -> None:
     assert append_one_caps(400, 8, True, start_cap=5)[:8] == [5, 10, 20, 40, 80, 160, 336, 672]
 
 
-@pytest.mark.parametrize("k,size", [(4, 8), (32, 1), (10, 3), (2, 16), (4, 8), (1, 24), (1, 32), (0, 33), (0, 0)])
+@pytest.mark.parametrize("k,size", [(4, 8), (32, 1), (10, 3), (2, 16), (8, 4), (1, 24), (1, 32), (0, 33), (0, 0)])
 def test_stack_buffer_elems(k: int, size: int) -> None:
     assert stack_buffer_elems(size) == k
 

@@ -497,3 +497,36 @@ def test_grid_mark_mode_with_grey_and_black_id_arrays() -> None:
     assert h.spans_in_use() == 3
     view = h.span_detail(h.span_of(ids[168]), lambda o: None, grey=ids[168:169], black=ids[:1])
     assert view.slots[0].color is MarkColor.GREY and view.slots[1].color is MarkColor.WHITE
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.integers(1, 60), st.sampled_from([1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 33, 600, 40000]), st.booleans()),
+            st.tuples(st.just(0), st.integers(0, 2**32 - 1), st.booleans()),
+        ),
+        max_size=25,
+    )
+)
+def test_single_allocs_and_batches_build_the_same_heap(ops: list) -> None:
+    """`alloc` (scalar fast paths) and `alloc_many` (vectorized) are the same mallocgc."""
+    a, b = Heap(), Heap()
+    for count, x, flag in ops:
+        if count:
+            ids = a.alloc_many(count, x, flag)
+            assert ids.tolist() == [b.alloc(x, flag) for _ in range(count)]
+        else:
+            for h in (a, b):
+                h.begin_mark()
+                live = h.live_object_ids()
+                h.mark(live[np.random.default_rng(x).random(live.size) < 0.5])
+                h.end_mark()
+                if flag:
+                    h.sweep(3)
+    n = a.n_objects
+    for name in ("obj_size", "obj_span", "obj_slot", "obj_live", "obj_marked", "obj_next"):
+        assert (getattr(a, name)[:n] == getattr(b, name)[:n]).all(), name
+    assert a.stats() == b.stats()
+    assert (a.tiny_span, a.tiny_slot, a.tiny_offset, a.tiny_last) == (b.tiny_span, b.tiny_slot, b.tiny_offset, b.tiny_last)
+    check_invariants(a)

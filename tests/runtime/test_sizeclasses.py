@@ -139,3 +139,22 @@ def test_retention_cases_that_are_size_arithmetic() -> None:
     assert cases["keep append([]byte(nil), b[:16]...)"] == sc.alloc_size(capmem, True)
     # 8 pointees of 1 MiB plus the 64-byte []*[1MiB]byte backing array.
     assert cases["keep []*[1MiB]byte with 8 elements"] == 8 * sc.alloc_size(mib, True) + sc.alloc_size(64, False)
+
+
+def test_table_loads_from_an_installed_zip(tmp_path: Path) -> None:
+    """The CSV is read with importlib.resources, so it works from a wheel or a zip too."""
+    import subprocess
+    import sys
+    import zipfile
+
+    pkg = Path(sc.__file__).resolve().parents[1]
+    archive = tmp_path / "gomemtui.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for rel in ("__init__.py", "runtime/__init__.py", "runtime/sizeclasses.py", "runtime/data/sizeclasses.csv"):
+            z.write(pkg / rel, f"gomemtui/{rel}")
+    code = "import gomemtui.runtime.sizeclasses as s; print(s.__file__, s.class_size(67))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(archive)}, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert "gomemtui.zip" in out.stdout and out.stdout.split()[-1] == "32768"
