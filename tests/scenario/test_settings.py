@@ -1,0 +1,60 @@
+"""GOGC / GOMEMLIMIT / GOMAXPROCS: parsed as Go parses them; flags > environment > file."""
+
+from __future__ import annotations
+
+import pytest
+
+from gomemtui.scenario import load_program
+from gomemtui.scenario.settings import (
+    Overrides, SettingsError, overrides_from_env, parse_gogc, parse_gomaxprocs, parse_gomemlimit,
+)
+from gomemtui.scenario.sizes import format_bytes, parse_byte_count
+
+
+@pytest.mark.parametrize(("text", "value"), [("100", 100), ("50", 50), ("off", None), ("-1", None), (" 200 ", 200)])
+def test_gogc_as_readGOGC(text: str, value: int | None) -> None:
+    assert parse_gogc(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("64MiB", 64 << 20), ("1GiB", 1 << 30), ("1048576", 1 << 20),
+                                             ("100B", 100), ("off", None), ("2TiB", 2 << 40), ("8KiB", 8192)])
+def test_gomemlimit_as_parseByteCount(text: str, value: int | None) -> None:
+    assert parse_gomemlimit(text) == value
+
+
+@pytest.mark.parametrize(("text", "hint"), [("64MB", '"64MiB"'), ("64 MiB", '"64MiB"'), ("1.5GiB", "1610612736"),
+                                            ("lots", "")])
+def test_gomemlimit_mistakes_are_explained(text: str, hint: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        parse_gomemlimit(text)
+    assert f"GOMEMLIMIT={text}" in str(info.value) and hint in str(info.value)
+
+
+def test_bad_values() -> None:
+    with pytest.raises(SettingsError, match="GOGC=fast"):
+        parse_gogc("fast")
+    with pytest.raises(SettingsError, match="GOMAXPROCS=0"):
+        parse_gomaxprocs("0")
+    with pytest.raises(SettingsError, match="GOMAXPROCS=two"):
+        parse_gomaxprocs("two")
+
+
+def test_empty_environment_variables_count_as_unset() -> None:
+    assert overrides_from_env({"GOGC": "", "GOMEMLIMIT": " "}) == Overrides()
+
+
+def test_environment_overrides_the_file_and_flags_override_the_environment() -> None:
+    env = {"GOGC": "50", "GOMEMLIMIT": "64MiB", "GOMAXPROCS": "2"}
+    s = load_program("tour", env=env).settings
+    assert (s.gogc, s.gomemlimit, s.gomaxprocs) == (50, 64 << 20, 2)
+    s = load_program("tour", env=env, overrides=Overrides(gogc=None, gomaxprocs=8)).settings
+    assert (s.gogc, s.gomemlimit, s.gomaxprocs) == (None, 64 << 20, 8)
+    s = load_program("tour", env={}).settings
+    assert (s.gogc, s.gomemlimit, s.gomaxprocs) == (100, None, 4)
+
+
+def test_sizes_round_trip_for_people() -> None:
+    assert parse_byte_count("0") == 0
+    assert format_bytes(0) == "0 B"
+    assert format_bytes(8192) == "8 KiB"
+    assert format_bytes(80_000_000_000) == "74.5 GiB"
