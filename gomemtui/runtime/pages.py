@@ -17,6 +17,8 @@ Where this simplifies real Go:
 * There is no scavenger: pages freed by sweeping stay *retained* (HeapIdle, not
   HeapReleased); only never-used pages count as released, as in Go right after a grow.
 * A linear numpy scan with a first-free hint stands in for the radix tree (same answer).
+* No per-P page cache (`pageCache`, 64-page chunks that `allocSpan` uses for spans of
+  < 16 pages): it only changes which addresses small spans get, not any byte count.
 """
 
 from __future__ import annotations
