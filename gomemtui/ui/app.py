@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.screen import Screen
 
 from gomemtui.runtime.ops import Program
 from gomemtui.ui.commands import GoMemCommands
 from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
 from gomemtui.ui.screens.main import MainScreen
+from gomemtui.ui.screens.picker import PickerScreen
 
 
 class GoMemApp(App[None]):
@@ -29,24 +31,40 @@ class GoMemApp(App[None]):
 
     def __init__(
         self,
-        timeline: TimelineSource,
+        timeline: TimelineSource | None,
         *,
         path: str = "",
         start_step: int | None = None,
         autoplay: bool = False,
     ) -> None:
         super().__init__()
-        self.timeline = timeline
-        self.player = Player(timeline)
-        """The only owner of the timeline."""
+        self.player: Player | None = Player(timeline) if timeline is not None else None
+        """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
-        program = timeline.program
-        self.title = program.title or "gomemtui"
+        if timeline is not None:
+            self.title = timeline.program.title or "gomemtui"
         self.sub_title = Path(path).name if path else ""
 
-    def get_default_screen(self) -> MainScreen:
+    def get_default_screen(self) -> Screen:
+        if self.player is None:
+            return PickerScreen()
         return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay)
+
+    def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
+        """Load the chosen scenario and open it."""
+        from gomemtui.runtime.timeline import Timeline
+        from gomemtui.scenario import ScenarioError, load_program
+
+        try:
+            program = load_program(message.path)
+        except ScenarioError as error:
+            self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
+            return
+        self.player = Player(Timeline(program))
+        self.title = program.title or "gomemtui"
+        self.sub_title = message.path.name
+        self.push_screen(MainScreen(self.player))
 
 
 def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
@@ -63,6 +81,4 @@ def run_app(program: Program, path: str) -> None:
 
 def run_picker() -> None:
     """Choose one of the bundled scenarios, then open it (`gomemtui` without arguments)."""
-    from gomemtui.ui.screens.picker import PickerApp
-
-    PickerApp().run()
+    GoMemApp(None).run()

@@ -71,14 +71,14 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
-        self._bindings = bindings
+        self._key_bindings = bindings
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll()
         scroll.border_title = "gomemtui help · Esc to close"
         with scroll:
             yield Static(Text("Keys", style="bold"))
-            yield Static(keys_table(self._bindings))
+            yield Static(keys_table(self._key_bindings))
             yield Static(Text("\nPanels", style="bold"))
             table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
             table.add_column(style="bold")

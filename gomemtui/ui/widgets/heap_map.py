@@ -58,13 +58,13 @@ class HeapMap(ScrollView, can_focus=True):
     HeapMap > .heap-map--title { text-style: bold; color: $accent; }
     """
 
-    frame: reactive[Frame | None] = reactive(None, layout=False)
+    frame: reactive[Frame | None] = reactive(None, init=False)
     """The frame drawn (compared by identity)."""
-    cursor: reactive[Offset] = reactive(Offset(0, 0))
+    cursor: reactive[Offset] = reactive(Offset(0, 0), init=False)
     """Selected cell as Offset(col, row)."""
-    mono: reactive[bool] = reactive(False)
+    mono: reactive[bool] = reactive(False, init=False)
     """Draw glyphs only (NO_COLOR or the "mono" color mode)."""
-    show_span: reactive[bool] = reactive(False)
+    show_span: reactive[bool] = reactive(False, init=False)
     """Whether the zoomed span view is shown instead of the map."""
 
     @dataclass
@@ -180,6 +180,10 @@ class HeapMap(ScrollView, can_focus=True):
                 self.action_inspect()
             self.cursor = target
 
+    def _part(self, name: str) -> Style:
+        """A component class's style (plain when drawn without an app, as in tests)."""
+        return self.get_component_rich_style(name, partial=True, default=Style())
+
     def _grid_dims(self) -> tuple[int, int]:
         if self.frame is None:
             return self.grid_shape_for(self.size)
@@ -208,12 +212,12 @@ class HeapMap(ScrollView, can_focus=True):
         if y >= grid.rows:
             return Strip.blank(width, base)
         cursor_col = self.cursor.x if self.has_focus and y == self.cursor.y else None
-        cursor_style = self.get_component_rich_style("heap-map--cursor") if cursor_col is not None else None
+        cursor_style = self._part("heap-map--cursor") if cursor_col is not None else None
         return grid_row_strip(grid.cells[y], grid.mode, self.mono, base, width, cursor_col, cursor_style)
 
     def _legend_strip(self, mode: GridMode, frame: Frame, width: int, base: Style) -> Strip:
         cells = palette(mode, self.mono, base)
-        muted = base + self.get_component_rich_style("heap-map--legend")
+        muted = base + self._part("heap-map--legend")
         segments = [Segment(f"{mode.value}: ", muted)]
         for code, label in legend(mode):
             glyph, style = cells[code]
@@ -225,7 +229,7 @@ class HeapMap(ScrollView, can_focus=True):
 
     def _span_strip(self, span: SpanView, line: "SpanLine", width: int, base: Style) -> Strip:
         if line.slots is None:
-            style = base + self.get_component_rich_style("heap-map--title") if line.title else base
+            style = base + self._part("heap-map--title") if line.title else base
             return Strip([Segment(line.text, style)]).crop_extend(0, width, base)
         mark = palette(GridMode.MARK, self.mono, base)
         segments = []

@@ -75,7 +75,10 @@ class LinesView(ScrollView, can_focus=True):
 
     def styles_for(self, *names: str) -> dict[str, Style]:
         """Rich styles of component classes, keyed by the part after `--`."""
-        return {name.split("--", 1)[-1]: self.get_component_rich_style(name, partial=True) for name in names}
+        return {
+            name.split("--", 1)[-1]: self.get_component_rich_style(name, partial=True, default=Style())
+            for name in names
+        }
 
     @property
     def lines(self) -> list[Text]:

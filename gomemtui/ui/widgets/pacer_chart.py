@@ -115,8 +115,8 @@ class PacerChart(Widget):
         """Line 0 is the legend, then the plot with a byte axis on the left."""
         width, height = self.size.width, self.size.height
         base = self.rich_style
-        styles = [base + self.get_component_rich_style(f"pacer-chart--{name}", partial=True) for name, _ in SERIES]
-        axis = base + self.get_component_rich_style("pacer-chart--axis", partial=True)
+        styles = [base + self.get_component_rich_style(f"pacer-chart--{name}", partial=True, default=Style()) for name, _ in SERIES]
+        axis = base + self.get_component_rich_style("pacer-chart--axis", partial=True, default=Style())
         if y == 0:
             segments = [Segment("pacer ", axis)]
             for (name, label), style in zip(reversed(SERIES), reversed(styles)):

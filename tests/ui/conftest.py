@@ -1,0 +1,48 @@
+"""Fixtures for the UI tests: a fake timeline, an app over it, and a way to wait for frames."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from gomemtui.ui.app import GoMemApp
+from tests.ui.fakes import FakeTimeline
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until queued timeline actions have run and their frame is drawn."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        playback = getattr(screen, "playback", None)
+        if playback is None or not playback.busy:
+            break
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (one line per row)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+@pytest.fixture
+def timeline() -> FakeTimeline:
+    """A fresh fake timeline of 12 steps."""
+    return FakeTimeline()
+
+
+@pytest.fixture
+def app(timeline: FakeTimeline) -> GoMemApp:
+    """The app over the fake timeline."""
+    return GoMemApp(timeline, path="fake.toml")

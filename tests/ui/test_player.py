@@ -1,0 +1,70 @@
+"""Player: actions to frames, the event log across rewinds, frozen frames."""
+
+from __future__ import annotations
+
+import pytest
+
+from gomemtui.runtime.views import GridMode
+from gomemtui.ui.player import Action, Player
+from tests.ui.fakes import FakeTimeline
+
+
+@pytest.fixture
+def player() -> Player:
+    return Player(FakeTimeline(), grid_shape=(4, 16))
+
+
+def test_frames_are_frozen_and_numbered(player: Player):
+    first = player.frame()
+    second = player.perform(Action("step"))
+    assert second.serial > first.serial
+    assert not second.grid.cells.flags.writeable
+    with pytest.raises(AttributeError):
+        second.position = 3  # type: ignore[misc]
+
+
+def test_end_records_every_step_in_the_log(player: Player):
+    frame = player.perform(Action("end"))
+    assert frame.at_end and frame.next_step == 12
+    assert [e.position for e in frame.log] == list(range(1, 13))
+
+
+def test_goto_backwards_trims_the_log(player: Player):
+    player.perform(Action("end"))
+    frame = player.perform(Action("goto", 2))
+    assert frame.next_step == 3 and len(frame.log) == 3
+
+
+def test_step_at_end_and_back_at_start_say_so(player: Player):
+    assert player.perform(Action("step_back")).message == "already at the start"
+    player.perform(Action("end"))
+    assert player.perform(Action("step")).message == "at the end of the scenario"
+
+
+def test_inserted_actions_are_logged_and_undone(player: Player):
+    player.perform(Action("step"))
+    frame = player.perform(Action("run_gc"))
+    assert frame.log[-1].title == "runtime.GC() now"
+    frame = player.perform(Action("step_back"))
+    assert frame.log[-1].title.startswith("step 1")
+
+
+def test_auto_grid_mode_follows_marking(player: Player):
+    assert player.frame().grid.mode is GridMode.SIZE_CLASS
+    player.perform(Action("next_phase"))
+    assert player.frame().grid.mode is GridMode.MARK
+    player.grid_mode = "fill"
+    assert player.frame().grid.mode is GridMode.FILL
+
+
+def test_grid_has_the_shape_asked_for(player: Player):
+    player.grid_shape = (7, 33)
+    assert player.frame().grid.cells.shape == (7, 33)
+
+
+def test_long_event_lists_are_capped(player: Player):
+    from gomemtui.runtime.events import Event
+
+    player._record("many", tuple(Event.make("alloc", f"a{i}") for i in range(100)))
+    entry = player.frame().log[-1]
+    assert len(entry.events) == Player.EVENTS_PER_ENTRY and entry.more == 40
