@@ -139,7 +139,7 @@ def test_wrap_lines_indents_continuations():
 
 def test_pacer_plot_draws_every_series_in_braille():
     history = tuple(PacerPoint(i, 100 * i, 150 * i, 90 * i, 800, 1000, GCPhase.OFF) for i in range(10))
-    bits, owner, vmax = plot(history, 4, 10)
+    bits, owner, vmax = plot(history, 16, 40)
     assert vmax == 1350  # heap_inuse of the last sample
     assert bits.any() and set(np.unique(owner)) - {-1} == {0, 1, 2, 3}
 
