@@ -41,6 +41,14 @@ class FrameReady(Message):
         return isinstance(message, FrameReady)
 
 
+@dataclass
+class ActionFailed(Message):
+    """The core raised while running an action (a gomemtui bug, reported, not fatal)."""
+
+    action: str
+    error: str
+
+
 class Playback:
     """Runs actions for a screen off the UI thread and keeps the playback clock.
 
@@ -84,17 +92,26 @@ class Playback:
         self.host.run_worker(self._drain, thread=True, group="timeline", exit_on_error=True, name="timeline")
 
     def _drain(self) -> None:
+        """Run queued actions; post the frame of the last one (idle again by then)."""
         while True:
             with self._lock:
                 if not self._queue:
                     self._busy = False
                     return
                 action = self._queue.popleft()
-            frame = self.player.perform(action)
+            try:
+                frame = self.player.perform(action)
+            except Exception as error:  # a core bug must not kill the app
+                with self._lock:
+                    self._queue.clear()
+                    self._busy = False
+                self.host.post_message(ActionFailed(action.name, f"{type(error).__name__}: {error}"))
+                return
             with self._lock:
-                more = bool(self._queue)
-            if not more:
-                self.host.post_message(FrameReady(frame))
+                if not self._queue:
+                    self._busy = False
+                    self.host.post_message(FrameReady(frame))
+                    return
 
     # -- the clock -------------------------------------------------------------
 

@@ -310,3 +310,17 @@ async def test_no_color_draws_the_heap_map_in_glyphs(monkeypatch: pytest.MonkeyP
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert main(app).query_one(HeapMap).mono
+
+
+async def test_a_core_error_is_reported_not_fatal(app: GoMemApp, timeline: FakeTimeline, monkeypatch: pytest.MonkeyPatch):
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+
+        def broken() -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(timeline, "step", broken)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.is_running and not main(app).playback.busy
+        assert any("boom" in str(n.message) for n in app._notifications)

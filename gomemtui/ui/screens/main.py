@@ -17,7 +17,7 @@ from textual.widgets import Footer
 
 from gomemtui.runtime.views import GCPhase
 from gomemtui.ui.frame import Frame
-from gomemtui.ui.playback import FrameReady, Playback, Tick
+from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
 from gomemtui.ui.widgets.event_log import EventLog
 from gomemtui.ui.widgets.explain import ExplainView
@@ -223,6 +223,13 @@ class MainScreen(Screen[None]):
         self._sync_header()
         self.refresh_bindings()
 
+    def on_action_failed(self, message: ActionFailed) -> None:
+        """Say what failed and stay usable."""
+        self.playback.pause()
+        self._sync_header()
+        self.notify(f"{message.action} failed in the simulated runtime: {message.error}",
+                    title="gomemtui bug", severity="error", timeout=10)
+
     def on_tick(self, message: Tick) -> None:
         self.playback.tick()
 
@@ -230,6 +237,7 @@ class MainScreen(Screen[None]):
         header = self.query_one(StatusHeader)
         header.playing = self.playback.playing
         header.speed = self.playback.speed
+        header.busy = self.playback.busy
 
     # -- heap map ----------------------------------------------------------------
 
@@ -281,6 +289,7 @@ class MainScreen(Screen[None]):
 
     def _act(self, name: str, arg: int | None = None) -> None:
         self.playback.request(Action(name, arg))
+        self.query_one(StatusHeader).busy = True
 
     def action_step(self) -> None:
         """Run the next scenario step."""

@@ -10,7 +10,7 @@ from gomemtui.ui.format import fmt_bytes, fmt_ns
 from gomemtui.ui.frame import Frame
 
 
-def header_text(frame: Frame | None, playing: bool, speed: float, width: int) -> Text:
+def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
     """The header's content; parts are dropped from the right when narrow.
 
     Args:
@@ -18,6 +18,7 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int) ->
         playing: Whether playback runs.
         speed: Actions per second.
         width: Columns available.
+        busy: The core is still working on an action.
 
     Returns:
         One line of text.
@@ -26,6 +27,8 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int) ->
         return Text(" gomemtui · loading…")
     view = frame.view
     state = f"▶ {speed:g}/s" if playing else "‖ paused"
+    if busy and not playing:
+        state = "… working"
     parts = [
         f" {frame.program.title or 'gomemtui'}",
         f"step {frame.next_step}/{frame.total_steps}",
@@ -58,6 +61,8 @@ class StatusHeader(Widget):
     """Whether playback runs."""
     speed: reactive[float] = reactive(2.0)
     """Playback speed in actions per second."""
+    busy: reactive[bool] = reactive(False)
+    """An action is running in the core."""
 
     def render(self) -> Text:
-        return header_text(self.frame, self.playing, self.speed, self.size.width)
+        return header_text(self.frame, self.playing, self.speed, self.size.width, self.busy)

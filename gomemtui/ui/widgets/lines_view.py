@@ -60,6 +60,7 @@ class LinesView(ScrollView, can_focus=True):
         self._lines: list[Text] = []
         self._strips: dict[int, Strip] = {}
         self._built_for: tuple[int, int] | None = None
+        self._dirty = False
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         """The panel's lines for a frame and a width.
@@ -95,6 +96,7 @@ class LinesView(ScrollView, can_focus=True):
             lines = self.build_lines(frame, width)
             self._lines = wrap_lines(lines, width) if self.WRAP else lines
         self._strips.clear()
+        self._dirty = False
         self._built_for = (frame.serial if frame else -1, width)
         self.virtual_size = Size(width, len(self._lines))
         if self.FOLLOW_END:
@@ -106,10 +108,14 @@ class LinesView(ScrollView, can_focus=True):
         """Hook: scroll somewhere after the lines change."""
 
     def watch_frame(self, frame: Frame | None) -> None:
+        """Rebuild now if shown; a panel out of sight rebuilds when it is shown again."""
+        if self.is_mounted and self.size.area == 0:
+            self._dirty = True
+            return
         self.rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._built_for is None or self._built_for[1] != event.size.width:
+        if self._dirty or self._built_for is None or self._built_for[1] != event.size.width:
             self.rebuild()
 
     def notify_style_update(self) -> None:
