@@ -407,9 +407,12 @@ class Stacks:
         self._free_stack.clear()
 
     def gc_scan(self, name: str) -> int:
-        """`scanstack`: returns the bytes scanned (hi − sp); may shrink the stack."""
+        """`scanstack`: returns the bytes scanned (hi − sp); may shrink the stack.
+
+        The first scan of a cycle starts it (`gc_start`) if the caller did not.
+        """
         if not self.gc_running:
-            raise RuntimeError("gc_scan outside a GC cycle")
+            self.gc_start()
         g = self._live(name)
         return self._scan(g)
 
@@ -427,9 +430,11 @@ class Stacks:
 
     def gc_end(self) -> list[StackChange]:
         """Mark done and terminated: scan what was not scanned, compute the starting size,
-        free empty stack spans, flush the stack cache. Returns this cycle's shrinks."""
+        free empty stack spans, flush the stack cache. Returns this cycle's shrinks.
+
+        Called without a running cycle it runs a whole one (start, scan all, end)."""
         if not self.gc_running:
-            raise RuntimeError("gc_end outside a GC cycle")
+            self.gc_start()
         for g in self._gs.values():
             if not g.scanned:
                 self._scan(g)
