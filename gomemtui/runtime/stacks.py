@@ -477,6 +477,27 @@ class Stacks:
         return self.baseline_bytes + sum(s.npages * PAGE_SIZE for s in self._spans.values())
 
     @property
+    def memstats_stack_inuse(self) -> int:
+        """StackInuse as `runtime.ReadMemStats` would report it now, without changing state.
+
+        ReadMemStats flushes the stack caches first (`flushmcache` → `stackcache_clear`),
+        which frees the spans whose only stacks were cached — unless a GC is running.
+        `flush_caches()` does that flush for real.
+        """
+        if self.gc_running:
+            return self.stack_inuse
+        cached: dict[int, int] = {}
+        for cache in self._cache:
+            for st in cache:
+                cached[st.span.id] = cached.get(st.span.id, 0) + 1
+        freed = sum(
+            self._spans[sid].npages * PAGE_SIZE
+            for sid, n in cached.items()
+            if self._spans[sid].alloc_count == n
+        )
+        return self.stack_inuse - freed
+
+    @property
     def last_scanned(self) -> int:
         """Stack bytes scanned in the current/last cycle (`stackScanWork` → lastStackScan)."""
         return self._scanned_size

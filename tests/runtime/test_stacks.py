@@ -40,7 +40,9 @@ def _adaptive(c: dict) -> bool:
 
 def _memstats(s: Stacks) -> int:
     """StackInuse as ReadMemStats reports it (it flushes every P's stack cache)."""
+    predicted = s.memstats_stack_inuse
     s.flush_caches()
+    assert s.stack_inuse == predicted  # the non-mutating reading agrees with the flush
     return s.stack_inuse
 
 
