@@ -28,6 +28,30 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
 )
 
 
+LONG_HELP: dict[str, str] = {
+    "toggle_play": "play / pause (stops at the end and at steps marked pause = true)",
+    "step": "run the next step of the scenario",
+    "step_back": "step back (instant: the core rewinds and replays)",
+    "next_phase": "next GC phase (starts a cycle if none runs)",
+    "prev_phase": "back to where the GC phase last changed",
+    "mark_unit": "one unit of mark work (a root, a span or an object scanned)",
+    "run_gc": "runtime.GC() now",
+    "speed(1)": "play faster",
+    "speed(-1)": "play slower",
+    "home": "back to before the first step",
+    "end": "run to the last step",
+    "next_panel(1)": "next panel",
+    "next_panel(-1)": "previous panel",
+    "zoom": "zoom the active panel to the whole screen (again: back)",
+    "color_mode": "heap map colors: auto / size class / fill / mark color",
+    "why_alive": "why is this alive? the path from a root and the bytes it retains",
+    "unzoom": "leave the zoomed panel",
+    "help": "this screen",
+    "app.quit": "quit",
+}
+"""What each main-screen action does, in a sentence."""
+
+
 def keys_table(bindings: list[Binding]) -> Table:
     """A two-column table of keys and what they do."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -35,7 +59,7 @@ def keys_table(bindings: list[Binding]) -> Table:
     table.add_column()
     for b in bindings:
         keys = b.key_display or " / ".join(k.replace("_", " ") for k in b.key.split(","))
-        table.add_row(keys, b.description or b.action)
+        table.add_row(keys, LONG_HELP.get(b.action, b.description or b.action))
     table.add_row("ctrl+p", "command palette: jump to a step, hide/show panels, colors, theme")
     table.add_row("Enter / Esc", "heap map: zoom into the span under the cursor / back")
     return table

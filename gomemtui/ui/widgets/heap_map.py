@@ -51,7 +51,8 @@ class HeapMap(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     HeapMap {
         background: $surface;
-        scrollbar-size: 1 1;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
     }
     HeapMap > .heap-map--legend { color: $text-muted; }
     HeapMap > .heap-map--cursor { text-style: reverse; }
