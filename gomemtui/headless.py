@@ -80,10 +80,10 @@ class RunSummary:
 
 def to_jsonable(value: Any) -> Any:
     """`value` with numpy scalars, enums, tuples and mappings made plain JSON values."""
-    if isinstance(value, (str, bool)) or value is None:
-        return value
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
+    if isinstance(value, (str, bool)) or value is None:
+        return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -92,10 +92,10 @@ def to_jsonable(value: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_jsonable(v) for v in value]
+    if getattr(value, "ndim", 0) and hasattr(value, "tolist"):  # numpy array
+        return to_jsonable(value.tolist())
     if hasattr(value, "item"):  # numpy scalar
         return to_jsonable(value.item())
-    if hasattr(value, "tolist"):  # numpy array
-        return to_jsonable(value.tolist())
     return str(value)
 
 

@@ -69,6 +69,8 @@ def find_scenario(arg: str) -> Path:
     path = Path(arg)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise ScenarioNotFound(f"{arg}: is a directory, not a scenario file")
     name = arg.removesuffix(".toml")
     if "/" not in arg and "\\" not in arg:
         bundled = list_bundled()
@@ -81,5 +83,5 @@ def find_scenario(arg: str) -> Path:
         raise ScenarioNotFound(
             f"{arg}: no such file or bundled scenario{hint} (bundled: {listing}; see gomemtui list)")
     if path.exists():
-        raise ScenarioNotFound(f"{arg}: not a file")
+        raise ScenarioNotFound(f"{arg}: not a regular file")
     raise ScenarioNotFound(f"{arg}: no such file")
