@@ -1,73 +1,173 @@
 """The simulated Go runtime: the facade that executes operations and exposes views.
 
-(Work in progress: the signatures below are the contract the scenario runner, the CLI
-and the UI are written against.)
+`Runtime.apply(op)` runs what one scenario operation stands for — allocations through
+the size-classed heap, slice growth, map inserts, pool traffic, goroutines — while a
+simulated clock advances. The collector runs concurrently with it, as in Go: when the
+heap reaches the pacer's trigger a cycle starts (sweep termination STW, then concurrent
+mark by background workers and mark assists, then mark termination STW, then lazy and
+background sweeping), and its progress is a function of simulated time.
+
+The mutator runs on P0; the other Ps run other runnable goroutines, dedicated and
+fractional mark workers, or idle mark workers (`gcController.findRunnableGCWorker`).
+Everything is deterministic: no wall clock, randomness only from the scenario's seed.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import numpy as np
 
+from gomemtui.runtime import ops
+from gomemtui.runtime.collector import Collector
 from gomemtui.runtime.events import Event
-from gomemtui.runtime.ops import Op, RuntimeSettings
+from gomemtui.runtime.heap import Heap
+from gomemtui.runtime.mutator import Mutator
+from gomemtui.runtime.pacer import Pacer
+from gomemtui.runtime.pointers import PointerSlots
+from gomemtui.runtime.program_state import Goroutine, MapRecord, PoolRecord, Var
+from gomemtui.runtime.stacks import Stacks
 from gomemtui.runtime.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
+from gomemtui.runtime import viewbuild
 
 
-class Runtime:
+class Runtime(Mutator, Collector):
     """A deterministic, steppable simulation of the Go 1.27 runtime's memory management."""
 
-    def __init__(self, settings: RuntimeSettings, goroutines: tuple[str, ...] = ("main",)) -> None:
-        raise NotImplementedError
+    def __init__(self, settings: ops.RuntimeSettings, goroutines: tuple[str, ...] = ("main",)) -> None:
+        self.settings = settings
+        self.heap = Heap(green_tea=settings.green_tea)
+        self.slots = PointerSlots()
+        self.pacer = Pacer(
+            gogc=settings.gogc,
+            memory_limit=settings.gomemlimit,
+            gomaxprocs=settings.gomaxprocs,
+            globals_bytes=settings.globals_bytes,
+        )
+        self.stacks = Stacks()
+        self.vars: dict[str, Var] = {}
+        self.arrays: dict[int, object] = {}
+        self.maps: dict[int, MapRecord] = {}
+        self.pools: dict[int, PoolRecord] = {}
+        self.goroutines: dict[str, Goroutine] = {}
+        self.declared_goroutines = tuple(goroutines)
+        self.time_ns = 0
+        self.generation = 0
+        self._next_id = 0
+        self._events: list[Event] = []
+        self.init_collector()
+        main = Goroutine("main", state="running", used=self.BASE_STACK_USED, started=True)
+        self.goroutines["main"] = main
+        self.stacks.set_used("main", main.used)  # Stacks() starts with main's goroutine
 
-    def apply(self, op: Op) -> list[Event]:
-        """Execute one operation (including its repeats/loop body) and return its events."""
-        raise NotImplementedError
+    BASE_STACK_USED = 1024
+    """Stack bytes a goroutine uses before the scenario's own calls (runtime frames)."""
 
-    def mark_unit(self) -> list[Event]:
-        """Do one unit of mark work (a root, a span or an object scanned); no-op unless marking."""
-        raise NotImplementedError
+    # -- small helpers shared by the mixins -----------------------------------------
 
-    def advance_phase(self) -> list[Event]:
-        """Move the collector to its next phase (starting a cycle if none runs)."""
-        raise NotImplementedError
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
 
-    def gc(self) -> list[Event]:
-        """`runtime.GC()` now: a full forced cycle, sweeping included."""
-        raise NotImplementedError
+    def emit(self, kind: str, text: str, **data: object) -> None:
+        self._events.append(Event.make(kind, text, **data))
+
+    def name_of(self, oid: int) -> str:
+        return self.slots.name(oid)
 
     @property
     def phase(self) -> GCPhase:
-        raise NotImplementedError
+        return self.gc_phase
+
+    # -- operations -------------------------------------------------------------------
+
+    def apply(self, op: ops.Op) -> list[Event]:
+        """Execute one operation (including its repeats/loop body) and return its events."""
+        self._events = []
+        self.finish_stw()
+        self.run_op(op)
+        self.generation += 1
+        return self._take_events()
+
+    def _take_events(self) -> list[Event]:
+        events, self._events = self._events, []
+        return events
+
+    def mark_unit(self) -> list[Event]:
+        """Do one unit of mark work (a root, a span or an object scanned); no-op unless marking."""
+        self._events = []
+        self.collector_mark_unit()
+        self.generation += 1
+        return self._take_events()
+
+    def advance_phase(self) -> list[Event]:
+        """Move the collector to its next phase (starting a cycle if none runs)."""
+        self._events = []
+        self.collector_advance_phase()
+        self.generation += 1
+        return self._take_events()
+
+    def gc(self) -> list[Event]:
+        """`runtime.GC()` now: a full forced cycle, sweeping included."""
+        self._events = []
+        self.finish_stw()
+        self.forced_gc()
+        self.generation += 1
+        return self._take_events()
+
+    # -- views ------------------------------------------------------------------------
 
     def view(self) -> RuntimeView:
-        raise NotImplementedError
+        return viewbuild.build_view(self)
 
     def heap_grid(self, rows: int, cols: int, mode: GridMode) -> np.ndarray:
         """A rows×cols uint8 array of cell codes (see views.GRID_* and GridMode)."""
-        raise NotImplementedError
+        return viewbuild.heap_grid(self, rows, cols, mode)
 
     def span_at(self, row: int, col: int, rows: int, cols: int) -> int | None:
-        """The id of the span drawn in a grid cell, for zooming."""
-        raise NotImplementedError
+        return self.heap.span_at(row, col, rows, cols)
 
     def span_view(self, span_id: int) -> SpanView:
-        raise NotImplementedError
+        return viewbuild.span_view(self, span_id)
 
     def why_alive(self, name: str) -> RetentionPath:
         """The path from a root to the named variable's, array's or object's heap object."""
-        raise NotImplementedError
+        return viewbuild.why_alive(self, name)
 
     def json_state(self) -> dict:
         """`vars`, `heap`, `gc` and `pools` as `run --json` prints them (DESIGN.md)."""
-        raise NotImplementedError
+        return viewbuild.json_state(self)
+
+    # -- rewind -------------------------------------------------------------------------
 
     def snapshot(self) -> object:
         """An opaque copy of the whole state, for rewinding."""
-        raise NotImplementedError
+        events, self._events = self._events, []
+        try:
+            return copy.deepcopy(self.__dict__)
+        finally:
+            self._events = events
 
     def restore(self, snapshot: object) -> None:
-        raise NotImplementedError
+        self.__dict__.clear()
+        self.__dict__.update(copy.deepcopy(snapshot))
 
     def digest(self) -> str:
-        """A hash of the whole state, for determinism tests."""
-        raise NotImplementedError
+        """A hash of the observable state, for determinism tests."""
+        h = hashlib.sha256()
+        stats = self.heap.stats()
+        h.update(repr(sorted(vars(stats).items()) if hasattr(stats, "__dict__") else stats).encode())
+        h.update(repr((self.time_ns, self.gc_phase, self.num_gc, self.pacer_goal())).encode())
+        n = self.heap.n_objects
+        h.update(np.ascontiguousarray(self.heap.obj_live[:n]).tobytes())
+        h.update(np.ascontiguousarray(self.heap.obj_marked[:n]).tobytes())
+        h.update(np.ascontiguousarray(self.heap.obj_span[:n]).tobytes())
+        h.update(repr(sorted((k, repr(v)) for k, v in self.vars.items())).encode())
+        h.update(repr(self.trace_lines).encode())
+        return h.hexdigest()
+
+
+def make_runtime(settings: ops.RuntimeSettings, goroutines: tuple[str, ...] = ("main",)) -> Runtime:
+    """A fresh runtime for a program's settings."""
+    return Runtime(settings, goroutines)
+

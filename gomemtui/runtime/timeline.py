@@ -1,81 +1,269 @@
 """The timeline: a position in a scenario's run, stepping forward and back.
 
-(Work in progress: the signatures below are the contract the CLI and the UI use.)
-
 A position is the number of actions applied to a fresh Runtime. Actions are the
 scenario's steps plus what the user inserts (one unit of mark work, next GC phase,
-runtime.GC() now); stepping back restores the nearest checkpoint and replays, so the
-state after rewinding is exactly that of a straight run.
+runtime.GC() now). Stepping back restores the nearest checkpoint and replays, so the
+state after rewinding is exactly that of a straight run (the core is deterministic).
+Going back and then forward again replays the same actions (redo); a different action
+taken after stepping back discards the old future, as an editor's undo does.
+
+Checkpoints are taken when enough work has been done since the last one (measured
+in actions and in replay time), so rewinding never replays more than a few
+milliseconds of work; old checkpoints are thinned to bound memory.
 """
 
 from __future__ import annotations
 
+import bisect
+import time
+from dataclasses import dataclass
+
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.machine import Runtime
 from gomemtui.runtime.ops import Program, Step
+from gomemtui.runtime.views import GCPhase
+
+CHECKPOINT_EVERY_ACTIONS = 64
+CHECKPOINT_EVERY_SECONDS = 0.02
+MAX_CHECKPOINTS = 512
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing applied to the runtime: a scenario step or a user's GC command."""
+
+    kind: str
+    """"step", "mark", "phase" or "gc"."""
+    step: int = -1
 
 
 class Timeline:
     """Drives a Runtime through a Program, with checkpoints for instant rewind."""
 
     def __init__(self, program: Program) -> None:
-        raise NotImplementedError
+        self.program = program
+        self.runtime = Runtime(program.settings, program.goroutines)
+        self._history: list[Action] = []
+        self._pos = 0
+        self._steps_after: list[int] = [0]
+        """Scenario steps done at each position."""
+        self._phase_after: list[GCPhase] = [self.runtime.phase]
+        self._checkpoints: dict[int, object] = {0: self.runtime.snapshot()}
+        self._work_since_checkpoint = 0.0
+        self._actions_since_checkpoint = 0
+        self._last_events: tuple[Event, ...] = ()
 
-    runtime: Runtime
-    program: Program
+    # -- where we are ----------------------------------------------------------------------
 
     @property
     def position(self) -> int:
         """Actions applied so far (0 = before the first step)."""
-        raise NotImplementedError
+        return self._pos
+
+    @property
+    def length(self) -> int:
+        """Actions recorded (positions beyond `position` can be redone)."""
+        return len(self._history)
 
     @property
     def next_step(self) -> int:
         """Index of the next scenario step to run (len(steps) at the end)."""
-        raise NotImplementedError
+        return self._steps_after[self._pos]
 
     @property
     def current_step(self) -> Step | None:
         """The last scenario step run (None before the first)."""
-        raise NotImplementedError
+        done = self._steps_after[self._pos]
+        return self.program.steps[done - 1] if done else None
+
+    @property
+    def last_action(self) -> Action | None:
+        return self._history[self._pos - 1] if self._pos else None
 
     @property
     def at_end(self) -> bool:
-        raise NotImplementedError
+        return self.next_step >= len(self.program.steps)
+
+    @property
+    def at_start(self) -> bool:
+        return self._pos == 0
 
     @property
     def last_events(self) -> tuple[Event, ...]:
         """Events of the last action."""
-        raise NotImplementedError
+        return self._last_events
+
+    # -- doing ------------------------------------------------------------------------------
+
+    def _run(self, action: Action) -> tuple[Event, ...]:
+        rt = self.runtime
+        if action.kind == "step":
+            events = rt.apply(self.program.steps[action.step].op)
+        elif action.kind == "mark":
+            events = rt.mark_unit()
+        elif action.kind == "phase":
+            events = rt.advance_phase()
+        elif action.kind == "gc":
+            events = rt.gc()
+        else:  # pragma: no cover - actions are made here only
+            raise ValueError(action.kind)
+        return tuple(events)
+
+    def _do(self, action: Action) -> tuple[Event, ...]:
+        if self._pos < len(self._history) and self._history[self._pos] != action:
+            self._truncate_future()
+        started = time.perf_counter()
+        events = self._run(action)
+        self._work_since_checkpoint += time.perf_counter() - started
+        self._actions_since_checkpoint += 1
+        if self._pos < len(self._history):
+            self._pos += 1
+        else:
+            self._history.append(action)
+            self._pos += 1
+            done = self._steps_after[-1] + (1 if action.kind == "step" else 0)
+            self._steps_after.append(done)
+            self._phase_after.append(self.runtime.phase)
+        self._last_events = events
+        self._maybe_checkpoint()
+        return events
+
+    def _truncate_future(self) -> None:
+        del self._history[self._pos :]
+        del self._steps_after[self._pos + 1 :]
+        del self._phase_after[self._pos + 1 :]
+        for pos in [p for p in self._checkpoints if p > self._pos]:
+            del self._checkpoints[pos]
+
+    def _maybe_checkpoint(self) -> None:
+        if self._pos in self._checkpoints:
+            self._work_since_checkpoint = 0.0
+            self._actions_since_checkpoint = 0
+            return
+        if (
+            self._actions_since_checkpoint >= CHECKPOINT_EVERY_ACTIONS
+            or self._work_since_checkpoint >= CHECKPOINT_EVERY_SECONDS
+        ):
+            self._checkpoints[self._pos] = self.runtime.snapshot()
+            self._work_since_checkpoint = 0.0
+            self._actions_since_checkpoint = 0
+            if len(self._checkpoints) > MAX_CHECKPOINTS:
+                self._thin_checkpoints()
+
+    def _thin_checkpoints(self) -> None:
+        """Drop every other checkpoint in the older half (position 0 is always kept)."""
+        positions = sorted(self._checkpoints)
+        older = positions[1 : len(positions) // 2]
+        for pos in older[::2]:
+            del self._checkpoints[pos]
 
     def step(self) -> tuple[Event, ...]:
-        """Run the next scenario step."""
-        raise NotImplementedError
-
-    def step_back(self) -> bool:
-        """Undo the last action; False at the start."""
-        raise NotImplementedError
+        """Run the next scenario step (nothing at the end)."""
+        if self.at_end:
+            return ()
+        return self._do(Action("step", self.next_step))
 
     def mark_unit(self) -> tuple[Event, ...]:
-        raise NotImplementedError
+        """One unit of mark work (a root, a span or an object)."""
+        return self._do(Action("mark"))
+
+    def run_gc(self) -> tuple[Event, ...]:
+        """`runtime.GC()` now, inserted at this point of the program."""
+        return self._do(Action("gc"))
 
     def next_phase(self) -> tuple[Event, ...]:
         """Advance to the next GC phase (running steps until a cycle starts if none runs)."""
-        raise NotImplementedError
+        phase = self.runtime.phase
+        if phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):
+            return self._do(Action("phase"))
+        collected: list[Event] = []
+        while not self.at_end:
+            collected.extend(self.step())
+            if self.runtime.phase != phase and self.runtime.phase is not GCPhase.SWEEP or (
+                any(e.kind == "gc" for e in self._last_events)
+            ):
+                return tuple(collected)
+        if self.runtime.phase is phase:
+            # No cycle started before the end: start one here, as ] promises a phase change.
+            collected.extend(self._do(Action("phase")))
+        return tuple(collected)
+
+    # -- going back ---------------------------------------------------------------------------
+
+    def goto_position(self, target: int) -> None:
+        """Put the runtime in the state after `target` actions (within the recorded history)."""
+        target = max(0, min(target, len(self._history)))
+        if target == self._pos:
+            return
+        if target < self._pos:
+            base = max(p for p in self._checkpoints if p <= target)
+            self.runtime.restore(self._checkpoints[base])
+            self._pos = base
+            self._last_events = ()
+        while self._pos < target:
+            events = self._run(self._history[self._pos])
+            self._pos += 1
+            self._last_events = events
+            if self._pos not in self._checkpoints and self._pos % CHECKPOINT_EVERY_ACTIONS == 0:
+                self._checkpoints[self._pos] = self.runtime.snapshot()
+        if self._pos > 0 and not self._last_events:
+            # Re-derive the events of the action that led here, for the explain panel.
+            base = max(p for p in self._checkpoints if p <= self._pos - 1)
+            probe = Runtime(self.program.settings, self.program.goroutines)
+            probe.restore(self._checkpoints[base])
+            for action in self._history[base : self._pos - 1]:
+                self._run_on(probe, action)
+            self._last_events = tuple(self._run_on(probe, self._history[self._pos - 1]))
+
+    def _run_on(self, rt: Runtime, action: Action) -> list[Event]:
+        saved, self.runtime = self.runtime, rt
+        try:
+            return list(self._run(action))
+        finally:
+            self.runtime = saved
+
+    def step_back(self) -> bool:
+        """Undo the last action; False at the start."""
+        if self._pos == 0:
+            return False
+        self.goto_position(self._pos - 1)
+        return True
+
+    def redo(self) -> bool:
+        """Re-apply the next recorded action; False if there is none."""
+        if self._pos >= len(self._history):
+            return False
+        self.goto_position(self._pos + 1)
+        return True
 
     def prev_phase(self) -> bool:
-        """Step back to where the GC phase last changed."""
-        raise NotImplementedError
-
-    def run_gc(self) -> tuple[Event, ...]:
-        raise NotImplementedError
+        """Step back to where the GC phase last changed (before the current position)."""
+        if self._pos == 0:
+            return False
+        target = 0
+        for j in range(self._pos - 1, 0, -1):
+            if self._phase_after[j] != self._phase_after[j - 1]:
+                target = j
+                break
+        self.goto_position(target)
+        return True
 
     def goto_step(self, index: int) -> None:
         """Position just after scenario step `index` (-1: the start)."""
-        raise NotImplementedError
+        want = max(-1, min(index, len(self.program.steps) - 1)) + 1
+        pos = bisect.bisect_left(self._steps_after, want)
+        if pos < len(self._steps_after):
+            self.goto_position(pos)
+            return
+        self.goto_position(len(self._history))
+        while self.next_step < want and not self.at_end:
+            self.step()
 
     def home(self) -> None:
-        raise NotImplementedError
+        self.goto_position(0)
 
     def end(self) -> None:
-        raise NotImplementedError
+        """Run every remaining scenario step."""
+        self.goto_position(len(self._history))
+        while not self.at_end:
+            self.step()

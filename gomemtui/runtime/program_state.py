@@ -1,0 +1,102 @@
+"""The simulated program's own state: variables, slice headers, arrays, goroutines.
+
+These are few (one per scenario variable or goroutine), so they are small mutable
+dataclasses; the heap objects they point to live in numpy arrays (`heap.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gomemtui.runtime.types import GoType
+
+NIL = -1
+
+
+@dataclass
+class Array:
+    """A slice backing array: a heap object, or a buffer in a goroutine's stack frame."""
+
+    id: int
+    name: str
+    elem: GoType
+    elems: int
+    """Capacity in elements."""
+    oid: int = NIL
+    """Heap object id, NIL for a stack array."""
+    bytes: int = 0
+    """Bytes the allocation takes (size-class slot or pages; the frame bytes on the stack)."""
+    stack_slots: np.ndarray | None = None
+    """Pointer elements of a stack array (heap targets), which the stack scan treats as roots."""
+
+    @property
+    def on_stack(self) -> bool:
+        return self.oid == NIL
+
+
+@dataclass
+class SliceHeader:
+    """`reflect.SliceHeader`: pointer (array + offset), len, cap."""
+
+    array: int | None
+    """Array id; None for a nil slice."""
+    offset: int = 0
+    len: int = 0
+    cap: int = 0
+
+
+@dataclass
+class Var:
+    """A scenario variable."""
+
+    name: str
+    kind: str
+    """"pointer", "slice", "map" or "pool"."""
+    owner: str | None
+    """Goroutine whose stack holds it; None once it is global."""
+    type: GoType
+    """Pointee type (pointer), element type (slice), value type (map), pool type."""
+    oid: int = NIL
+    """Pointer: the heap object, NIL for nil or a stack object."""
+    stack_fields: dict[str, int] | None = None
+    """Pointer to a stack object (`escape = "stack"`): its pointer fields."""
+    slice: SliceHeader | None = None
+    escape: str = "heap"
+    map_id: int | None = None
+    pool_id: int | None = None
+    key_type: GoType | None = None
+    appended_before: bool = False
+    """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
+
+
+@dataclass
+class Goroutine:
+    """A goroutine: its state and how deep its stack is."""
+
+    name: str
+    state: str = "runnable"
+    """"running", "runnable", "blocked" or "dead"."""
+    used: int = 0
+    """Stack bytes in use."""
+    started: bool = False
+
+
+@dataclass
+class MapRecord:
+    """A map variable's model and the heap objects of its current parts."""
+
+    id: int
+    name: str
+    model: object
+    parts: dict = field(default_factory=dict)
+    """Part identity → heap object id."""
+
+
+@dataclass
+class PoolRecord:
+    id: int
+    name: str
+    type: GoType
+    model: object

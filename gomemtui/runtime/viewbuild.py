@@ -1,0 +1,408 @@
+"""Building the read-only views of a Runtime, its JSON state, and "why is this alive?".
+
+Every figure a panel or `run --json` shows is computed here, from the core's state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order
+
+from gomemtui.runtime.program_state import NIL
+from gomemtui.runtime.views import (
+    ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
+    PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
+)
+
+if TYPE_CHECKING:
+    from gomemtui.runtime.machine import Runtime
+
+
+# -- memstats and GC -------------------------------------------------------------------
+
+
+def memstats(rt: Runtime) -> MemStats:
+    s = rt.heap.stats()
+    return MemStats(
+        heap_alloc=int(s.heap_alloc), heap_inuse=int(s.heap_inuse), heap_idle=int(s.heap_idle),
+        heap_sys=int(s.heap_sys), heap_released=int(s.heap_released), heap_objects=int(s.heap_objects),
+        total_alloc=int(s.total_alloc), mallocs=int(s.mallocs), frees=int(s.frees),
+        next_gc=rt.pacer_goal(), num_gc=rt.num_gc, num_forced_gc=rt.num_forced_gc,
+        stack_inuse=int(rt.stacks.memstats_stack_inuse), pause_total_ns=rt.pause_total_ns,
+        gc_cpu_fraction=rt.gc_cpu_fraction(),
+    )
+
+
+def mark_colors(rt: Runtime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(grey ids, black ids, queued span ids) while marking; empty otherwise."""
+    empty = np.empty(0, dtype=np.int64)
+    if rt.mark is None:
+        return empty, empty, empty
+    m = rt.mark
+    discovered = m.discovered_mask()
+    grey = m.order[discovered & ~m.scanned]
+    black = m.order[m.scanned]
+    queued = np.unique(m.span[discovered & ~m.scanned & m.small]) if rt.settings.green_tea else empty
+    return grey, black, queued
+
+
+def gc_view(rt: Runtime) -> GCView:
+    n = rt.heap.n_objects
+    live = np.asarray(rt.heap.obj_live[:n], dtype=bool)
+    if rt.mark is not None:
+        grey, black, queued = mark_colors(rt)
+        allocated_black = rt.mark.black_allocs
+        n_grey, n_black = len(grey), len(black) + allocated_black
+        n_white = int(live.sum()) - n_grey - n_black
+        done, total = rt.mark.work_done, rt.mark.work_done + rt.mark.remaining_work()
+        n_queued = len(queued)
+    else:
+        n_grey = n_black = n_queued = 0
+        n_white = int(live.sum())
+        done = total = 0
+    plan = rt.pacer.worker_plan()
+    history = rt.history.points()
+    return GCView(
+        phase=rt.gc_phase,
+        cycle=rt.num_gc + (1 if rt.gc_phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM) else 0),
+        gogc=rt.pacer_gogc(),
+        memory_limit=rt.pacer.memory_limit,
+        trigger=rt.pacer_trigger() or 0,
+        goal=rt.pacer_goal(),
+        last_marked=rt.last_marked,
+        mark_work_done=int(done),
+        mark_work_total=int(total),
+        grey_objects=n_grey,
+        black_objects=n_black,
+        white_objects=max(n_white, 0),
+        queued_spans=n_queued,
+        green_tea=rt.settings.green_tea,
+        write_barrier=rt.write_barrier_on(),
+        limiter_active=rt.limiter_active,
+        cpu_fraction=rt.gc_cpu_fraction(),
+        gctrace=tuple(rt.trace_lines),
+        history=history,
+        pauses_ns=tuple(rt.pauses_ns),
+        background_workers=plan.description,
+    )
+
+
+# -- program state -----------------------------------------------------------------------
+
+
+def _array_holders(rt: Runtime) -> dict[int, list[str]]:
+    holders: dict[int, list[str]] = {}
+    for var in rt.vars.values():
+        if var.kind == "slice" and var.slice.array is not None:
+            holders.setdefault(var.slice.array, []).append(var.name)
+    return holders
+
+
+def _object_color(rt: Runtime, oid: int, grey: set[int]) -> MarkColor:
+    if oid == NIL:
+        return MarkColor.WHITE
+    if rt.mark is not None:
+        if oid in grey:
+            return MarkColor.GREY
+        pos = rt.mark.pos[oid] if oid < len(rt.mark.pos) else -1
+        if pos >= 0 and rt.mark.scanned[pos]:
+            return MarkColor.BLACK
+        if pos < 0 and rt.heap.obj_marked[oid]:
+            return MarkColor.BLACK  # allocated black during this mark
+        return MarkColor.WHITE
+    return MarkColor.BLACK if rt.heap.obj_marked[oid] else MarkColor.WHITE
+
+
+def map_bytes(rt: Runtime, map_id: int) -> int:
+    rec = rt.maps[map_id]
+    return int(sum(rt.heap.object_bytes(oid) for oid in rec.parts.values()))
+
+
+def var_bytes(rt: Runtime, var) -> int:
+    if var.kind == "pointer":
+        if var.oid != NIL:
+            return rt.heap.object_bytes(var.oid)
+        return var.type.size if var.stack_fields is not None else 0
+    if var.kind == "slice":
+        if var.slice.array is None:
+            return 0
+        return rt.arrays[var.slice.array].bytes
+    if var.kind == "map":
+        return map_bytes(rt, var.map_id)
+    return 0
+
+
+def build_view(rt: Runtime) -> RuntimeView:
+    cached = getattr(rt, "_view_cache", None)
+    if cached is not None and cached.generation == rt.generation:
+        return cached
+    grey_ids = set(mark_colors(rt)[0].tolist()) if rt.mark is not None else set()
+    holders = _array_holders(rt)
+    vars_ = []
+    slices = []
+    maps = []
+    pools = []
+    for var in rt.vars.values():
+        obj = None
+        type_name = var.type.name if var.type else "?"
+        if var.kind == "pointer" and var.oid != NIL:
+            obj = rt.name_of(var.oid)
+        if var.kind == "slice":
+            s = var.slice
+            arr = rt.arrays.get(s.array) if s.array is not None else None
+            obj = arr.name if arr else None
+            type_name = f"[]{var.type.name}"
+            slices.append(SliceView(
+                var=var.name, goroutine=var.owner, elem=var.type.name, elem_size=var.type.size,
+                len=s.len, cap=s.cap, array=arr.name if arr else None, offset=s.offset,
+                array_elems=arr.elems if arr else 0, array_bytes=arr.bytes if arr else 0,
+                on_stack=bool(arr and arr.on_stack),
+            ))
+        elif var.kind == "map":
+            rec = rt.maps[var.map_id]
+            model = rec.model
+            type_name = f"map[{var.key_type.name}]{var.type.name}"
+            maps.append(MapView(
+                var=var.name, goroutine=var.owner, key=var.key_type.name, value=var.type.name,
+                len=len(model), bytes=map_bytes(rt, var.map_id), small=model.small,
+                dir_len=model.dir_len, global_depth=model.global_depth, tables=model.tables_view(),
+                group_bytes=model.group_bytes, indirect_values=model.indirect_values,
+            ))
+        elif var.kind == "pool":
+            rec = rt.pools[var.pool_id]
+            type_name = "sync.Pool"
+            pools.append(rec.model.view(var.name, rec.type.name, rt.name_of))
+        vars_.append(VarView(
+            name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
+            object=obj, bytes=var_bytes(rt, var), type=type_name,
+        ))
+    arrays = []
+    for arr in rt.arrays.values():
+        live = arr.on_stack or bool(rt.heap.obj_live[arr.oid])
+        if not live:
+            continue
+        held = tuple(holders.get(arr.id, ()))
+        arrays.append(ArrayView(
+            name=arr.name, elem=arr.elem.name, elems=arr.elems, bytes=arr.bytes, on_stack=arr.on_stack,
+            slices=held, garbage=not held, color=_object_color(rt, arr.oid, grey_ids),
+        ))
+    retained = goroutine_retained(rt)
+    stats = rt.heap.stats()
+    goroutines = []
+    for g in rt.goroutines.values():
+        held_vars = tuple(v.name for v in rt.vars.values() if v.owner == g.name)
+        size = rt.stacks.size(g.name) if g.state != "dead" else 0
+        goroutines.append(GoroutineView(
+            name=g.name, state=g.state, stack_size=size or 0,
+            stack_used=rt.stacks.used(g.name) if g.state != "dead" else 0,
+            vars=held_vars, retained_bytes=retained.get(g.name, 0),
+            leaked=g.state == "blocked",
+        ))
+    view = RuntimeView(
+        time_ns=rt.time_ns, memstats=memstats(rt), gc=gc_view(rt), vars=tuple(vars_),
+        slices=tuple(slices), arrays=tuple(arrays), maps=tuple(maps), pools=tuple(pools),
+        goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
+        pages_mapped=int(stats.pages_mapped), generation=rt.generation,
+    )
+    rt._view_cache = view
+    return view
+
+
+# -- reachability -------------------------------------------------------------------------
+
+
+def _graph(rt: Runtime, drop: int | None = None) -> tuple[csr_matrix, int]:
+    n = rt.heap.n_objects
+    src, dst = rt.slots.edges()
+    keep = (src < n) & (dst < n)
+    src, dst = src[keep], dst[keep]
+    if drop is not None:
+        keep = dst != drop
+        src, dst = src[keep], dst[keep]
+    jobs = rt.root_jobs()
+    roots = np.concatenate([j.oids for j in jobs]) if jobs else np.empty(0, dtype=np.int64)
+    roots = roots[(roots >= 0) & (roots < n)]
+    if drop is not None:
+        roots = roots[roots != drop]
+    s = np.concatenate([np.full(len(roots), n, dtype=np.int64), src])
+    d = np.concatenate([roots, dst])
+    g = csr_matrix((np.ones(len(s), dtype=np.int8), (s, d)), shape=(n + 1, n + 1))
+    return g, n
+
+
+def reachable_mask(rt: Runtime, drop: int | None = None) -> np.ndarray:
+    g, n = _graph(rt, drop)
+    order = breadth_first_order(g, n, directed=True, return_predecessors=False)
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[order] = True
+    return mask[:n]
+
+
+def goroutine_retained(rt: Runtime) -> dict[str, int]:
+    """Heap bytes only each live goroutine's stack keeps alive (cached per generation)."""
+    cache = getattr(rt, "_retained_cache", None)
+    if cache is not None and cache[0] == rt.generation:
+        return cache[1]
+    result: dict[str, int] = {}
+    n = rt.heap.n_objects
+    if n <= 300_000 and len(rt.goroutines) <= 16:
+        sizes = rt.heap.object_bytes_array(np.arange(n))
+        full = reachable_mask(rt)
+        for g in rt.goroutines.values():
+            if g.state == "dead":
+                continue
+            saved = g.state
+            g.state = "dead"
+            try:
+                without = reachable_mask(rt)
+            finally:
+                g.state = saved
+            result[g.name] = int(sizes[full & ~without].sum())
+    rt._retained_cache = (rt.generation, result)
+    return result
+
+
+def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
+    var = rt.vars.get(name)
+    if var is not None:
+        objs = rt.var_objects(var)
+        if var.kind == "slice" and var.slice.array is not None:
+            arr = rt.arrays[var.slice.array]
+            if arr.on_stack:
+                return None, f"{name}'s backing array is in {var.owner}'s stack frame: not a heap object"
+            return arr.oid, arr.name
+        if var.kind == "map" and var.map_id is not None:
+            rec = rt.maps[var.map_id]
+            header = next(iter(rec.parts.values()), None)
+            return header, f"map {name}"
+        if var.kind == "pool":
+            return None, f"{name} is a sync.Pool: its caches are roots through sync.allPools"
+        return (objs[0] if objs else None), name
+    for arr in rt.arrays.values():
+        if arr.name == name and not arr.on_stack:
+            return arr.oid, name
+    oid = rt.slots.find(name)
+    return oid, name
+
+
+def why_alive(rt: Runtime, name: str) -> RetentionPath:
+    """The chain from a root to the object, and what it alone keeps alive."""
+    oid, label = _find_target(rt, name)
+    if oid is None:
+        return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
+    if not rt.heap.obj_live[oid]:
+        return RetentionPath(name, False, "", (), 0, f"{label} was freed by the sweeper")
+    g, n = _graph(rt)
+    order, preds = breadth_first_order(g, n, directed=True, return_predecessors=True)
+    reach = np.zeros(n + 1, dtype=bool)
+    reach[order] = True
+    size = rt.heap.object_bytes(oid)
+    if not reach[oid]:
+        return RetentionPath(
+            name, False, "", (rt.name_of(oid),), 0,
+            f"{label} ({size} B) is garbage: no root reaches it. It still counts in HeapAlloc "
+            "until the next GC marks without it and the sweeper frees its slot.",
+        )
+    chain = [oid]
+    while preds[chain[-1]] != n and preds[chain[-1]] >= 0:
+        chain.append(int(preds[chain[-1]]))
+    chain.reverse()
+    root_obj = chain[0]
+    root = "?"
+    for job in rt.root_jobs():
+        if root_obj in set(job.oids.tolist()):
+            holder = ""
+            for var in rt.vars.values():
+                if root_obj in rt.var_objects(var):
+                    if (var.owner is None and job.label.startswith("globals")) or (
+                        var.owner is not None and job.label == f"stack of {var.owner}"
+                    ):
+                        holder = var.name
+                        break
+            if job.label.startswith("globals"):
+                root = f"global {holder}" if holder else "sync.Pool cache (sync.allPools)"
+            else:
+                root = f"{job.label} (variable {holder})" if holder else job.label
+            break
+    without = reachable_mask(rt, drop=oid)
+    sizes = rt.heap.object_bytes_array(np.arange(n))
+    retained = int(sizes[reach[:n] & ~without].sum())
+    path = tuple(rt.name_of(o) for o in chain)
+    return RetentionPath(
+        name, True, root, path, retained,
+        f"{label} is reachable from {root}: {' → '.join(path)}. Dropping that reference would free "
+        f"{retained} B at the next GC.",
+    )
+
+
+# -- heap map --------------------------------------------------------------------------
+
+
+def object_colors(rt: Runtime) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Per-object MarkColor codes and Green Tea's queued spans while marking (else None)."""
+    if rt.mark is None:
+        return None, None
+    n = rt.heap.n_objects
+    colors = np.zeros(n, dtype=np.uint8)
+    marked = np.asarray(rt.heap.obj_marked[:n], dtype=bool)
+    colors[marked] = MarkColor.BLACK  # allocated black during this mark
+    m = rt.mark
+    colors[m.order] = MarkColor.WHITE
+    grey, black, queued = mark_colors(rt)
+    colors[grey] = MarkColor.GREY
+    colors[black] = MarkColor.BLACK
+    return colors, queued
+
+
+def heap_grid(rt: Runtime, rows: int, cols: int, mode: GridMode) -> np.ndarray:
+    if mode is GridMode.MARK:
+        colors, queued = object_colors(rt)
+        return rt.heap.grid(rows, cols, mode, colors, queued)
+    return rt.heap.grid(rows, cols, mode)
+
+
+def span_view(rt: Runtime, span_id: int) -> SpanView:
+    colors, queued = object_colors(rt)
+    in_queue = bool(queued is not None and span_id in set(queued.tolist()))
+    return rt.heap.span_detail(span_id, rt.name_of, colors, in_queue)
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def json_state(rt: Runtime) -> dict:
+    """The `vars`, `heap`, `gc` and `pools` fields of a `run --json` line."""
+    out_vars: dict[str, dict] = {}
+    for var in rt.vars.values():
+        if var.kind == "slice":
+            s = var.slice
+            arr = rt.arrays.get(s.array) if s.array is not None else None
+            out_vars[var.name] = {
+                "kind": "slice", "len": s.len, "cap": s.cap,
+                "array_bytes": 0 if arr is None or arr.on_stack else arr.bytes,
+            }
+        elif var.kind == "map":
+            out_vars[var.name] = {"kind": "map", "len": len(rt.maps[var.map_id].model),
+                                  "bytes": map_bytes(rt, var.map_id)}
+        elif var.kind == "pointer":
+            out_vars[var.name] = {"kind": "pointer",
+                                  "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
+        elif var.kind == "pool":
+            out_vars[var.name] = {"kind": "pool"}
+    s = rt.heap.stats()
+    pools = {}
+    for var in rt.vars.values():
+        if var.kind == "pool":
+            model = rt.pools[var.pool_id].model
+            pools[var.name] = {"hits": model.hits, "misses": model.misses, "news": model.news,
+                               "cached": len(model.cached_objects())}
+    return {
+        "vars": out_vars,
+        "heap": {"alloc_bytes": int(s.heap_alloc), "inuse_bytes": int(s.heap_inuse),
+                 "objects": int(s.heap_objects), "goal_bytes": rt.pacer_goal()},
+        "gc": {"cycles": rt.num_gc, "phase": rt.gc_phase.value},
+        "pools": pools,
+    }
