@@ -25,7 +25,8 @@ from typing import Callable, Sequence, TextIO
 
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
 
-__all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "build_parser", "main"]
+__all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "add_runtime_flags", "load_for_command",
+           "error", "build_parser", "main"]
 
 PROG = "gomemtui"
 
@@ -89,12 +90,14 @@ def flag_overrides(args: argparse.Namespace) -> Overrides:
     return Overrides(**values)
 
 
-def _error(message: str) -> None:
+def error(message: str) -> None:
+    """Print `gomemtui: message` to stderr."""
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _load(scenario: str, args: argparse.Namespace):
-    """(Program, path) for a SCENARIO argument, or an exit status after printing why not."""
+def load_for_command(scenario: str, args: argparse.Namespace):
+    """(Program, path) for a SCENARIO argument with the environment and `args`' runtime
+    flags applied, or an exit status after printing why not (for subcommands)."""
     from gomemtui.scenario import (
         ScenarioError, ScenarioNotFound, compile_scenario, find_scenario, load_scenario,
     )
@@ -103,12 +106,12 @@ def _load(scenario: str, args: argparse.Namespace):
     try:
         path = find_scenario(scenario)
     except ScenarioNotFound as exc:
-        _error(str(exc))
+        error(str(exc))
         return EXIT_USAGE
     try:
         overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
     except SettingsError as exc:
-        _error(str(exc))
+        error(str(exc))
         return EXIT_USAGE
     try:
         model = load_scenario(path)
@@ -117,6 +120,10 @@ def _load(scenario: str, args: argparse.Namespace):
             print(problem, file=sys.stderr)
         return EXIT_PROBLEMS
     return compile_scenario(model, overrides), path
+
+
+_error = error  # older names, used by gomemtui.ui.cli_commands
+_load = load_for_command
 
 
 def _examples(text: str) -> str:
@@ -139,7 +146,7 @@ def _run_open(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         result = app.run_picker()
         return result if isinstance(result, int) else EXIT_OK
-    loaded = _load(args.scenario, args)
+    loaded = load_for_command(args.scenario, args)
     if isinstance(loaded, int):
         return loaded
     program, path = loaded
@@ -157,7 +164,7 @@ def _ui_app():
     except ModuleNotFoundError as exc:
         if exc.name not in ("gomemtui.ui.app", "gomemtui.ui"):
             raise
-        _error("the terminal app is not part of this build yet; try: gomemtui run SCENARIO")
+        error("the terminal app is not part of this build yet; try: gomemtui run SCENARIO")
         return None
 
 
@@ -187,7 +194,7 @@ def _run_list(args: argparse.Namespace) -> int:
 
     scenarios = list_bundled()
     if not scenarios:
-        _error("no bundled scenarios found (is the package installed completely?)")
+        error("no bundled scenarios found (is the package installed completely?)")
         return EXIT_PROBLEMS
     width = max(len(s.short_name) for s in scenarios)
     for s in scenarios:
@@ -243,9 +250,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
     targets = list(args.files)
     if args.bundled:
-        targets += [str(s.path) for s in list_bundled()]
+        targets += [s.name for s in list_bundled()]
     if not targets:
-        _error("check: give at least one FILE (or --bundled)")
+        error("check: give at least one FILE (or --bundled)")
         return EXIT_USAGE
     bad = 0
     for target in targets:
@@ -281,12 +288,14 @@ def _configure_run(p: argparse.ArgumentParser) -> None:
                    help="print JSON Lines: one object per step, then a summary object")
     p.add_argument("--no-notes", dest="notes", action="store_false",
                    help="leave the scenario's notes out of the text output")
+    p.add_argument("--all-events", action="store_true",
+                   help="show every event of a step (a long loop's are cut to the first and last few)")
     p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
     add_runtime_flags(p)
 
 
 def _run_run(args: argparse.Namespace) -> int:
-    loaded = _load(args.scenario, args)
+    loaded = load_for_command(args.scenario, args)
     if isinstance(loaded, int):
         return loaded
     program, path = loaded
@@ -300,12 +309,12 @@ def _run_run(args: argparse.Namespace) -> int:
         if args.json:
             headless.run_json(timeline, sys.stdout)
         else:
-            headless.run_text(timeline, sys.stdout, notes=args.notes)
+            headless.run_text(timeline, sys.stdout, notes=args.notes, all_events=args.all_events)
         sys.stdout.flush()
     except NotImplementedError:
         if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
             raise
-        _error("the simulated runtime is not finished in this build (NotImplementedError); "
+        error("the simulated runtime is not finished in this build (NotImplementedError); "
                "`gomemtui check` works")
         return EXIT_PROBLEMS
     except (BrokenPipeError, KeyboardInterrupt):
@@ -318,7 +327,7 @@ def _run_run(args: argparse.Namespace) -> int:
         if isinstance(step, int) and 0 <= step < len(program.steps):
             s = program.steps[step]
             where = f" at step {step + 1} ({s.do}, {program.source_name}:{s.line})"
-        _error(f"{path}: the simulation failed{where}: {type(exc).__name__}: {exc} "
+        error(f"{path}: the simulation failed{where}: {type(exc).__name__}: {exc} "
                "(this is a gomemtui bug; rerun with --traceback and report it)")
         return EXIT_PROBLEMS
     return EXIT_OK

@@ -189,20 +189,45 @@ def _source_line(program: Program, line: int) -> str:
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
-def _event_lines(events: Iterable[Event]) -> Iterator[str]:
-    """Event sentences, indented; gctrace lines flush left; runs of phase changes on one line."""
+KEEP_HEAD = 10
+KEEP_TAIL = 4
+"""A step with more events than these shows the first and last ones and counts the rest
+(GC lines are always shown); `run --all-events` shows everything."""
+
+
+def _event_lines(events: Iterable[Event], *, all_events: bool = False) -> Iterator[str]:
+    """Event sentences, indented; gctrace lines flush left; runs of phase changes on one line.
+
+    A loop's hundreds of events are cut to the first and last few, with a count of the
+    others by kind — unless `all_events`.
+    """
+    events = list(events)
+    ordinary = [i for i, e in enumerate(events) if e.kind not in ("gc", "gc_phase")]
+    hidden: set[int] = set()
+    if not all_events and len(ordinary) > KEEP_HEAD + KEEP_TAIL + 1:
+        hidden = set(ordinary[KEEP_HEAD:-KEEP_TAIL])
     phases: list[str] = []
+    said_hidden = False
 
     def flush() -> Iterator[str]:
         if phases:
             yield "    GC phase: " + " → ".join(phases)
             phases.clear()
 
-    for e in events:
+    for i, e in enumerate(events):
         if e.kind == "gc_phase":
             phases.append(str(to_jsonable(e.data.get("phase", e.text))))
             continue
         yield from flush()
+        if i in hidden:
+            if not said_hidden:
+                said_hidden = True
+                kinds: dict[str, int] = {}
+                for j in sorted(hidden):
+                    kinds[events[j].kind] = kinds.get(events[j].kind, 0) + 1
+                counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+                yield f"    ... {len(hidden)} more events ({counts}; --all-events shows them)"
+            continue
         if e.kind == "gc" and e.data.get("line"):
             yield str(e.data["line"])
         else:
@@ -245,7 +270,8 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
                "of heap alive")
 
 
-def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True) -> RunSummary:
+def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True,
+             all_events: bool = False) -> RunSummary:
     """Play `timeline` to the end, writing the human-readable log to `out`."""
     program = timeline.program
     name = program.source_name
@@ -263,7 +289,7 @@ def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True) -> RunS
         out.write(f"[{r.number}] {name}:{step.line}: {code or step.do}  ({step.do}{where})\n")
         if notes and step.note:
             out.write(f"    # {step.note}\n")
-        for line in _event_lines(r.events):
+        for line in _event_lines(r.events, all_events=all_events):
             out.write(line + "\n")
     summary = summarize(timeline, results)
     out.write("\n")

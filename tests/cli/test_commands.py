@@ -156,3 +156,24 @@ def test_python_dash_m_gomemtui_works() -> None:
                        timeout=120, stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "tour: ok (10 steps)"
+
+
+def test_a_failing_simulation_is_reported_without_a_traceback(gomemtui, monkeypatch) -> None:
+    import gomemtui.runtime.timeline as timeline_module
+
+    class Broken:
+        def __init__(self, program) -> None:
+            self.program = program
+            self.next_step = 0
+            self.at_end = False
+
+        def step(self):
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(timeline_module, "Timeline", Broken)
+    r = gomemtui("run", "tour")
+    assert r.status == 1
+    assert "the simulation failed at step 1 (make_slice, main.go:6): RuntimeError: boom" in r.err
+    assert "Traceback" not in r.err
+    with pytest.raises(RuntimeError):
+        gomemtui("run", "tour", "--traceback")

@@ -140,3 +140,14 @@ def test_to_jsonable_handles_numpy_enums_and_mappings() -> None:
     value = {"a": np.int32(3), "b": (np.float64(0.5), GCPhase.MARK), "c": MappingProxyType({"d": np.arange(2)})}
     assert headless.to_jsonable(value) == {"a": 3, "b": [0.5, "mark"], "c": {"d": [0, 1]}}
     json.dumps(headless.to_jsonable(value))
+
+
+def test_long_steps_are_cut_but_gc_lines_always_shown() -> None:
+    many = [Event.make("alloc", f"alloc {i}") for i in range(50)]
+    many.insert(25, Event.make("gc", "cycle", line=GCTRACE))
+    lines = list(headless._event_lines(many))
+    assert lines[:10] == [f"    alloc {i}" for i in range(10)]
+    assert lines[10] == "    ... 36 more events (36 alloc; --all-events shows them)"
+    assert GCTRACE in lines
+    assert lines[-4:] == [f"    alloc {i}" for i in range(46, 50)]
+    assert len(list(headless._event_lines(many, all_events=True))) == 51
