@@ -116,18 +116,30 @@ class PointerSlots:
 
     # -- names -----------------------------------------------------------------
 
-    def name_objects(self, oids: np.ndarray | int, var: str) -> None:
-        """Name new objects after the variable that receives them."""
-        oids = np.atleast_1d(np.asarray(oids, dtype=np.int64))
-        if len(oids) == 0:
-            return
-        self._ensure_objects(int(oids.max()) + 1)
+    def _namer(self, var: str) -> int:
         index = self._namer_index.get(var)
         if index is None:
             index = len(self.namers)
             self.namers.append(var)
             self._namer_index[var] = index
             self._namer_count.append(0)
+        return index
+
+    def name_objects(self, oids: np.ndarray | int, var: str) -> None:
+        """Name new objects after the variable that receives them."""
+        index = self._namer(var)
+        if isinstance(oids, (int, np.integer)):
+            oid = int(oids)  # one object: the common case, kept free of array building
+            if oid >= len(self.obj_namer):
+                self._ensure_objects(oid + 1)
+            self._namer_count[index] += 1
+            self.obj_namer[oid] = index
+            self.obj_seq[oid] = self._namer_count[index]
+            return
+        oids = np.atleast_1d(np.asarray(oids, dtype=np.int64))
+        if len(oids) == 0:
+            return
+        self._ensure_objects(int(oids.max()) + 1)
         first = self._namer_count[index] + 1
         self.obj_namer[oids] = index
         self.obj_seq[oids] = np.arange(first, first + len(oids), dtype=np.int32)
