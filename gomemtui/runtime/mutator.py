@@ -506,6 +506,11 @@ class Mutator:
             return
         holder = self.vars[op.target]
         index = holder.type.pointer_fields.index(op.field)
+        if holder.stack_fields is None and holder.oid == NIL:
+            self.emit("panic", f"{op.target}.{op.field} = {new_name}: {op.target} is nil — the real "
+                      "program panics (invalid memory address or nil pointer dereference); nothing written",
+                      target=f"{op.target}.{op.field}", value=op.value)
+            return
         if holder.stack_fields is not None:
             old = holder.stack_fields.get(op.field, NIL)
             holder.stack_fields[op.field] = new
