@@ -1,0 +1,64 @@
+"""Where the simulation simplifies real Go, said in one sentence per kind of event.
+
+The explain panel and `gomemtui run` show the sentence for the kinds of event a step
+produced, so a user never takes a modelled detail for a measured one. The numbers the
+core claims (capacities, size classes, bytes, goals) are not simplified; these notes
+are about scheduling, timing and randomness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gomemtui.runtime.events import Event
+
+NOTES: dict[str, str] = {
+    "alloc": (
+        "Only P0's mcache is modelled: every allocation takes its slot from P0's cached "
+        "span, as in a GOMAXPROCS=1 program; sizes, classes and bytes are Go's."
+    ),
+    "gc": (
+        "The gctrace times and CPU% come from gomemtui's cost model (about 1 GB/s of "
+        "scanning per worker), not from a real machine; the heap sizes and goal follow "
+        "Go's rules, but the trigger point depends on timing, as it does in Go."
+    ),
+    "mark_unit": (
+        "Marking walks the heap breadth-first from the roots as they were when mark "
+        "began; real workers reach objects in an order set by scheduling, but what ends "
+        "up marked is the same."
+    ),
+    "write_barrier": (
+        "Objects reachable when mark began always survive the cycle here; real Go may "
+        "free one that a goroutine dropped before its stack was scanned."
+    ),
+    "mark_assist": (
+        "Assists and the background workers share the work by the simulated clock; in "
+        "real Go the scheduler decides who marks what."
+    ),
+    "map_grow": (
+        "Keys get hashes from a seeded generator: where real Go's table splits depend "
+        "on its random hash seed, this is one possible outcome."
+    ),
+    "map_split": (
+        "Keys get hashes from a seeded generator: where real Go's table splits depend "
+        "on its random hash seed, this is one possible outcome."
+    ),
+    "pool_get": (
+        "Every goroutine runs on P0 here, so Get and Put use P0's private slot and "
+        "shared chain; on several Ps the order of what Get returns can differ."
+    ),
+    "goroutine": (
+        "Goroutines run one at a time, in the order of the scenario's steps; only their "
+        "stacks and what they reference are modelled, not the scheduler."
+    ),
+}
+
+
+def notes_for(events: Iterable[Event]) -> list[str]:
+    """The simplification notes for these events, each once, in order of first use."""
+    seen: list[str] = []
+    for event in events:
+        note = NOTES.get(event.kind)
+        if note and note not in seen:
+            seen.append(note)
+    return seen
