@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from gomemtui.scenario import ScenarioError, compile_scenario, list_bundled, load_scenario, load_text
 from tests.cli.core import requires_core
-from tests.scenario.test_loader_fuzz import plausible_scenarios
+from tests.scenario.test_loader_fuzz import coherent_scenarios
 
 BUNDLED = list_bundled()
 GCTRACE_RE = re.compile(
@@ -93,8 +93,8 @@ def test_gogc_override_reaches_the_runtime(gomemtui, monkeypatch) -> None:
     assert "GOGC=off" in r.out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plausible_scenarios())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coherent_scenarios())
 def test_whatever_the_checker_accepts_the_core_runs(text: str) -> None:
     from gomemtui.runtime.timeline import Timeline
 

@@ -154,3 +154,65 @@ def plausible_scenarios(draw) -> str:
 @given(plausible_scenarios())
 def test_plausible_scenarios_load_or_fail_cleanly(text: str) -> None:
     _load_or_error(text)
+
+
+_COHERENT_PREAMBLE = [
+    'do = "make_slice"\nvar = "s1"\nelem = "int"',
+    'do = "make_slice"\nvar = "s2"\nelem = "*Node"\nescape = "stack"',
+    'do = "make_map"\nvar = "m1"\nkey = "int"\nvalue = "[16]byte"',
+    'do = "new"\nvar = "n1"\ntype = "Node"',
+    'do = "pool_new"\nvar = "p1"\ntype = "Node"',
+    'do = "go"\ngoroutine = "worker"',
+]
+_COHERENT = [
+    'do = "append"\nvar = "{s}"\ncount = {a}',
+    'do = "append"\nvar = "{s}"\nbatch = {b}',
+    'do = "append"\nvar = "s2"\nvalue = "{n}"\ncount = {a}',
+    'do = "reslice"\nvar = "{s}"\nhigh = 0',
+    'do = "reslice"\nvar = "t1"\nfrom = "s1"\nlow = 0\nhigh = 0\nmax = 0',
+    'do = "copy_slice"\nvar = "{s}"\nfrom = "{s}"',
+    'do = "map_insert"\nvar = "m1"\ncount = {b}',
+    'do = "map_delete"\nvar = "m1"\nall = true',
+    'do = "map_clear"\nvar = "m1"',
+    'do = "new"\nvar = "{n}"\ntype = "Node"\nescape = "{esc}"',
+    'do = "new"\nvar = "{n}"\ntype = "Node"\nin = "worker"',
+    'do = "pool_get"\npool = "p1"\nvar = "{n}"',
+    'do = "pool_put"\npool = "p1"\nvar = "{n}"',
+    'do = "assign"\ntarget = "{n}.next"\nvalue = "{n}"',
+    'do = "assign"\ntarget = "{n}"\nvalue = "{n}"',
+    'do = "global"\nvar = "{n}"',
+    'do = "call"\ndepth = {a}\nin = "worker"',
+    'do = "gc"',
+    'do = "set_gc_percent"\nvalue = {pct}',
+    'do = "set_memory_limit"\nvalue = "{mib}MiB"',
+    'do = "loop"\ntimes = {a}\nbody = [ {{ do = "new", var = "{n}", type = "[{b}]byte" }}, {{ do = "append", var = "{s}" }} ]',
+]
+
+
+@st.composite
+def coherent_scenarios(draw) -> str:
+    """Scenarios whose steps mostly make sense: variables of each kind exist up front."""
+    parts = [PRELUDE, '\n[types.Node]\nsize = 24\npointers = ["next"]\n\n[[goroutine]]\nname = "worker"\n']
+    if draw(st.booleans()):
+        parts.append(f'\n[runtime]\ngogc = {draw(st.sampled_from(["10", "100", chr(34) + "off" + chr(34)]))}\n'
+                     f'gomemlimit = "{draw(st.sampled_from(["off", "8MiB", "64MiB"]))}"\n'
+                     f"gomaxprocs = {draw(st.integers(1, 8))}\n")
+    bodies = list(_COHERENT_PREAMBLE)
+    for _ in range(draw(st.integers(1, 15))):
+        bodies.append(draw(st.sampled_from(_COHERENT)).format(
+            s=draw(st.sampled_from(["s1", "s2"])), n=draw(st.sampled_from(["n1", "n2"])),
+            a=draw(st.integers(0, 200)), b=draw(st.integers(1, 3000)), esc=draw(st.sampled_from(["heap", "stack"])),
+            pct=draw(st.sampled_from(["50", "100", '"off"'])), mib=draw(st.integers(1, 64)),
+        ))
+    if draw(st.booleans()):
+        bodies.append('do = "block"\ngoroutine = "worker"')
+    for body in bodies:
+        repeat = f"\nrepeat = {draw(st.integers(2, 4))}" if draw(st.integers(0, 6)) == 0 else ""
+        parts.append(f"\n[[step]]\nline = {draw(st.integers(1, 6))}\n{body}{repeat}\n")
+    return "".join(parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coherent_scenarios())
+def test_coherent_scenarios_load_or_fail_cleanly(text: str) -> None:
+    _load_or_error(text)
