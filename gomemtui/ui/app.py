@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from textual.app import App
 from textual.screen import Screen
@@ -19,7 +20,9 @@ class GoMemApp(App[None]):
     """Plays a Go program's memory life step by step.
 
     Args:
-        timeline: The timeline to drive (`gomemtui.runtime.timeline.Timeline`, or a fake).
+        timeline: The timeline to drive (`gomemtui.runtime.timeline.Timeline`, or a fake),
+            or a function that makes it (called by the playback worker, after the first
+            frame), or None to open the scenario picker.
         path: The scenario file, shown in the title.
         start_step: Open just after this many steps (None: at the start).
         autoplay: Start playing at once.
@@ -31,7 +34,7 @@ class GoMemApp(App[None]):
 
     def __init__(
         self,
-        timeline: TimelineSource | None,
+        timeline: TimelineSource | Callable[[], TimelineSource] | None,
         *,
         path: str = "",
         start_step: int | None = None,
@@ -42,8 +45,9 @@ class GoMemApp(App[None]):
         """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
-        if timeline is not None:
-            self.title = timeline.program.title or "gomemtui"
+        program = getattr(timeline, "program", None)
+        if program is not None:
+            self.title = program.title or "gomemtui"
         self.sub_title = Path(path).name if path else ""
 
     def get_default_screen(self) -> Screen:
@@ -67,11 +71,22 @@ class GoMemApp(App[None]):
         self.push_screen(MainScreen(self.player))
 
 
-def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
-    """An app over a fresh Timeline of `program`."""
-    from gomemtui.runtime.timeline import Timeline
+def timeline_factory(program: Program) -> Callable[[], TimelineSource]:
+    """A function that imports the core and makes a Timeline of `program` (run off the UI thread)."""
 
-    return GoMemApp(Timeline(program), path=path, **kwargs)  # type: ignore[arg-type]
+    def make() -> TimelineSource:
+        from gomemtui.runtime.timeline import Timeline
+
+        return Timeline(program)
+
+    return make
+
+
+def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
+    """An app over a fresh Timeline of `program`; the core is imported after the first frame."""
+    app = GoMemApp(timeline_factory(program), path=path, **kwargs)  # type: ignore[arg-type]
+    app.title = program.title or "gomemtui"
+    return app
 
 
 def run_app(program: Program, path: str) -> None:

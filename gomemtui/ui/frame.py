@@ -8,13 +8,14 @@ format and draw them and never compute a figure of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.ops import Program, Step
 from gomemtui.runtime.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
+
+if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the first frame
+    import numpy as np
 
 
 class RuntimeSource(Protocol):

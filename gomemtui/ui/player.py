@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Callable
 
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.views import GridMode, RetentionPath
@@ -48,9 +49,17 @@ class Player:
     MAX_LOG = 2000
     """Log entries kept (the oldest are dropped)."""
 
-    def __init__(self, timeline: TimelineSource, grid_shape: tuple[int, int] = (8, 32)) -> None:
-        self.timeline = timeline
-        """The timeline driven; only touched while holding `lock`."""
+    def __init__(
+        self,
+        timeline: TimelineSource | Callable[[], TimelineSource],
+        grid_shape: tuple[int, int] = (8, 32),
+    ) -> None:
+        if callable(timeline) and not hasattr(timeline, "step"):
+            self._factory: Callable[[], TimelineSource] | None = timeline
+            self._timeline: TimelineSource | None = None
+        else:
+            self._factory = None
+            self._timeline = timeline  # type: ignore[assignment]
         self.lock = threading.RLock()
         """Serializes every access to the timeline and runtime."""
         self.grid_shape = grid_shape
@@ -61,6 +70,18 @@ class Player:
         """Span zoomed into in the heap map, or None."""
         self._log: list[LogEntry] = []
         self._serial = 0
+
+    @property
+    def timeline(self) -> TimelineSource:
+        """The timeline driven; only touched while holding `lock`.
+
+        Built on first use when a factory was given, so the core (numpy and all) is
+        imported by the playback worker after the app's first frame is on screen.
+        """
+        if self._timeline is None:
+            assert self._factory is not None
+            self._timeline = self._factory()
+        return self._timeline
 
     # -- actions ---------------------------------------------------------------
 

@@ -89,6 +89,8 @@ class MainScreen(Screen[None]):
         self._start_step = start_step
         self._autoplay = autoplay
         self._pending_span = False
+        self.frames_shown = 0
+        """Frames received and drawn (for the playback benchmark)."""
 
     # -- layout ------------------------------------------------------------------
 
@@ -213,6 +215,7 @@ class MainScreen(Screen[None]):
     def on_frame_ready(self, message: FrameReady) -> None:
         frame = message.frame
         self.frame = frame
+        self.frames_shown += 1
         if self._pending_span and frame.span is not None:
             self.query_one(HeapMap).show_span = True
         self._pending_span = False

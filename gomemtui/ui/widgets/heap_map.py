@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +26,9 @@ from gomemtui.runtime.views import GridMode, MarkColor, SpanView
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.heap_palette import legend, palette
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}
 """A span slot's glyph by state."""
@@ -267,6 +271,8 @@ def grid_row_strip(
     Returns:
         The line's Strip.
     """
+    import numpy as np  # already loaded by the core that made the grid
+
     cells = palette(mode, mono, base)
     n = len(row)
     if n == 0:

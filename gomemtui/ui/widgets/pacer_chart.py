@@ -7,7 +7,8 @@ encoded into segments of one series color.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.reactive import reactive
@@ -26,8 +27,11 @@ SERIES: tuple[tuple[str, str], ...] = (
 )
 """Series drawn, lowest priority first (a cell takes the color of the last series in it)."""
 
+if TYPE_CHECKING:
+    import numpy as np
+
 # Braille dot bits by (dot row 0..3, dot column 0..1).
-_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.uint8)
+_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 AXIS_WIDTH = 9
 
 
@@ -43,6 +47,8 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
         (bits, owner, vmax): per cell the braille bits and the index of the series
         that colors it (-1 for none), and the value at the top of the axis.
     """
+    import numpy as np  # already loaded by the core
+
     bits = np.zeros((rows, cols), dtype=np.uint8)
     owner = np.full((rows, cols), -1, dtype=np.int8)
     if not history or rows <= 0 or cols <= 0:
@@ -68,7 +74,7 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
                 lo, hi = sorted((y0, y1))
                 canvas[lo:hi + 1, x1] = True
         cells = canvas.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3)
-        series_bits = (cells * _BITS).sum(axis=(2, 3)).astype(np.uint8)
+        series_bits = (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
         bits |= series_bits
         owner[series_bits > 0] = s
     return bits, owner, vmax

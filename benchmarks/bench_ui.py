@@ -1,0 +1,192 @@
+"""Benchmarks of the terminal app. Prints figures; asserts nothing.
+
+    python benchmarks/bench_ui.py              # everything, heap of 1M objects
+    python benchmarks/bench_ui.py --small      # 100k objects
+    python benchmarks/bench_ui.py --only first-frame
+
+1. Time to first frame in a real (pseudo-)terminal: `gomemtui tour` vs a minimal
+   Textual app, measured the same way in the same run (target: ≤ 1.3×).
+2. Heap-map frame at N live objects: the core's view + grid, plus the strips the
+   heap map draws for a 160×48 terminal (target: ≤ 16 ms).
+3. Steady playback at 30 steps/s over an N-object heap, headless: frames drawn per
+   second and ticks dropped instead of queued (target: 30 fps without backlog).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+MINIMAL_APP = textwrap.dedent('''
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Minimal(App):
+        def compose(self):
+            yield Static("minimal-first-frame")
+
+    Minimal().run()
+''')
+
+
+# -- 1. time to first frame -----------------------------------------------------------
+
+def time_to_marker(argv: list[str], marker: bytes, size: tuple[int, int] = (120, 40), timeout: float = 30.0) -> float:
+    """Seconds from spawning `argv` on a fresh pty until `marker` is written to it."""
+    master, slave = os.openpty()
+    cols, rows = size
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(REPO))
+    env.pop("NO_COLOR", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                            start_new_session=True)
+    os.close(slave)
+    seen = b""
+    elapsed = float("nan")
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if marker in seen:
+                    elapsed = time.perf_counter() - start
+                    break
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+    return elapsed
+
+
+def bench_first_frame(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL_APP)
+        base, paint, data = [], [], []
+        for _ in range(runs):  # interleaved, so both see the same machine load
+            base.append(time_to_marker([sys.executable, str(minimal)], b"minimal-first-frame"))
+            paint.append(time_to_marker([sys.executable, "-m", "gomemtui", "tour"], b"Heap map"))
+            data.append(time_to_marker([sys.executable, "-m", "gomemtui", "tour"], b"step 0/"))
+    b, p, d = statistics.median(base), statistics.median(paint), statistics.median(data)
+    print(f"first frame, minimal Textual app:          {b * 1000:8.0f} ms (median of {runs})")
+    print(f"first frame, gomemtui tour (layout):       {p * 1000:8.0f} ms ({p / b:.2f}× the minimal app)")
+    print(f"first frame, gomemtui tour (with data):    {d * 1000:8.0f} ms ({d / b:.2f}× the minimal app)")
+
+
+# -- 2. heap-map frame at N objects --------------------------------------------------------
+
+def heavy_program(n: int, tail_steps: int = 400):
+    """Step 0 allocates n pointerful objects; then small steps to play through."""
+    from gomemtui.runtime import ops
+    from gomemtui.runtime.types import GoType
+
+    node = GoType("Node", 16, True, ("next",))
+    small = GoType("T", 32, False)
+    steps = [ops.Step(0, 1, "new", ops.Repeat(ops.New("node", node), n), note=f"{n:,} objects")]
+    for i in range(1, tail_steps + 1):
+        steps.append(ops.Step(i, 2, "new", ops.New(f"v{i % 16}", small)))
+    source = "package main\n\nfunc main() {\n\t// heavy\n}\n"
+    return ops.Program(ops.RuntimeSettings(gomaxprocs=4), tuple(steps), title=f"{n:,} objects", source=source)
+
+
+def bench_heap_frame(n: int) -> None:
+    import numpy as np
+    from rich.style import Style
+
+    from gomemtui.runtime.timeline import Timeline
+    from gomemtui.ui.player import Action, Player
+    from gomemtui.ui.widgets.heap_map import grid_row_strip
+
+    rows, cols = 46, 158  # the zoomed heap map of a 160×48 terminal
+    timeline = Timeline(heavy_program(n))
+    player = Player(timeline, grid_shape=(rows, cols))
+    start = time.perf_counter()
+    player.perform(Action("step"))
+    print(f"allocating {n:,} objects (one step):       {(time.perf_counter() - start) * 1000:8.0f} ms")
+    runtime = timeline.runtime
+    for mode_name in ("class", "fill", "mark"):
+        player.grid_mode = mode_name
+        views, grids, strips, totals = [], [], [], []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            runtime.view()
+            t1 = time.perf_counter()
+            grid = runtime.heap_grid(rows, cols, player.effective_mode(False))
+            t2 = time.perf_counter()
+            for row in np.asarray(grid):
+                grid_row_strip(row, player.effective_mode(False), False, Style(), cols)
+            t3 = time.perf_counter()
+            views.append(t1 - t0)
+            grids.append(t2 - t1)
+            strips.append(t3 - t2)
+            totals.append(t3 - t0)
+        ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+        print(f"heap-map frame, {mode_name:<5} ({rows}×{cols}): view {ms(views):6.2f} + grid {ms(grids):6.2f}"
+              f" + strips {ms(strips):6.2f} = {ms(totals):6.2f} ms")
+
+
+# -- 3. playback ------------------------------------------------------------------------
+
+def bench_playback(n: int, seconds: float) -> None:
+    from gomemtui.runtime.timeline import Timeline
+    from gomemtui.ui.app import GoMemApp
+    from gomemtui.ui.screenshot import wait_idle
+
+    async def run() -> tuple[int, int, int]:
+        app = GoMemApp(Timeline(heavy_program(n)), start_step=1)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_idle(pilot)
+            screen = app.screen
+            while screen.playback.speed < 30:
+                screen.action_speed(1)
+            before_frames, before_pos = screen.frames_shown, screen.frame.position
+            screen.action_toggle_play()
+            await pilot.pause(seconds)
+            screen.action_toggle_play()
+            frames = screen.frames_shown - before_frames
+            await wait_idle(pilot)
+            return frames, screen.frame.position - before_pos, screen.playback.dropped_ticks
+
+    frames, steps, dropped = asyncio.run(run())
+    print(f"playback at 30 steps/s over {n:,} objects: {frames / seconds:8.1f} frames/s, {steps} steps in "
+          f"{seconds:g} s, {dropped} ticks dropped (never queued)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="100k objects instead of 1M")
+    parser.add_argument("--runs", type=int, default=5, help="runs of the first-frame measurement")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds of playback")
+    parser.add_argument("--only", choices=("first-frame", "heap-frame", "playback"))
+    args = parser.parse_args()
+    n = 100_000 if args.small else 1_000_000
+    if args.only in (None, "first-frame"):
+        bench_first_frame(args.runs)
+    if args.only in (None, "heap-frame"):
+        bench_heap_frame(n)
+    if args.only in (None, "playback"):
+        bench_playback(n, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
