@@ -12,7 +12,7 @@ from textual.geometry import Size
 from gomemtui.runtime.views import GridMode, MarkColor, SpanSlot, SpanView
 from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS, palette
 from gomemtui.ui.player import Player
-from gomemtui.ui.widgets.heap_map import HeapMap, grid_row_strip, span_lines
+from gomemtui.ui.widgets.heap_map import CURSOR_GLYPH, HeapMap, grid_row_strip, span_lines
 from tests.ui.fakes import FakeTimeline
 
 
@@ -61,10 +61,10 @@ def test_row_is_padded_or_cropped_to_width():
 
 def test_cursor_cell_is_split_out_of_its_run():
     row = np.full(6, 1, dtype=np.uint8)
-    strip = grid_row_strip(row, GridMode.MARK, True, Style(), 6, cursor_col=2, cursor_style=Style(reverse=True))
+    strip = grid_row_strip(row, GridMode.MARK, True, Style(), 6, cursor_col=2, cursor_style=Style(bold=True))
     segments = list(strip)
-    assert [s.text for s in segments] == ["··", "·", "···"]
-    assert segments[1].style.reverse
+    assert [s.text for s in segments] == ["··", CURSOR_GLYPH, "···"]
+    assert segments[1].style.bold
 
 
 def test_mono_size_class_glyphs_differ_per_class():

@@ -79,9 +79,10 @@ def test_event_log_lists_actions_and_is_trimmed_by_rewind():
 
 def test_slices_group_slices_under_their_array():
     text = plain(slices_lines(frame_after(3), 60))
-    assert "a1 [32]int · 256 B on the heap · held by numbers, small" in text
+    assert "a1 [32]int · 256 B · held by numbers, small" in text
     assert "numbers []int  len 24 cap 32  (main)" in text
-    assert "a0 [4]int · 32 B on the heap · garbage: freed by the next GC" in text
+    assert "a0 [4]int · 32 B · garbage: the next GC frees it" in text
+    assert text.index("a1 [32]int") < text.index("a0 [4]int")
 
 
 def test_slice_bar_shows_len_then_spare_capacity():

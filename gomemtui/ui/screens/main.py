@@ -25,6 +25,7 @@ from gomemtui.ui.widgets.gc_status import GCStatus
 from gomemtui.ui.widgets.goroutines import GoroutinesView
 from gomemtui.ui.widgets.header import StatusHeader
 from gomemtui.ui.widgets.heap_map import HeapMap
+from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.ui.widgets.maps import MapsView
 from gomemtui.ui.widgets.pacer_chart import PacerChart
 from gomemtui.ui.widgets.panel import Panel
@@ -164,6 +165,11 @@ class MainScreen(Screen[None]):
                     self.call_after_refresh(target.focus)
         elif self.maximized is not None:
             self.minimize()
+        self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        for view in self.query(LinesView):
+            view.catch_up()
 
     def panel(self, panel_id: str) -> Panel:
         """The panel with this id."""

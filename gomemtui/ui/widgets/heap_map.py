@@ -30,6 +30,8 @@ from gomemtui.ui.heap_palette import legend, palette
 if TYPE_CHECKING:
     import numpy as np
 
+CURSOR_GLYPH = "▣"
+"""Drawn in the cell under the cursor (Enter zooms into its span)."""
 SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}
 """A span slot's glyph by state."""
 
@@ -59,7 +61,7 @@ class HeapMap(ScrollView, can_focus=True):
         scrollbar-size-vertical: 1;
     }
     HeapMap > .heap-map--legend { color: $text-muted; }
-    HeapMap > .heap-map--cursor { text-style: reverse; }
+    HeapMap > .heap-map--cursor { text-style: bold; }
     HeapMap > .heap-map--title { text-style: bold; color: $accent; }
     """
 
@@ -286,7 +288,8 @@ def grid_row_strip(
         if cursor_col is not None and start <= cursor_col < end:
             if cursor_col > start:
                 segments.append(Segment(glyph * (cursor_col - start), style))
-            segments.append(Segment(glyph, style + (cursor_style or Style(reverse=True))))
+            # The cursor keeps the cell's colors and shows a glyph of its own.
+            segments.append(Segment(CURSOR_GLYPH, style + (cursor_style or Style(bold=True))))
             if end > cursor_col + 1:
                 segments.append(Segment(glyph * (end - cursor_col - 1), style))
         else:

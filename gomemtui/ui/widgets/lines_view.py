@@ -98,7 +98,10 @@ class LinesView(ScrollView, can_focus=True):
         self._strips.clear()
         self._dirty = False
         self._built_for = (frame.serial if frame else -1, width)
+        old_height = self.virtual_size.height
         self.virtual_size = Size(width, len(self._lines))
+        if old_height != len(self._lines) and self.styles.height is not None and self.styles.height.is_auto:
+            self.refresh(layout=True)  # a panel sized to its content grows or shrinks
         if self.FOLLOW_END:
             self.call_after_refresh(self.scroll_end, animate=False)
         self.after_rebuild()
@@ -109,10 +112,15 @@ class LinesView(ScrollView, can_focus=True):
 
     def watch_frame(self, frame: Frame | None) -> None:
         """Rebuild now if shown; a panel out of sight rebuilds when it is shown again."""
-        if self.is_mounted and self.size.area == 0:
+        if self.is_mounted and self.screen.maximized is not None and not self.is_in_maximized_view:
             self._dirty = True
             return
         self.rebuild()
+
+    def catch_up(self) -> None:
+        """Rebuild if frames arrived while the panel was out of sight."""
+        if self._dirty:
+            self.rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._dirty or self._built_for is None or self._built_for[1] != event.size.width:

@@ -11,6 +11,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 
+SHORT_TITLES = {
+    "source": "Src", "heap": "Heap", "gc": "GC", "slices": "Slices", "maps": "Maps",
+    "pool": "Pool", "goroutines": "Gs", "explain": "Why", "log": "Log",
+}
+"""Labels used when the full titles do not fit the width."""
+
+
 class PanelTabs(Widget):
     """Names of the panels; clicking one activates it."""
 
@@ -33,21 +40,27 @@ class PanelTabs(Widget):
 
         panel_id: str
 
+    def labels(self, width: int) -> list[tuple[str, str, bool]]:
+        """(panel id, label, visible): full titles if they fit `width`, else short ones."""
+        full = [(panel_id, title, visible) for panel_id, title, visible in self.tabs]
+        if sum(len(title) + 3 for _, title, _ in full) <= width:
+            return full
+        return [(panel_id, SHORT_TITLES.get(panel_id, title), visible) for panel_id, title, visible in full]
+
     def _spans(self) -> list[tuple[int, int, str]]:
         spans, x = [], 0
-        for panel_id, title, _visible in self.tabs:
-            label = f" {title} "
-            spans.append((x, x + len(label), panel_id))
-            x += len(label) + 1
+        for panel_id, label, _visible in self.labels(self.size.width):
+            spans.append((x, x + len(label) + 2, panel_id))
+            x += len(label) + 3
         return spans
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="crop")
         active = self.get_component_rich_style("panel-tabs--active", partial=True)
         hidden = self.get_component_rich_style("panel-tabs--hidden", partial=True)
-        for panel_id, title, visible in self.tabs:
+        for panel_id, label, visible in self.labels(self.size.width):
             style = active if panel_id == self.active else (hidden if not visible else "")
-            text.append(f" {title} ", style)
+            text.append(f" {label} ", style)
             text.append(" ")
         return text
 

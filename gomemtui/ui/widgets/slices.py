@@ -43,9 +43,9 @@ def slice_header(s: SliceView) -> str:
 
 def array_header(a: ArrayView) -> str:
     """`a1 [128]int · 1024 B · held by numbers, small` for a backing array."""
-    held = "garbage: freed by the next GC" if a.garbage else "held by " + ", ".join(a.slices)
-    where = "stack" if a.on_stack else "heap"
-    return f"{a.name} [{a.elems}]{a.elem} · {fmt_bytes(a.bytes)} on the {where} · {held}"
+    held = "garbage: the next GC frees it" if a.garbage else "held by " + ", ".join(a.slices)
+    where = " on the stack" if a.on_stack else ""
+    return f"{a.name} [{a.elems}]{a.elem} · {fmt_bytes(a.bytes)}{where} · {held}"
 
 
 def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
@@ -66,7 +66,8 @@ def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
     for s in view.slices:
         by_array.setdefault(s.array, []).append(s)
     bar_width = max(4, width - 4)
-    for a in view.arrays:
+    # Live arrays first, then the garbage that growth and copies left behind.
+    for a in sorted(view.arrays, key=lambda a: a.garbage):
         style = styles.get("garbage", Style(strike=True)) if a.garbage else styles.get("array", Style(bold=True))
         out.append(Text(array_header(a), style))
         for s in by_array.pop(a.name, []):
