@@ -12,11 +12,12 @@ from gomemtui.runtime.ops import Program
 from gomemtui.ui.commands import GoMemCommands
 from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
+from gomemtui.ui.remote import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.picker import PickerScreen
 
 
-class GoMemApp(App[None]):
+class GoMemApp(RemoteSync, App[None]):
     """Plays a Go program's memory life step by step.
 
     Args:

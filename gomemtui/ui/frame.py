@@ -84,6 +84,10 @@ class HeapGrid:
     mode: GridMode
     cells: np.ndarray
     """uint8 codes, made read-only by `Player`."""
+    cell_w: int = 1
+    """Characters each code is drawn with (a small heap gets bigger cells)."""
+    cell_h: int = 1
+    """Lines each code is drawn on."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, TimelineSo
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 
+CELL_SIZES: tuple[tuple[int, int], ...] = ((8, 4), (6, 3), (4, 2), (2, 1), (1, 1))
+"""Heap-map cell sizes (chars × lines) tried largest first: a small heap fills the map."""
+
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 """Playback speeds in actions per second."""
 
@@ -70,6 +73,7 @@ class Player:
         """Span zoomed into in the heap map, or None."""
         self._log: list[LogEntry] = []
         self._serial = 0
+        self._grid_dims = grid_shape
 
     @property
     def timeline(self) -> TimelineSource:
@@ -108,8 +112,8 @@ class Player:
             return self.timeline.runtime.why_alive(name)
 
     def span_at(self, row: int, col: int) -> int | None:
-        """The span drawn in a cell of the current heap grid."""
-        rows, cols = self.grid_shape
+        """The span drawn in a cell (row, col in codes) of the last heap grid built."""
+        rows, cols = self._grid_dims
         with self.lock:
             return self.timeline.runtime.span_at(row, col, rows, cols)
 
@@ -196,7 +200,9 @@ class Player:
         tl = self.timeline
         rt = tl.runtime
         view = rt.view()
-        rows, cols = self.grid_shape
+        cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
+        rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)
+        self._grid_dims = (rows, cols)
         mode = self.effective_mode(view.gc.phase in MARK_PHASES)
         cells = rt.heap_grid(rows, cols, mode).copy()
         cells.setflags(write=False)
@@ -218,11 +224,28 @@ class Player:
             action=action.replace("_", " "),
             at_end=tl.at_end,
             view=view,
-            grid=HeapGrid(rows, cols, mode, cells),
+            grid=HeapGrid(rows, cols, mode, cells, cell_w, cell_h),
             span=span,
             log=tuple(self._log),
             message=message,
         )
+
+
+def fit_cells(shape: tuple[int, int], pages: int) -> tuple[int, int]:
+    """The biggest cell size (chars, lines) at which every mapped page still gets a cell.
+
+    Args:
+        shape: Lines and characters available.
+        pages: Pages the heap has mapped (`RuntimeView.pages_mapped`).
+
+    Returns:
+        (cell width in characters, cell height in lines).
+    """
+    rows, cols = shape
+    for w, h in CELL_SIZES:
+        if (cols // w) * (rows // h) >= max(1, pages) and cols // w >= 1 and rows // h >= 1:
+            return w, h
+    return 1, 1
 
 
 def next_in(values: tuple, current: object, delta: int = 1) -> object:

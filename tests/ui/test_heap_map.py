@@ -129,3 +129,17 @@ def test_tiny_widths_never_fail(width: int):
     widget = heap_map_for((1, width))
     assert len(draw(widget, Size(width, 2))) == 2
     assert span_lines(make_span(), width)
+
+
+def test_wide_cells_repeat_each_code_and_the_cursor_covers_the_cell():
+    row = np.array([1, 4, 1], dtype=np.uint8)
+    strip = grid_row_strip(row, GridMode.MARK, True, Style(), 8, cursor_col=1, cell_w=2)
+    assert strip.text == "··" + CURSOR_GLYPH * 2 + "··  "
+
+
+def test_small_heaps_are_drawn_with_wide_cells():
+    widget = heap_map_for((8, 32))  # 64 fake pages in 8×32 chars: 2×1 cells, a 8×16 grid
+    frame = widget.frame
+    assert (frame.grid.cell_w, frame.grid.cell_h, frame.grid.cols) == (2, 1, 16)
+    line = draw(widget, Size(32, 9))[0]
+    assert all(line[i] == line[i + 1] for i in range(0, 32, 2))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gomemtui.runtime.views import GridMode
-from gomemtui.ui.player import Action, Player
+from gomemtui.ui.player import Action, Player, fit_cells
 from tests.ui.fakes import FakeTimeline
 
 
@@ -57,9 +57,18 @@ def test_auto_grid_mode_follows_marking(player: Player):
     assert player.frame().grid.mode is GridMode.FILL
 
 
-def test_grid_has_the_shape_asked_for(player: Player):
-    player.grid_shape = (7, 33)
-    assert player.frame().grid.cells.shape == (7, 33)
+def test_grid_fills_the_shape_asked_for_with_bigger_cells_for_small_heaps(player: Player):
+    player.grid_shape = (7, 33)  # the fake heap maps 64 pages
+    grid = player.frame().grid
+    assert (grid.cell_w, grid.cell_h) == (2, 1)
+    assert grid.cells.shape == (7, 16)
+
+
+def test_fit_cells_prefers_big_cells_but_gives_every_page_one():
+    assert fit_cells((46, 158), 512) == (4, 2)
+    assert fit_cells((46, 158), 100_000) == (1, 1)
+    assert fit_cells((2, 2), 1) == (2, 1)
+    assert fit_cells((0, 0), 10) == (1, 1)
 
 
 def test_long_event_lists_are_capped(player: Player):

@@ -181,8 +181,10 @@ class HeapMap(ScrollView, can_focus=True):
         if offset is None or self.show_span:
             return
         rows, cols = self._grid_dims()
-        if offset.y < rows and offset.x < cols:
-            target = Offset(offset.x, offset.y)
+        cell_w, cell_h = (self.frame.grid.cell_w, self.frame.grid.cell_h) if self.frame else (1, 1)
+        col, row = offset.x // cell_w, offset.y // cell_h
+        if row < rows and col < cols:
+            target = Offset(col, row)
             if target == self.cursor:
                 self.action_inspect()
             self.cursor = target
@@ -216,11 +218,13 @@ class HeapMap(ScrollView, can_focus=True):
         legend_row = self.size.height - self.LEGEND_LINES
         if y >= legend_row:
             return self._legend_strip(grid.mode, frame, width, base)
-        if y >= grid.rows:
+        row = y // grid.cell_h
+        if row >= grid.rows:
             return Strip.blank(width, base)
-        cursor_col = self.cursor.x if self.has_focus and y == self.cursor.y else None
+        cursor_col = self.cursor.x if self.has_focus and row == self.cursor.y else None
         cursor_style = self._part("heap-map--cursor") if cursor_col is not None else None
-        return grid_row_strip(grid.cells[y], grid.mode, self.mono, base, width, cursor_col, cursor_style)
+        return grid_row_strip(grid.cells[row], grid.mode, self.mono, base, width, cursor_col, cursor_style,
+                              cell_w=grid.cell_w)
 
     def _legend_strip(self, mode: GridMode, frame: Frame, width: int, base: Style) -> Strip:
         cells = palette(mode, self.mono, base)
@@ -258,6 +262,7 @@ def grid_row_strip(
     width: int,
     cursor_col: int | None = None,
     cursor_style: Style | None = None,
+    cell_w: int = 1,
 ) -> Strip:
     """Turn one row of cell codes into a Strip of run-length segments.
 
@@ -269,6 +274,7 @@ def grid_row_strip(
         width: Width to crop or pad to.
         cursor_col: Column drawn with the cursor style, if any.
         cursor_style: Style added to the cursor cell.
+        cell_w: Characters per cell.
 
     Returns:
         The line's Strip.
@@ -276,6 +282,10 @@ def grid_row_strip(
     import numpy as np  # already loaded by the core that made the grid
 
     cells = palette(mode, mono, base)
+    if cell_w > 1:
+        row = np.repeat(row, cell_w)
+        if cursor_col is not None:
+            cursor_col *= cell_w
     n = len(row)
     if n == 0:
         return Strip.blank(width, base)
@@ -289,9 +299,9 @@ def grid_row_strip(
             if cursor_col > start:
                 segments.append(Segment(glyph * (cursor_col - start), style))
             # The cursor keeps the cell's colors and shows a glyph of its own.
-            segments.append(Segment(CURSOR_GLYPH, style + (cursor_style or Style(bold=True))))
-            if end > cursor_col + 1:
-                segments.append(Segment(glyph * (end - cursor_col - 1), style))
+            segments.append(Segment(CURSOR_GLYPH * cell_w, style + (cursor_style or Style(bold=True))))
+            if end > cursor_col + cell_w:
+                segments.append(Segment(glyph * (end - cursor_col - cell_w), style))
         else:
             segments.append(Segment(glyph * (end - start), style))
     return Strip(segments, n).crop_extend(0, width, base)

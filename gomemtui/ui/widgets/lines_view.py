@@ -44,6 +44,7 @@ class LinesView(ScrollView, can_focus=True):
         background: $surface;
         scrollbar-size: 1 1;
         scrollbar-size-horizontal: 0;
+        scrollbar-gutter: stable;
     }
     """
 

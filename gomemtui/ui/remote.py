@@ -1,0 +1,601 @@
+"""The app's side of `gomemtui serve`: presenter and followers, and kind terminal output.
+
+`RemoteSync` is a base class of `GoMemApp`. It does nothing unless the environment asks:
+
+    GOMEMTUI_SYNC=PATH        the sync hub's Unix socket (printed by `gomemtui serve`)
+    GOMEMTUI_ROLE=presenter   this app drives (default: follower, when GOMEMTUI_SYNC is set)
+    GOMEMTUI_WHO=NAME         who this is, for the hub's log
+    GOMEMTUI_SCENARIOS=A:B    files a follower may switch to when the presenter does
+    GOMEMTUI_ASCII=1          ASCII glyphs only (also automatic when LC_ALL, LC_CTYPE or
+                              LANG names a locale that is not UTF-8); 0 turns it off
+    GOMEMTUI_SLOW_LINK=1      cap the frame rate and drop animations (also automatic when
+                              SSH_CONNECTION is set); 0 turns it off
+    GOMEMTUI_FPS=N            that cap (default 10 frames per second)
+    GOMEMTUI_SERVED=ssh|web   set by `gomemtui serve`: SIGTERM quits cleanly, and over SSH
+                              no screenshot is written on the server
+
+A presenter sends its position (see `gomemtui.serve.protocol`) whenever the main screen's
+frame, active panel or zoom changes. A follower applies the presenter's position live:
+it replays the presenter's actions on its own timeline (going back through the player's
+`goto`/`step_back`, forward with `goto`/`mark_unit`/`run_gc`/`next_phase`, so its event
+log stays right), then shows the presenter's panel and zoom. While following, keys that
+move the timeline are held back with a reminder; `e` explores alone, `f` follows again.
+With a folder served, a follower also opens the scenario the presenter opens.
+
+A presenter that joins while a talk is under way first takes the talk's position (so a
+dropped presenter reconnects where they were), then drives.
+
+Note for GoMemApp: keep `RemoteSync` first among the bases, and if GoMemApp ever defines
+`check_action`, `get_driver_class`, `deliver_screenshot` or `save_screenshot`, let it
+call `super()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+from textual.app import App
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from gomemtui.ui.player import Player
+    from gomemtui.ui.screens.main import MainScreen
+
+__all__ = [
+    "RemoteSync", "RemoteConfig", "ascii_wanted", "slow_link_fps", "history_letters",
+    "scenario_key", "apply_position", "read_position", "BLOCKED_KEYS",
+]
+
+DEFAULT_FPS = 10
+"""Frames per second over a slow link (SSH)."""
+
+BLOCKED_KEYS = ("space,n,right,p,left,right_square_bracket,left_square_bracket,m,g,"
+                "plus,equals_sign,minus,home,end")
+"""Keys that move the timeline; held back while a follower follows."""
+
+_TRUE = {"1", "yes", "true", "on"}
+_FALSE = {"0", "no", "false", "off"}
+
+
+# -- environment --------------------------------------------------------------------------
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+def locale_is_utf8(env: Mapping[str, str]) -> bool:
+    """Whether the locale (LC_ALL, else LC_CTYPE, else LANG) encodes UTF-8; unknown → True."""
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = env.get(name, "").strip()
+        if value:
+            if value in ("C", "POSIX"):
+                return False
+            return "utf-8" in value.lower() or "utf8" in value.lower()
+    return True
+
+
+def ascii_wanted(env: Mapping[str, str]) -> bool:
+    """GOMEMTUI_ASCII, else whether the locale is not UTF-8."""
+    flag = _flag(env, "GOMEMTUI_ASCII")
+    return (not locale_is_utf8(env)) if flag is None else flag
+
+
+def slow_link_fps(env: Mapping[str, str]) -> int | None:
+    """The frame-rate cap for a slow link (GOMEMTUI_SLOW_LINK, else SSH_CONNECTION), or None."""
+    flag = _flag(env, "GOMEMTUI_SLOW_LINK")
+    if flag is None:
+        flag = bool(env.get("SSH_CONNECTION"))
+    if not flag:
+        return None
+    try:
+        return max(1, min(60, int(env.get("GOMEMTUI_FPS", DEFAULT_FPS))))
+    except ValueError:
+        return DEFAULT_FPS
+
+
+@dataclass
+class RemoteConfig:
+    """What the environment asks of this app."""
+
+    sync: str | None = None
+    role: str = "follower"
+    who: str = ""
+    scenarios: tuple[Path, ...] = ()
+    served: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "RemoteConfig":
+        role = env.get("GOMEMTUI_ROLE", "follower").strip().lower()
+        scenarios = tuple(Path(p) for p in env.get("GOMEMTUI_SCENARIOS", "").split(os.pathsep) if p)
+        return cls(
+            sync=env.get("GOMEMTUI_SYNC") or None,
+            role="presenter" if role == "presenter" else "follower",
+            who=env.get("GOMEMTUI_WHO", "")[:80],
+            scenarios=scenarios,
+            served=env.get("GOMEMTUI_SERVED", "").strip().lower(),
+        )
+
+
+# -- the driver: ASCII output and the frame-rate cap -------------------------------------------
+
+@lru_cache(maxsize=16)
+def _kind_driver(base: type, ascii_only: bool, fps: int | None) -> type:
+    """`base` (a Textual driver class) writing ASCII only and/or capping the frame rate."""
+
+    from gomemtui.serve.glyphs import to_ascii
+
+    class KindDriver(base):  # type: ignore[misc, valid-type]
+        def __init__(self, app: App, *args: object, **kwargs: object) -> None:
+            super().__init__(app, *args, **kwargs)
+            if fps is not None:
+                # Screens batch their updates at this period (read when a screen first
+                # updates, after the driver exists); animations only cost bytes here.
+                import textual.screen
+
+                if "TEXTUAL_FPS" not in os.environ:
+                    textual.screen.UPDATE_PERIOD = 1 / fps  # type: ignore[misc]
+                app.animation_level = "none"
+
+        if ascii_only:
+            def write(self, data: str) -> None:
+                super().write(to_ascii(data))
+
+    KindDriver.__name__ = KindDriver.__qualname__ = f"Kind{base.__name__}"
+    return KindDriver
+
+
+# -- positions: reading and replaying --------------------------------------------------------
+
+def scenario_key(program: object) -> str:
+    """The scenario's file name (how presenter and followers name it)."""
+    extra = getattr(program, "extra", None) or {}
+    path = extra.get("path") if isinstance(extra, dict) else None
+    if path:
+        return Path(str(path)).name
+    return str(getattr(program, "title", "") or "scenario")
+
+
+def history_letters(timeline: object) -> str:
+    """One letter per action applied up to the timeline's position (see protocol)."""
+    from gomemtui.serve.protocol import ACTION_LETTERS
+
+    history = getattr(timeline, "_history", None)
+    position = int(getattr(timeline, "position", 0))
+    if history is None:  # a timeline without recorded actions: steps only
+        return "s" * int(getattr(timeline, "next_step", 0))
+    return "".join(ACTION_LETTERS.get(a.kind, "?") for a in history[:position])
+
+
+def read_position(player: "Player") -> tuple[str, str, int, str]:
+    """(scenario key, action letters, steps done, GC phase) of a player's timeline."""
+    with player.lock:
+        tl = player.timeline
+        phase = getattr(tl.runtime.phase, "value", str(tl.runtime.phase))
+        return scenario_key(tl.program), history_letters(tl), tl.next_step, phase
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def apply_position(player: "Player", target: str) -> bool:
+    """Bring a player's timeline to the position `target` (action letters); True if it moved.
+
+    Runs in a thread (it may replay many steps). Uses the player's own actions, so the
+    event log is what it would be had this viewer pressed the keys.
+    """
+    from gomemtui.ui.player import Action
+
+    with player.lock:
+        tl = player.timeline
+        have = history_letters(tl)
+        if have == target:
+            return False
+        common = _common_prefix(have, target)
+        if len(have) > common:
+            player.perform(Action("goto", target[:common].count("s") - 1))
+            for _ in range(len(have)):
+                if tl.position <= common:
+                    break
+                player.perform(Action("step_back"))
+            have = history_letters(tl)
+            if have != target[: len(have)]:
+                player.perform(Action("home"))
+                have = ""
+        i = len(have)
+        total = len(tl.program.steps)
+        while i < len(target):
+            letter = target[i]
+            if letter == "s":
+                j = i
+                while j < len(target) and target[j] == "s":
+                    j += 1
+                if tl.next_step >= total:
+                    break  # the presenter's scenario is longer than ours: stop here
+                player.perform(Action("goto", tl.next_step + (j - i) - 1))
+                i = j
+            else:
+                name = {"m": "mark_unit", "g": "run_gc", "p": "next_phase"}.get(letter)
+                if name is None:
+                    break
+                player.perform(Action(name))
+                i += 1
+        return True
+
+
+# -- the app mix-in --------------------------------------------------------------------------------
+
+@dataclass
+class _Link:
+    """Live state of the sync link."""
+
+    config: RemoteConfig
+    following: bool = True
+    """A follower's choice: follow (True) or explore alone (False)."""
+    presenter_present: bool = False
+    connected: bool = False
+    target: object = None
+    """The newest PresenterState received."""
+    target_version: int = 0
+    applied_version: int = 0
+    applied_view: tuple[str, bool] | None = None
+    """The presenter's (panel, zoomed) last applied."""
+    last_sent: object = None
+    welcomed: bool = False
+    """The hub answered this connection's hello."""
+    writer: asyncio.StreamWriter | None = None
+    dirty: asyncio.Event = field(default_factory=asyncio.Event)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    watched: set[int] = field(default_factory=set)
+    warned: set[str] = field(default_factory=set)
+
+
+class RemoteSync(App):
+    """Presenter/follower sync and terminal fallbacks for GoMemApp (inert by default)."""
+
+    BINDINGS = [
+        Binding("e", "remote_explore", "Explore alone", show=True),
+        Binding("f", "remote_follow", "Follow presenter", show=True),
+        Binding(BLOCKED_KEYS, "remote_blocked", show=False, priority=True),
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        config = RemoteConfig.from_env(os.environ)
+        self.remote: _Link | None = _Link(config) if config.sync else None
+        """The sync link (None when this app neither presents nor follows)."""
+        self._remote_served = config.served
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def get_driver_class(self) -> type["Driver"]:
+        base = super().get_driver_class()
+        ascii_only = ascii_wanted(os.environ)
+        fps = slow_link_fps(os.environ)
+        if not ascii_only and fps is None:
+            return base
+        return _kind_driver(base, ascii_only, fps)
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        if self._remote_served == "ssh":
+            self.notify("Screenshots are not saved on a shared server.", severity="warning")
+            return None
+        return super().deliver_screenshot(*args, **kwargs)  # type: ignore[arg-type]
+
+    def save_screenshot(self, *args: object, **kwargs: object) -> str:
+        if self._remote_served == "ssh":
+            self.notify("Screenshots are not saved on a shared server.", severity="warning")
+            return ""
+        return super().save_screenshot(*args, **kwargs)  # type: ignore[arg-type]
+
+    # -- start and stop ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._remote_served:
+            try:
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        link = self.remote
+        if link is None:
+            return
+        self.screen_change_signal.subscribe(self, self._remote_screen_changed)
+        self.call_after_refresh(self._remote_screen_changed, self.screen)
+        self.run_worker(self._remote_connection(), group="remote", exit_on_error=False, name="remote-link")
+        if link.config.role == "presenter":
+            self.run_worker(self._remote_publisher(), group="remote", exit_on_error=False, name="remote-send")
+        self.run_worker(self._remote_applier(), group="remote", exit_on_error=False, name="remote-apply")
+
+    def _remote_main(self) -> "MainScreen | None":
+        """The topmost main screen (help or why-alive may be above it)."""
+        from gomemtui.ui.screens.main import MainScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _remote_screen_changed(self, screen: object) -> None:
+        link = self.remote
+        main = self._remote_main()
+        if link is None or main is None:
+            return
+        if id(main) not in link.watched:
+            link.watched.add(id(main))
+            if link.config.role == "presenter":
+                for name in ("frame", "active", "zoomed"):
+                    self.watch(main, name, self._remote_changed, init=False)
+            link.applied_view = None
+        if link.config.role == "presenter":
+            link.dirty.set()
+        link.wake.set()
+        self.refresh_bindings()
+
+    def _remote_changed(self) -> None:
+        if self.remote is not None:
+            self.remote.dirty.set()
+
+    # -- the connection ------------------------------------------------------------------------
+
+    async def _remote_connection(self) -> None:
+        from gomemtui.serve.protocol import MAX_LINE, PresenterState, ProtocolError, decode, encode
+
+        link = self.remote
+        assert link is not None and link.config.sync
+        delay = 0.5
+        while True:
+            try:
+                reader, writer = await asyncio.open_unix_connection(link.config.sync, limit=MAX_LINE)
+            except OSError:
+                self._remote_warn_once("down", "The presenter link is not reachable; retrying.")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.5
+            link.warned.discard("down")
+            link.connected = True
+            link.writer = writer
+            try:
+                writer.write(encode({"type": "hello", "role": link.config.role, "who": link.config.who}))
+                await writer.drain()
+                while line := await reader.readline():
+                    try:
+                        message = decode(line)
+                        kind = message["type"]
+                        if kind == "welcome":
+                            self._remote_welcome(message)
+                        elif kind == "state":
+                            self._remote_received(PresenterState.from_wire(message.get("state")))
+                        elif kind == "presenter":
+                            self._remote_presence(bool(message.get("present")))
+                    except ProtocolError:
+                        continue
+            except (OSError, ValueError, asyncio.IncompleteReadError):
+                pass
+            finally:
+                link.connected = False
+                link.welcomed = False
+                link.writer = None
+                writer.close()
+            self._remote_presence(False)
+            await asyncio.sleep(delay)
+
+    def _remote_warn_once(self, key: str, message: str) -> None:
+        link = self.remote
+        if link is not None and key not in link.warned:
+            link.warned.add(key)
+            self.notify(message, severity="warning", timeout=4)
+
+    def _remote_welcome(self, message: dict[str, object]) -> None:
+        """The hub's answer to hello: whether a presenter is here, and where the talk is.
+
+        A presenter takes that position before driving (so a presenter who reconnects, or
+        a second one, carries on where the talk was); a follower goes there.
+        """
+        from gomemtui.serve.protocol import PresenterState, ProtocolError
+
+        link = self.remote
+        assert link is not None
+        state = None
+        if message.get("state") is not None:
+            try:
+                state = PresenterState.from_wire(message.get("state"))
+            except ProtocolError:
+                state = None
+        link.welcomed = True
+        if link.config.role == "presenter":
+            link.target = state
+            link.last_sent = None
+            if state is not None:
+                link.wake.set()
+            link.dirty.set()
+            return
+        self._remote_presence(bool(message.get("presenters")))
+        if state is not None:
+            self._remote_received(state)
+
+    def _remote_received(self, state: object) -> None:
+        link = self.remote
+        assert link is not None
+        if link.config.role == "presenter":
+            return  # a presenter drives; it only takes the talk's position on joining
+        if not link.presenter_present:
+            self._remote_presence(True)
+        link.target = state
+        link.target_version += 1
+        link.wake.set()
+
+    def _remote_presence(self, present: bool) -> None:
+        link = self.remote
+        if link is None or link.config.role == "presenter" or present == link.presenter_present:
+            return
+        link.presenter_present = present
+        if present:
+            if link.following:
+                self._remote_pause_own()
+                self.notify("The presenter is here: you follow them. e explores alone, f follows again.",
+                            title="Following", timeout=6)
+        else:
+            self.notify("The presenter left; explore freely.", timeout=4)
+        self.refresh_bindings()
+
+    # -- presenter: send ---------------------------------------------------------------------------
+
+    async def _remote_publisher(self) -> None:
+        from gomemtui.serve.protocol import PresenterState, encode
+
+        link = self.remote
+        assert link is not None
+        while True:
+            await link.dirty.wait()
+            await asyncio.sleep(0.03)  # let a burst of changes settle into one message
+            link.dirty.clear()
+            main = self._remote_main()
+            if main is None or link.writer is None or not link.welcomed or link.target is not None:
+                continue  # not connected yet, or still taking the talk's position
+            try:
+                key, letters, step, phase = await asyncio.to_thread(read_position, main.player)
+            except Exception as error:  # a core error is the playback's to report
+                self.log.warning(f"remote: cannot read the position: {error!r}")
+                continue
+            state = PresenterState(key, letters, main.active, bool(main.zoomed), step, phase)
+            if state == link.last_sent or link.writer is None:
+                continue
+            try:
+                link.writer.write(encode({"type": "state", "state": state.to_wire()}))
+                await link.writer.drain()
+                link.last_sent = state
+            except (OSError, ValueError):
+                continue
+
+    # -- follower: apply ----------------------------------------------------------------------------
+
+    def _remote_following(self) -> bool:
+        link = self.remote
+        return (link is not None and link.config.role == "follower" and link.following
+                and link.presenter_present)
+
+    async def _remote_applier(self) -> None:
+        link = self.remote
+        assert link is not None
+        while True:
+            await link.wake.wait()
+            link.wake.clear()
+            state = link.target
+            if state is None:
+                continue
+            if link.config.role == "follower" and not self._remote_following():
+                continue
+            try:
+                done = await self._remote_apply(state)
+            except Exception as error:
+                self.log.warning(f"remote: cannot follow: {error!r}")
+                self._remote_warn_once("apply", f"Cannot follow the presenter here: {error}")
+                done = True
+            if link.config.role == "presenter" and done and link.target is state:
+                link.target = None  # the talk's position is taken: drive from here
+                link.dirty.set()
+
+    async def _remote_apply(self, state: object) -> bool:
+        """Go where `state` says; False while a scenario is still being opened for it."""
+        from gomemtui.serve.protocol import PresenterState
+        from gomemtui.ui.player import Action
+
+        assert isinstance(state, PresenterState)
+        link = self.remote
+        assert link is not None
+        main = self._remote_main()
+        if main is None:
+            return not await self._remote_open(state.scenario)
+        key = await asyncio.to_thread(lambda: read_position(main.player)[0])
+        if key != state.scenario:
+            return not await self._remote_open(state.scenario)
+        moved = await asyncio.to_thread(apply_position, main.player, state.actions)
+        if main is not self._remote_main():
+            return False
+        if moved:
+            main.playback.request(Action("refresh"))
+        view = (state.panel, state.zoomed)
+        if view != link.applied_view:
+            link.applied_view = view
+            try:
+                if main.panel(state.panel).display:
+                    main.focus_panel(state.panel)
+            except Exception:
+                pass
+            main.zoomed = state.zoomed
+        return True
+
+    async def _remote_open(self, name: str) -> bool:
+        """Open the served scenario the presenter opened (a folder is served)."""
+        from gomemtui.ui.screens.picker import PickerScreen
+
+        link = self.remote
+        assert link is not None
+        path = next((p for p in link.config.scenarios if p.name == name), None)
+        if path is None or not self.screen_stack or not isinstance(self.screen_stack[0], PickerScreen):
+            self._remote_warn_once(f"missing:{name}", f"The presenter shows {name}, which this app cannot open.")
+            return False
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        self.post_message(PickerScreen.Chosen(path))
+        return True
+
+    def _remote_pause_own(self) -> None:
+        main = self._remote_main()
+        if main is not None and main.playback.playing:
+            main.action_toggle_play()
+
+    # -- keys -----------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("remote_explore", "remote_follow", "remote_blocked"):
+            link = self.remote
+            if link is None or link.config.role != "follower" or not link.presenter_present:
+                return False
+            if action == "remote_explore":
+                return link.following
+            if action == "remote_follow":
+                return not link.following
+            return link.following and self._remote_main() is self.screen
+        return super().check_action(action, parameters)
+
+    def action_remote_blocked(self) -> None:
+        """A key that moves the timeline, pressed while following."""
+        self.notify("You follow the presenter. Press e to explore on your own, f to follow again.",
+                    title="Following", timeout=3)
+
+    def action_remote_explore(self) -> None:
+        """Stop following: this viewer moves on their own."""
+        if self.remote is not None:
+            self.remote.following = False
+            self.notify("Exploring on your own. Press f to follow the presenter again.", timeout=4)
+            self.refresh_bindings()
+
+    def action_remote_follow(self) -> None:
+        """Follow the presenter again, from where they are now."""
+        link = self.remote
+        if link is not None:
+            link.following = True
+            link.applied_view = None
+            self._remote_pause_own()
+            self.notify("Following the presenter.", timeout=3)
+            link.wake.set()
+            self.refresh_bindings()

@@ -1,0 +1,116 @@
+"""The app over the real runtime core and the bundled scenarios."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from gomemtui.runtime.timeline import Timeline
+from gomemtui.scenario import list_bundled, load_program
+from gomemtui.ui.app import GoMemApp, make_app
+from gomemtui.ui.screens.main import MainScreen
+from gomemtui.ui.screens.why_alive import WhyAliveScreen
+from gomemtui.ui.screenshot import wait_idle
+from tests.ui.conftest import screen_text
+
+BUNDLED = [b.name for b in list_bundled()]
+
+
+def tour_app(**kwargs) -> GoMemApp:
+    return GoMemApp(Timeline(load_program("tour")), path="tour.toml", **kwargs)
+
+
+async def test_rewind_and_replay_show_the_same_screen():
+    straight = tour_app(start_step=5)
+    async with straight.run_test(size=(160, 48)) as pilot:
+        await wait_idle(pilot)
+        expected = screen_text(straight)
+    rewound = tour_app(start_step=10)
+    async with rewound.run_test(size=(160, 48)) as pilot:
+        await wait_idle(pilot)
+        for _ in range(5):
+            await pilot.press("p")
+            await wait_idle(pilot)
+        assert rewound.screen.frame.next_step == 5
+        assert screen_text(rewound) == expected
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+async def test_every_bundled_scenario_plays_to_the_end(name: str):
+    program = load_program(name)
+    app = make_app(program, f"{name}.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_idle(pilot)
+        await pilot.press("end")
+        await wait_idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.frame.at_end
+        total = len(program.steps)
+        assert f"step {total}/{total}" in screen_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket", "m", "g", "home")
+        await wait_idle(pilot)
+        assert screen.frame.position == 0
+
+
+async def test_why_alive_with_the_real_core():
+    app = tour_app(start_step=3)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_idle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyAliveScreen)
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "is alive" in text and "root" in text
+
+
+async def test_mark_unit_changes_the_heap_map_to_mark_colors():
+    app = tour_app(start_step=10)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_idle(pilot)
+        for key in ("right_square_bracket", "right_square_bracket", "m"):
+            await pilot.press(key)
+            await wait_idle(pilot)
+        assert app.screen.frame.grid.mode.value == "mark"
+        assert "mark: " in screen_text(app)
+
+
+# -- snapshots of telling moments (they change when the core's texts change: update them
+#    with --snapshot-update after looking at the report) ------------------------------------
+
+def before(keys: tuple[str, ...] = (), zoom: str | None = None):
+    async def run(pilot: Pilot) -> None:
+        await wait_idle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await wait_idle(pilot)
+        if zoom is not None:
+            screen = pilot.app.screen
+            screen.focus_panel(zoom)
+            if not screen.narrow:
+                screen.zoomed = True
+            await wait_idle(pilot)
+        await pilot.pause(0.05)
+        await wait_idle(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_reslice_keeps_the_array(snap_compare, size):
+    assert snap_compare(tour_app(start_step=3), terminal_size=size, run_before=before())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_mid_mark(snap_compare, size):
+    keys = ("right_square_bracket", "right_square_bracket", "m", "m")
+    assert snap_compare(tour_app(start_step=10), terminal_size=size, run_before=before(keys))
+
+
+@pytest.mark.parametrize("panel", ["heap", "gc", "slices", "goroutines"])
+def test_snapshot_zoomed_panel_of_the_leak(snap_compare, panel):
+    program = load_program("leak")
+    app = GoMemApp(Timeline(program), start_step=len(program.steps))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=before(zoom=panel))
