@@ -146,14 +146,22 @@ class GoTool:
             work.mkdir(parents=True, exist_ok=True)
             main.write_text(source)
             (work / "go.mod").write_text("module realgo\n\ngo 1.27\n")
+            partial = work / f"{name}.{os.getpid()}.tmp"  # another pytest may build the same program
             proc = subprocess.run(
-                [str(self.go), "build", "-o", str(binary) + ".tmp", "."], cwd=work, env=self.env(),
+                [str(self.go), "build", "-o", str(partial), "."], cwd=work, env=self.env(),
                 capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
             )
             if proc.returncode != 0:
                 raise AssertionError(f"go build of {name} failed:\n{proc.stderr[-4000:]}\n(source: {main})")
-            os.replace(str(binary) + ".tmp", binary)
+            os.replace(partial, binary)
+            self._prune(name)
         return GoProgram(name, binary, main)
+
+    def _prune(self, name: str, keep: int = 8) -> None:
+        """Forget all but the `keep` newest builds of a program (each seed makes its own source)."""
+        builds = sorted((self.cache / "src").glob(f"{name}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in builds[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _cache_dir() -> Path:

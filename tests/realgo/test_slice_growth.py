@@ -217,11 +217,13 @@ def runtime_caps(t: ElemType, start_cap: int, n: int, escape: str) -> tuple[list
     return caps, r.json_state()["vars"]["s"]["cap"]
 
 
-def runtime_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> int:
+def runtime_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> tuple[int | None, int]:
+    """The facade's growslice event's new_cap (None if it did not grow), and its final cap."""
     r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
     r.apply(ops.MakeSlice("s", t.gotype(), length, cap))
-    r.apply(ops.Append("s", batch=k))
-    return r.json_state()["vars"]["s"]["cap"]
+    grew = [e.data["new_cap"] for e in r.apply(ops.Append("s", batch=k)) if e.kind == "growslice"]
+    assert len(grew) <= 1, "one append(s, xs...) grows at most once"
+    return (grew[0] if grew else None), r.json_state()["vars"]["s"]["cap"]
 
 
 def model_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> int:
@@ -258,10 +260,11 @@ def test_append_capacities_match_real_go(go_tool, case_rng):
         else:
             real = res["cap"]
             model = model_bulk_cap(t, case["len"], case["cap"], case["k"])
-            facade = runtime_bulk_cap(t, case["len"], case["cap"], case["k"])
+            event, facade = runtime_bulk_cap(t, case["len"], case["cap"], case["k"])
+            grows = case["len"] + case["k"] > case["cap"]
             if model != real:
                 problems.append(f"growslice.growslice: {where}: go cap {real}, model {model}")
-            if facade != real:
-                problems.append(f"Runtime append batch: {where}: go cap {real}, sim {facade}")
+            if facade != real or event != (real if grows else None):
+                problems.append(f"Runtime append batch: {where}: go cap {real}, sim {facade} (growslice event: {event})")
     print(f"{len(cases)} cases ({counts}) over {len(types)} types; Go ran in {go_s:.2f}s")
     assert not problems, f"{len(problems)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(problems[:15])
