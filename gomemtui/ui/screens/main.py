@@ -282,16 +282,16 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what makes no sense at this position."""
         frame = self.frame
+        if frame is None:  # still loading: keys queue up and run once the core is ready
+            return action not in ("why_alive", "step_back", "home", "prev_phase", "mark_unit")
         if action in ("step", "end"):
-            return frame is not None and not frame.at_end
+            return not frame.at_end
         if action == "toggle_play":
-            return frame is not None and (not frame.at_end or self.playback.playing)
+            return not frame.at_end or self.playback.playing
         if action in ("step_back", "home", "prev_phase"):
-            return frame is not None and frame.position > 0
+            return frame.position > 0
         if action == "mark_unit":
-            return frame is not None and frame.view.gc.phase == GCPhase.MARK
-        if action in ("next_phase", "run_gc", "why_alive", "color_mode"):
-            return frame is not None
+            return frame.view.gc.phase == GCPhase.MARK
         if action == "unzoom":
             return self.zoomed
         return True

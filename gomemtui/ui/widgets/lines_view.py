@@ -113,10 +113,19 @@ class LinesView(ScrollView, can_focus=True):
 
     def watch_frame(self, frame: Frame | None) -> None:
         """Rebuild now if shown; a panel out of sight rebuilds when it is shown again."""
-        if self.is_mounted and self.screen.maximized is not None and not self.is_in_maximized_view:
+        if self.is_mounted and self._hidden_by_maximize():
             self._dirty = True
             return
         self.rebuild()
+
+    def _hidden_by_maximize(self) -> bool:
+        """Whether another panel is maximized and this one is out of sight.
+
+        Direct children of the screen are the ones a screen may keep in a maximized
+        view (ALLOW_IN_MAXIMIZED_VIEW), so they are always drawn.
+        """
+        screen = self.screen
+        return screen.maximized is not None and not self.is_in_maximized_view and self.parent is not screen
 
     def catch_up(self) -> None:
         """Rebuild if frames arrived while the panel was out of sight."""
