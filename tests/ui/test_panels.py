@@ -140,9 +140,17 @@ def test_wrap_lines_indents_continuations():
 
 def test_pacer_plot_draws_every_series_in_braille():
     history = tuple(PacerPoint(i, 100 * i, 150 * i, 90 * i, 800, 1000, GCPhase.OFF) for i in range(10))
-    bits, owner, vmax = plot(history, 16, 40)
-    assert vmax == 1350  # heap_inuse of the last sample
+    bits, owner, axis = plot(history, 16, 40)
+    assert axis is not None and not axis.log and axis.hi == pytest.approx(1350 * 1.05)
     assert bits.any() and set(np.unique(owner)) - {-1} == {0, 1, 2, 3}
+
+
+def test_pacer_plot_goes_log_when_magnitudes_differ():
+    history = tuple(PacerPoint(i, 8192 + i, 8192, 8000, 3_900_000, 4 << 20, GCPhase.OFF) for i in range(10))
+    bits, owner, axis = plot(history, 16, 40)
+    assert axis is not None and axis.log
+    rows_of = {s: {r for r, c in zip(*np.nonzero(owner == s))} for s in (0, 2, 3)}
+    assert min(rows_of[2]) < 4 and max(rows_of[3]) > 10  # goal near the top, live near the bottom
 
 
 @pytest.mark.parametrize("rows,cols", [(0, 0), (1, 1), (3, 2)])

@@ -7,6 +7,8 @@ encoded into segments of one series color.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -33,9 +35,49 @@ if TYPE_CHECKING:
 # Braille dot bits by (dot row 0..3, dot column 0..1).
 _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 AXIS_WIDTH = 9
+LOG_RATIO = 32
+"""Above this ratio of the largest to the smallest positive value, the y axis is log2."""
 
 
-def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, int]:
+@dataclass(frozen=True)
+class Axis:
+    """The y axis of a plot: its range and whether it is logarithmic."""
+
+    lo: float
+    hi: float
+    log: bool
+
+    def fraction(self, values: np.ndarray) -> np.ndarray:
+        """Where values sit between the bottom (0) and the top (1)."""
+        import numpy as np
+
+        if self.log:
+            v = np.log2(np.maximum(values, self.lo))
+            return (v - np.log2(self.lo)) / max(1e-9, np.log2(self.hi) - np.log2(self.lo))
+        return values / self.hi
+
+    def value_at(self, fraction: float) -> float:
+        """The value at a height (0 bottom .. 1 top)."""
+        if self.log:
+            return 2 ** (math.log2(self.lo) + fraction * (math.log2(self.hi) - math.log2(self.lo)))
+        return self.hi * fraction
+
+
+def choose_axis(values: np.ndarray) -> Axis | None:
+    """Linear from 0 when the series are of one magnitude, log2 when they are not."""
+    import numpy as np
+
+    positive = values[values > 0]
+    if positive.size == 0:
+        return None
+    hi = float(positive.max()) * 1.05
+    lo = float(positive.min())
+    if hi / lo > LOG_RATIO:
+        return Axis(lo / 1.05, hi, True)
+    return Axis(0.0, hi, False)
+
+
+def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
     """Plot the series on a braille canvas.
 
     Args:
@@ -44,23 +86,23 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
         cols: Text columns of the plot.
 
     Returns:
-        (bits, owner, vmax): per cell the braille bits and the index of the series
-        that colors it (-1 for none), and the value at the top of the axis.
+        (bits, owner, axis): per cell the braille bits and the index of the series
+        that colors it (-1 for none), and the y axis (None when there is nothing to plot).
     """
     import numpy as np  # already loaded by the core
 
     bits = np.zeros((rows, cols), dtype=np.uint8)
     owner = np.full((rows, cols), -1, dtype=np.int8)
     if not history or rows <= 0 or cols <= 0:
-        return bits, owner, 0
+        return bits, owner, None
     values = np.array([[getattr(p, name) for name, _ in SERIES] for p in history], dtype=np.float64)
-    vmax = int(values.max()) if values.size else 0
-    if vmax <= 0:
-        return bits, owner, 0
+    axis = choose_axis(values)
+    if axis is None:
+        return bits, owner, None
     height, width = rows * 4, cols * 2
     n = len(history)
     xs = np.zeros(1, dtype=int) if n == 1 else np.round(np.arange(n) * (width - 1) / (n - 1)).astype(int)
-    ys = np.clip(np.round((1 - values / (vmax * 1.05)) * (height - 1)).astype(int), 0, height - 1)
+    ys = np.clip(np.round((1 - axis.fraction(values)) * (height - 1)).astype(int), 0, height - 1)
     for s in range(len(SERIES)):
         canvas = np.zeros((height, width), dtype=bool)
         col_y = ys[:, s]
@@ -77,7 +119,7 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
         series_bits = (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
         bits |= series_bits
         owner[series_bits > 0] = s
-    return bits, owner, vmax
+    return bits, owner, axis
 
 
 class PacerChart(Widget):
@@ -103,12 +145,12 @@ class PacerChart(Widget):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._plot_key: tuple[int, int, int] | None = None
-        self._plot: tuple[np.ndarray, np.ndarray, int] | None = None
+        self._plot: tuple[np.ndarray, np.ndarray, Axis | None] | None = None
 
     def watch_frame(self) -> None:
         self.refresh()
 
-    def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, int]:
+    def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
         frame = self.frame
         key = (frame.serial if frame else -1, rows, cols)
         if self._plot is None or self._plot_key != key:
@@ -123,22 +165,27 @@ class PacerChart(Widget):
         base = self.rich_style
         styles = [base + self.get_component_rich_style(f"pacer-chart--{name}", partial=True, default=Style()) for name, _ in SERIES]
         axis = base + self.get_component_rich_style("pacer-chart--axis", partial=True, default=Style())
+        rows, cols = height - 1, max(0, width - AXIS_WIDTH)
         if y == 0:
             segments = [Segment("pacer ", axis)]
             for (name, label), style in zip(reversed(SERIES), reversed(styles)):
                 segments += [Segment("━ ", style), Segment(f"{label}  ", axis)]
+            scale = self._get_plot(rows, cols)[2] if rows > 0 and cols > 0 else None
+            if scale is not None and scale.log:
+                segments.append(Segment("(log scale)", axis))
             return Strip(segments).crop_extend(0, width, base)
-        rows, cols = height - 1, max(0, width - AXIS_WIDTH)
         if cols <= 0 or rows <= 0:
             return Strip.blank(width, base)
-        bits, owner, vmax = self._get_plot(rows, cols)
+        bits, owner, scale = self._get_plot(rows, cols)
         row = y - 1
-        if vmax == 0:
+        if scale is None:
             label = "no data" if row == rows // 2 else ""
         elif row == 0:
-            label = fmt_bytes(int(vmax * 1.05))
+            label = fmt_bytes(int(scale.hi))
         elif row == rows - 1:
-            label = "0"
+            label = fmt_bytes(int(scale.lo)) if scale.log else "0"
+        elif scale.log and row == rows // 2 and rows >= 5:
+            label = fmt_bytes(int(scale.value_at(1 - (row * 4 + 1.5) / (rows * 4 - 1))))
         else:
             label = ""
         segments = [Segment(f"{label:>{AXIS_WIDTH - 1}}▕", axis)]
