@@ -3,8 +3,9 @@
 One Go program per run declares the run's random types (1 B .. 96 KiB, with and
 without pointers: tiny objects, small size classes, the 8-byte malloc header above
 512 B, the 32760/32768 edge, large objects) and, per case, reads MemStats, does
-`count` × `sinks[i] = new(T)` (the global sink makes each one a heap allocation),
-reads MemStats again, then runs two GCs and reads HeapAlloc with the objects still
+`count` × `sinks[i] = new(T)` (the global sink makes each one a heap allocation) —
+or several such groups in a row, mostly of tiny objects of mixed sizes — reads
+MemStats again, then runs two GCs and reads HeapAlloc with the objects still
 referenced. GC is off (`debug.SetGCPercent(-1)`) so no cycle flushes the tiny block
 in between; `ReadMemStats` flushes the mcache, so each case starts a fresh tiny block.
 
@@ -25,6 +26,7 @@ from gomemtui.runtime.sizeclasses import alloc_size
 from tests.realgo.gotypes import ElemType, go_type_decls, make_type, random_size
 
 N_TYPES = 160
+N_MIXED = 60
 MAX_COUNT = 64
 
 GO_SOURCE = r"""
@@ -42,7 +44,7 @@ import (
 
 type kind struct {
 	size  uintptr
-	alloc func(n int)
+	alloc func(off, n int)
 }
 
 func kindOf[T any]() kind {
@@ -58,18 +60,23 @@ const maxCount = MAXCOUNT
 
 var sinks [maxCount]any
 
-// allocN: n heap objects of type T, all kept reachable from a global.
+// allocN: n heap objects of type T, kept reachable from sinks[off:off+n].
 //
 //go:noinline
-func allocN[T any](n int) {
-	for i := 0; i < n; i++ {
+func allocN[T any](off, n int) {
+	for i := off; i < off+n; i++ {
 		sinks[i] = new(T)
 	}
 }
 
-type Case struct {
+type Group struct {
 	Type  string `json:"type"`
 	Count int    `json:"count"`
+}
+
+// Case: the groups' allocations, in order, between two ReadMemStats.
+type Case struct {
+	Groups []Group `json:"groups"`
 }
 
 type Result struct {
@@ -107,10 +114,19 @@ func main() {
 		runtime.GC()
 		runtime.ReadMemStats(&live)
 	}
+	var ks [maxCount]kind
 	for i, c := range in.Cases {
-		k, ok := kinds[c.Type]
-		if !ok || c.Count > maxCount {
-			panic("bad case " + c.Type)
+		total := 0
+		for g, grp := range c.Groups {
+			k, ok := kinds[grp.Type]
+			if !ok {
+				panic("unknown type " + grp.Type)
+			}
+			ks[g] = k
+			total += grp.Count
+		}
+		if total > maxCount {
+			panic("case too big")
 		}
 		for j := range sinks {
 			sinks[j] = nil
@@ -118,7 +134,11 @@ func main() {
 		runtime.GC()
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		k.alloc(c.Count)
+		off := 0
+		for g, grp := range c.Groups {
+			ks[g].alloc(off, grp.Count)
+			off += grp.Count
+		}
 		runtime.ReadMemStats(&after)
 		runtime.GC()
 		runtime.GC()
@@ -147,25 +167,44 @@ def go_source(types: list[ElemType]) -> str:
             .replace("MAXCOUNT", str(MAX_COUNT)))
 
 
+def _count(rng: random.Random, t: ElemType, most: int = MAX_COUNT) -> int:
+    if t.size < 16 and not t.has_pointers:
+        count = rng.choice([1, 1, 2, 3, rng.randint(1, most)])
+    elif t.size <= 1024:
+        count = rng.choice([1, 1, rng.randint(1, 16)])
+    else:
+        count = rng.choice([1, 1, 2, 3])
+    return min(count, most)
+
+
 def generate(rng: random.Random) -> tuple[list[ElemType], list[dict]]:
     types: list[ElemType] = []
     for i in range(N_TYPES):
         pointers = rng.random() < 0.5
-        if rng.random() < 0.2:
+        if rng.random() < 0.25:
             hi = 15 if not pointers else 64  # tiny objects / small scan objects
         else:
             hi = 96 << 10
         size = random_size(rng, 8 if pointers else 1, hi, multiple=8 if pointers else 1)
         types.append(make_type(rng, f"E{i}", size, pointers))
-    cases = []
-    for t in types:
-        if t.size < 16 and not t.has_pointers:
-            count = rng.choice([1, 1, 2, 3, rng.randint(1, MAX_COUNT)])
-        elif t.size <= 1024:
-            count = rng.choice([1, 1, rng.randint(1, 16)])
-        else:
-            count = rng.choice([1, 1, 2, 3])
-        cases.append({"type": t.name, "count": count})
+    # One type at a time ...
+    cases = [{"groups": [{"type": t.name, "count": _count(rng, t)}]} for t in types]
+    # ... and mixed sequences, mostly of tiny objects: which 16-byte block each lands in
+    # depends on the alignment of its size and on whether a new block replaces the
+    # current one (the one with more room left is kept).
+    tiny = [t for t in types if t.size < 16 and not t.has_pointers]
+    small = [t for t in types if t.size <= 512]
+    for _ in range(N_MIXED):
+        groups, left = [], MAX_COUNT
+        for _ in range(rng.randint(2, 8)):
+            pool = tiny if tiny and rng.random() < 0.75 else small or types
+            t = rng.choice(pool)
+            count = _count(rng, t, max(1, min(left, 12)))
+            if count > left:
+                break
+            groups.append({"type": t.name, "count": count})
+            left -= count
+        cases.append({"groups": groups})
     return types, cases
 
 
@@ -180,23 +219,27 @@ def _deltas(before, after, live) -> dict[str, int]:
     }
 
 
-def runtime_deltas(t: ElemType, count: int) -> dict[str, int]:
-    """The facade: `count` × new(T) into distinct variables, then two GCs."""
+def runtime_deltas(groups: list[tuple[ElemType, int]]) -> dict[str, int]:
+    """The facade: every object new(T) into a variable of its own, then two GCs."""
     r = Runtime(ops.RuntimeSettings(gogc=None, gomaxprocs=1))
     before = r.heap.stats()
-    for i in range(count):
-        r.apply(ops.New(f"x{i}", t.gotype()))
+    i = 0
+    for t, count in groups:
+        for _ in range(count):
+            r.apply(ops.New(f"x{i}", t.gotype()))
+            i += 1
     after = r.heap.stats()
     r.apply(ops.GC())
     r.apply(ops.GC())
     return _deltas(before, after, r.heap.stats())
 
 
-def runtime_repeat_deltas(t: ElemType, count: int) -> tuple[int, int]:
-    """The facade's vectorized path: `repeat = count` of one `new` step."""
+def runtime_repeat_deltas(groups: list[tuple[ElemType, int]]) -> tuple[int, int]:
+    """The facade's vectorized path: one `new` step with `repeat = count` per group."""
     r = Runtime(ops.RuntimeSettings(gogc=None, gomaxprocs=1))
     before = r.heap.stats()
-    r.apply(ops.Repeat(ops.New("x", t.gotype()), count))
+    for j, (t, count) in enumerate(groups):
+        r.apply(ops.Repeat(ops.New(f"x{j}", t.gotype()), count))
     after = r.heap.stats()
     return after.total_alloc - before.total_alloc, after.mallocs - before.mallocs
 
@@ -212,20 +255,23 @@ def test_allocation_sizes_match_real_go(go_tool, case_rng):
 
     problems: list[str] = []
     for case, real in zip(cases, got["results"], strict=True):
-        t, count = by_name[case["type"]], case["count"]
-        where = f"{count} × new({t.describe()})"
-        sim = runtime_deltas(t, count)
+        groups = [(by_name[g["type"]], g["count"]) for g in case["groups"]]
+        where = ", then ".join(f"{count} × new({t.describe()})" for t, count in groups)
+        sim = runtime_deltas(groups)
         if sim != real:
             diff = {f: (real[f], sim[f]) for f in FIELDS if real[f] != sim[f]}
             problems.append(f"Runtime ops.New: {where}: (go, sim) {diff}")
-        total, mallocs = runtime_repeat_deltas(t, count)
+        total, mallocs = runtime_repeat_deltas(groups)
         if (total, mallocs) != (real["total_alloc"], real["mallocs"]):
             problems.append(f"Runtime ops.Repeat(New): {where}: go TotalAlloc/Mallocs "
                             f"{real['total_alloc']}/{real['mallocs']}, sim {total}/{mallocs}")
-        tiny = t.size < 16 and not t.has_pointers
-        if not tiny and real["total_alloc"] != count * alloc_size(t.size, not t.has_pointers):
-            problems.append(f"sizeclasses.alloc_size: {where}: go {real['total_alloc']} B, "
-                            f"model {count} × {alloc_size(t.size, not t.has_pointers)}")
-    n_objects = sum(c["count"] for c in cases)
-    print(f"{len(cases)} cases, {n_objects} objects over {len(types)} types; Go ran in {go_s:.2f}s")
+        if len(groups) == 1:
+            t, count = groups[0]
+            tiny = t.size < 16 and not t.has_pointers
+            if not tiny and real["total_alloc"] != count * alloc_size(t.size, not t.has_pointers):
+                problems.append(f"sizeclasses.alloc_size: {where}: go {real['total_alloc']} B, "
+                                f"model {count} × {alloc_size(t.size, not t.has_pointers)}")
+    n_objects = sum(g["count"] for c in cases for g in c["groups"])
+    print(f"{len(cases)} cases ({N_MIXED} mixed sequences), {n_objects} objects over {len(types)} types; "
+          f"Go ran in {go_s:.2f}s")
     assert not problems, f"{len(problems)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(problems[:15])

@@ -17,9 +17,12 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
+
 from gomemtui.runtime import ops
 from gomemtui.runtime.growslice import AppendPath, append_one_caps, growslice
 from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime.types import GoType
 
 from tests.realgo.gotypes import ElemType, go_type_decls, random_type
 
@@ -268,3 +271,83 @@ def test_append_capacities_match_real_go(go_tool, case_rng):
                 problems.append(f"Runtime append batch: {where}: go cap {real}, sim {facade} (growslice event: {event})")
     print(f"{len(cases)} cases ({counts}) over {len(types)} types; Go ran in {go_s:.2f}s")
     assert not problems, f"{len(problems)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(problems[:15])
+
+
+# -- zero-size elements -----------------------------------------------------------------------
+
+ZERO_SIZE_SOURCE = r"""
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"runtime/debug"
+)
+
+type Z struct{}
+
+var sink, sink2 any
+var before, after runtime.MemStats
+
+func main() {
+	var in struct {
+		N int `json:"n"`
+		K int `json:"k"`
+	}
+	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
+		panic(err)
+	}
+	debug.SetGCPercent(-1)
+	caps := make([]int, 0, in.N+1) // allocated before the measurement
+	var s, b []Z
+	sink, sink2 = &s, &b // heap slices: runtime.growslice
+	src := make([]Z, in.K)
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; i < in.N; i++ {
+		s = append(s, Z{})
+		caps = append(caps, cap(s))
+	}
+	b = append(b, src...)
+	runtime.ReadMemStats(&after)
+	out := map[string]any{"caps": caps, "bulk_cap": cap(b), "mallocs": after.Mallocs - before.Mallocs,
+		"total_alloc": after.TotalAlloc - before.TotalAlloc}
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		panic(err)
+	}
+}
+"""
+
+ZERO = GoType("Z", 0, False)
+
+
+def _zero_size_run(go_tool, case_rng) -> tuple[dict, list[int], int, object]:
+    n, k = case_rng.rng.randint(1, 40), case_rng.rng.randint(1, 1000)
+    real = go_tool.build("zerosize", ZERO_SIZE_SOURCE).run({"n": n, "k": k})
+    r = Runtime(ops.RuntimeSettings(gogc=None, gomaxprocs=1))
+    r.apply(ops.MakeSlice("s", ZERO))
+    r.apply(ops.MakeSlice("b", ZERO))
+    before = r.heap.stats()
+    caps = [e.data["new_cap"] for e in r.apply(ops.Append("s", count=n)) if e.kind == "growslice"]
+    r.apply(ops.Append("b", batch=k))
+    after = r.heap.stats()
+    sim = {"mallocs": after.mallocs - before.mallocs, "total_alloc": after.total_alloc - before.total_alloc}
+    return real, caps, r.json_state()["vars"]["b"]["cap"], sim
+
+
+def test_zero_size_elements_grow_to_the_new_length(go_tool, case_rng):
+    """growslice returns cap = newLen for zero-size elements (every append grows)."""
+    real, caps, bulk_cap, _ = _zero_size_run(go_tool, case_rng)
+    assert caps == real["caps"] == list(range(1, len(real["caps"]) + 1))
+    assert bulk_cap == real["bulk_cap"]
+    assert append_one_caps(len(caps), 0, True)[1:] == real["caps"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "mutator.py _append_n allocates max(capmem, 1) bytes for every growth; real growslice "
+    "returns &zerobase for zero-size elements and allocates nothing"))
+def test_zero_size_elements_allocate_nothing(go_tool, case_rng):
+    real, _, _, sim = _zero_size_run(go_tool, case_rng)
+    assert (real["mallocs"], real["total_alloc"]) == (0, 0)
+    assert sim == {"mallocs": 0, "total_alloc": 0}
