@@ -152,6 +152,23 @@ class Runtime(Mutator, Collector):
         self.__dict__.clear()
         self.__dict__.update(copy.deepcopy(snapshot))
 
+    def state_nbytes(self) -> int:
+        """Approximate bytes of the state's numpy arrays (what a checkpoint costs)."""
+        total = 0
+        seen: set[int] = set()
+        stack: list[object] = [self.heap, self.slots, self.history]
+        while stack:
+            obj = stack.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            for value in getattr(obj, "__dict__", {}).values():
+                if isinstance(value, np.ndarray):
+                    total += value.nbytes
+                elif hasattr(value, "__dict__") and not isinstance(value, type):
+                    stack.append(value)
+        return total
+
     def digest(self) -> str:
         """A hash of the observable state, for determinism tests."""
         h = hashlib.sha256()

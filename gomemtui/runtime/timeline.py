@@ -25,7 +25,12 @@ from gomemtui.runtime.views import GCPhase
 
 CHECKPOINT_EVERY_ACTIONS = 64
 CHECKPOINT_EVERY_SECONDS = 0.02
+SNAPSHOT_COST_FACTOR = 2.0
+"""Work between checkpoints is at least this many times the cost of taking one, so
+checkpointing never takes more than about a third of the playing time."""
 MAX_CHECKPOINTS = 512
+MAX_CHECKPOINT_BYTES = 512 << 20
+"""Checkpoints of a big heap are thinned to stay within this much memory."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Timeline:
         """Scenario steps done at each position."""
         self._phase_after: list[GCPhase] = [self.runtime.phase]
         self._checkpoints: dict[int, object] = {0: self.runtime.snapshot()}
+        self._checkpoint_bytes: dict[int, int] = {0: self.runtime.state_nbytes()}
+        self._snapshot_cost = 0.0
         self._work_since_checkpoint = 0.0
         self._actions_since_checkpoint = 0
         self._last_events: tuple[Event, ...] = ()
@@ -140,22 +147,36 @@ class Timeline:
             self._work_since_checkpoint = 0.0
             self._actions_since_checkpoint = 0
             return
-        if (
-            self._actions_since_checkpoint >= CHECKPOINT_EVERY_ACTIONS
-            or self._work_since_checkpoint >= CHECKPOINT_EVERY_SECONDS
-        ):
-            self._checkpoints[self._pos] = self.runtime.snapshot()
-            self._work_since_checkpoint = 0.0
-            self._actions_since_checkpoint = 0
-            if len(self._checkpoints) > MAX_CHECKPOINTS:
-                self._thin_checkpoints()
+        worth_it = self._work_since_checkpoint >= SNAPSHOT_COST_FACTOR * self._snapshot_cost
+        long_enough = self._work_since_checkpoint >= CHECKPOINT_EVERY_SECONDS
+        many_actions = self._actions_since_checkpoint >= CHECKPOINT_EVERY_ACTIONS
+        if worth_it and (long_enough or many_actions):
+            self._checkpoint()
 
-    def _thin_checkpoints(self) -> None:
-        """Drop every other checkpoint in the older half (position 0 is always kept)."""
+    def _checkpoint(self) -> None:
+        started = time.perf_counter()
+        self._checkpoints[self._pos] = self.runtime.snapshot()
+        self._checkpoint_bytes[self._pos] = self.runtime.state_nbytes()
+        self._snapshot_cost = time.perf_counter() - started
+        self._work_since_checkpoint = 0.0
+        self._actions_since_checkpoint = 0
+        while len(self._checkpoints) > MAX_CHECKPOINTS or (
+            sum(self._checkpoint_bytes.values()) > MAX_CHECKPOINT_BYTES and len(self._checkpoints) > 2
+        ):
+            if not self._thin_checkpoints():
+                break
+
+    def _thin_checkpoints(self) -> bool:
+        """Drop every other checkpoint in the older half (position 0 and the newest kept)."""
         positions = sorted(self._checkpoints)
-        older = positions[1 : len(positions) // 2]
+        older = positions[1 : max(2, len(positions) // 2)]
+        dropped = False
         for pos in older[::2]:
-            del self._checkpoints[pos]
+            if pos != positions[-1]:
+                del self._checkpoints[pos]
+                self._checkpoint_bytes.pop(pos, None)
+                dropped = True
+        return dropped
 
     def step(self) -> tuple[Event, ...]:
         """Run the next scenario step (nothing at the end)."""
@@ -196,31 +217,22 @@ class Timeline:
         if target == self._pos:
             return
         if target < self._pos:
-            base = max(p for p in self._checkpoints if p <= target)
+            # Restore a checkpoint before the target, so that at least the last action is
+            # replayed: its events are what the explain panel shows at the target.
+            base = max(p for p in self._checkpoints if p <= max(target - 1, 0))
             self.runtime.restore(self._checkpoints[base])
             self._pos = base
             self._last_events = ()
+        self._work_since_checkpoint = 0.0
+        self._actions_since_checkpoint = 0
         while self._pos < target:
+            started = time.perf_counter()
             events = self._run(self._history[self._pos])
+            self._work_since_checkpoint += time.perf_counter() - started
+            self._actions_since_checkpoint += 1
             self._pos += 1
             self._last_events = events
-            if self._pos not in self._checkpoints and self._pos % CHECKPOINT_EVERY_ACTIONS == 0:
-                self._checkpoints[self._pos] = self.runtime.snapshot()
-        if self._pos > 0 and not self._last_events:
-            # Re-derive the events of the action that led here, for the explain panel.
-            base = max(p for p in self._checkpoints if p <= self._pos - 1)
-            probe = Runtime(self.program.settings, self.program.goroutines)
-            probe.restore(self._checkpoints[base])
-            for action in self._history[base : self._pos - 1]:
-                self._run_on(probe, action)
-            self._last_events = tuple(self._run_on(probe, self._history[self._pos - 1]))
-
-    def _run_on(self, rt: Runtime, action: Action) -> list[Event]:
-        saved, self.runtime = self.runtime, rt
-        try:
-            return list(self._run(action))
-        finally:
-            self.runtime = saved
+            self._maybe_checkpoint()
 
     def step_back(self) -> bool:
         """Undo the last action; False at the start."""
