@@ -30,7 +30,7 @@ __all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "add_runtime_fl
 
 PROG = "gomemtui"
 
-COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands",)
+COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands", "gomemtui.serve.command")
 """Modules whose ``register_commands(register)`` adds subcommands (skipped while absent)."""
 
 EXIT_OK = 0

@@ -1,0 +1,224 @@
+"""An app process on a pseudo-terminal of its own, driven from asyncio.
+
+The process is a session leader with the PTY as its controlling terminal (the child
+takes it, `gomemtui.serve.child`), so a window-size change (TIOCSWINSZ) reaches it as
+SIGWINCH. Bytes go both ways untouched (binary-safe). Output is read only while the
+consumer accepts it (`pause_output`/`resume_output`), so a slow viewer slows their own
+app instead of filling the server's memory. `stop` asks the app to quit (SIGTERM, which
+the app turns into a clean exit that restores the terminal), then kills its process
+group if it is still there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import pty
+import signal
+import struct
+import termios
+import time
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+__all__ = ["PtyApp"]
+
+MAX_PENDING_INPUT = 64 * 1024
+"""Input not yet taken by the app beyond this is dropped (a runaway paste)."""
+
+RESET_TERMINAL = (b"\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l"
+                  b"\x1b[?1004l\x1b[?25h\x1b[?1049l")
+"""Mouse and paste modes off, cursor shown, main screen back: sent after an app that was killed."""
+
+
+def _winsize(cols: int, rows: int, px_w: int = 0, px_h: int = 0) -> bytes:
+    cols = max(1, min(cols or 80, 1000))
+    rows = max(1, min(rows or 24, 500))
+    return struct.pack("HHHH", rows, cols, max(0, px_w), max(0, px_h))
+
+
+class PtyApp:
+    """One app process on its own PTY.
+
+    Args:
+        argv: The command.
+        env: Its whole environment.
+        cwd: Its working directory.
+        size: (columns, rows) at start.
+        on_output: Called with each chunk of output bytes.
+    """
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path,
+                 size: tuple[int, int], on_output: Callable[[bytes], None]) -> None:
+        self.argv = list(argv)
+        self.env = dict(env)
+        self.cwd = cwd
+        self.size = size
+        self.on_output = on_output
+        self.process: asyncio.subprocess.Process | None = None
+        self.master: int | None = None
+        self.last_activity = time.monotonic()
+        """When bytes last went either way."""
+        self.bytes_out = 0
+        self.bytes_in = 0
+        self.killed = False
+        """The app had to be killed (it did not quit when asked)."""
+        self._eof = asyncio.Event()
+        self._reading = False
+        self._paused = False
+        self._pending = bytearray()
+        self._loop = asyncio.get_running_loop()
+
+    # -- start ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        master, slave = pty.openpty()
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(*self.size))
+            self.process = await asyncio.create_subprocess_exec(
+                *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=str(self.cwd),
+                start_new_session=True, close_fds=True,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        self.master = master
+        self._start_reading()
+
+    # -- output ------------------------------------------------------------------------------
+
+    def _start_reading(self) -> None:
+        if self.master is not None and not self._reading and not self._paused and not self._eof.is_set():
+            self._loop.add_reader(self.master, self._readable)
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self._reading and self.master is not None:
+            self._loop.remove_reader(self.master)
+        self._reading = False
+
+    def _readable(self) -> None:
+        assert self.master is not None
+        try:
+            data = os.read(self.master, 65536)
+        except BlockingIOError:
+            return
+        except OSError as exc:  # EIO: every process holding the PTY has gone
+            if exc.errno not in (errno.EIO, errno.EBADF):
+                pass
+            data = b""
+        if not data:
+            self._stop_reading()
+            self._eof.set()
+            return
+        self.bytes_out += len(data)
+        self.last_activity = time.monotonic()
+        self.on_output(data)
+
+    def pause_output(self) -> None:
+        """Stop reading the app's output (the viewer's link is full)."""
+        self._paused = True
+        self._stop_reading()
+
+    def resume_output(self) -> None:
+        self._paused = False
+        self._start_reading()
+
+    # -- input and size ----------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Send the viewer's bytes to the app, as typed."""
+        if self.master is None or self._eof.is_set() or not data:
+            return
+        self.bytes_in += len(data)
+        self.last_activity = time.monotonic()
+        if len(self._pending) + len(data) > MAX_PENDING_INPUT:
+            return
+        had_pending = bool(self._pending)
+        self._pending += data
+        if not had_pending:
+            self._flush_input()
+
+    def _flush_input(self) -> None:
+        if self.master is None:
+            return
+        try:
+            while self._pending:
+                written = os.write(self.master, self._pending)
+                del self._pending[:written]
+        except BlockingIOError:
+            self._loop.add_writer(self.master, self._writable)
+            return
+        except OSError:
+            self._pending.clear()
+        self._loop.remove_writer(self.master)
+
+    def _writable(self) -> None:
+        self._flush_input()
+
+    def resize(self, cols: int, rows: int, px_w: int = 0, px_h: int = 0) -> None:
+        """Set the PTY's window size; the kernel signals SIGWINCH to the app."""
+        if self.master is None or self._eof.is_set():
+            return
+        self.size = (cols, rows)
+        with contextlib.suppress(OSError):
+            fcntl.ioctl(self.master, termios.TIOCSWINSZ, _winsize(cols, rows, px_w, px_h))
+        # If the app could not take the PTY as its controlling terminal, tell it ourselves.
+        process = self.process
+        if process is not None and process.returncode is None:
+            try:
+                if os.tcgetpgrp(self.master) != process.pid:
+                    os.kill(process.pid, signal.SIGWINCH)
+            except OSError:
+                pass
+
+    # -- end -----------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    async def wait(self) -> int:
+        """Wait for the app to exit and its last output to be read; its exit status."""
+        assert self.process is not None
+        status = await self.process.wait()
+        with contextlib.suppress(asyncio.TimeoutError):
+            # The output it wrote before exiting is still in the PTY (unless paused).
+            await asyncio.wait_for(self._eof.wait(), timeout=0.5 if not self._paused else 0.05)
+        self._close()
+        return status
+
+    async def stop(self, grace: float = 3.0) -> None:
+        """Ask the app to quit (SIGTERM); kill it after `grace` seconds."""
+        process = self.process
+        if process is None or process.returncode is not None:
+            self._close()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=grace)
+        except asyncio.TimeoutError:
+            self.killed = True
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), timeout=2.0)
+
+    def _close(self) -> None:
+        self._stop_reading()
+        if self.master is not None:
+            with contextlib.suppress(Exception):
+                self._loop.remove_writer(self.master)
+            with contextlib.suppress(OSError):
+                os.close(self.master)
+            self.master = None
+        self._eof.set()
