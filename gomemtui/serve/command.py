@@ -163,13 +163,27 @@ def _runtime_flags_env(overrides: object) -> dict[str, str]:
     return out
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever sys.stderr is when a line is written."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s gomemtui serve: %(message)s", "%Y-%m-%d %H:%M:%S"))
     logger = logging.getLogger("gomemtui.serve")
-    logger.handlers[:] = [handler]
+    logger.handlers[:] = [h for h in logger.handlers if not isinstance(h, _StderrHandler)] + [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
     logging.getLogger("asyncssh").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("aiohttp").setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("textual-serve").setLevel(logging.INFO if verbose else logging.WARNING)

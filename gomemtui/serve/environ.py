@@ -18,7 +18,7 @@ from typing import Mapping
 
 import gomemtui
 
-__all__ = ["COLOR_LEVELS", "color_system", "viewer_env", "child_argv", "clean_term"]
+__all__ = ["COLOR_LEVELS", "color_system", "viewer_env", "child_args", "child_argv", "clean_term"]
 
 COLOR_LEVELS = ("16", "256", "truecolor")
 """`--colors` values, fewest first."""
@@ -127,11 +127,16 @@ def viewer_env(
     return env
 
 
-def child_argv(files: tuple[Path, ...], start: Path | None = None) -> list[str]:
-    """The command line of a viewer's app: the served files, and the one to open at once."""
-    argv = [sys.executable, "-m", "gomemtui.serve.child"]
+def child_args(files: tuple[Path, ...], start: Path | None = None) -> list[str]:
+    """The arguments of `gomemtui.serve.child`: the served files, and the one to open at once."""
+    args: list[str] = []
     for f in files:
-        argv += ["--scenario", str(f)]
+        args += ["--scenario", str(f)]
     if start is not None:
-        argv += ["--open", str(start)]
-    return argv
+        args += ["--open", str(start)]
+    return args
+
+
+def child_argv(files: tuple[Path, ...], start: Path | None = None) -> list[str]:
+    """The command line of a viewer's app (see `child_args`)."""
+    return [sys.executable, "-m", "gomemtui.serve.child", *child_args(files, start)]

@@ -52,13 +52,17 @@ class PtyApp:
     """
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path,
-                 size: tuple[int, int], on_output: Callable[[bytes], None]) -> None:
+                 size: tuple[int, int], on_output: Callable[[bytes], None],
+                 fork_args: Sequence[str] | None = None) -> None:
         self.argv = list(argv)
+        self.fork_args = list(fork_args) if fork_args is not None else None
+        """The arguments for `gomemtui.serve.child` when a zygote forks the app."""
         self.env = dict(env)
         self.cwd = cwd
         self.size = size
         self.on_output = on_output
-        self.process: asyncio.subprocess.Process | None = None
+        self.process = None
+        """The app's process (an asyncio Process, or a zygote's ForkedProcess)."""
         self.master: int | None = None
         self.last_activity = time.monotonic()
         """When bytes last went either way."""
@@ -74,14 +78,21 @@ class PtyApp:
 
     # -- start ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, zygote=None) -> None:
+        """Start the app: forked by `zygote` (a warm `spawner.Zygote`) if given, else exec'd."""
         master, slave = pty.openpty()
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(*self.size))
-            self.process = await asyncio.create_subprocess_exec(
-                *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=str(self.cwd),
-                start_new_session=True, close_fds=True,
-            )
+            if zygote is not None and zygote.alive and self.fork_args is not None:
+                try:
+                    self.process = await zygote.spawn(self.fork_args, self.env, self.cwd, slave)
+                except (OSError, asyncio.TimeoutError):
+                    self.process = None
+            if self.process is None:
+                self.process = await asyncio.create_subprocess_exec(
+                    *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=str(self.cwd),
+                    start_new_session=True, close_fds=True,
+                )
         except BaseException:
             os.close(master)
             raise
@@ -186,11 +197,30 @@ class PtyApp:
 
     async def wait(self) -> int:
         """Wait for the app to exit and its last output to be read; its exit status."""
-        assert self.process is not None
-        status = await self.process.wait()
-        with contextlib.suppress(asyncio.TimeoutError):
-            # The output it wrote before exiting is still in the PTY (unless paused).
-            await asyncio.wait_for(self._eof.wait(), timeout=0.5 if not self._paused else 0.05)
+        process = self.process
+        assert process is not None
+        exit_task = asyncio.ensure_future(process.wait())
+        eof_task = asyncio.ensure_future(self._eof.wait())
+        try:
+            done, _ = await asyncio.wait({exit_task, eof_task}, return_when=asyncio.FIRST_COMPLETED)
+            if exit_task in done:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    # The output it wrote before exiting is still in the PTY (unless paused).
+                    await asyncio.wait_for(asyncio.shield(eof_task), timeout=0.5 if not self._paused else 0.05)
+            else:
+                # Its output ended (it closed the terminal): its exit status follows at once,
+                # unless whoever should report it is gone.
+                try:
+                    await asyncio.wait_for(asyncio.shield(exit_task), timeout=3)
+                except asyncio.TimeoutError:
+                    gone = getattr(process, "gone", None)
+                    if gone is not None:
+                        gone(-1)
+                    else:
+                        await self.stop(0.5)
+            status = await exit_task
+        finally:
+            eof_task.cancel()
         self._close()
         return status
 

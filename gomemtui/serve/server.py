@@ -54,6 +54,8 @@ class ServeOptions:
     public_url: str | None = None
     runtime_env: dict[str, str] = field(default_factory=dict)
     """GOGC, GOMEMLIMIT, GOMAXPROCS given to every app."""
+    preload: bool = True
+    """Start viewers' apps from a warm zygote (see `gomemtui.serve.zygote`)."""
     login_timeout: float = 30.0
     stop_grace: float = 3.0
     """Seconds an app has to quit before it is killed."""
@@ -116,6 +118,8 @@ class GomemServer:
         self.workdir: Path | None = None
         self.ssh = None
         self.web = None
+        self.zygote = None
+        """The warm app forker (None: apps are exec'd)."""
         self._stopped = asyncio.Event()
 
     @property
@@ -155,6 +159,12 @@ class GomemServer:
                 await self.hub.start()
             except HubError as exc:
                 raise ServeError(str(exc)) from None
+            if options.ssh is not None and options.preload:
+                from gomemtui.serve.spawner import Zygote
+
+                zygote = Zygote()
+                if await zygote.start():
+                    self.zygote = zygote
             if options.ssh is not None:
                 from gomemtui.serve.ssh import SSHFront
 
@@ -218,6 +228,9 @@ class GomemServer:
         if self.ssh is not None:
             await self.ssh.close()
             self.ssh.drop_all()
+        if self.zygote is not None:
+            await self.zygote.close()
+            self.zygote = None
         if self.hub is not None:
             await self.hub.close()
             self.hub = None

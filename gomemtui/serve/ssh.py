@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from gomemtui.serve.environ import child_argv, viewer_env
+from gomemtui.serve.environ import child_args, child_argv, viewer_env
 from gomemtui.serve.ptyapp import RESET_TERMINAL, PtyApp
 
 if TYPE_CHECKING:
@@ -359,8 +359,9 @@ class _AppSession(asyncssh.SSHServerSession):
                 runtime_env=server.runtime_env, ssh_connection=f"{host} {port} {local[0]} {local[1]}",
             )
             argv = child_argv(server.served.files, self.start)
-            self.app = PtyApp(argv, env, home, (width or 80, height or 24), self._write)
-            await self.app.start()
+            self.app = PtyApp(argv, env, home, (width or 80, height or 24), self._write,
+                              fork_args=child_args(server.served.files, self.start))
+            await self.app.start(server.zygote)
             server.sessions.add(self)
             idle = asyncio.get_running_loop().create_task(self._idle_watch())
             try:

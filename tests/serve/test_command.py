@@ -1,0 +1,82 @@
+"""`gomemtui serve` as a command: its options, its refusals, and SIGTERM in a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+
+import pytest
+
+from gomemtui.cli import COMMANDS, build_parser
+from gomemtui.serve.command import parse_duration, parse_hostport
+from tests.serve.viewer import connect, open_viewer
+
+
+def test_serve_is_a_registered_command_with_help(gomemtui_cli):
+    build_parser()
+    assert "serve" in COMMANDS
+    result = gomemtui_cli("serve", "--help")
+    assert result.status == 0
+    for option in ("--ssh", "--web", "--authorized-keys", "--host-key", "--presenter-key", "--allow-anonymous",
+                   "--max-sessions", "--idle-timeout", "--ascii", "--colors", "--fps"):
+        assert option in result.out
+
+
+def test_options_are_parsed_strictly():
+    assert parse_hostport("127.0.0.1:2222") == ("127.0.0.1", 2222)
+    assert parse_hostport("[::1]:0") == ("::1", 0)
+    assert parse_hostport(":2222") == ("0.0.0.0", 2222)
+    for bad in ("2222", "host:", "host:99999", "a:b:c"):
+        with pytest.raises(Exception):
+            parse_hostport(bad)
+    assert parse_duration("15m") == 900 and parse_duration("90") == 90 and parse_duration("1h") == 3600
+    with pytest.raises(Exception):
+        parse_duration("soon")
+
+
+def test_serve_refuses_to_start_without_what_it_needs(gomemtui_cli, tmp_path):
+    result = gomemtui_cli("serve", "tour")
+    assert result.status == 2 and "--ssh HOST:PORT and/or --web HOST:PORT" in result.err
+    result = gomemtui_cli("serve", "tour", "--ssh", "127.0.0.1:0", "--host-key", str(tmp_path / "k"))
+    assert result.status == 2 and "--authorized-keys" in result.err
+    result = gomemtui_cli("serve", "no-such-scenario", "--web", "127.0.0.1:0")
+    assert result.status == 2 and "no such file or bundled scenario" in result.err
+
+
+async def test_sigterm_ends_every_session_gracefully_and_logs_each_connection(keys, tmp_path):
+    argv = [sys.executable, "-m", "gomemtui", "serve", "tour", "--ssh", "127.0.0.1:0",
+            "--authorized-keys", str(keys.authorized), "--host-key", str(tmp_path / "host_key")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOGC", "GOMEMLIMIT", "GOMAXPROCS"))}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (os.getcwd(), env.get("PYTHONPATH", "")) if p)
+    server = await asyncio.create_subprocess_exec(*argv, stdin=asyncio.subprocess.DEVNULL,
+                                                  stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                  env=env)
+    log = bytearray()
+    try:
+        async with asyncio.timeout(30):
+            while not (port := re.search(rb"ssh on 127\.0\.0\.1:(\d+)", log)):
+                line = await server.stderr.readline()
+                assert line, f"the server ended: {log.decode()}"
+                log.extend(line)
+        conn = await connect(int(port.group(1)), keys.viewer, username="grace")
+        viewer = await open_viewer(conn)
+        await viewer.wait_for(r"step 0/10", timeout=30)
+        server.send_signal(signal.SIGTERM)
+        await viewer.closed_with(timeout=15)
+        assert "the server is shutting down" in viewer.text()
+        assert viewer.out.rfind(b"\x1b[?1049l") > viewer.out.rfind(b"\x1b[?1049h")  # terminal given back
+        rest = await asyncio.wait_for(server.stderr.read(), timeout=15)
+        log.extend(rest)
+        assert await asyncio.wait_for(server.wait(), timeout=15) == 0
+        conn.close()
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+    text = log.decode()
+    assert "SIGTERM: shutting down" in text
+    assert re.search(r"ssh grace \(SHA256:\S+, follower\) from 127\.0\.0\.1:\d+, [\d.]+s, 1 session: "
+                     r"app [\d.]+s, the server is shutting down", text), text
