@@ -124,25 +124,39 @@ def bench_heap_frame(n: int) -> None:
     player.perform(Action("step"))
     print(f"allocating {n:,} objects (one step):       {(time.perf_counter() - start) * 1000:8.0f} ms")
     runtime = timeline.runtime
+    ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
     for mode_name in ("class", "fill", "mark"):
         player.grid_mode = mode_name
-        views, grids, strips, totals = [], [], [], []
+        mode = player.effective_mode(False)
+        steps, views, grids, strips = [], [], [], []
         for _ in range(7):
             t0 = time.perf_counter()
-            runtime.view()
+            timeline.step()  # a small step, so the view is computed afresh
             t1 = time.perf_counter()
-            grid = runtime.heap_grid(rows, cols, player.effective_mode(False))
+            runtime.view()
             t2 = time.perf_counter()
-            for row in np.asarray(grid):
-                grid_row_strip(row, player.effective_mode(False), False, Style(), cols)
+            grid = runtime.heap_grid(rows, cols, mode)
             t3 = time.perf_counter()
-            views.append(t1 - t0)
-            grids.append(t2 - t1)
-            strips.append(t3 - t2)
-            totals.append(t3 - t0)
-        ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+            for row in np.asarray(grid):
+                grid_row_strip(row, mode, False, Style(), cols)
+            t4 = time.perf_counter()
+            steps.append(t1 - t0)
+            views.append(t2 - t1)
+            grids.append(t3 - t2)
+            strips.append(t4 - t3)
+        frame = ms(views) + ms(grids) + ms(strips)
         print(f"heap-map frame, {mode_name:<5} ({rows}×{cols}): view {ms(views):6.2f} + grid {ms(grids):6.2f}"
-              f" + strips {ms(strips):6.2f} = {ms(totals):6.2f} ms")
+              f" + strips {ms(strips):6.2f} = {frame:6.2f} ms   (the step itself: {ms(steps):6.2f} ms)")
+    timeline.next_phase()
+    timeline.next_phase()
+    for _ in range(3):
+        timeline.mark_unit()
+    t0 = time.perf_counter()
+    runtime.view()
+    grid = runtime.heap_grid(rows, cols, player.effective_mode(True))
+    for row in np.asarray(grid):
+        grid_row_strip(row, player.effective_mode(True), False, Style(), cols)
+    print(f"heap-map frame mid-mark ({runtime.phase.value}):            {(time.perf_counter() - t0) * 1000:6.2f} ms")
 
 
 # -- 3. playback ------------------------------------------------------------------------
@@ -160,16 +174,21 @@ def bench_playback(n: int, seconds: float) -> None:
             while screen.playback.speed < 30:
                 screen.action_speed(1)
             before_frames, before_pos = screen.frames_shown, screen.frame.position
+            cpu0 = time.process_time()
             screen.action_toggle_play()
             await pilot.pause(seconds)
             screen.action_toggle_play()
+            cpu = time.process_time() - cpu0
             frames = screen.frames_shown - before_frames
             await wait_idle(pilot)
-            return frames, screen.frame.position - before_pos, screen.playback.dropped_ticks
+            return frames, screen.frame.position - before_pos, screen.playback.dropped_ticks, cpu
 
-    frames, steps, dropped = asyncio.run(run())
+    frames, steps, dropped, cpu = asyncio.run(run())
+    load = os.getloadavg()[0]
     print(f"playback at 30 steps/s over {n:,} objects: {frames / seconds:8.1f} frames/s, {steps} steps in "
           f"{seconds:g} s, {dropped} ticks dropped (never queued)")
+    print(f"  CPU per frame (UI + core, this process):  {cpu / max(1, frames) * 1000:8.1f} ms "
+          f"(load average {load:.1f} on {os.cpu_count()} cores while measuring)")
 
 
 def main() -> None:

@@ -72,13 +72,15 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    frame: reactive[Frame | None] = reactive(None)
+    # repaint=False: the panels bound to these repaint themselves; repainting the
+    # screen would redraw every line of the terminal on every frame.
+    frame: reactive[Frame | None] = reactive(None, repaint=False)
     """The frame every panel draws."""
-    active: reactive[str] = reactive("heap")
+    active: reactive[str] = reactive("heap", repaint=False)
     """Id of the active (focused) panel."""
-    narrow: reactive[bool] = reactive(False)
+    narrow: reactive[bool] = reactive(False, repaint=False)
     """Small terminal: one panel at a time."""
-    zoomed: reactive[bool] = reactive(False)
+    zoomed: reactive[bool] = reactive(False, repaint=False)
     """The active panel fills the screen."""
 
     def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False) -> None:
@@ -90,6 +92,7 @@ class MainScreen(Screen[None]):
         self._start_step = start_step
         self._autoplay = autoplay
         self._pending_span = False
+        self._binding_state: tuple[bool | None, ...] = ()
         self.frames_shown = 0
         """Frames received and drawn (for the playback benchmark)."""
 
@@ -230,7 +233,18 @@ class MainScreen(Screen[None]):
             if frame.at_end or (frame.action == "step" and step is not None and step.pause):
                 self.playback.pause()
         self._sync_header()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Refresh the footer only when an action became enabled or disabled.
+
+        Refreshing bindings rebuilds the footer's keys, which costs a layout: during
+        playback that would be paid on every frame.
+        """
+        state = tuple(self.check_action(b.action, ()) for b in self.BINDINGS)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def on_action_failed(self, message: ActionFailed) -> None:
         """Say what failed and stay usable."""

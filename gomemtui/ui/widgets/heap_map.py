@@ -97,6 +97,8 @@ class HeapMap(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._last_shape: tuple[int, int] | None = None
         self._span_cache: tuple[SpanView, int, list[SpanLine]] | None = None
+        self._base_style: Style | None = None
+        self._parts: dict[str, Style] = {}
 
     def _span_lines(self, span: SpanView, width: int) -> list[SpanLine]:
         """`span_lines`, cached for the span and width drawn."""
@@ -127,10 +129,12 @@ class HeapMap(ScrollView, can_focus=True):
         else:
             self.virtual_size = Size(self.size.width, self.size.height)
 
-    def watch_frame(self, frame: Frame | None) -> None:
-        """Redraw for a new frame."""
+    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
+        """Redraw for a new frame (not at all when the picture is the same)."""
         if frame is not None and frame.span is None and self.show_span:
             self.show_span = False
+        if old is not None and frame is not None and same_picture(old, frame):
+            return
         self._update_virtual_size()
         self.refresh()
 
@@ -190,8 +194,16 @@ class HeapMap(ScrollView, can_focus=True):
             self.cursor = target
 
     def _part(self, name: str) -> Style:
-        """A component class's style (plain when drawn without an app, as in tests)."""
-        return self.get_component_rich_style(name, partial=True, default=Style())
+        """A component class's style (plain when drawn without an app, as in tests); cached."""
+        style = self._parts.get(name)
+        if style is None:
+            style = self._parts[name] = self.get_component_rich_style(name, partial=True, default=Style())
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._parts = {}
 
     def _grid_dims(self) -> tuple[int, int]:
         if self.frame is None:
@@ -203,7 +215,9 @@ class HeapMap(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """One line of the map (or of the span view)."""
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         frame = self.frame
         if frame is None:
             return Strip.blank(width, base)
@@ -252,6 +266,20 @@ class HeapMap(ScrollView, can_focus=True):
                 style = mark[{MarkColor.WHITE: 2, MarkColor.GREY: 3, MarkColor.BLACK: 4}[slot.color]][1]
             segments.append(Segment(glyph, style))
         return Strip(segments).crop_extend(0, width, base)
+
+
+def same_picture(old: Frame, new: Frame) -> bool:
+    """Whether two frames draw the same heap map (grid, legend figures and span)."""
+    import numpy as np
+
+    a, b = old.grid, new.grid
+    return (
+        a.mode is b.mode and (a.rows, a.cols, a.cell_w, a.cell_h) == (b.rows, b.cols, b.cell_w, b.cell_h)
+        and old.view.spans_in_use == new.view.spans_in_use
+        and old.view.pages_mapped == new.view.pages_mapped
+        and old.span == new.span
+        and np.array_equal(a.cells, b.cells)
+    )
 
 
 def grid_row_strip(

@@ -41,6 +41,7 @@ class LinesView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     LinesView {
+        height: 1fr;
         background: $surface;
         scrollbar-size: 1 1;
         scrollbar-size-horizontal: 0;
@@ -53,6 +54,8 @@ class LinesView(ScrollView, can_focus=True):
 
     FOLLOW_END = False
     """Keep the view scrolled to the last line when new lines arrive (logs)."""
+    VIRTUAL_STEP = 32
+    """Granularity of the virtual height of a FOLLOW_END view."""
     WRAP = True
     """Wrap lines longer than the width (with a 2-space indent); False crops them."""
 
@@ -62,6 +65,8 @@ class LinesView(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._built_for: tuple[int, int] | None = None
         self._dirty = False
+        self._style_cache: dict[tuple[str, ...], dict[str, Style]] = {}
+        self._base_style: Style | None = None
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         """The panel's lines for a frame and a width.
@@ -76,11 +81,15 @@ class LinesView(ScrollView, can_focus=True):
         raise NotImplementedError
 
     def styles_for(self, *names: str) -> dict[str, Style]:
-        """Rich styles of component classes, keyed by the part after `--`."""
-        return {
-            name.split("--", 1)[-1]: self.get_component_rich_style(name, partial=True, default=Style())
-            for name in names
-        }
+        """Rich styles of component classes, keyed by the part after `--` (cached per theme)."""
+        cached = self._style_cache.get(names)
+        if cached is None:
+            cached = {
+                name.split("--", 1)[-1]: self.get_component_rich_style(name, partial=True, default=Style())
+                for name in names
+            }
+            self._style_cache[names] = cached
+        return cached
 
     @property
     def lines(self) -> list[Text]:
@@ -92,21 +101,32 @@ class LinesView(ScrollView, can_focus=True):
         frame = self.frame
         width = max(1, self.scrollable_content_region.width or self.size.width)
         if frame is None:
-            self._lines = []
+            lines = []
         else:
             lines = self.build_lines(frame, width)
-            self._lines = wrap_lines(lines, width) if self.WRAP else lines
-        self._strips.clear()
+            lines = wrap_lines(lines, width) if self.WRAP else lines
         self._dirty = False
+        unchanged = self._built_for is not None and self._built_for[1] == width and lines == self._lines
         self._built_for = (frame.serial if frame else -1, width)
-        old_height = self.virtual_size.height
-        self.virtual_size = Size(width, len(self._lines))
-        if old_height != len(self._lines) and self.styles.height is not None and self.styles.height.is_auto:
-            self.refresh(layout=True)  # a panel sized to its content grows or shrinks
+        if unchanged:
+            return  # most panels do not change on most steps: no repaint
+        self._lines = lines
+        self._strips.clear()
+        count = len(self._lines)
         if self.FOLLOW_END:
-            self.call_after_refresh(self.scroll_end, animate=False)
+            # A log grows on every step, and a new virtual size costs a layout of the
+            # whole screen: its virtual height moves in steps of VIRTUAL_STEP lines
+            # (a function of the line count alone, so a rewind draws the same screen).
+            count = -(-count // self.VIRTUAL_STEP) * self.VIRTUAL_STEP
+        if self.virtual_size != Size(width, count):
+            self.virtual_size = Size(width, count)
+        if self.FOLLOW_END:
+            self.call_after_refresh(self._show_last_line)
         self.after_rebuild()
         self.refresh()
+
+    def _show_last_line(self) -> None:
+        self.scroll_to(y=max(0, len(self._lines) - self.scrollable_content_region.height), animate=False)
 
     def after_rebuild(self) -> None:
         """Hook: scroll somewhere after the lines change."""
@@ -135,10 +155,14 @@ class LinesView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self._dirty or self._built_for is None or self._built_for[1] != event.size.width:
             self.rebuild()
+        else:
+            self.after_rebuild()  # the same lines, but where to scroll depends on the height
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._style_cache = {}
+        self._base_style = None
         if self.is_mounted and self.frame is not None:
             self.call_later(self.rebuild)
 
@@ -147,7 +171,9 @@ class LinesView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
         strip = self._strips.get(index)

@@ -146,9 +146,26 @@ class PacerChart(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._plot_key: tuple[int, int, int] | None = None
         self._plot: tuple[np.ndarray, np.ndarray, Axis | None] | None = None
+        self._style_set: tuple[Style, list[Style], Style] | None = None
 
     def watch_frame(self) -> None:
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_set = None
+
+    def _styles(self) -> tuple[Style, list[Style], Style]:
+        """The base style, one style per series and the axis style (cached per theme)."""
+        if self._style_set is None:
+            base = self.rich_style
+            part = lambda name: self.get_component_rich_style(name, partial=True, default=Style())  # noqa: E731
+            self._style_set = (
+                base,
+                [base + part(f"pacer-chart--{name}") for name, _ in SERIES],
+                base + part("pacer-chart--axis"),
+            )
+        return self._style_set
 
     def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
         frame = self.frame
@@ -162,9 +179,7 @@ class PacerChart(Widget):
     def render_line(self, y: int) -> Strip:
         """Line 0 is the legend, then the plot with a byte axis on the left."""
         width, height = self.size.width, self.size.height
-        base = self.rich_style
-        styles = [base + self.get_component_rich_style(f"pacer-chart--{name}", partial=True, default=Style()) for name, _ in SERIES]
-        axis = base + self.get_component_rich_style("pacer-chart--axis", partial=True, default=Style())
+        base, styles, axis = self._styles()
         rows, cols = height - 1, max(0, width - AXIS_WIDTH)
         if y == 0:
             segments = [Segment("pacer ", axis)]

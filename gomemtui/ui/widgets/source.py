@@ -84,7 +84,10 @@ class SourceView(LinesView):
         return source_lines(frame, width, self.styles_for("source-view--current", "source-view--gutter"))
 
     def after_rebuild(self) -> None:
-        """Keep the current line in the middle of the view."""
+        """Keep the current line in the middle of the view (once the layout knows the size)."""
+        self.call_after_refresh(self._center_current_line)
+
+    def _center_current_line(self) -> None:
         frame = self.frame
         if frame is not None and frame.step is not None:
             target = max(0, frame.step.line - 1 - self.size.height // 2)
