@@ -105,7 +105,8 @@ class _Session(Protocol):
 class GomemServer:
     """The running service."""
 
-    def __init__(self, options: ServeOptions) -> None:
+    def __init__(self, options: ServeOptions, *, zygote=None) -> None:
+        """`zygote`: a running `spawner.Zygote` to share (it is not closed with this server)."""
         options.check()
         self.options = options
         self.limiter = Limiter(options.max_sessions)
@@ -118,8 +119,9 @@ class GomemServer:
         self.workdir: Path | None = None
         self.ssh = None
         self.web = None
-        self.zygote = None
+        self.zygote = zygote
         """The warm app forker (None: apps are exec'd)."""
+        self._own_zygote = zygote is None
         self._stopped = asyncio.Event()
 
     @property
@@ -159,7 +161,7 @@ class GomemServer:
                 await self.hub.start()
             except HubError as exc:
                 raise ServeError(str(exc)) from None
-            if options.ssh is not None and options.preload:
+            if options.ssh is not None and options.preload and self.zygote is None:
                 from gomemtui.serve.spawner import Zygote
 
                 zygote = Zygote()
@@ -229,7 +231,8 @@ class GomemServer:
             await self.ssh.close()
             self.ssh.drop_all()
         if self.zygote is not None:
-            await self.zygote.close()
+            if self._own_zygote:
+                await self.zygote.close()
             self.zygote = None
         if self.hub is not None:
             await self.hub.close()

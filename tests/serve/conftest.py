@@ -44,8 +44,25 @@ def keys(tmp_path_factory) -> Keys:
     return Keys(viewer, presenter, stranger, authorized, presenter_pub)
 
 
-@pytest_asyncio.fixture
-async def serve(keys: Keys, tmp_path: Path):
+SHARED_ZYGOTE: list[int] = []
+"""The pid of the app preloader shared by the tests (not a leftover)."""
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def zygote():
+    """One warm app preloader for every test (starting one costs seconds)."""
+    from gomemtui.serve.spawner import Zygote
+
+    zygote = Zygote()
+    assert await zygote.start()
+    SHARED_ZYGOTE.append(zygote.process.pid)
+    yield zygote
+    await zygote.close()
+    SHARED_ZYGOTE.clear()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def serve(keys: Keys, tmp_path: Path, zygote):
     """start(target="tour", **options) → a running GomemServer on 127.0.0.1 (closed after the test)."""
     servers: list[GomemServer] = []
 
@@ -54,7 +71,7 @@ async def serve(keys: Keys, tmp_path: Path):
                        presenter_keys=(keys.presenter_pub,), idle_timeout=120, stop_grace=2.0,
                        login_timeout=10)
         options.update(overrides)
-        server = GomemServer(ServeOptions(target, **options))
+        server = GomemServer(ServeOptions(target, **options), zygote=zygote)
         await asyncio.wait_for(server.start(), timeout=30)
         servers.append(server)
         return server
@@ -64,7 +81,7 @@ async def serve(keys: Keys, tmp_path: Path):
         await asyncio.wait_for(server.close(), timeout=30)
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def ssh():
     """ssh(port, key, **kw) → a client connection (closed after the test)."""
     conns = []
@@ -100,7 +117,8 @@ def viewer_processes() -> list[int]:
             continue
         parent[int(entry)] = int(fields[1])
         if fields[0] != "Z" and (b"gomemtui.serve.child" in cmdline or b"gomemtui.serve.zygote" in cmdline):
-            ours.append(int(entry))
+            if int(entry) not in SHARED_ZYGOTE:
+                ours.append(int(entry))
     found = []
     for pid in ours:
         up, hops = parent.get(pid), 0

@@ -16,6 +16,8 @@ import pytest
 from gomemtui.scenario import find_scenario
 from tests.serve.viewer import AnonymousClient, open_viewer
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # one app preloader for all
+
 
 def _sessions_by_pid(server) -> dict[int, object]:
     return {s.app.process.pid: s for s in server.sessions if getattr(s, "app", None) is not None}

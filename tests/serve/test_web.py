@@ -8,8 +8,11 @@ import logging
 import re
 
 import aiohttp
+import pytest
 
 from tests.serve.viewer import ANSI
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")  # one app preloader for all
 
 
 async def _read_until(ws: aiohttp.ClientWebSocketResponse, pattern: str, timeout: float = 20.0) -> bytes:
