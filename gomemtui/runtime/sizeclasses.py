@@ -249,9 +249,16 @@ def alloc_size(size: int, noscan: bool) -> int:
 
 
 def alloc_class(size: int, noscan: bool) -> int:
-    """The size class `mallocgc` uses for `size` bytes (0 = large object or size 0)."""
+    """The size class `mallocgc` uses for `size` bytes (0 = large object or size 0).
+
+    Noscan objects of 1..15 B go to the tiny allocator (`mallocgcTiny`), whose 16-byte
+    blocks are class-2 slots (`tinySpanClass`), so their class is 2 — not the 8-byte
+    class 1 that `size_to_class` (and `roundupsize`) would give.
+    """
     if size <= 0 or size > MAX_SMALL_ALLOC:
         return 0
+    if noscan and size < TINY_SIZE:
+        return TINY_SIZE_CLASS
     if has_malloc_header(size, noscan):
         size += MALLOC_HEADER_SIZE
     return int(SIZE_TO_CLASS[size])
@@ -266,7 +273,8 @@ ALLOC_CLASS_SCAN = SIZE_TO_CLASS[_hdr]
 """ALLOC_CLASS_SCAN[n] = alloc_class(n, False) for n ≤ 32760."""
 ALLOC_SIZE_SCAN = CLASS_SIZE[ALLOC_CLASS_SCAN]
 """ALLOC_SIZE_SCAN[n] = alloc_size(n, False) for n ≤ 32760."""
-ALLOC_CLASS_NOSCAN = SIZE_TO_CLASS[: MAX_SMALL_ALLOC + 1]
+ALLOC_CLASS_NOSCAN = SIZE_TO_CLASS[: MAX_SMALL_ALLOC + 1].copy()
+ALLOC_CLASS_NOSCAN[1:TINY_SIZE] = TINY_SIZE_CLASS  # the tiny allocator's 16-byte blocks
 """ALLOC_CLASS_NOSCAN[n] = alloc_class(n, True) for n ≤ 32760."""
 del _SMALL, _hdr
 

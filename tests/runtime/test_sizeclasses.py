@@ -158,3 +158,12 @@ def test_table_loads_from_an_installed_zip(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "gomemtui.zip" in out.stdout and out.stdout.split()[-1] == "32768"
+
+
+def test_tiny_noscan_objects_are_in_the_tiny_block_class():
+    """mallocgcTiny: 1..15-byte noscan objects live in 16-byte class-2 blocks (tinySpanClass)."""
+    for n in range(1, 16):
+        assert sc.alloc_class(n, True) == sc.TINY_SIZE_CLASS == sc.ALLOC_CLASS_NOSCAN[n]
+    assert sc.alloc_class(8, False) == 1  # pointerful 8 B: a class-1 slot of its own
+    assert sc.alloc_class(16, True) == 2 and sc.alloc_class(17, True) == 3
+    assert sc.roundupsize(5, True) == 8  # growslice's rounding does not know the tiny allocator
