@@ -79,6 +79,25 @@ def _u64(x: int) -> int:
     return x & MAX_UINT64
 
 
+def _float_to_u64(x: float) -> int:
+    """`uint64(x)` for a float64 as Go compiles it on amd64 (`ssagen` float64ToUint64).
+
+    Below 2^63 it is the signed conversion (CVTTSD2SQ) reinterpreted, so a *negative*
+    value wraps to a huge one (out of int64 range: 1<<63). This matters for `commit`'s
+    runway: a negative cons/mark (measured when assists took more than 75 % of the
+    mark phase) gives a runway larger than any goal, and `trigger` then picks the
+    lowest trigger (45/64 of the way).
+    """
+    if x != x:  # NaN
+        return 1 << 63
+    if x >= 9223372036854775808.0:
+        y = x - 9223372036854775808.0
+        return (int(y) | (1 << 63)) & MAX_UINT64 if y < 9223372036854775808.0 else 1 << 63
+    if x <= -9223372036854775808.0:
+        return 1 << 63
+    return _u64(int(x))
+
+
 @dataclass(frozen=True)
 class WorkerPlan:
     """How `startCycle` meets the 25 % background-marking goal for GOMAXPROCS Ps."""
@@ -305,7 +324,7 @@ class Pacer:
         self.gc_percent_heap_goal = goal
         scan = self.last_heap_scan + self.last_stack_scan + self.globals_scan
         g = GC_BACKGROUND_UTILIZATION
-        self.runway = int((self.cons_mark * (1 - g) / g) * float(scan))
+        self.runway = _float_to_u64((self.cons_mark * (1 - g) / g) * float(scan))
 
     def memory_limit_heap_goal(self) -> int:
         """`memoryLimitHeapGoal`: limit − (nonHeap + overage) − headroom, ≥ heapMarked."""
