@@ -12,6 +12,30 @@ A mixin of `Runtime`. The phases follow `runtime/mgc.go`:
    the next goal and trigger (`gcControllerCommit`), stacks may shrink, the gctrace
    line is printed, and sweeping starts (`gcSweep`).
 4. Sweep: allocation sweeps the spans it needs, a background sweeper the rest.
+
+Who marks, and when (simulated time, `clock.py`):
+
+* Workers on Ps other than the mutator's P0 — dedicated workers, a fractional worker
+  that has a free P, idle-P workers — mark beside the mutator as time passes.
+* A fractional worker with no free P (GOMAXPROCS=1, the oracle's setting) shares P0:
+  it runs only when `sysmon` preempts the mutator (`retake`, 10 ms slices) and
+  `findRunnableGCWorker` finds it behind its 25 % goal, and stops once it has taken
+  30 % of the time since mark began (`pollFractionalWorkerExit`). In short cycles it
+  never runs and the mark assists do all the work, as the oracle's gctrace shows
+  (`0.08/0/0 ms cpu`).
+* Mark assists (`gcAssistAlloc`) pay allocation debt with scan work, at least
+  `gcOverAssistWork`, first by stealing background credit (`bgScanCredit`); credit is
+  given for the work actually done (`gcAssistAlloc1`), so one big root job (the
+  ~161 KiB data+bss block) buys most of the runway. An assist stops at a sysmon tick
+  that preempts it or turns the CPU limiter on (`gcDrainN`).
+* The GC CPU limiter is updated like Go's: at sysmon ticks at most every 10 ms and at
+  the two STW transitions; while GC is on it counts 25 % of all CPU plus assist time as
+  GC time (`updateLocked`), so assists that take most of the CPU fill its bucket and
+  switch assists off until mutator time drains it again: ≈ 50 % GC CPU.
+
+Simplified: an assist cut short by the limiter does not park on the assist queue
+(`gcParkAssist`): its debt carries over to the next allocation. The mutator is one
+stream of work on P0 (other goroutines do not take CPU time).
 """
 
 from __future__ import annotations
@@ -34,6 +58,8 @@ RUNTIME_NON_HEAP_BYTES = 4_300_000
 """Memory a minimal Go 1.27 program maps besides heap objects, free heap and stacks:
 runtime metadata (mspans, heap bitmaps, GC work buffers, profiling buckets...). The
 oracle's pacer_goal.json shows ≈ 4.6 MB of non-heap memory (stacks ≈ 0.2 MB included)."""
+GC_ASSIST_TIME_SLACK_NS = 5000
+"""`gcAssistTimeSlack`: a P publishes its assist time (and updates the limiter) past this."""
 BACKGROUND_SWEEP_SHARE = 0.25
 """Share of mutator time in which the background sweeper (`bgsweep`) sweeps spans."""
 
@@ -53,6 +79,8 @@ class CycleRecord:
     stw2_ns: int = 0
     assist_ns: int = 0
     background_ns: int = 0
+    fractional_ns: int = 0
+    """Time the fractional worker ran on the mutator's P (`gcFractionalMarkTime`)."""
     idle_ns: int = 0
     heap1: int = 0
     marked: int = 0
@@ -81,9 +109,27 @@ class Collector:
         self.last_stack_scan = 0
         self.limiter = GCCPULimiter(self.settings.gomaxprocs)
         self.pacer_heap_live = 0
+        self._alloc_seen = 0
+        """The heap's TotalAlloc when heapLive was last brought up to date."""
         self.assist_credit = 0
         """`g.gcAssistBytes` of the mutator: bytes it may allocate before assisting."""
+        self.bg_scan_credit = 0
+        """`gcController.bgScanCredit`: work background workers did that assists may steal."""
         self.stack_shrinks: list = []
+        self.sysmon_next = clock.SYSMON_TICK_NS
+        """Time of sysmon's next wake-up."""
+        self.preempt_at = clock.SYSMON_TICK_NS + clock.FORCE_PREEMPT_NS
+        """When sysmon preempts the goroutine on P0 (`retake`)."""
+        self.lim_last_update = 0
+        """`gcCPULimiter.lastUpdate`."""
+        self.lim_assist_ns = 0
+        """`gcCPULimiter.assistTimePool`: assist time since the last update."""
+        self.lim_idle_ns = 0
+        """`gcCPULimiter.idleTimePool`: idle (and idle-marking) time since the last update."""
+        self.lim_gc_enabled = False
+        """`gcCPULimiter.gcEnabled`: concurrent mark is on (25 % of CPU counts as GC)."""
+        self._assist_slack_ns = 0
+        """`p.gcAssistTime`: assist time not yet published (< `gcAssistTimeSlack`)."""
 
     # -- pacer wrappers ----------------------------------------------------------------
 
@@ -142,7 +188,24 @@ class Collector:
         return self.gc_phase in (GCPhase.MARK, GCPhase.MARK_TERM)
 
     def bytes_until_trigger(self) -> int | None:
-        if self.gc_phase in (GCPhase.MARK, GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
+        """Bytes the mutator may allocate before the collector must act.
+
+        Outside a cycle: up to the heap trigger. While marking: up to the next mark
+        assist (its credit, unless the limiter has switched assists off), and no more
+        than can be allocated before the next sysmon tick or before the workers beside
+        P0 finish (at the fastest allocation speed, so a batch never runs past either).
+        """
+        phase = self.gc_phase
+        if phase is GCPhase.MARK and self.mark is not None:
+            ns = self.sysmon_next - self.time_ns
+            background, idle, _ = self._mark_cpus()
+            if background + idle > 0:
+                ns = min(ns, int(self.mark.remaining_work() / (clock.SCAN_BYTES_PER_NS * (background + idle))))
+            room = int(max(ns, 0) / clock.ZERO_NS_PER_BYTE)
+            if not self.limiter_active:
+                room = min(room, max(self.assist_credit, 0))
+            return room
+        if phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
             return None
         trigger = self.pacer_trigger()
         if trigger is None:
@@ -150,11 +213,11 @@ class Collector:
         return max(0, trigger - self.heap_live())
 
     def workers(self) -> tuple[float, float]:
-        """(background worker CPUs, idle worker CPUs) while marking.
+        """(background worker CPUs, idle worker CPUs) while marking, as planned.
 
         Background: dedicated workers plus the fractional share (`startCycle`). Idle Ps
         (no runnable goroutine) run idle-mode workers (`findRunnableGCWorker`).
-        The fractional worker's time is not taken from the mutator here.
+        Used where a phase is run to its end at once; timed marking uses `_mark_cpus`.
         """
         plan = self.pacer.worker_plan()
         procs = self.settings.gomaxprocs
@@ -163,6 +226,22 @@ class Collector:
         idle = max(0, procs - busy - plan.dedicated - (1 if plan.fractional_goal else 0))
         return float(background), float(min(idle, plan.max_idle))
 
+    def _mark_cpus(self) -> tuple[float, float, bool]:
+        """(background CPUs beside P0, idle CPUs beside P0, fractional worker shares P0).
+
+        Dedicated workers have Ps of their own. The fractional worker takes a free P if
+        there is one (its share of GOMAXPROCS counted as background CPU); with none
+        (GOMAXPROCS=1) it can only run on P0 when the mutator is preempted.
+        """
+        plan = self.pacer.worker_plan()
+        procs = self.settings.gomaxprocs
+        busy = sum(1 for g in self.goroutines.values() if g.state in ("running", "runnable"))
+        free = procs - max(busy, 1) - plan.dedicated
+        fractional = plan.fractional_goal * procs
+        if fractional and free >= 1:
+            return float(plan.dedicated + fractional), float(min(free - 1, plan.max_idle)), False
+        return float(plan.dedicated), float(min(max(free, 0), plan.max_idle)), bool(fractional)
+
     @property
     def limiter_active(self) -> bool:
         return self.limiter.limiting
@@ -170,41 +249,196 @@ class Collector:
     # -- time -------------------------------------------------------------------------------
 
     def advance(self, ns: int) -> None:
-        """Mutator time passes on P0; marking and sweeping go on beside it."""
+        """Mutator time passes on P0; marking and sweeping go on beside it.
+
+        sysmon ticks inside the span of time update the limiter and may preempt the
+        mutator, which lets a fractional worker that shares P0 run.
+        """
         ns = int(ns)
-        while ns > 0:
+        if ns <= 0:
+            return
+        phase = self.gc_phase
+        if phase is GCPhase.SWEEP:
+            self._background_sweep(ns)
+        if phase is not GCPhase.MARK and self.time_ns + ns < self.sysmon_next:
+            self.time_ns += ns  # fast path: nothing happens in between
+            return
+        while True:
+            if self.time_ns >= self.sysmon_next and self._sysmon():
+                self._preempt_p0()
+            if ns <= 0:
+                return
+            step = min(ns, self.sysmon_next - self.time_ns)
             if self.gc_phase is GCPhase.MARK and self.mark is not None:
-                background, idle = self.workers()
-                rate = clock.SCAN_BYTES_PER_NS * (background + idle)
-                if rate <= 0:
-                    self._tick(ns)
-                    return
-                need = self.mark.remaining_work()
-                need_ns = int(need / rate) + 1
-                step = min(ns, need_ns)
-                self.mark.drain(int(step * rate))
-                self.cycle.background_ns += int(step * background)
-                self.cycle.idle_ns += int(step * idle)
-                self._tick(step)
+                background, idle, _ = self._mark_cpus()
+                if background + idle > 0:
+                    rate = clock.SCAN_BYTES_PER_NS * (background + idle)
+                    step = min(step, int(self.mark.remaining_work() / rate) + 1)
+                    self._beside_p0(step, background, idle)
+                self.time_ns += step
                 ns -= step
                 if self.mark.complete():
-                    self.mark_termination()
+                    self.mark_termination()  # the workers beside P0 finished
+                    if ns > 0 and self.gc_phase is GCPhase.SWEEP:
+                        self._background_sweep(ns)
                 continue
-            if self.gc_phase is GCPhase.SWEEP:
-                spans = max(1, int(ns * BACKGROUND_SWEEP_SHARE / clock.SWEEP_SPAN_NS))
-                self.heap.sweep(spans)
-                if self.heap.unswept_span_count() == 0:
-                    self.sweep_done()
-            self._tick(ns)
-            return
+            self.time_ns += step
+            ns -= step
 
-    def _tick(self, ns: int) -> None:
-        """Wall time passes with the mutator running on P0."""
-        self.time_ns += ns
-        self.limiter.accumulate(mutator_ns=ns, gc_ns=0, num_gc=self.num_gc)
+    def _background_sweep(self, ns: int) -> None:
+        """`bgsweep`: spans swept in a share of `ns` of mutator time."""
+        spans = max(1, int(ns * BACKGROUND_SWEEP_SHARE / clock.SWEEP_SPAN_NS))
+        self.heap.sweep(spans)
+        if self.heap.unswept_span_count() == 0:
+            self.sweep_done()
+
+    def _beside_p0(self, ns: int, background: float, idle: float) -> int:
+        """Workers on the other Ps mark for `ns`; their work becomes background credit
+        (`gcDrainFlushBgCredit`). Returns the work done."""
+        if ns <= 0 or background + idle <= 0:
+            return 0
+        done = self.mark.drain(int(ns * clock.SCAN_BYTES_PER_NS * (background + idle)))
+        self.bg_scan_credit += done
+        self.cycle.background_ns += int(ns * background)
+        self.cycle.idle_ns += int(ns * idle)
+        self.lim_idle_ns += int(ns * idle)
+        return done
+
+    # -- sysmon, the scheduler on P0, the CPU limiter ----------------------------------------
+
+    def _sysmon(self) -> bool:
+        """One `sysmon` wake-up: update the CPU limiter if its period passed
+        (`gcCPULimiter.needUpdate`), and say whether P0's goroutine has used up its time
+        slice (`retake` → `preemptone`)."""
+        now = self.time_ns
+        self.sysmon_next = (now // clock.SYSMON_TICK_NS + 1) * clock.SYSMON_TICK_NS
+        if now - self.lim_last_update > clock.LIMITER_UPDATE_PERIOD_NS:
+            self._limiter_update()
+        return now >= self.preempt_at
+
+    def _schedule_p0(self) -> None:
+        """`schedule()` put a goroutine on P0: `schedtick` changed, sysmon records it at
+        its next tick and preempts it `forcePreemptNS` after that."""
+        self.preempt_at = self.sysmon_next + clock.FORCE_PREEMPT_NS
+
+    def _preempt_p0(self) -> None:
+        """The mutator was preempted; `schedule` → `findRunnableGCWorker` first offers P0
+        to a fractional worker that shares it, then the mutator gets a new time slice."""
+        if self.gc_phase is GCPhase.MARK and self.mark is not None and self._mark_cpus()[2]:
+            self._run_fractional()
+        self._schedule_p0()
+
+    def _run_fractional(self) -> None:
+        """A fractional worker on P0 (`gcDrain` in `gcMarkWorkerFractionalMode`).
+
+        It runs only if behind its goal (`findRunnableGCWorker`: time share since mark
+        start ≤ goal) and stops when the share exceeds 1.2 × goal
+        (`pollFractionalWorkerExit`), when sysmon preempts it, or when marking is done.
+        """
+        goal = self.pacer.worker_plan().fractional_goal
+        cycle = self.cycle
+        delta = self.time_ns - cycle.t_mark
+        if goal <= 0 or (delta > 0 and cycle.fractional_ns / delta > goal):
+            return
+        self._schedule_p0()
+        cap = 1.2 * goal
+        while self.gc_phase is GCPhase.MARK:
+            delta = self.time_ns - cycle.t_mark
+            # (F + x) / (delta + x) > cap  ⇔  x > (cap·delta − F) / (1 − cap)
+            left = int((cap * delta - cycle.fractional_ns) / (1 - cap)) + 1
+            if left <= 0:
+                return
+            _, why = self._p0_mark(None, "fractional", max_ns=left)
+            if why != "tick":
+                return
+
+    def _limiter_update(self) -> None:
+        """`gcCPULimiterState.updateLocked`: account the window since the last update."""
+        window = self.time_ns - self.lim_last_update
+        if window > 0:
+            self.limiter.update(window, self.lim_gc_enabled, assist_ns=self.lim_assist_ns,
+                                idle_ns=self.lim_idle_ns, num_gc=self.num_gc)
+        self.lim_last_update = self.time_ns
+        self.lim_assist_ns = 0
+        self.lim_idle_ns = 0
+
+    def _p0_mark(self, budget: int | None, kind: str, max_ns: int | None = None) -> tuple[int, str]:
+        """P0 does mark work as an assist (`gcDrainN`) or a fractional worker (`gcDrain`)
+        while the workers on other Ps go on beside it.
+
+        Stops after `budget` work or `max_ns`, when marking completes (mark termination
+        is run), or at a sysmon tick (an assist stops there if the tick preempted it or
+        switched the limiter on; a worker if it was preempted). Returns (work done on
+        P0, why: "budget", "complete", "tick", "limiter", "preempt", "nowork").
+        """
+        done = 0
+        spent = 0
+        rate = clock.SCAN_BYTES_PER_NS
+        cycle = self.cycle
+        while True:
+            mark = self.mark
+            ns = self.sysmon_next - self.time_ns
+            if budget is not None:
+                ns = min(ns, int((budget - done) / rate) + 1)
+            if max_ns is not None:
+                ns = min(ns, max_ns - spent)
+            w, cpu = self._timed_drain(int(max(ns, 1) * rate))
+            if w <= 0:
+                return done, "nowork"
+            took = max(1, cpu)
+            background, idle, _ = self._mark_cpus()
+            self._beside_p0(took, background, idle)
+            if kind == "assist":
+                cycle.assist_ns += took
+                self.gc_cpu_ns += took
+                self.lim_assist_ns += took
+            else:
+                cycle.background_ns += took
+                cycle.fractional_ns += took
+                self.bg_scan_credit += w
+            self.time_ns += took
+            done += w
+            spent += took
+            if mark.complete():
+                self.mark_termination()
+                return done, "complete"
+            if self.time_ns >= self.sysmon_next:
+                preempted = self._sysmon()
+                if preempted:
+                    return done, "preempt"
+                if kind == "assist" and self.limiter_active:
+                    return done, "limiter"
+                if kind != "assist":
+                    return done, "tick"
+            if budget is not None and done >= budget:
+                return done, "budget"
+            if max_ns is not None and spent >= max_ns:
+                return done, "budget"
+
+    def _timed_drain(self, budget: int) -> tuple[int, int]:
+        """Do `budget` of mark work on one P; returns (work, CPU-ns it took): root jobs at
+        `ROOT_SCAN_BYTES_PER_NS`, heap objects at `SCAN_BYTES_PER_NS`."""
+        mark = self.mark
+        roots_before = sum(job.work for job in mark.roots if job.done)
+        work = mark.drain(budget)
+        roots = sum(job.work for job in mark.roots if job.done) - roots_before
+        cpu = roots / clock.ROOT_SCAN_BYTES_PER_NS + (work - roots) / clock.SCAN_BYTES_PER_NS
+        return work, int(cpu)
 
     def after_alloc(self, nbytes: int, count: int, ns: int, black: bool) -> None:
-        """Bookkeeping after allocating: heapLive, time, mark assist, trigger test."""
+        """Bookkeeping after allocating: heapLive, time, mark assist, trigger test.
+
+        heapLive grows by the bytes allocated (`gcController.update` from the mcache).
+        `nbytes` is a HeapAlloc difference: while sweeping is under way the allocation
+        may have swept (and freed) spans first, which never lowers heapLive, so then
+        the heap's cumulative TotalAlloc is read instead.
+        """
+        if self.gc_phase is GCPhase.SWEEP or nbytes < 0:
+            total = self.heap.stats().total_alloc
+            nbytes = total - self._alloc_seen
+            self._alloc_seen = total
+        else:
+            self._alloc_seen += nbytes  # nothing is swept outside the sweep phase
         self.pacer_heap_live += nbytes
         if black and self.mark is not None:
             self.mark.black_allocs += count
@@ -224,30 +458,52 @@ class Collector:
                 self.collector_advance_phase()  # STW #1 ends at once: the world restarts
 
     def _assist(self, nbytes: int) -> None:
-        """`deductAssistCredit` / `gcAssistAlloc`: pay for allocation with scan work."""
+        """`deductAssistCredit` / `gcAssistAlloc`: pay for allocation with scan work.
+
+        Debt × `assistWorkPerByte` of work, at least `gcOverAssistWork`; background
+        credit is stolen first; credit is given for the work done (`gcAssistAlloc1`).
+        A preempted assist lets P0's scheduler run, then retries (`goto retry`).
+        """
         self.assist_credit -= nbytes
-        if self.assist_credit >= 0:
-            return
-        if self.limiter_active:
-            return  # gcAssistAlloc: no assists while the CPU limiter is on
-        remaining = self.mark.remaining_work()
-        if remaining <= 0:
-            return
-        self.pacer.revise(self.heap_live(), self.heap_scan_estimate(), self.mark.work_done)
-        work, paid = self.pacer.assist_scan_work(-self.assist_credit)
-        work = min(work, remaining)
-        done = self.mark.drain(work)
-        self.assist_credit += paid
-        ns = clock.scan_ns(done)
-        self.cycle.assist_ns += ns
-        self.gc_cpu_ns += ns
-        self.time_ns += ns
-        self.limiter.accumulate(mutator_ns=0, gc_ns=ns, num_gc=self.num_gc)
-        self.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
-                  f"allocating goroutine scanned {done} B itself ({ns / 1000:.1f} µs)", g="main",
-                  work_bytes=done)
-        if self.mark.complete():
-            self.mark_termination()
+        work_done = 0
+        took = 0
+        while self.assist_credit < 0 and self.gc_phase is GCPhase.MARK and self.mark is not None:
+            if self.limiter_active:
+                break  # gcAssistAlloc: no assists while the CPU limiter is on
+            self.pacer.revise(self.heap_live(), self.heap_scan_estimate(), self.mark.work_done)
+            work, debt = self.pacer.assist_scan_work(-self.assist_credit)
+            per_work = self.pacer.assist_bytes_per_work
+            if self.bg_scan_credit > 0:
+                if self.bg_scan_credit < work:
+                    stolen = self.bg_scan_credit
+                    self.assist_credit += 1 + int(per_work * stolen)
+                else:
+                    stolen = work
+                    self.assist_credit += debt
+                self.bg_scan_credit -= stolen
+                work -= stolen
+                if work == 0:
+                    break
+            start = self.time_ns
+            done, why = self._p0_mark(work, "assist")
+            self.assist_credit += 1 + int(per_work * done)
+            work_done += done
+            took += self.time_ns - start
+            # gcAssistAlloc1: once this P's assist time passes gcAssistTimeSlack it is
+            # published and the limiter updated at once (gcCPULimiter.update(now)).
+            self._assist_slack_ns += self.time_ns - start
+            if self._assist_slack_ns > GC_ASSIST_TIME_SLACK_NS:
+                self._assist_slack_ns = 0
+                self._limiter_update()
+            if why == "preempt":
+                self._preempt_p0()
+                continue
+            if why != "budget":
+                break
+        if work_done:
+            self.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
+                      f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
+                      work_bytes=work_done)
 
     def heap_scan_estimate(self) -> int:
         """`heapScan`: scannable bytes of the heap, as the pacer estimates them."""
@@ -305,10 +561,16 @@ class Collector:
         _ = stats
 
     def _pause(self, ns: int) -> None:
+        """A stop-the-world pause: `startGCTransition` flushes the limiter, then
+        `finishGCTransition` counts the pause on every P as GC time."""
+        self._limiter_update()
         self.time_ns += ns
         self.pause_total_ns += ns
         self.gc_cpu_ns += ns * self.settings.gomaxprocs
         self.limiter.stw(ns, num_gc=self.num_gc)
+        self.lim_last_update = self.time_ns
+        if self.time_ns >= self.sysmon_next:  # sysmon skips the limiter during a transition
+            self.sysmon_next = (self.time_ns // clock.SYSMON_TICK_NS + 1) * clock.SYSMON_TICK_NS
 
     def begin_mark(self) -> None:
         """End of STW #1: `gcBgMarkPrepare`, roots prepared, write barrier on."""
@@ -329,7 +591,9 @@ class Collector:
         self.cycle.t_mark = self.time_ns
         self.pacer.start_cycle(self.heap_live(), heap_scan=int(self.mark.total_work),
                                max_stack_scan=int(self.stacks.max_stack_scan))
-        self.assist_credit = 0
+        self.assist_credit = 0  # gcResetMarkState: every g.gcAssistBytes = 0
+        self.bg_scan_credit = 0  # startCycle
+        self.lim_gc_enabled = True  # startGCTransition(true) … finishGCTransition
         # Marked bits of everything the snapshot will reach are set when it is greyed;
         # in the heap we set them all now for the sweep, and track grey/black here.
         self.heap.mark(self.mark.order)
@@ -425,6 +689,8 @@ class Collector:
         cycle.t_mark_term = self.time_ns
         pause = clock.STW_MARK_TERM_NS + clock.STW_PER_P_NS * self.settings.gomaxprocs
         cycle.stw2_ns = pause
+        self._limiter_update()
+        self.lim_gc_enabled = False  # gcMarkDone: startGCTransition(false)
         self._pause(pause)
         cycle.heap1 = self.heap_live()
         cycle.marked = self.heap.marked_bytes()
@@ -432,10 +698,11 @@ class Collector:
         cycle.root_work = self.mark.root_work
         self.gc_cpu_ns += cycle.background_ns
         self.idle_mark_ns += cycle.idle_ns
-        self.limiter.accumulate(mutator_ns=0, gc_ns=cycle.background_ns, num_gc=self.num_gc)
+        # endCycle: assists were possible from markStartTime (gcStart's `now`, before
+        # STW #1) until now.
         self.pacer.end_cycle(
             heap_live=cycle.heap1, scan_work=self.mark.work_done, assist_ns=cycle.assist_ns,
-            mark_duration_ns=max(cycle.t_mark_term - cycle.t_mark, 1), idle_mark_ns=cycle.idle_ns,
+            mark_duration_ns=max(cycle.t_mark_term - cycle.t_start, 1), idle_mark_ns=cycle.idle_ns,
         )
         cycle.goal = self.pacer.last_heap_goal
         self.emit("gc_phase", f"GC {cycle.number}: stop the world — mark termination "
