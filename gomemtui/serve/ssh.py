@@ -120,6 +120,8 @@ class _Connection(asyncssh.SSHServer):
         self.sessions = 0
         self.outcomes: list[str] = []
         self.refused = ""
+        self.tasks: set[asyncio.Task] = set()
+        """Its sessions still running."""
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -131,6 +133,17 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.front.connections.discard(self)
+        pending = [t for t in self.tasks if not t.done()]
+        if pending:  # log when its sessions have ended (their apps are being stopped)
+            async def later() -> None:
+                await asyncio.wait(pending, timeout=self.server.options.stop_grace + 5)
+                self._log(exc)
+
+            asyncio.get_running_loop().create_task(later())
+        else:
+            self._log(exc)
+
+    def _log(self, exc: Exception | None) -> None:
         host, port = self.peer
         who = self.username or "?"
         if self.authenticated:
@@ -275,6 +288,8 @@ class _AppSession(asyncssh.SSHServerSession):
 
     def session_started(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._run())
+        self.owner.tasks.add(self.task)
+        self.task.add_done_callback(self.owner.tasks.discard)
 
     # -- data ----------------------------------------------------------------------------------------
 
