@@ -294,7 +294,13 @@ class MainScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out what makes no sense at this position."""
+        """Grey out what makes no sense at this position (Textual: None greys, False hides)."""
+        if action == "unzoom":
+            return self.zoomed
+        enabled = self._action_enabled(action)
+        return True if enabled else None
+
+    def _action_enabled(self, action: str) -> bool:
         frame = self.frame
         if frame is None:  # still loading: keys queue up and run once the core is ready
             return action not in ("why_alive", "step_back", "home", "prev_phase", "mark_unit")
@@ -306,8 +312,6 @@ class MainScreen(Screen[None]):
             return frame.position > 0
         if action == "mark_unit":
             return frame.view.gc.phase == GCPhase.MARK
-        if action == "unzoom":
-            return self.zoomed
         return True
 
     def _act(self, name: str, arg: int | None = None) -> None:

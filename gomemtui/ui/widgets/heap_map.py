@@ -45,7 +45,7 @@ class HeapMap(ScrollView, can_focus=True):
         Binding("h", "cursor(0, -1)", "Cursor left", show=False),
         Binding("l", "cursor(0, 1)", "Cursor right", show=False),
         Binding("enter", "inspect", "Inspect span"),
-        Binding("escape", "close_span", "Back to map", show=False),
+        Binding("escape", "close_span", "Back to map"),
     ]
 
     COMPONENT_CLASSES = {
@@ -139,6 +139,7 @@ class HeapMap(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_show_span(self) -> None:
+        self.refresh_bindings()
         self.scroll_home(animate=False)
         self._update_virtual_size()
         self.refresh()
@@ -172,11 +173,12 @@ class HeapMap(ScrollView, can_focus=True):
         self.post_message(self.SpanClosed())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape only means something in the span view; Enter only on the map."""
+        """Escape only means something in the span view, Enter only on the map (hidden otherwise)."""
+        # Textual: False hides the key from the footer, None shows it greyed out.
         if action == "close_span":
             return self.show_span
         if action == "inspect":
-            return not self.show_span and self.frame is not None
+            return False if self.show_span else (True if self.frame is not None else None)
         return True
 
     def on_click(self, event: events.Click) -> None:
