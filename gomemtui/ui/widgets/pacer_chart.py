@@ -65,8 +65,6 @@ class Axis:
 
 def choose_axis(values: np.ndarray) -> Axis | None:
     """Linear from 0 when the series are of one magnitude, log2 when they are not."""
-    import numpy as np
-
     positive = values[values > 0]
     if positive.size == 0:
         return None
