@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import stat
+import sys
 import unicodedata
 
 import asyncssh
@@ -219,3 +220,34 @@ def test_a_follower_replays_the_presenters_position_exactly():
         apply_position(follower, letters)
         same()
     assert apply_position(follower, history_letters(presenter.timeline)) is False  # already there
+
+
+# -- the PTY ---------------------------------------------------------------------------------------------
+
+ECHO = """
+import os, sys, tty
+tty.setraw(0)
+os.write(1, b"raw!")
+data = b""
+while len(data) < 256:
+    data += os.read(0, 256 - len(data))
+os.write(1, b"<" + data.hex().encode() + b">")
+"""
+
+
+async def test_an_app_on_its_pty_gets_every_byte_as_sent(tmp_path):
+    from gomemtui.serve.ptyapp import PtyApp
+
+    received = bytearray()
+    app = PtyApp([sys.executable, "-c", ECHO], {"PATH": os.defpath}, tmp_path, (80, 24), received.extend)
+    await app.start()
+    try:
+        async with asyncio.timeout(10):
+            while b"raw!" not in received:  # it has put its terminal in raw mode
+                await asyncio.sleep(0.02)
+        app.write(bytes(range(256)))
+        assert await asyncio.wait_for(app.wait(), 10) == 0
+    finally:
+        await app.stop(1)
+    echoed = bytes(received).split(b"<")[-1].split(b">")[0]
+    assert bytes.fromhex(echoed.decode()) == bytes(range(256))

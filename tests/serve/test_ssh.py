@@ -129,6 +129,10 @@ async def test_a_follower_follows_the_presenter_explores_alone_and_rejoins(serve
     await follower.wait_for(r"presenter is here")
 
     mark = follower.mark
+    presenter.press("tab")  # the presenter shows another panel: so does the follower
+    await follower.wait_for(r"STW sweep term", since=mark)
+
+    mark = follower.mark
     presenter.press("n", "n")
     await follower.wait_for(r"step 2/10", since=mark)  # the follower's screen moves
 
