@@ -95,6 +95,34 @@ def run_app(program: Program, path: str) -> None:
     make_app(program, path).run()
 
 
+def run_deferred(load: Callable[[], Program], path: str) -> int:
+    """Open the app at once and load the scenario behind its first frame.
+
+    `load` (e.g. `lambda: load_program(path)`) runs in the playback worker, so neither
+    the scenario package nor the runtime core is imported before the first frame. If it
+    raises, the app closes and the exception is raised here, for the caller to report as
+    it reports a load error.
+
+    Returns:
+        The exit status (0).
+    """
+    failure: list[BaseException] = []
+
+    def make() -> TimelineSource:
+        try:
+            program = load()
+        except BaseException as error:
+            failure.append(error)
+            raise
+        return timeline_factory(program)()
+
+    app = GoMemApp(make, path=path)
+    app.run()
+    if failure:
+        raise failure[0]
+    return 0
+
+
 def run_picker() -> None:
     """Choose one of the bundled scenarios, then open it (`gomemtui` without arguments)."""
     GoMemApp(None).run()

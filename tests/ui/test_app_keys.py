@@ -328,3 +328,27 @@ async def test_a_core_error_is_reported_not_fatal(app: GoMemApp, timeline: FakeT
         await settle(pilot)
         assert app.is_running and not main(app).playback.busy
         assert any("boom" in str(n.message) for n in app._notifications)
+
+
+async def test_a_timeline_factory_runs_in_the_worker_after_the_first_frame():
+    made: list[str] = []
+
+    def make() -> FakeTimeline:
+        made.append("made")
+        return FakeTimeline()
+
+    app = GoMemApp(make)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert made == ["made"] and main(app).frame.total_steps == 12
+
+
+async def test_a_failing_load_closes_the_app():
+    def make() -> FakeTimeline:
+        raise ValueError("broken scenario")
+
+    app = GoMemApp(make)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
+    assert app.return_code == 1

@@ -247,7 +247,10 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     def on_action_failed(self, message: ActionFailed) -> None:
-        """Say what failed and stay usable."""
+        """Say what failed and stay usable (or close, if nothing could be loaded)."""
+        if self.frame is None:
+            self.app.exit(return_code=1)
+            return
         self.playback.pause()
         self._sync_header()
         self.notify(f"{message.action} failed in the simulated runtime: {message.error}",
