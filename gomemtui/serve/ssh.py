@@ -129,6 +129,8 @@ class _Connection(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.peer = (str(peer[0]), int(peer[1]) if len(peer) > 1 else 0)
+        self.over_limit = len(self.front.connections) >= self.front.max_connections
+        """Refused at sign-in: too many connections were open when it arrived."""
         self.front.connections.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -167,7 +169,7 @@ class _Connection(asyncssh.SSHServer):
             assert self.conn is not None
             self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, "gomemtui: the server is shutting down")
             return True
-        if len(front.connections) > front.max_connections:
+        if self.over_limit:
             self.refused = "refused: too many connections"
             assert self.conn is not None
             self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
@@ -378,6 +380,8 @@ class _AppSession(asyncssh.SSHServerSession):
                               fork_args=child_args(server.served.files, self.start))
             await self.app.start(server.zygote)
             server.sessions.add(self)
+            if self.end_reason:  # the viewer left (or the server began to stop) while it started
+                self.stop(self.end_reason)
             idle = asyncio.get_running_loop().create_task(self._idle_watch())
             try:
                 status = await self.app.wait()

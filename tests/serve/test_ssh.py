@@ -256,3 +256,19 @@ async def test_closing_the_server_ends_sessions_gracefully(serve, ssh, keys):
     assert "the server is shutting down" in text
     assert viewer.out.rfind(b"\x1b[?1049l") > viewer.out.rfind(b"\x1b[?1049h")  # the terminal is given back
     assert not server.sessions
+
+
+async def test_too_many_connections_at_once_are_refused_with_a_reason(serve, keys):
+    from tests.serve.viewer import connect
+
+    server = await serve(max_sessions=1)  # room for 2 × 1 + 8 = 10 connections
+    results = await asyncio.gather(*(connect(server.ssh_port, keys.viewer) for _ in range(13)),
+                                   return_exceptions=True)
+    refused = [r for r in results if isinstance(r, Exception)]
+    try:
+        assert len(refused) == 3
+        assert all(isinstance(r, asyncssh.DisconnectError) and "too many connections" in str(r) for r in refused)
+    finally:
+        for r in results:
+            if not isinstance(r, Exception):
+                r.close()
