@@ -40,6 +40,15 @@ def _choice(path: Path):
     return ScenarioChoice(path, title, summary)
 
 
+def _css_beside_the_app(app_class: type):
+    """The app's CSS_PATH made absolute (Textual reads it relative to the subclass's module)."""
+    folder = Path(sys.modules[app_class.__module__].__file__ or ".").parent
+    css = app_class.CSS_PATH
+    if isinstance(css, (list, tuple)):
+        return [str(folder / p) for p in css]
+    return str(folder / css) if css else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gomemtui.serve.child")
     parser.add_argument("--scenario", action="append", required=True, type=Path)
@@ -71,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
         class ServedPicker(GoMemApp):
             """The app opening on a picker of the served files only."""
+
+            CSS_PATH = _css_beside_the_app(GoMemApp)
 
             def get_default_screen(self):
                 return PickerScreen(choices)

@@ -272,3 +272,27 @@ async def test_too_many_connections_at_once_are_refused_with_a_reason(serve, key
         for r in results:
             if not isinstance(r, Exception):
                 r.close()
+
+
+async def test_with_a_folder_viewers_pick_and_followers_open_what_the_presenter_opens(serve, ssh, keys, tmp_path):
+    folder = tmp_path / "talk"
+    folder.mkdir()
+    for name in ("03-reslice", "tour"):
+        shutil.copy(find_scenario(name), folder / f"{name}.toml")
+    server = await serve(str(folder))
+    presenter, follower = await asyncio.gather(open_viewer(await ssh(server.ssh_port, keys.presenter)),
+                                               open_viewer(await ssh(server.ssh_port, keys.viewer)))
+    await asyncio.gather(presenter.wait_for(r"choose a scenario"), follower.wait_for(r"choose a scenario"))
+    for viewer in (presenter, follower):  # the picker offers the served files, and only them
+        await viewer.wait_for(r"(?s)Shrinking.*a slice with numbers.*Tour: a slice")
+        assert "A blocked goroutine" not in viewer.text() and "Maps keep their memory" not in viewer.text()
+    mark = follower.mark
+    presenter.press("\x1b[B", "\r")  # down, enter: the second one
+    await presenter.wait_for(r"Tour: a slice.*step 0/10")
+    await follower.wait_for(r"Tour: a slice.*step 0/10", since=mark)
+    mark = follower.mark
+    presenter.press("n")
+    await follower.wait_for(r"step 1/10", since=mark)
+    presenter.press("q")
+    follower.press("q")
+    assert await asyncio.gather(presenter.closed_with(), follower.closed_with()) == [0, 0]
