@@ -40,22 +40,24 @@ class Mutator:
     def alloc(self, size: int, noscan: bool, *, pointer_slots: int = 0) -> int:
         """mallocgc: one heap object; returns its id."""
         black = self.allocate_black()
-        before = self.heap.live_bytes()
+        before = self.heap.stats().total_alloc
         oid = self.heap.alloc(size, noscan, black=black)
         if pointer_slots:
             self.slots.add_slots(oid, pointer_slots)
-        taken = self.heap.live_bytes() - before  # a tiny object may take no new bytes
+        # TotalAlloc delta: a tiny object may take no new bytes, and a sweep done by
+        # this allocation must not count as negative allocation.
+        taken = self.heap.stats().total_alloc - before
         self.after_alloc(taken, 1, clock.alloc_ns(size, size > MAX_SMALL_ALLOC), black)
         return oid
 
     def alloc_many(self, count: int, size: int, noscan: bool, pointer_slots: int = 0) -> np.ndarray:
         """`count` equal allocations in one vectorized call (the caller tests the trigger)."""
         black = self.allocate_black()
-        before = self.heap.live_bytes()
+        before = self.heap.stats().total_alloc
         oids = self.heap.alloc_many(count, size, noscan, black=black)
         if pointer_slots:
             self.slots.add_slots(oids, pointer_slots)
-        taken = self.heap.live_bytes() - before
+        taken = self.heap.stats().total_alloc - before
         self.after_alloc(taken, count, count * clock.alloc_ns(size, size > MAX_SMALL_ALLOC), black)
         return oids
 
@@ -71,6 +73,8 @@ class Mutator:
     def describe_alloc(self, var: str, size: int, noscan: bool, what: str) -> None:
         slot = alloc_size(size, noscan)
         cls = alloc_class(size, noscan)
+        if noscan and 0 < size < 16:
+            slot, cls = 16, 2  # mallocgcTiny: a share of a 16-byte block of class 2
         kind = "noscan" if noscan else "scan"
         if size > MAX_SMALL_ALLOC:
             text = (
@@ -273,6 +277,13 @@ class Mutator:
             self.advance(k * 2)
             return
         old_len, old_cap = s.len, s.cap
+        if elem.size == 0:
+            # runtime.growslice: zero-size elements get &zerobase, cap = len, no allocation
+            s.len = s.cap = new_len
+            self.emit("growslice", f"append to {var.name}: zero-size elements, cap {new_len} at "
+                      "runtime.zerobase, nothing allocated", var=var.name, old_len=old_len,
+                      old_cap=old_cap, new_cap=new_len, new_bytes=0, stack=False)
+            return
         buffer = stack_buffer_elems(elem.size)
         use_buffer = (
             var.escape == "stack" and not bulk and old_len == 0 and s.array is None
@@ -577,10 +588,12 @@ class Mutator:
                       f"stack overflow ({owner} at depth {op.depth}); the real program would crash here",
                       goroutine=owner)
             return
-        for change in growths:
-            old, new = change.old_size, change.new_size
-            self.emit("stack_grow", f"{owner}'s stack grew {old} → {new} B (newstack copies it to a "
-                      "twice larger stack)", goroutine=owner, old_size=old, new_size=new)
+        if growths:
+            # runtime.newstack doubles the size until the frame fits, then copies once.
+            old, new = growths[0].old_size, growths[-1].new_size
+            self.emit("stack_grow", f"{owner}'s stack grew {old} → {new} B (newstack doubles until "
+                      "the frame fits and copies the stack once)", goroutine=owner, old_size=old,
+                      new_size=new)
             self.advance(int(old * clock.STACK_COPY_NS_PER_BYTE))
         if not growths:
             self.emit("call", f"{owner} at call depth {op.depth}: {g.used} B of its {before} B stack in use",

@@ -344,9 +344,6 @@ def test_zero_size_elements_grow_to_the_new_length(go_tool, case_rng):
     assert append_one_caps(len(caps), 0, True)[1:] == real["caps"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mutator.py _append_n allocates max(capmem, 1) bytes for every growth; real growslice "
-    "returns &zerobase for zero-size elements and allocates nothing"))
 def test_zero_size_elements_allocate_nothing(go_tool, case_rng):
     real, _, _, sim = _zero_size_run(go_tool, case_rng)
     assert (real["mallocs"], real["total_alloc"]) == (0, 0)
