@@ -109,8 +109,6 @@ class Collector:
         self.last_stack_scan = 0
         self.limiter = GCCPULimiter(self.settings.gomaxprocs)
         self.pacer_heap_live = 0
-        self._alloc_seen = 0
-        """The heap's TotalAlloc when heapLive was last brought up to date."""
         self.assist_credit = 0
         """`g.gcAssistBytes` of the mutator: bytes it may allocate before assisting."""
         self.bg_scan_credit = 0
@@ -429,16 +427,10 @@ class Collector:
         """Bookkeeping after allocating: heapLive, time, mark assist, trigger test.
 
         heapLive grows by the bytes allocated (`gcController.update` from the mcache).
-        `nbytes` is a HeapAlloc difference: while sweeping is under way the allocation
-        may have swept (and freed) spans first, which never lowers heapLive, so then
-        the heap's cumulative TotalAlloc is read instead.
+        `nbytes` is a TotalAlloc difference taken by the mutator around the allocation,
+        so a sweep the allocation did first (which frees, but never lowers heapLive)
+        does not count against it.
         """
-        if self.gc_phase is GCPhase.SWEEP or nbytes < 0:
-            total = self.heap.stats().total_alloc
-            nbytes = total - self._alloc_seen
-            self._alloc_seen = total
-        else:
-            self._alloc_seen += nbytes  # nothing is swept outside the sweep phase
         self.pacer_heap_live += nbytes
         if black and self.mark is not None:
             self.mark.black_allocs += count

@@ -859,6 +859,11 @@ class Heap:
             unswept_spans=self._unswept,
         )
 
+    def total_alloc_bytes(self) -> int:
+        """TotalAlloc: cumulative bytes of slots allocated (16 per tiny block), without
+        building the whole `stats()` record (it is read on every allocation)."""
+        return self._total_alloc
+
     def live_bytes(self) -> int:
         """Bytes of allocated slots, unswept garbage included (= HeapAlloc; the pacer's
         `heapLive` once mcaches are flushed)."""

@@ -40,24 +40,24 @@ class Mutator:
     def alloc(self, size: int, noscan: bool, *, pointer_slots: int = 0) -> int:
         """mallocgc: one heap object; returns its id."""
         black = self.allocate_black()
-        before = self.heap.stats().total_alloc
+        before = self.heap.total_alloc_bytes()
         oid = self.heap.alloc(size, noscan, black=black)
         if pointer_slots:
             self.slots.add_slots(oid, pointer_slots)
         # TotalAlloc delta: a tiny object may take no new bytes, and a sweep done by
         # this allocation must not count as negative allocation.
-        taken = self.heap.stats().total_alloc - before
+        taken = self.heap.total_alloc_bytes() - before
         self.after_alloc(taken, 1, clock.alloc_ns(size, size > MAX_SMALL_ALLOC), black)
         return oid
 
     def alloc_many(self, count: int, size: int, noscan: bool, pointer_slots: int = 0) -> np.ndarray:
         """`count` equal allocations in one vectorized call (the caller tests the trigger)."""
         black = self.allocate_black()
-        before = self.heap.stats().total_alloc
+        before = self.heap.total_alloc_bytes()
         oids = self.heap.alloc_many(count, size, noscan, black=black)
         if pointer_slots:
             self.slots.add_slots(oids, pointer_slots)
-        taken = self.heap.stats().total_alloc - before
+        taken = self.heap.total_alloc_bytes() - before
         self.after_alloc(taken, count, count * clock.alloc_ns(size, size > MAX_SMALL_ALLOC), black)
         return oids
 
@@ -224,12 +224,16 @@ class Mutator:
         else:
             arr.oid = self.alloc(nbytes, elem.noscan, pointer_slots=ptr_slots)
             arr.bytes = self.heap.object_bytes(arr.oid)
+        self._register_array(var, arr)
+        return arr
+
+    def _register_array(self, var: str, arr: Array) -> None:
+        """Name a new backing array after its slice ("s[]", then "s[]#2", ...) and record it."""
         count = sum(1 for a in self.arrays.values() if a.name.split("#")[0] == f"{var}[]")
         arr.name = f"{var}[]" if count == 0 else f"{var}[]#{count + 1}"
         if not arr.on_stack:
             self.slots.name_internal(arr.oid, arr.name)
         self.arrays[arr.id] = arr
-        return arr
 
     # append
     def _op_Append(self, op: ops.Append) -> None:
@@ -318,10 +322,7 @@ class Mutator:
         arr = Array(self.new_id(), "", elem, new_cap)
         arr.oid = self.alloc(max(capmem, 1), elem.noscan, pointer_slots=new_cap if elem.has_pointers else 0)
         arr.bytes = self.heap.object_bytes(arr.oid)
-        count = sum(1 for a in self.arrays.values() if a.name.split("#")[0] == f"{var.name}[]")
-        arr.name = f"{var.name}[]" if count == 0 else f"{var.name}[]#{count + 1}"
-        self.slots.name_internal(arr.oid, arr.name)
-        self.arrays[arr.id] = arr
+        self._register_array(var.name, arr)
         if old_arr is not None and elem.has_pointers and old_len:
             # memmove of the old elements (typedmemmove: bulk barrier while marking)
             if old_arr.on_stack:
