@@ -356,6 +356,17 @@ def test_map_memory_matches_real_go(go_tool, case_rng):
     program = go_tool.build("mapmemory", GO_SOURCE)
     t0 = time.perf_counter()
     got = program.run({"cases": cases})
+    # A runtime-internal allocation (timers, the first cycles' own bookkeeping) can land
+    # inside one case's measurement; such a case does not return to its baseline. Measure
+    # those cases again (at most twice); the baseline check below still applies to the
+    # result that is kept.
+    for _ in range(2):
+        noisy = [i for i, real in enumerate(got) if real["steps"][-1]["heap_alloc"] != 0]
+        if not noisy:
+            break
+        again = program.run({"cases": [cases[i] for i in noisy]})
+        for i, real in zip(noisy, again, strict=True):
+            got[i] = real
     go_s = time.perf_counter() - t0
 
     problems: list[str] = []
