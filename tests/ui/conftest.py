@@ -23,8 +23,8 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text (one line per row)."""
+def screen_text(app, styles: bool = False) -> str:
+    """What the terminal shows, as plain text (one line per row), or with ANSI styles."""
     import io
 
     from rich.console import Console
@@ -33,7 +33,7 @@ def screen_text(app) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    return console.export_text(styles=styles)
 
 
 @pytest.fixture

@@ -35,6 +35,39 @@ async def test_rewind_and_replay_show_the_same_screen():
         assert screen_text(rewound) == expected
 
 
+async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
+    """The screen of an app opened straight at `step` (drawn whole, once)."""
+    app = GoMemApp(Timeline(load_program(name)), start_step=step)
+    async with app.run_test(size=size) as pilot:
+        await wait_idle(pilot)
+        return screen_text(app, styles=True)
+
+
+@pytest.mark.parametrize(("name", "size", "checkpoints"), [
+    ("tour", (160, 48), (3, 6, 9)),
+    ("map-and-pool", (120, 40), (4, 9, 16)),
+    ("07-goroutine-leak", (80, 24), (3, 6)),
+])
+async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int, int], checkpoints: tuple[int, ...]):
+    """Panels repaint only the lines that change from frame to frame; what ends up on
+    the terminal, styles included, must be what an app opened at that step draws."""
+    app = GoMemApp(Timeline(load_program(name)))
+    async with app.run_test(size=size) as pilot:
+        await wait_idle(pilot)
+        drawn = {}
+        for step in range(1, max(checkpoints) + 2):  # at most the scenario's last step
+            await pilot.press("n")
+            await wait_idle(pilot)
+            if step in checkpoints:
+                drawn[step] = screen_text(app, styles=True)
+        await pilot.press("p")  # and back again
+        await wait_idle(pilot)
+        drawn_back = screen_text(app, styles=True)
+    for step, screen in drawn.items():
+        assert screen == await fresh_screen(name, step, size), f"{name} at step {step}"
+    assert drawn_back == await fresh_screen(name, max(checkpoints), size)
+
+
 @pytest.mark.parametrize("name", BUNDLED)
 async def test_every_bundled_scenario_plays_to_the_end(name: str):
     program = load_program(name)

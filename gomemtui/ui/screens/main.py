@@ -199,6 +199,7 @@ class MainScreen(Screen[None]):
         if not panel.display and self.active == panel_id:
             self.focus_panel(self.visible_panels()[0])
         self._update_tabs()
+        self.call_after_refresh(self._catch_up)  # a panel shown again draws the frames it missed
 
     def _update_tabs(self) -> None:
         self.query_one(PanelTabs).tabs = tuple(

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -26,6 +26,7 @@ from gomemtui.runtime.views import GridMode, MarkColor, SpanView
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.heap_palette import legend, palette
+from gomemtui.ui.redraw import changed_runs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,8 +66,8 @@ class HeapMap(ScrollView, can_focus=True):
     HeapMap > .heap-map--title { text-style: bold; color: $accent; }
     """
 
-    frame: reactive[Frame | None] = reactive(None, init=False)
-    """The frame drawn (compared by identity)."""
+    frame: reactive[Frame | None] = reactive(None, init=False, repaint=False)
+    """The frame drawn (compared by identity; `watch_frame` repaints what changed)."""
     cursor: reactive[Offset] = reactive(Offset(0, 0), init=False)
     """Selected cell as Offset(col, row)."""
     mono: reactive[bool] = reactive(False, init=False)
@@ -133,10 +134,23 @@ class HeapMap(ScrollView, can_focus=True):
         """Redraw for a new frame (not at all when the picture is the same)."""
         if frame is not None and frame.span is None and self.show_span:
             self.show_span = False
-        if old is not None and frame is not None and same_picture(old, frame):
+        if old is not None and frame is not None and not self.show_span and same_layout(old, frame):
+            self._refresh_changed_rows(old, frame)
             return
         self._update_virtual_size()
         self.refresh()
+
+    def _refresh_changed_rows(self, old: Frame, frame: Frame) -> None:
+        """Repaint the grid rows whose cells differ, and the legend if its figures do."""
+        import numpy as np
+
+        grid, cell_h = frame.grid, frame.grid.cell_h
+        width = self.size.width
+        rows_changed = np.any(np.asarray(old.grid.cells) != np.asarray(grid.cells), axis=1).tolist()
+        for row, count in changed_runs(rows_changed):
+            self.refresh(Region(0, row * cell_h, width, count * cell_h))
+        if (old.view.spans_in_use, old.view.pages_mapped) != (frame.view.spans_in_use, frame.view.pages_mapped):
+            self.refresh(Region(0, self.size.height - self.LEGEND_LINES, width, self.LEGEND_LINES))
 
     def watch_show_span(self) -> None:
         self.refresh_bindings()
@@ -270,17 +284,12 @@ class HeapMap(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
 
-def same_picture(old: Frame, new: Frame) -> bool:
-    """Whether two frames draw the same heap map (grid, legend figures and span)."""
-    import numpy as np
-
+def same_layout(old: Frame, new: Frame) -> bool:
+    """Whether two frames draw the heap map with the same mode, shape and span (cells may differ)."""
     a, b = old.grid, new.grid
     return (
         a.mode is b.mode and (a.rows, a.cols, a.cell_w, a.cell_h) == (b.rows, b.cols, b.cell_w, b.cell_h)
-        and old.view.spans_in_use == new.view.spans_in_use
-        and old.view.pages_mapped == new.view.pages_mapped
         and old.span == new.span
-        and np.array_equal(a.cells, b.cells)
     )
 
 

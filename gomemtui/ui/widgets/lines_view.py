@@ -18,21 +18,47 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from gomemtui.ui.frame import Frame
+from gomemtui.ui.redraw import changed_lines
 
 
 _CONSOLE = Console(width=400, color_system=None, force_terminal=False)
+MAX_WRAP_CACHE = 4000
+"""Wrapped lines remembered per panel (beyond this the cache starts afresh)."""
 
 
-def wrap_lines(lines: list[Text], width: int, indent: int = 2) -> list[Text]:
-    """Wrap each line longer than `width`, indenting its continuation lines."""
+def wrap_line(line: Text, width: int, indent: int = 2) -> list[Text]:
+    """`line` cut into lines of at most `width` cells, continuation lines indented."""
+    if line.cell_len <= width or width <= indent + 8:
+        return [line]
+    first, *rest = line.wrap(_CONSOLE, width - indent, no_wrap=False)
+    return [first, *(Text(" " * indent) + part for part in rest)]
+
+
+def wrap_lines(lines: list[Text], width: int, indent: int = 2,
+               cache: dict[str, tuple[Text, list[Text]]] | None = None) -> list[Text]:
+    """Wrap each line longer than `width`, indenting its continuation lines.
+
+    Args:
+        lines: The lines to wrap.
+        width: Columns available.
+        indent: Indentation of continuation lines.
+        cache: Earlier results for this width, keyed by plain text (rich's wrapping is
+            slow, and most lines of a panel are the same from one frame to the next);
+            updated in place.
+    """
     out: list[Text] = []
     for line in lines:
         if line.cell_len <= width or width <= indent + 8:
             out.append(line)
             continue
-        first, *rest = line.wrap(_CONSOLE, width - indent, no_wrap=False)
-        out.append(first)
-        out.extend(Text(" " * indent) + part for part in rest)
+        hit = cache.get(line.plain) if cache is not None else None
+        if hit is not None and (hit[0] is line or hit[0] == line):
+            out.extend(hit[1])
+            continue
+        wrapped = wrap_line(line, width, indent)
+        if cache is not None:
+            cache[line.plain] = (line, wrapped)
+        out.extend(wrapped)
     return out
 
 
@@ -49,7 +75,7 @@ class LinesView(ScrollView, can_focus=True):
     }
     """
 
-    frame: reactive[Frame | None] = reactive(None)
+    frame: reactive[Frame | None] = reactive(None, repaint=False)
     """The frame drawn (compared by identity)."""
 
     FOLLOW_END = False
@@ -67,6 +93,8 @@ class LinesView(ScrollView, can_focus=True):
         self._dirty = False
         self._style_cache: dict[tuple[str, ...], dict[str, Style]] = {}
         self._base_style: Style | None = None
+        self._wrap_cache: dict[str, tuple[Text, list[Text]]] = {}
+        self._wrap_width = 0
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         """The panel's lines for a frame and a width.
@@ -104,26 +132,37 @@ class LinesView(ScrollView, can_focus=True):
             lines = []
         else:
             lines = self.build_lines(frame, width)
-            lines = wrap_lines(lines, width) if self.WRAP else lines
+            if self.WRAP:
+                if self._wrap_width != width or len(self._wrap_cache) > MAX_WRAP_CACHE:
+                    self._wrap_cache, self._wrap_width = {}, width
+                lines = wrap_lines(lines, width, cache=self._wrap_cache)
         self._dirty = False
-        unchanged = self._built_for is not None and self._built_for[1] == width and lines == self._lines
+        same_width = self._built_for is not None and self._built_for[1] == width
         self._built_for = (frame.serial if frame else -1, width)
-        if unchanged:
+        if same_width and lines == self._lines:
             return  # most panels do not change on most steps: no repaint
+        runs = changed_lines(self._lines, lines) if same_width else None
         self._lines = lines
-        self._strips.clear()
         count = len(self._lines)
         if self.FOLLOW_END:
             # A log grows on every step, and a new virtual size costs a layout of the
             # whole screen: its virtual height moves in steps of VIRTUAL_STEP lines
             # (a function of the line count alone, so a rewind draws the same screen).
             count = -(-count // self.VIRTUAL_STEP) * self.VIRTUAL_STEP
-        if self.virtual_size != Size(width, count):
+        resized = self.virtual_size != Size(width, count)
+        if resized:
             self.virtual_size = Size(width, count)
         if self.FOLLOW_END:
             self.call_after_refresh(self._show_last_line)
         self.after_rebuild()
-        self.refresh()
+        if runs is None or resized:
+            self._strips.clear()
+            self.refresh()
+            return
+        for start, length in runs:  # only the lines that differ are drawn again
+            for index in range(start, start + length):
+                self._strips.pop(index, None)
+            self.refresh_lines(start, length)
 
     def _show_last_line(self) -> None:
         self.scroll_to(y=max(0, len(self._lines) - self.scrollable_content_region.height), animate=False)
@@ -133,18 +172,21 @@ class LinesView(ScrollView, can_focus=True):
 
     def watch_frame(self, frame: Frame | None) -> None:
         """Rebuild now if shown; a panel out of sight rebuilds when it is shown again."""
-        if self.is_mounted and self._hidden_by_maximize():
+        if self.is_mounted and self._out_of_sight():
             self._dirty = True
             return
         self.rebuild()
 
-    def _hidden_by_maximize(self) -> bool:
-        """Whether another panel is maximized and this one is out of sight.
+    def _out_of_sight(self) -> bool:
+        """Whether the panel is not drawn: it or a container of it is hidden, or another
+        panel is maximized.
 
         Direct children of the screen are the ones a screen may keep in a maximized
-        view (ALLOW_IN_MAXIMIZED_VIEW), so they are always drawn.
+        view (ALLOW_IN_MAXIMIZED_VIEW), so maximizing never hides them.
         """
         screen = self.screen
+        if any(not node.display for node in self.ancestors_with_self if node is not screen):
+            return True
         return screen.maximized is not None and not self.is_in_maximized_view and self.parent is not screen
 
     def catch_up(self) -> None:

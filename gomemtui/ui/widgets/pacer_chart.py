@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from gomemtui.runtime.views import PacerPoint
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
+from gomemtui.ui.redraw import changed_runs
 
 SERIES: tuple[tuple[str, str], ...] = (
     ("heap_inuse", "in use"),
@@ -102,22 +104,55 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
     xs = np.zeros(1, dtype=int) if n == 1 else np.round(np.arange(n) * (width - 1) / (n - 1)).astype(int)
     ys = np.clip(np.round((1 - axis.fraction(values)) * (height - 1)).astype(int), 0, height - 1)
     for s in range(len(SERIES)):
-        canvas = np.zeros((height, width), dtype=bool)
-        col_y = ys[:, s]
-        canvas[col_y, xs] = True
-        for i in range(1, n):  # join consecutive samples so the line is continuous
-            x0, x1, y0, y1 = xs[i - 1], xs[i], col_y[i - 1], col_y[i]
-            if x1 > x0 + 1:
-                fill = np.round(np.linspace(y0, y1, x1 - x0 + 1)).astype(int)
-                canvas[fill, np.arange(x0, x1 + 1)] = True
-            if y0 != y1:
-                lo, hi = sorted((y0, y1))
-                canvas[lo:hi + 1, x1] = True
+        canvas = _polyline(xs, ys[:, s], height, width)
         cells = canvas.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3)
         series_bits = (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
         bits |= series_bits
         owner[series_bits > 0] = s
     return bits, owner, axis
+
+
+def axis_label(axis: Axis | None, row: int, rows: int) -> str:
+    """The y-axis label drawn left of plot row `row` (most rows have none)."""
+    if axis is None:
+        return "no data" if row == rows // 2 else ""
+    if row == 0:
+        return fmt_bytes(int(axis.hi))
+    if row == rows - 1:
+        return fmt_bytes(int(axis.lo)) if axis.log else "0"
+    if axis.log and row == rows // 2 and rows >= 5:
+        return fmt_bytes(int(axis.value_at(1 - (row * 4 + 1.5) / (rows * 4 - 1))))
+    return ""
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> np.ndarray:
+    """A dot canvas with the samples joined: between two samples more than one dot column
+    apart the line is interpolated, and a change of height is drawn as a vertical run in
+    the later sample's column."""
+    import numpy as np
+
+    canvas = np.zeros((height, width), dtype=bool)
+    canvas[ys, xs] = True
+    if len(xs) < 2:
+        return canvas
+    x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
+    gaps = np.flatnonzero(x1 > x0 + 1)
+    if gaps.size:
+        dx = x1[gaps] - x0[gaps]
+        seg = np.repeat(np.arange(gaps.size), dx + 1)
+        k = np.arange(seg.size) - np.repeat(np.cumsum(dx + 1) - (dx + 1), dx + 1)
+        step = (y1[gaps] - y0[gaps]) / dx
+        fill_y = np.round(k * step[seg] + y0[gaps][seg]).astype(int)
+        canvas[fill_y, x0[gaps][seg] + k] = True
+    moves = np.flatnonzero(y0 != y1)
+    if moves.size:  # vertical runs, as a difference array summed down each column
+        lo = np.minimum(y0[moves], y1[moves])
+        hi = np.maximum(y0[moves], y1[moves])
+        runs = np.zeros((height + 1, width), dtype=np.int32)
+        np.add.at(runs, (lo, x1[moves]), 1)
+        np.add.at(runs, (hi + 1, x1[moves]), -1)
+        canvas |= np.cumsum(runs, axis=0)[:height] > 0
+    return canvas
 
 
 class PacerChart(Widget):
@@ -137,8 +172,8 @@ class PacerChart(Widget):
     PacerChart > .pacer-chart--axis { color: $text-muted; }
     """
 
-    frame: reactive[Frame | None] = reactive(None)
-    """The frame drawn (its GC history)."""
+    frame: reactive[Frame | None] = reactive(None, repaint=False)
+    """The frame drawn (its GC history; `watch_frame` repaints the rows that changed)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -147,7 +182,25 @@ class PacerChart(Widget):
         self._style_set: tuple[Style, list[Style], Style] | None = None
 
     def watch_frame(self) -> None:
-        self.refresh()
+        """Plot the new history and repaint only the rows whose cells or axis label changed."""
+        import numpy as np  # already loaded by the core
+        width, height = self.size.width, self.size.height
+        rows, cols = height - 1, max(0, width - AXIS_WIDTH)
+        before = self._plot if self._plot_key is not None and self._plot_key[1:] == (rows, cols) else None
+        if before is None or rows <= 0 or cols <= 0:
+            self.refresh()
+            return
+        after = self._get_plot(rows, cols)
+        old_bits, old_owner, old_axis = before
+        bits, owner, axis = after
+        if (old_axis is not None and old_axis.log) != (axis is not None and axis.log):
+            self.refresh()  # the legend says whether the scale is logarithmic
+            return
+        changed = (np.any(old_bits != bits, axis=1) | np.any(old_owner != owner, axis=1)).tolist()
+        changed = [flag or axis_label(old_axis, row, rows) != axis_label(axis, row, rows)
+                   for row, flag in enumerate(changed)]
+        for row, count in changed_runs(changed):
+            self.refresh(Region(0, 1 + row, width, count))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -191,16 +244,7 @@ class PacerChart(Widget):
             return Strip.blank(width, base)
         bits, owner, scale = self._get_plot(rows, cols)
         row = y - 1
-        if scale is None:
-            label = "no data" if row == rows // 2 else ""
-        elif row == 0:
-            label = fmt_bytes(int(scale.hi))
-        elif row == rows - 1:
-            label = fmt_bytes(int(scale.lo)) if scale.log else "0"
-        elif scale.log and row == rows // 2 and rows >= 5:
-            label = fmt_bytes(int(scale.value_at(1 - (row * 4 + 1.5) / (rows * 4 - 1))))
-        else:
-            label = ""
+        label = axis_label(scale, row, rows)
         segments = [Segment(f"{label:>{AXIS_WIDTH - 1}}▕", axis)]
         chars = [chr(0x2800 + int(b)) if b else " " for b in bits[row]]
         owners = owner[row].tolist()
