@@ -146,15 +146,34 @@ def _run_open(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         result = app.run_picker()
         return result if isinstance(result, int) else EXIT_OK
-    loaded = load_for_command(args.scenario, args)
-    if isinstance(loaded, int):
-        return loaded
-    program, path = loaded
+    from gomemtui.scenario.bundled import ScenarioNotFound, find_scenario
+    from gomemtui.scenario.errors import ScenarioError
+    from gomemtui.scenario.settings import overrides_from_env
+
+    # What can fail cheaply fails before the terminal switches to the app; loading and
+    # checking the scenario (which imports the core) happens behind the first frame.
+    try:
+        path = find_scenario(args.scenario)
+        overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
+    except (ScenarioNotFound, SettingsError) as exc:
+        error(str(exc))
+        return EXIT_USAGE
     app = _ui_app()
     if app is None:
         return EXIT_PROBLEMS
-    result = app.run_app(program, path)
-    return result if isinstance(result, int) else EXIT_OK
+
+    def load():
+        from gomemtui.scenario.compiler import compile_scenario
+        from gomemtui.scenario.loader import load_scenario
+
+        return compile_scenario(load_scenario(path), overrides)
+
+    try:
+        return app.run_deferred(load, str(path))
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _ui_app():
@@ -386,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
             """) + f"\n\n'{PROG} COMMAND --help' explains each command.",
         formatter_class=_Formatter,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for command in COMMANDS.values():
         p = sub.add_parser(
@@ -397,6 +416,19 @@ def build_parser() -> argparse.ArgumentParser:
         command.configure(p)
         p.set_defaults(handler=command.run)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked (the lookup is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"{PROG} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

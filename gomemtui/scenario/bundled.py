@@ -73,6 +73,9 @@ def find_scenario(arg: str) -> Path:
         raise ScenarioNotFound(f"{arg}: is a directory, not a scenario file")
     name = arg.removesuffix(".toml")
     if "/" not in arg and "\\" not in arg:
+        for candidate in sorted(bundled_dir().glob("*.toml")):  # by file name, without reading them
+            if name in (candidate.stem, _PREFIX.sub("", candidate.stem)):
+                return candidate
         bundled = list_bundled()
         for b in bundled:
             if name in (b.name, b.short_name):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from gomemtui.runtime.ops import RuntimeSettings
 from gomemtui.scenario.limits import MAX_GOMAXPROCS
 from gomemtui.scenario.model import RuntimeSpec
 from gomemtui.scenario.sizes import parse_byte_count
+
+if TYPE_CHECKING:  # the runtime's ops module is imported with the compiler, not by the command line
+    from gomemtui.runtime.ops import RuntimeSettings
 
 __all__ = ["Overrides", "SettingsError", "overrides_from_env", "parse_gogc", "parse_gomemlimit",
            "parse_gomaxprocs", "settings_for"]
@@ -99,6 +101,8 @@ def overrides_from_env(env: Mapping[str, str]) -> Overrides:
 
 def settings_for(spec: RuntimeSpec, overrides: Overrides | None = None) -> RuntimeSettings:
     """The RuntimeSettings a run starts with: `[runtime]` with `overrides` applied."""
+    from gomemtui.runtime.ops import RuntimeSettings
+
     o = overrides or Overrides()
     return RuntimeSettings(
         gogc=spec.gogc if o.gogc is _UNSET else o.gogc,  # type: ignore[arg-type]

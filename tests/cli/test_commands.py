@@ -121,7 +121,7 @@ def test_open_calls_the_ui_lazily(gomemtui, monkeypatch) -> None:
 
     calls = []
     fake = types.SimpleNamespace(
-        run_app=lambda program, path: calls.append(("app", program.title, Path(path).name)) or 0,
+        run_deferred=lambda load, path: calls.append(("app", load().title, Path(path).name)) or 0,
         run_picker=lambda: calls.append(("picker",)) or 0,
     )
     monkeypatch.setattr(cli, "_ui_app", lambda: fake)
@@ -135,11 +135,35 @@ def test_open_passes_overrides_to_the_program(gomemtui, monkeypatch) -> None:
     import types
 
     seen = []
-    fake = types.SimpleNamespace(run_app=lambda program, path: seen.append(program.settings) or 0)
+    fake = types.SimpleNamespace(run_deferred=lambda load, path: seen.append(load().settings) or 0)
     monkeypatch.setattr(cli, "_ui_app", lambda: fake)
     monkeypatch.setenv("GOGC", "50")
     gomemtui("tour", "--gomemlimit", "64MiB")
     assert seen[0].gogc == 50 and seen[0].gomemlimit == 64 << 20
+
+
+def test_open_reports_cheap_errors_before_the_app_and_load_errors_after(gomemtui, monkeypatch, tmp_path) -> None:
+    """A missing file or a bad flag never opens the app; a broken scenario (found while
+    loading behind the first frame) closes it and is reported as `gomemtui check` would."""
+    import types
+
+    opened = []
+
+    def run_deferred(load, path):
+        opened.append(path)
+        return load() and 0  # the real app re-raises load's exception after closing
+
+    monkeypatch.setattr(cli, "_ui_app", lambda: types.SimpleNamespace(run_deferred=run_deferred))
+    r = gomemtui("no-such-scenario")
+    assert r.status == 2 and "no such file or bundled scenario" in r.err
+    r = gomemtui("tour", "--gogc", "fast")
+    assert r.status == 2 and "--gogc" in r.err
+    assert opened == []
+    bad = tmp_path / "bad.toml"
+    bad.write_text(PRELUDE + steps('do = "apend"'))
+    r = gomemtui(str(bad))
+    assert r.status == 1 and f"{bad}:" in r.err and "apend" in r.err
+    assert opened == [str(bad)]
 
 
 def test_commands_can_be_registered(gomemtui, monkeypatch) -> None:
@@ -177,3 +201,25 @@ def test_a_failing_simulation_is_reported_without_a_traceback(gomemtui, monkeypa
     assert "Traceback" not in r.err
     with pytest.raises(RuntimeError):
         gomemtui("run", "tour", "--traceback")
+
+
+def test_opening_the_app_imports_no_core_before_the_first_frame() -> None:
+    """The command line and the app's modules must not pull in numpy, scipy or the core's
+    views: the app draws its layout first and loads the scenario behind it."""
+    code = ("import sys, gomemtui.cli, gomemtui.ui.app; "
+            "print(sorted(m for m in ('numpy', 'scipy', 'gomemtui.runtime.views', 'gomemtui.runtime.ops', "
+            "'gomemtui.scenario.checker', 'rich.syntax') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_the_core_imports_scipy_only_when_it_walks_the_graph_in_order() -> None:
+    code = ("import sys; from gomemtui.runtime.timeline import Timeline; from gomemtui.scenario import load_program; "
+            "t = Timeline(load_program('tour')); t.step(); t.runtime.view(); before = 'scipy' in sys.modules; "
+            "t.preload(); print(before, 'scipy' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]
