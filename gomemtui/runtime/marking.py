@@ -31,8 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
+
+from gomemtui.runtime.graph import bfs_order
 
 OBJECT_MARK_COST = 16
 """Work (in bytes-equivalent) to mark and enqueue one object, besides scanning it."""
@@ -250,10 +250,7 @@ def build_mark_state(
     super_root = n_objects
     src = np.concatenate([np.full(len(root_oids), super_root, dtype=np.int64), edge_src])
     dst = np.concatenate([root_oids, edge_dst])
-    graph = csr_matrix(
-        (np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n_objects + 1, n_objects + 1)
-    )
-    order, preds = breadth_first_order(graph, super_root, directed=True, return_predecessors=True)
+    order, preds = bfs_order(src, dst, n_objects + 1, super_root)
     order = order[1:].astype(np.int64)  # drop the super root
     pos = np.full(n_objects + 1, -1, dtype=np.int64)
     pos[order] = np.arange(len(order))

@@ -18,6 +18,7 @@ import bisect
 import time
 from dataclasses import dataclass
 
+from gomemtui.runtime import graph
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.machine import Runtime
 from gomemtui.runtime.ops import Program, Step
@@ -177,6 +178,11 @@ class Timeline:
                 self._checkpoint_bytes.pop(pos, None)
                 dropped = True
         return dropped
+
+    def preload(self) -> None:
+        """Import now what the core otherwise imports at first use (scipy, at the first
+        GC), for a caller that has idle time (the app, once its first frame is shown)."""
+        graph.preload()
 
     def step(self) -> tuple[Event, ...]:
         """Run the next scenario step (nothing at the end)."""

@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
+from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.program_state import NIL
 from gomemtui.runtime.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
@@ -214,7 +213,9 @@ def build_view(rt: Runtime) -> RuntimeView:
 # -- reachability -------------------------------------------------------------------------
 
 
-def _graph(rt: Runtime, drop: int | None = None) -> tuple[csr_matrix, int]:
+def _graph(rt: Runtime, drop: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """The pointer graph as (src, dst, n): objects 0..n-1, plus node n, a super root
+    pointing at every root object; `drop` leaves one object out."""
     n = rt.heap.n_objects
     src, dst = rt.slots.edges()
     keep = (src < n) & (dst < n)
@@ -229,16 +230,12 @@ def _graph(rt: Runtime, drop: int | None = None) -> tuple[csr_matrix, int]:
         roots = roots[roots != drop]
     s = np.concatenate([np.full(len(roots), n, dtype=np.int64), src])
     d = np.concatenate([roots, dst])
-    g = csr_matrix((np.ones(len(s), dtype=np.int8), (s, d)), shape=(n + 1, n + 1))
-    return g, n
+    return s, d, n
 
 
 def reachable_mask(rt: Runtime, drop: int | None = None) -> np.ndarray:
-    g, n = _graph(rt, drop)
-    order = breadth_first_order(g, n, directed=True, return_predecessors=False)
-    mask = np.zeros(n + 1, dtype=bool)
-    mask[order] = True
-    return mask[:n]
+    s, d, n = _graph(rt, drop)
+    return reachable(s, d, n + 1, n)[:n]
 
 
 def goroutine_retained(rt: Runtime) -> dict[str, int]:
@@ -295,8 +292,8 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
     if not rt.heap.obj_live[oid]:
         return RetentionPath(name, False, "", (), 0, f"{label} was freed by the sweeper")
-    g, n = _graph(rt)
-    order, preds = breadth_first_order(g, n, directed=True, return_predecessors=True)
+    s, d, n = _graph(rt)
+    order, preds = bfs_order(s, d, n + 1, n)
     reach = np.zeros(n + 1, dtype=bool)
     reach[order] = True
     size = rt.heap.object_bytes(oid)

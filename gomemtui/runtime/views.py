@@ -8,49 +8,10 @@ only draw them. Large views (the heap map) are numpy arrays returned by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 
-class GCPhase(str, Enum):
-    """The collector's phase as gomemtui shows it (`runtime/mgc.go` gcphase plus sweeping)."""
-
-    OFF = "off"
-    """_GCoff with every span swept: no collection in progress."""
-    SWEEP_TERM = "sweep termination"
-    """STW #1: finish sweeping, clear sync.Pools, prepare roots."""
-    MARK = "mark"
-    """_GCmark: concurrent marking, write barrier on, allocate black."""
-    MARK_TERM = "mark termination"
-    """STW #2: _GCmarktermination, the pacer commits the next goal."""
-    SWEEP = "sweep"
-    """_GCoff while spans remain unswept (lazy and background sweeping)."""
-
-
-class MarkColor(int, Enum):
-    """Tri-color state of a heap object (`mgc.go` header)."""
-
-    WHITE = 0
-    GREY = 1
-    BLACK = 2
-
-
-class GridMode(str, Enum):
-    """What the heap map colors each cell by."""
-
-    SIZE_CLASS = "class"
-    FILL = "fill"
-    MARK = "mark"
-
-
-# Codes in a heap grid (uint8). FILL mode: 0 = not mapped, 1 = idle page,
-# 2..10 = fill level of the span(s) in the cell, 0 % .. 100 % in eighths (2 = empty
-# span, 10 = full); 11 = stack span. SIZE_CLASS mode: 0 = not mapped, 1 = idle,
-# 2..69 = size class + 2 (class 0 = large object gets 2), 70 = stack span.
-# MARK mode: 0 = not mapped, 1 = idle, 2 = only white (unmarked) objects,
-# 3 = some grey, 4 = all marked objects black, 5 = span queued by Green Tea,
-# 6 = only free slots, 7 = stack span.
-GRID_UNMAPPED = 0
-GRID_IDLE = 1
+# The enums live in their own module; they are part of this module's interface too.
+from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GCPhase, GridMode, MarkColor  # noqa: F401
 
 
 @dataclass(frozen=True)

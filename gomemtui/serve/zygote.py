@@ -37,12 +37,15 @@ SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_N
 
 
 def _preload() -> None:
+    import scipy.sparse.csgraph  # noqa: F401  (the core imports it at the first GC)
     import textual.app  # noqa: F401
     import textual.constants  # noqa: F401
     import textual.screen  # noqa: F401
 
     import gomemtui.runtime.timeline  # noqa: F401
-    import gomemtui.scenario  # noqa: F401
+    import gomemtui.scenario.checker  # noqa: F401
+    import gomemtui.scenario.compiler  # noqa: F401
+    import gomemtui.ui.commands  # noqa: F401
     import gomemtui.serve.child  # noqa: F401
     import gomemtui.ui.app  # noqa: F401
     import gomemtui.ui.screens.main  # noqa: F401
