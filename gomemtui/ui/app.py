@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import App
 from textual.screen import Screen
 
-from gomemtui.runtime.ops import Program
-from gomemtui.ui.commands import GoMemCommands
 from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
 from gomemtui.ui.remote import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.picker import PickerScreen
+
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.ops import Program
+
+
+def gomem_commands() -> type:
+    """The command palette's provider, imported when the palette first opens (textual.command is slow to import)."""
+    from gomemtui.ui.commands import GoMemCommands
+
+    return GoMemCommands
 
 
 class GoMemApp(RemoteSync, App[None]):
@@ -30,7 +38,7 @@ class GoMemApp(RemoteSync, App[None]):
     """
 
     CSS_PATH = "gomemtui.tcss"
-    COMMANDS = App.COMMANDS | {GoMemCommands}
+    COMMANDS = App.COMMANDS | {gomem_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from gomemtui.runtime.events import Event
-from gomemtui.runtime.ops import Program, Step
-from gomemtui.runtime.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
+from gomemtui.runtime.enums import GCPhase, GridMode
 
 if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the first frame
     import numpy as np
+    from gomemtui.runtime.events import Event
+    from gomemtui.runtime.ops import Program, Step
+    from gomemtui.runtime.views import RetentionPath, RuntimeView, SpanView
 
 
 class RuntimeSource(Protocol):

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rich.style import Style
 
-from gomemtui.runtime.views import GridMode
+from gomemtui.runtime.enums import GridMode
 
 STACK_GLYPH = "≡"
 IDLE_GLYPH = "·"

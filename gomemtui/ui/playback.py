@@ -21,6 +21,10 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.player import SPEEDS, Action, Player
 
 
+FIRST_ACTION_DELAY = 0.05
+"""Seconds between the first paint and the first action (which imports the core)."""
+
+
 @dataclass
 class Tick(Message):
     """Time for the next playback step."""
@@ -67,6 +71,8 @@ class Playback:
         self._queue: deque[Action] = deque()
         self._lock = threading.Lock()
         self._busy = False
+        self._deferred = 0
+        self._warmed = False
         self._timer: Timer | None = None
         self.dropped_ticks = 0
         """Ticks that found the worker busy and were skipped (playback never backs up)."""
@@ -78,9 +84,27 @@ class Playback:
 
     @property
     def busy(self) -> bool:
-        """Whether an action is queued or running."""
+        """Whether an action is queued, running, or waiting for the next repaint to start."""
         with self._lock:
-            return self._busy or bool(self._queue)
+            return self._busy or bool(self._queue) or self._deferred > 0
+
+    def request_after_refresh(self, action: Action) -> None:
+        """Queue an action once the screen has been painted.
+
+        The first action imports the runtime core (numpy, scipy) in the worker thread;
+        started before the first paint, it would hold the GIL while the app tries to draw.
+        """
+        with self._lock:
+            self._deferred += 1
+
+        def start() -> None:
+            with self._lock:
+                self._deferred -= 1
+            self.request(action)
+
+        # The repaint is written to the terminal by Textual's writer thread, which needs
+        # the GIL too: give it a moment before the worker's imports take the GIL.
+        self.host.call_after_refresh(lambda: self.host.set_timer(FIRST_ACTION_DELAY, start))
 
     def request(self, action: Action) -> None:
         """Queue an action; the worker runs it and posts a FrameReady."""
@@ -111,7 +135,17 @@ class Playback:
                 if not self._queue:
                     self._busy = False
                     self.host.post_message(FrameReady(frame))
-                    return
+                    warm_up, self._warmed = not self._warmed, True
+                    break
+        if warm_up:
+            self._warm_up()
+
+    def _warm_up(self) -> None:
+        """After the first frame: import what the core loads lazily (scipy, for the first
+        GC) while the user reads the screen."""
+        preload = getattr(self.player.timeline, "preload", None)
+        if callable(preload):
+            preload()
 
     # -- the clock -------------------------------------------------------------
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from gomemtui.runtime.events import Event
-from gomemtui.runtime.views import GridMode, RetentionPath
+from gomemtui.runtime.enums import GridMode
 from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, TimelineSource
 
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.events import Event
+    from gomemtui.runtime.views import RetentionPath
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 

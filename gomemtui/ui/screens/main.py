@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
@@ -132,9 +132,9 @@ class MainScreen(Screen[None]):
         self.focus_panel(self.active)
         self.call_after_refresh(self._apply_maximize)
         if self._start_step is not None:
-            self.playback.request(Action("goto", self._start_step - 1))
+            self.playback.request_after_refresh(Action("goto", self._start_step - 1))
         else:
-            self.playback.request(Action("refresh"))
+            self.playback.request_after_refresh(Action("refresh"))
         if self._autoplay:
             self.playback.play()
 

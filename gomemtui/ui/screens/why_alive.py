@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,10 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from gomemtui.runtime.views import RetentionPath, RuntimeView
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.player import Player
+
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.views import RetentionPath, RuntimeView
 
 
 def candidates(view: RuntimeView) -> list[tuple[str, str]]:

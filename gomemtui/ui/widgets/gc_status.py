@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.runtime.views import GCPhase, GCView
+from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.format import fmt_bytes, fmt_count, fmt_ns
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.views import GCView
 PHASE_STRIP: tuple[tuple[GCPhase, str], ...] = (
     (GCPhase.OFF, "off"),
     (GCPhase.SWEEP_TERM, "STW sweep term"),

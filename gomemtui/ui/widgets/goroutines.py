@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.runtime.views import GoroutineView
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.views import GoroutineView
 STATE_GLYPHS = {"running": "▶", "runnable": "◇", "blocked": "■", "dead": "✝"}
 
 

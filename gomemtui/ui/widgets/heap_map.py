@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from gomemtui.runtime.views import GridMode, MarkColor, SpanView
+from gomemtui.runtime.enums import GridMode, MarkColor
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.heap_palette import legend, palette
@@ -30,7 +30,7 @@ from gomemtui.ui.redraw import changed_runs
 
 if TYPE_CHECKING:
     import numpy as np
-
+    from gomemtui.runtime.views import SpanView
 CURSOR_GLYPH = "▣"
 """Drawn in the cell under the cursor (Enter zooms into its span)."""
 SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}

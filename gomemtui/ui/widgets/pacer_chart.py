@@ -18,7 +18,6 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from gomemtui.runtime.views import PacerPoint
 from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_runs
@@ -33,7 +32,7 @@ SERIES: tuple[tuple[str, str], ...] = (
 
 if TYPE_CHECKING:
     import numpy as np
-
+    from gomemtui.runtime.views import PacerPoint
 # Braille dot bits by (dot row 0..3, dot column 0..1).
 _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 AXIS_WIDTH = 9
@@ -183,13 +182,14 @@ class PacerChart(Widget):
 
     def watch_frame(self) -> None:
         """Plot the new history and repaint only the rows whose cells or axis label changed."""
-        import numpy as np  # already loaded by the core
         width, height = self.size.width, self.size.height
         rows, cols = height - 1, max(0, width - AXIS_WIDTH)
         before = self._plot if self._plot_key is not None and self._plot_key[1:] == (rows, cols) else None
-        if before is None or rows <= 0 or cols <= 0:
+        if before is None or self.frame is None or rows <= 0 or cols <= 0:
             self.refresh()
             return
+        import numpy as np  # loaded by the core by now: the frame came from it
+
         after = self._get_plot(rows, cols)
         old_bits, old_owner, old_axis = before
         bits, owner, axis = after
@@ -236,12 +236,16 @@ class PacerChart(Widget):
             segments = [Segment("pacer ", axis)]
             for (name, label), style in zip(reversed(SERIES), reversed(styles)):
                 segments += [Segment("━ ", style), Segment(f"{label}  ", axis)]
-            scale = self._get_plot(rows, cols)[2] if rows > 0 and cols > 0 else None
+            drawn = rows > 0 and cols > 0 and self.frame is not None
+            scale = self._get_plot(rows, cols)[2] if drawn else None
             if scale is not None and scale.log:
                 segments.append(Segment("(log scale)", axis))
             return Strip(segments).crop_extend(0, width, base)
         if cols <= 0 or rows <= 0:
             return Strip.blank(width, base)
+        if self.frame is None:  # still loading (and numpy may not be imported yet)
+            label = axis_label(None, y - 1, rows)
+            return Strip([Segment(f"{label:>{AXIS_WIDTH - 1}}▕", axis)]).crop_extend(0, width, base)
         bits, owner, scale = self._get_plot(rows, cols)
         row = y - 1
         label = axis_label(scale, row, rows)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.runtime.views import PoolLocalView
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+
+if TYPE_CHECKING:  # annotations only: the core's views load with the core
+    from gomemtui.runtime.views import PoolLocalView
 
 
 def local_line(label: str, local: PoolLocalView) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Span, Text
 
 from gomemtui.ui.frame import Frame
@@ -15,6 +14,8 @@ from gomemtui.ui.widgets.lines_view import LinesView
 @lru_cache(maxsize=8)
 def highlighted_lines(code: str, theme: str = "ansi_dark") -> tuple[Text, ...]:
     """The Go source as one highlighted Text per line (cached per program)."""
+    from rich.syntax import Syntax  # pygments: imported with the first frame, not before the first paint
+
     syntax = Syntax(code, "go", theme=theme)
     text = syntax.highlight(code)
     # Keep the token colors only: the panel's own background shows through.
