@@ -203,23 +203,25 @@ def test_a_failing_simulation_is_reported_without_a_traceback(gomemtui, monkeypa
         gomemtui("run", "tour", "--traceback")
 
 
+def fresh_python(code: str) -> str:
+    """What `code` prints in a new interpreter (which starts with nothing imported)."""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
 def test_opening_the_app_imports_no_core_before_the_first_frame() -> None:
     """The command line and the app's modules must not pull in numpy, scipy or the core's
     views: the app draws its layout first and loads the scenario behind it."""
     code = ("import sys, gomemtui.cli, gomemtui.ui.app; "
             "print(sorted(m for m in ('numpy', 'scipy', 'gomemtui.runtime.views', 'gomemtui.runtime.ops', "
             "'gomemtui.scenario.checker', 'rich.syntax') if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                       stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_the_core_imports_scipy_only_when_it_walks_the_graph_in_order() -> None:
     code = ("import sys; from gomemtui.runtime.timeline import Timeline; from gomemtui.scenario import load_program; "
             "t = Timeline(load_program('tour')); t.step(); t.runtime.view(); before = 'scipy' in sys.modules; "
             "t.preload(); print(before, 'scipy' in sys.modules)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                       stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["False", "True"]
+    assert fresh_python(code).split() == ["False", "True"]
