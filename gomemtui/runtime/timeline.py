@@ -74,6 +74,11 @@ class Timeline:
         return len(self._history)
 
     @property
+    def actions(self) -> tuple[Action, ...]:
+        """The actions applied to reach `position`, oldest first (what a follower replays)."""
+        return tuple(self._history[: self._pos])
+
+    @property
     def next_step(self) -> int:
         """Index of the next scenario step to run (len(steps) at the end)."""
         return self._steps_after[self._pos]

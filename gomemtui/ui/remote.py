@@ -172,11 +172,10 @@ def history_letters(timeline: object) -> str:
     """One letter per action applied up to the timeline's position (see protocol)."""
     from gomemtui.serve.protocol import ACTION_LETTERS
 
-    history = getattr(timeline, "_history", None)
-    position = int(getattr(timeline, "position", 0))
-    if history is None:  # a timeline without recorded actions: steps only
+    actions = getattr(timeline, "actions", None)
+    if actions is None:  # a timeline without recorded actions (a test fake): steps only
         return "s" * int(getattr(timeline, "next_step", 0))
-    return "".join(ACTION_LETTERS.get(a.kind, "?") for a in history[:position])
+    return "".join(ACTION_LETTERS.get(a.kind, "?") for a in actions)
 
 
 def read_position(player: "Player") -> tuple[str, str, int, str]:
