@@ -77,7 +77,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     limits.add_argument("--max-sessions", type=_positive, default=20, metavar="N",
                         help="viewers at once, SSH and web together (default 20)")
     limits.add_argument("--idle-timeout", type=parse_duration, default=1800.0, metavar="TIME",
-                        help="disconnect a viewer after this long with nothing sent either way "
+                        help="disconnect a viewer (SSH or web) after this long with nothing sent either way "
                              "(e.g. 900, 15m, 1h; 0: never; default 30m)")
     looks = p.add_argument_group("terminals")
     looks.add_argument("--fps", type=int, default=10, metavar="N",

@@ -27,6 +27,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from gomemtui.serve.environ import child_argv, viewer_env
+from gomemtui.serve.ptyapp import RESET_TERMINAL
 from gomemtui.serve.ssh import fmt_duration
 
 if TYPE_CHECKING:
@@ -45,6 +46,20 @@ class _VisitorApp(AppService):
         self._argv = argv
         self._env = env
         self._cwd = cwd
+        self.last_activity = time.monotonic()
+        """When something last went either way: keys or a resize in, the app's output out."""
+
+    async def send_bytes(self, data: bytes) -> bool:
+        self.last_activity = time.monotonic()
+        return await super().send_bytes(data)
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.last_activity = time.monotonic()
+        await super().set_terminal_size(width, height)
+
+    async def on_data(self, payload: bytes) -> None:
+        self.last_activity = time.monotonic()
+        await super().on_data(payload)
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         theirs = super()._build_environment(width, height)
@@ -184,9 +199,11 @@ class WebFront(Server):
             visitor = _Visitor(self, service)
             server.sessions.add(visitor)
             await service.start(width, height)
+            idle = asyncio.get_running_loop().create_task(self._idle_watch(visitor, websocket))
             try:
                 await self._process_messages(websocket, service)
             finally:
+                idle.cancel()
                 await service.stop_within(server.options.stop_grace)
             if visitor.end_reason:
                 outcome = visitor.end_reason
@@ -207,6 +224,25 @@ class WebFront(Server):
             shutil.rmtree(home, ignore_errors=True)
             log.info("web visitor from %s, %s, %s", peer, fmt_duration(time.monotonic() - started), outcome)
         return websocket
+
+
+    async def _idle_watch(self, visitor: _Visitor, websocket: web.WebSocketResponse) -> None:
+        """Close a visitor's app after --idle-timeout with nothing sent either way (as over SSH)."""
+        limit = self.server.options.idle_timeout
+        if not limit or limit <= 0:
+            return
+        period = max(0.05, min(5.0, limit / 4))
+        while not websocket.closed:
+            await asyncio.sleep(period)
+            if time.monotonic() - visitor.service.last_activity > limit:
+                visitor.end_reason = f"closed after {fmt_duration(limit)} without activity"
+                # Say why on the page's terminal and in the close frame, then end the app
+                # (whose exit would otherwise close the socket without a word).
+                with contextlib.suppress(Exception):
+                    await websocket.send_bytes(RESET_TERMINAL + f"\r\ngomemtui: {visitor.end_reason}. Bye.\r\n".encode())
+                    await websocket.close(code=1000, message=f"gomemtui: {visitor.end_reason}".encode()[:120])
+                await visitor.service.stop_within(self.server.options.stop_grace)
+                return
 
 
 def _to_int(value: str | None, default: int) -> int:

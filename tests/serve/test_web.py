@@ -64,3 +64,28 @@ async def test_the_web_page_is_served_and_each_visitor_gets_an_app(serve, caplog
     assert not server.sessions
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("web visitor from 127.0.0.1")]
     assert len(lines) == 3, lines
+
+
+async def test_an_idle_web_visitor_is_closed_and_told_why(serve, caplog):
+    caplog.set_level(logging.INFO, logger="gomemtui.serve")
+    server = await serve(ssh=None, web=("127.0.0.1", 0), max_sessions=2, idle_timeout=1.0)
+    base = f"http://127.0.0.1:{server.web_port}"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+        visitor = await http.ws_connect(base + "/ws?width=80&height=24")
+        try:
+            await _read_until(visitor, r"step 0/10")
+            async with asyncio.timeout(20):  # the app is paused: nothing goes either way
+                while True:
+                    message = await visitor.receive()
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        break
+            assert "without activity" in (message.extra or "")
+        finally:
+            await visitor.close()
+    for _ in range(100):
+        if not server.sessions:
+            break
+        await asyncio.sleep(0.05)
+    assert not server.sessions
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("web visitor from 127.0.0.1")]
+    assert lines and "without activity" in lines[-1], lines
