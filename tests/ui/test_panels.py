@@ -85,6 +85,18 @@ def test_slices_group_slices_under_their_array():
     assert text.index("a1 [32]int") < text.index("a0 [4]int")
 
 
+def test_an_outgrown_stack_buffer_is_not_called_garbage():
+    """The collector never frees stack memory: an outgrown stack buffer is just unused."""
+    from gomemtui.runtime.enums import MarkColor
+    from gomemtui.runtime.views import ArrayView
+    from gomemtui.ui.widgets.slices import array_header
+
+    buffer = ArrayView("grown[]", "int", 4, 32, True, (), True, MarkColor.WHITE)
+    heap = ArrayView("grown[]#2", "int", 8, 64, False, (), True, MarkColor.WHITE)
+    assert array_header(buffer) == "grown[] [4]int · 32 B on the stack · unused now: stack space, gone when the frame returns"
+    assert array_header(heap) == "grown[]#2 [8]int · 64 B · garbage: the next GC frees it"
+
+
 def test_slice_bar_shows_len_then_spare_capacity():
     frame = frame_after(3)
     small = next(s for s in frame.view.slices if s.var == "small")

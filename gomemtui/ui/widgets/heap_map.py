@@ -265,7 +265,9 @@ class HeapMap(ScrollView, can_focus=True):
             segments.append(Segment(glyph, style))
             segments.append(Segment(f" {label} ", muted))
         view = frame.view
-        segments.append(Segment(f"· {view.spans_in_use} spans, {view.pages_mapped} pages", muted))
+        spans, pages = view.spans_in_use, view.pages_mapped
+        segments.append(Segment(f"· {spans} span{'' if spans == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}",
+                                muted))
         return Strip(segments).crop_extend(0, width, base)
 
     def _span_strip(self, span: SpanView, line: "SpanLine", width: int, base: Style) -> Strip:

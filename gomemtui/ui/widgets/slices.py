@@ -47,7 +47,12 @@ def slice_header(s: SliceView) -> str:
 
 def array_header(a: ArrayView) -> str:
     """`a1 [128]int · 1024 B · held by numbers, small` for a backing array."""
-    held = "garbage: the next GC frees it" if a.garbage else "held by " + ", ".join(a.slices)
+    if not a.garbage:
+        held = "held by " + ", ".join(a.slices)
+    elif a.on_stack:  # part of a stack frame: popped with it, never the collector's
+        held = "unused now: stack space, gone when the frame returns"
+    else:
+        held = "garbage: the next GC frees it"
     where = " on the stack" if a.on_stack else ""
     return f"{a.name} [{a.elems}]{a.elem} · {fmt_bytes(a.bytes)}{where} · {held}"
 
@@ -72,7 +77,12 @@ def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
     bar_width = max(4, width - 4)
     # Live arrays first, then the garbage that growth and copies left behind.
     for a in sorted(view.arrays, key=lambda a: a.garbage):
-        style = styles.get("garbage", Style(strike=True)) if a.garbage else styles.get("array", Style(bold=True))
+        if not a.garbage:
+            style = styles.get("array", Style(bold=True))
+        elif a.on_stack:  # outgrown stack space is not garbage: nothing to strike out
+            style = styles.get("muted", Style(dim=True))
+        else:
+            style = styles.get("garbage", Style(strike=True))
         out.append(Text(array_header(a), style))
         for s in by_array.pop(a.name, []):
             out.append(Text("  " + slice_header(s)))
