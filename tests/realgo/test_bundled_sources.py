@@ -128,3 +128,17 @@ def test_the_tour_allocates_what_real_go_allocates(go_tool):
     while runs[-1] and len(runs) < 5:
         runs.append(compare(measure()))
     assert not runs[-1], "every run disagrees; the last:\n" + "\n".join(runs[-1])
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/scenario-format.md"])
+def test_the_documented_examples_are_real_go(go_tool, doc: str):
+    """The scenario examples in the docs show Go programs that build."""
+    from pathlib import Path
+
+    from gomemtui.scenario import load_text
+
+    text = (Path(__file__).resolve().parents[2] / doc).read_text()
+    examples = [block for block in re.findall(r"```toml\n(.*?)```", text, re.S) if "[source]" in block]
+    assert examples
+    for i, block in enumerate(examples):
+        go_tool.build(f"doc{i}", load_text(block, doc).source.code)
