@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gomemtui.scenario.errors import suggest
 
-__all__ = ["BundledScenario", "bundled_dir", "list_bundled", "find_scenario", "ScenarioNotFound"]
+__all__ = ["BundledScenario", "bundled_dir", "list_bundled", "find_scenario", "ScenarioNotFound", "title_and_summary"]
 
 _PREFIX = re.compile(r"^\d+[-_]")
 
@@ -53,15 +53,21 @@ def list_bundled() -> list[BundledScenario]:
     """
     out = []
     for path in sorted(bundled_dir().glob("*.toml")):
-        title, summary = path.stem, ""
-        try:
-            info = tomllib.loads(path.read_text("utf-8")).get("scenario", {})
-            title = str(info.get("title", title))
-            summary = str(info.get("summary", ""))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-            summary = "(cannot be read: run gomemtui check on it)"
+        title, summary = title_and_summary(path, "(cannot be read: run gomemtui check on it)")
         out.append(BundledScenario(path.stem, path, title, summary))
     return out
+
+
+def title_and_summary(path: Path, unreadable: str = "(cannot be read)") -> tuple[str, str]:
+    """A scenario file's [scenario] title and summary, read without checking the rest.
+
+    A file that cannot be read gets its name as title and `unreadable` as summary.
+    """
+    try:
+        info = tomllib.loads(path.read_text("utf-8")).get("scenario", {})
+        return str(info.get("title", path.stem)), str(info.get("summary", ""))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return path.stem, unreadable
 
 
 def find_scenario(arg: str) -> Path:

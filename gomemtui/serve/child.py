@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tomllib
 from pathlib import Path
 
 
@@ -30,14 +29,9 @@ def _take_terminal() -> None:
 def _choice(path: Path):
     from gomemtui.ui.screens.picker import ScenarioChoice
 
-    title, summary = path.stem, ""
-    try:
-        info = tomllib.loads(path.read_text("utf-8")).get("scenario", {})
-        title = str(info.get("title", title))
-        summary = str(info.get("summary", ""))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        summary = "(cannot be read)"
-    return ScenarioChoice(path, title, summary)
+    from gomemtui.scenario.bundled import title_and_summary
+
+    return ScenarioChoice(path, *title_and_summary(path))
 
 
 def _css_beside_the_app(app_class: type):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.scenario import list_bundled, load_program
@@ -11,7 +10,7 @@ from gomemtui.ui.app import GoMemApp, make_app
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.why_alive import WhyAliveScreen
 from gomemtui.ui.screenshot import wait_idle
-from tests.ui.conftest import screen_text
+from tests.ui.conftest import before, screen_text
 
 BUNDLED = [b.name for b in list_bundled()]
 
@@ -112,24 +111,6 @@ async def test_mark_unit_changes_the_heap_map_to_mark_colors():
 
 # -- snapshots of telling moments (they change when the core's texts change: update them
 #    with --snapshot-update after looking at the report) ------------------------------------
-
-def before(keys: tuple[str, ...] = (), zoom: str | None = None):
-    async def run(pilot: Pilot) -> None:
-        await wait_idle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await wait_idle(pilot)
-        if zoom is not None:
-            screen = pilot.app.screen
-            screen.focus_panel(zoom)
-            if not screen.narrow:
-                screen.zoomed = True
-            await wait_idle(pilot)
-        await pilot.pause(0.05)
-        await wait_idle(pilot)
-
-    return run
-
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_snapshot_reslice_keeps_the_array(snap_compare, size):

@@ -9,10 +9,9 @@ because its SVGs change between releases.
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 
 from gomemtui.ui.app import GoMemApp
-from gomemtui.ui.screenshot import wait_idle
+from tests.ui.conftest import before
 from tests.ui.fakes import FakeTimeline
 
 SIZES = [(80, 24), (160, 48)]
@@ -21,23 +20,6 @@ PANELS = ["source", "heap", "gc", "slices", "maps", "pool", "goroutines", "expla
 
 def fake_app(step: int) -> GoMemApp:
     return GoMemApp(FakeTimeline(), path="fake.toml", start_step=step)
-
-
-def before(keys: tuple[str, ...] = (), zoom: str | None = None):
-    async def run(pilot: Pilot) -> None:
-        await wait_idle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await wait_idle(pilot)
-        if zoom is not None:
-            screen = pilot.app.screen
-            screen.focus_panel(zoom)
-            if not screen.narrow:
-                screen.zoomed = True
-            await wait_idle(pilot)
-        await pilot.pause(0.05)
-
-    return run
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
