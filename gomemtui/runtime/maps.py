@@ -20,7 +20,9 @@ a delete (or clear) releases.
 The model simulates the control bytes and slot contents of every group for real
 (`bytearray`s, exposed to numpy for counting), runs the same probe sequences as
 `PutSlot`, `Delete`, `uncheckedPutSlot` and `pruneTombstones`, and describes its memory
-as `MapPart`s; the facade allocates those and diffs consecutive layouts.
+as `MapPart`s; the facade allocates those and diffs consecutive layouts. `insert_step`
+inserts up to the next growth, so the facade sees (and allocates) every table a long
+insert outgrows, each at the insert that created it.
 
 Where this simplifies real Go:
 * Keys are abstract: the n-th key ever inserted is the integer n, and the caller only
@@ -31,6 +33,9 @@ Where this simplifies real Go:
   the `seed` argument. Real Go uses AES/wyhash with a random seed, so *which* groups
   fill up (tombstone counts, when each table splits) varies between real runs too; the
   model reproduces the distribution, not one particular run.
+* Should a split leave one half full, the same insert splits again at once (real Go
+  loops in `Map.PutSlot` likewise); the facade then never sees the half that was split
+  straight away (never observed: it needs all 896 keys on one side).
 * Iteration, concurrent-write detection and the compiler's stack-allocated small map
   (`walkMakeMap`) are not modelled; the facade decides where the header lives.
 """
@@ -39,7 +44,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -276,6 +281,7 @@ class _Table:
 
 
 _SMALL = None  # location marker: the key sits in the small group
+_WOULD_GROW = -2  # _table_put: the key needs a rehash the caller did not allow
 
 
 class SwissMap:
@@ -437,14 +443,37 @@ class SwissMap:
         """`m[k] = v` for `count` keys never inserted before; returns the growth it caused."""
         self._events = []
         for _ in range(count):
-            key = self._next_key
+            self._put(self._next_key, True)
             self._next_key += 1
-            self._put(key)
         return self._events
 
-    def _put(self, key: int) -> None:
-        """`Map.PutSlot` (and `runtime_mapassign_fast*`, which follow the same steps)."""
+    def insert_step(self, count: int) -> tuple[range, list[MapGrowth]]:
+        """Insert up to `count` new keys, stopping *before* a key that would allocate.
+
+        Only the first key of a step may allocate (`growToSmall`, `growToTable`, `grow`,
+        `split`); the step ends just before the next key that would, so each step's new
+        memory (see `layout`) is what that first key's growth allocated, and whatever it
+        replaced became garbage at that very insert. Returns the keys inserted (at least
+        one if `count` > 0) and the growth events of the step. Repeating `insert_step`
+        until `count` keys are in leaves the map exactly as `insert(count)` does.
+        """
+        self._events = []
+        first = self._next_key
+        while self._next_key - first < count:
+            if not self._put(self._next_key, self._next_key == first):
+                break  # this key would grow the map: it opens the next step
+            self._next_key += 1
+        return range(first, self._next_key), self._events
+
+    def _put(self, key: int, may_grow: bool) -> bool:
+        """`Map.PutSlot` (and `runtime_mapassign_fast*`, which follow the same steps).
+
+        With `may_grow` False, a key that would need new memory is not inserted and
+        False is returned, the map untouched (a failed `pruneTombstones` changes nothing).
+        """
         h = self.hash(key)
+        if not may_grow and (not self.has_storage or (self._small is not None and self._small.used == MAP_GROUP_SLOTS)):
+            return False  # growToSmall / growToTable would allocate
         if not self.has_storage:
             self._small = _Table(0, MAP_GROUP_SLOTS, 0, 0)  # growToSmall: one group, all slots empty
             self._small.uid = self._new_uid()
@@ -457,17 +486,19 @@ class SwissMap:
                 small.keys[j] = key
                 small.used += 1
                 self._record(key, None, j)
-                return
+                return True
             tab = self._grow_to_table()
             slot = tab.unchecked_put(key, h)  # uncheckedPutSlotForAssign
             self._record(key, tab, slot)
-            return
+            return True
         while True:
             t = self._dir[self._dir_index(h)]
-            slot = self._table_put(t, h, key)
+            slot = self._table_put(t, h, key, may_grow)
             if slot >= 0:
                 self._record(key, t, slot)
-                return
+                return True
+            if slot == _WOULD_GROW:
+                return False
             # rehash replaced t; look the key's table up again (PutSlot returned !ok)
 
     def _record(self, key: int, table: _Table | None, slot: int) -> None:
@@ -475,8 +506,11 @@ class SwissMap:
         self._present[key] = None
         self._where[key] = (table, slot)
 
-    def _table_put(self, t: _Table, h: int, key: int) -> int:
-        """`table.PutSlot` for a new key: the slot used, or -1 after a rehash."""
+    def _table_put(self, t: _Table, h: int, key: int, may_grow: bool = True) -> int:
+        """`table.PutSlot` for a new key: the slot used, or -1 after a rehash.
+
+        With `may_grow` False: `_WOULD_GROW` instead of rehashing, nothing changed.
+        """
         first_deleted = -1
         for g in t.probe(h >> 7):
             j = t.first_free(g)
@@ -499,6 +533,8 @@ class SwissMap:
                 t.growth_left -= 1
                 t.used += 1
                 return slot
+            if not may_grow:
+                return _WOULD_GROW
             self._rehash(t)
             return -1
         raise AssertionError("unreachable")
@@ -695,36 +731,49 @@ class SwissMap:
 
     # -- memory ---------------------------------------------------------------------
 
-    def layout(self) -> list[MapPart]:
-        """Every heap object the map holds now (header first, parents before children)."""
+    def layout(self, values: bool = True) -> list[MapPart]:
+        """Every heap object the map holds now, in the order the runtime allocated them.
+
+        The header; then the small group, or the directory, table structs and group
+        arrays by creation (`NewMap` makes the directory before its tables; `newTable`
+        the table struct before its groups; `growToTable` and `installTableSplit` the
+        directory after the tables it will hold); then, with `values`, the indirect keys
+        and values of the present keys, oldest first (see `value_parts`).
+        """
         header = ("header",)
         parts = [MapPart(header, "header", MAP_HEADER_SIZE, False, None)]
-        group_of: dict[int | None, tuple] = {}  # table uid (None: small group) → groups identity
         if self._small is not None:
-            ident = ("group", self._small.uid)
-            parts.append(MapPart(ident, "group", self.group_bytes, self.group_noscan, header))
-            group_of[None] = ident
+            parts.append(MapPart(("group", self._small.uid), "group", self.group_bytes, self.group_noscan, header))
         elif self._dir:
             dir_ident = ("directory", self._dir_uid)
-            parts.append(MapPart(dir_ident, "directory", PTR_SIZE * len(self._dir), False, header))
+            born: list[tuple[int, int, MapPart]] = [
+                (self._dir_uid, 0, MapPart(dir_ident, "directory", PTR_SIZE * len(self._dir), False, header))
+            ]
             for t in self._distinct_tables():
                 t_ident = ("table", t.uid)
-                g_ident = ("groups", t.uid)
-                parts.append(MapPart(t_ident, "table", TABLE_HEADER_SIZE, False, dir_ident))
-                parts.append(
-                    MapPart(g_ident, "groups", (t.mask + 1) * self.group_bytes, self.group_noscan, t_ident)
-                )
-                group_of[t.uid] = g_ident
-        if self.indirect_keys or self.indirect_values:
-            for k in self._present:
-                table, _ = self._where[k]
-                parent = group_of[None if table is None else table.uid]
-                if self.indirect_keys:
-                    parts.append(MapPart(("key", k), "key", self.key_type.size, self.key_type.noscan, parent))
-                if self.indirect_values:
-                    parts.append(
-                        MapPart(("value", k), "value", self.value_type.size, self.value_type.noscan, parent)
-                    )
+                born.append((t.uid, 0, MapPart(t_ident, "table", TABLE_HEADER_SIZE, False, dir_ident)))
+                born.append((t.uid, 1, MapPart(
+                    ("groups", t.uid), "groups", (t.mask + 1) * self.group_bytes, self.group_noscan, t_ident
+                )))
+            born.sort(key=lambda b: (b[0], b[1]))  # uids are drawn in creation order
+            parts += [b[2] for b in born]
+        if values:
+            parts += self.value_parts(self._present)
+        return parts
+
+    def value_parts(self, keys: Iterable[int]) -> list[MapPart]:
+        """The indirect key and value objects (> 128 B) of these present keys, key before
+        value as `PutSlot` allocates them; empty if the map stores both inline."""
+        if not (self.indirect_keys or self.indirect_values):
+            return []
+        parts: list[MapPart] = []
+        for k in keys:
+            table, _ = self._where[k]
+            parent = ("group", self._small.uid) if table is _SMALL else ("groups", table.uid)
+            if self.indirect_keys:
+                parts.append(MapPart(("key", k), "key", self.key_type.size, self.key_type.noscan, parent))
+            if self.indirect_values:
+                parts.append(MapPart(("value", k), "value", self.value_type.size, self.value_type.noscan, parent))
         return parts
 
     def heap_bytes(self) -> int:

@@ -405,16 +405,56 @@ class Mutator:
                   large=False, stack=False)
         self.sync_map(rec)
 
-    def sync_map(self, rec: MapRecord) -> None:
-        """Allocate the map's new parts; parts it no longer has become garbage."""
-        layout = {part.identity: part for part in rec.model.layout()}
-        for key in [k for k in rec.parts if k not in layout]:
-            del rec.parts[key]
-        for key, part in layout.items():
-            if key not in rec.parts:
+    def sync_map(self, rec: MapRecord, inserted: range | None = None) -> None:
+        """Allocate the map's new parts; parts it no longer has become garbage.
+
+        New parts are allocated in the order the runtime creates them, while the parts
+        they replace are still referenced (`table.grow` and `table.split` build the new
+        tables before `replaceTable` / `installTableSplit` drop the old one), then the
+        old parts are dropped. After an insert step (`inserted`: the keys it put in),
+        only the structure is diffed; the indirect keys/values of the inserted keys
+        follow, and each of their allocations may start a cycle.
+        """
+        model = rec.model
+        layout = model.layout(values=inserted is None)
+        for part in layout:
+            if part.identity not in rec.parts:
                 oid = self.alloc(part.size, part.noscan)
                 self.slots.name_internal(oid, f"{rec.name}.{part.role}")
-                rec.parts[key] = oid
+                rec.parts[part.identity] = oid
+        if inserted is None:
+            keep = {part.identity for part in layout}
+            for key in [k for k in rec.parts if k not in keep]:
+                del rec.parts[key]
+            return
+        # A cycle started by the new tables' allocation still finds the old ones: the
+        # write barrier of replaceTable/installTableSplit shades the pointers they drop.
+        self.check_trigger()
+        keep = {part.identity for part in layout}
+        for key in [k for k in rec.parts if k[0] not in ("key", "value") and k not in keep]:
+            del rec.parts[key]
+        parts = model.value_parts(inserted)  # Map.PutSlot: newobject for the key, then the elem
+        if not parts:
+            return
+        if model.indirect_keys and model.indirect_values:
+            for i, part in enumerate(parts):
+                oid = self.alloc(part.size, part.noscan)
+                self.slots.name_internal(oid, f"{rec.name}.{part.role}")
+                rec.parts[part.identity] = oid
+                if i % 2:
+                    self.check_trigger()
+            return
+        # One object per key, all of one size: in runs up to the trigger, as _new_many does.
+        size, noscan, name = parts[0].size, parts[0].noscan, f"{rec.name}.{parts[0].role}"
+        done = 0
+        while done < len(parts):
+            chunk = self.chunk_before_trigger(len(parts) - done, size, noscan)
+            oids = self.alloc_many(chunk, size, noscan)
+            for part, oid in zip(parts[done : done + chunk], oids.tolist()):
+                self.slots.name_internal(oid, name)
+                rec.parts[part.identity] = oid
+            done += chunk
+            self.check_trigger()
 
     def _map_events(self, rec: MapRecord, changes) -> None:
         for change in changes:
@@ -423,12 +463,23 @@ class Mutator:
                       dir_len=change.dir_len)
 
     def _op_MapInsert(self, op: ops.MapInsert) -> None:
+        """`m[k] = v` for op.count new keys, one growth at a time.
+
+        Each step starts with the key that grows the map (`Map.growToSmall`,
+        `Map.growToTable`, `table.grow`, `table.split`): its new memory is allocated
+        then, and what it replaced is garbage from then on, so the intermediate tables
+        of a big insert count in HeapAlloc and TotalAlloc until the next sweep frees
+        them, and their bytes bring the next cycle closer, as in real Go.
+        """
         self._owner(op.g)
         rec = self.maps[self.vars[op.var].map_id]
-        changes = rec.model.insert(op.count)
-        self._map_events(rec, changes)
-        self.sync_map(rec)
-        self.advance(op.count * clock.MAP_INSERT_NS)
+        left = op.count
+        while left > 0:
+            keys, changes = rec.model.insert_step(left)
+            self._map_events(rec, changes)
+            self.sync_map(rec, keys)
+            self.advance(len(keys) * clock.MAP_INSERT_NS)
+            left -= len(keys)
 
     def _op_MapDelete(self, op: ops.MapDelete) -> None:
         self._owner(op.g)
