@@ -416,3 +416,306 @@ def test_map_memory_matches_real_go(go_tool, case_rng):
     print(f"{len(cases)} maps {[(c['n'], c['hint']) for c in cases]}: {exact} exact and {ranged} ranged "
           f"step comparisons; Go ran in {go_s:.2f}s")
     assert not problems, f"{len(problems)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(problems[:15])
+
+
+# -- while inserting: the garbage of growth, before any GC ---------------------------------
+#
+# A map that grows replaces its small group by a table (`Map.growToTable`), each table by
+# one twice as big (`table.grow`) and a full 1024-slot table by two (`table.split`, which
+# may double the directory, `Map.installTableSplit`). Until the next GC the replaced
+# parts still count in HeapAlloc, and every one counts in TotalAlloc and Mallocs. With
+# the GC off, one Go program measures the MemStats deltas right after inserting N keys
+# into a fresh map (held in a global), then HeapAlloc after a GC, and reads the map's
+# final shape; the facade runs ops.MakeMap + ops.MapInsert(N) (one op: the growth inside
+# it must be allocated step by step) and the same GC.
+#
+# Without deletes the whole growth history follows from the final shape: the small group,
+# the 16-slot table and its 1-entry directory, tables of 32, 64, ... up to the final
+# capacity (or 1024), then (tables − 1) splits of two 1024-slot tables each and a
+# directory per doubling. `history_price` prices that, so TotalAlloc is checked exactly
+# in both, even past the seed-dependent later splits; where the shapes agree (always
+# until a 1024-slot table splits a second time) every figure must be equal.
+
+INSERT_GO_SOURCE = r"""
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"unsafe"
+)
+
+type T struct{ a, b int }
+
+type mapHeader struct {
+	used              uint64
+	seed              uintptr
+	dirPtr            unsafe.Pointer
+	dirLen            int
+	globalDepth       uint8
+	globalShift       uint8
+	writing           uint8
+	tombstonePossible bool
+	clearSeq          uint64
+}
+
+type tableHeader struct {
+	used       uint16
+	capacity   uint16
+	growthLeft uint16
+	localDepth uint8
+	index      int
+	groups     unsafe.Pointer
+	lengthMask uint64
+}
+
+type Case struct {
+	Type string `json:"type"`
+	N    int    `json:"n"`
+}
+
+type Result struct {
+	HeapAlloc  int64 `json:"heap_alloc"`
+	TotalAlloc int64 `json:"total_alloc"`
+	Mallocs    int64 `json:"mallocs"`
+	Frees      int64 `json:"frees"`
+	AfterGC    int64 `json:"after_gc"`
+	DirLen     int   `json:"dir_len"`
+	Tables     int   `json:"tables"`
+	MaxCap     int   `json:"max_cap"`
+	Small      bool  `json:"small"`
+	NumGC      int   `json:"num_gc"`
+}
+
+var (
+	gi   map[int]int
+	gs   map[string]*T
+	gb   map[int][256]byte
+	keys []string
+	ms   runtime.MemStats
+)
+
+func shape(p unsafe.Pointer, r *Result) {
+	h := *(**mapHeader)(p)
+	if h == nil {
+		return
+	}
+	r.DirLen = h.dirLen
+	if h.dirLen == 0 {
+		r.Small = h.dirPtr != nil
+		return
+	}
+	dir := unsafe.Slice((**tableHeader)(h.dirPtr), h.dirLen)
+	var last *tableHeader
+	for _, t := range dir {
+		if t != last {
+			last = t
+			r.Tables++
+			r.MaxCap = max(r.MaxCap, int(t.capacity))
+		}
+	}
+}
+
+func main() {
+	var in struct {
+		Cases []Case `json:"cases"`
+		GC    bool   `json:"gc"` // leave the GC on (GOGC=100): count the cycles the inserts start
+	}
+	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
+		panic(err)
+	}
+	if !in.GC {
+		debug.SetGCPercent(-1)
+	}
+	most := 0
+	for _, c := range in.Cases {
+		most = max(most, c.N)
+	}
+	keys = make([]string, most) // the string keys exist before any measurement
+	for i := range keys {
+		keys[i] = "k" + strconv.Itoa(i)
+	}
+	out := make([]Result, len(in.Cases))
+	for w := 0; w < 3; w++ { // the first GCs make one-time runtime allocations
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+	}
+	for i, c := range in.Cases {
+		gi, gs, gb = nil, nil, nil
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		h0, t0, m0, f0 := int64(ms.HeapAlloc), int64(ms.TotalAlloc), int64(ms.Mallocs), int64(ms.Frees)
+		gc0 := ms.NumGC
+		var p unsafe.Pointer
+		switch c.Type {
+		case "map[int]int":
+			gi = make(map[int]int)
+			for k := 0; k < c.N; k++ {
+				gi[k] = k
+			}
+			p = unsafe.Pointer(&gi)
+		case "map[string]*T":
+			gs = make(map[string]*T)
+			for k := 0; k < c.N; k++ {
+				gs[keys[k]] = nil
+			}
+			p = unsafe.Pointer(&gs)
+		case "map[int][256]byte":
+			gb = make(map[int][256]byte)
+			for k := 0; k < c.N; k++ {
+				gb[k] = [256]byte{}
+			}
+			p = unsafe.Pointer(&gb)
+		default:
+			panic(c.Type)
+		}
+		runtime.ReadMemStats(&ms)
+		r := &out[i]
+		r.HeapAlloc, r.TotalAlloc = int64(ms.HeapAlloc)-h0, int64(ms.TotalAlloc)-t0
+		r.Mallocs, r.Frees = int64(ms.Mallocs)-m0, int64(ms.Frees)-f0
+		r.NumGC = int(ms.NumGC - gc0)
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		r.AfterGC = int64(ms.HeapAlloc) - h0
+		shape(p, r)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+		panic(err)
+	}
+}
+"""
+
+INSERT_TYPES = {"map[int]int": ("int", "int"), "map[string]*T": ("string", "pointer"),
+                "map[int][256]byte": ("int", "[256]byte")}
+GROWTH_POINTS = (1, 8, 9, 14, 15, 28, 29, 64, 448, 449, 896, 897, 1000, 1024, 1025)
+"""Around every growth of a map[int]int up to its first split (facts.md c)."""
+SECOND_SPLIT_SAFE = 1400
+"""Below this many keys neither half of the first split can fill up (897 of ≤ 1400 keys)."""
+
+
+def insert_cases(rng: random.Random) -> list[dict]:
+    cases = [{"type": t, "n": n} for t in INSERT_TYPES for n in GROWTH_POINTS]
+    cases += [{"type": rng.choice(list(INSERT_TYPES)), "n": rng.randint(1, SECOND_SPLIT_SAFE)} for _ in range(6)]
+    cases += [{"type": t, "n": rng.randint(3000, 6000)} for t in INSERT_TYPES]  # splits follow the seed
+    return cases
+
+
+def history_price(type_name: str, n: int, shape: dict) -> tuple[int, int]:
+    """(TotalAlloc, Mallocs) of inserting n keys into a fresh map that ends up as `shape`."""
+    key, value = (parse_type(x) for x in INSERT_TYPES[type_name])
+    group_bytes, _, noscan, ind_key, ind_val = group_layout(key, value)
+    total, objects = MAP_HEADER_SIZE, 1
+
+    def add(size: int, no_pointers: bool) -> None:
+        nonlocal total, objects
+        total += alloc_size(size, no_pointers)
+        objects += 1
+
+    if n:
+        add(group_bytes, noscan)  # growToSmall
+    if n > MAP_GROUP_SLOTS:
+        caps = [16]
+        while caps[-1] < shape["max_cap"] if shape["tables"] == 1 else caps[-1] < MAX_TABLE_CAPACITY:
+            caps.append(2 * caps[-1])
+        for i, cap in enumerate(caps):
+            add(TABLE_HEADER_SIZE, False)
+            add(cap // MAP_GROUP_SLOTS * group_bytes, noscan)
+            if i == 0:
+                add(8, False)  # growToTable: the 1-entry directory
+        for _ in range(shape["tables"] - 1):  # each split: two 1024-slot tables
+            for _ in range(2):
+                add(TABLE_HEADER_SIZE, False)
+                add(MAX_TABLE_CAPACITY // MAP_GROUP_SLOTS * group_bytes, noscan)
+        dir_len = 2
+        while dir_len <= shape["dir_len"]:  # installTableSplit: each doubling, a new directory
+            add(8 * dir_len, False)
+            dir_len *= 2
+    for indirect, t in ((ind_key, key), (ind_val, value)):
+        if indirect:
+            total += n * alloc_size(t.size, t.noscan)
+            objects += n
+    return total, objects
+
+
+def simulate_insert(type_name: str, n: int, gogc: int | None = None) -> dict:
+    key, value = (parse_type(x) for x in INSERT_TYPES[type_name])
+    r = Runtime(ops.RuntimeSettings(gogc=gogc, gomaxprocs=1))
+    r.apply(ops.GC())
+    s0, gc0 = r.heap.stats(), r.num_gc
+    r.apply(ops.MakeMap("m", key, value))
+    r.apply(ops.Global("m"))
+    r.apply(ops.MapInsert("m", n))
+    s1, gc1 = r.heap.stats(), r.num_gc
+    r.apply(ops.GC())
+    m = r.maps[r.vars["m"].map_id].model
+    return {
+        "heap_alloc": s1.heap_alloc - s0.heap_alloc, "total_alloc": s1.total_alloc - s0.total_alloc,
+        "mallocs": s1.mallocs - s0.mallocs, "frees": s1.frees - s0.frees,
+        "after_gc": r.heap.stats().heap_alloc - s0.heap_alloc, "dir_len": m.dir_len,
+        "tables": 0 if m.small else m.distinct_tables, "small": m.small,
+        "max_cap": 0 if m.small else max((t.capacity for t in m.tables_view()), default=0),
+        "num_gc": gc1 - gc0,
+    }
+
+
+SHAPE_KEYS = ("dir_len", "tables", "max_cap", "small")
+FIGURES = ("heap_alloc", "total_alloc", "mallocs", "frees", "after_gc")
+
+
+def _insert_problems(case: dict, real: dict) -> list[str]:
+    t, n = case["type"], case["n"]
+    sim = simulate_insert(t, n)
+    where = f"{t} n={n}"
+    problems = []
+    for who, res in (("go", real), ("sim", sim)):
+        want = history_price(t, n, res)
+        if (res["total_alloc"], res["mallocs"]) != want:
+            problems.append(f"{where}: {who} TotalAlloc/Mallocs {res['total_alloc']}/{res['mallocs']}, "
+                            f"its growth history {want} (shape {[res[k] for k in SHAPE_KEYS]})")
+        if res["heap_alloc"] != res["total_alloc"] or res["frees"] != 0 or res["num_gc"] != 0:
+            problems.append(f"{where}: {who} freed something with the GC off: {res}")
+    if n <= SECOND_SPLIT_SAFE or all(real[k] == sim[k] for k in SHAPE_KEYS):
+        diff = {k: (real[k], sim[k]) for k in SHAPE_KEYS + FIGURES if real[k] != sim[k]}
+        if diff:
+            problems.append(f"{where}: go vs sim {diff}")
+    return problems
+
+
+def test_insert_garbage_matches_real_go_before_gc(go_tool, case_rng):
+    cases = insert_cases(case_rng.rng)
+    program = go_tool.build("mapinsert", INSERT_GO_SOURCE)
+    got = program.run({"cases": cases})
+    problems = {i: _insert_problems(case, real) for i, (case, real) in enumerate(zip(cases, got, strict=True))}
+    # A runtime-internal allocation (see above) can land inside one measurement: measure
+    # a disagreeing case again (at most twice) before calling it a disagreement.
+    for _ in range(2):
+        again = [i for i, p in problems.items() if p]
+        if not again:
+            break
+        for i, real in zip(again, program.run({"cases": [cases[i] for i in again]}), strict=True):
+            problems[i] = _insert_problems(cases[i], real)
+    flat = [p for i in sorted(problems) for p in problems[i]]
+    print(f"{len(cases)} inserts {[(c['type'], c['n']) for c in cases]}")
+    assert not flat, f"{len(flat)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(flat[:15])
+
+
+def test_insert_garbage_paces_the_gc_like_real_go(go_tool, case_rng):
+    """GOGC=100 from a fresh heap: the garbage of growth alone brings the cycles on.
+
+    Real Go and the simulator both allocate the growth history (TotalAlloc exact for
+    the shape each ends with); the number of cycles the insert starts must agree within
+    one (the mark phase's length, hence black allocation, and Go's own ~45 KB of
+    runtime heap differ; before intermediate tables were allocated the simulator ran
+    none where Go ran 1 to 4).
+    """
+    n = case_rng.rng.randint(100_000, 250_000)
+    real = go_tool.build("mapinsert", INSERT_GO_SOURCE).run({"cases": [{"type": "map[int]int", "n": n}], "gc": True})[0]
+    sim = simulate_insert("map[int]int", n, gogc=100)
+    for who, res in (("go", real), ("sim", sim)):
+        assert res["total_alloc"] == history_price("map[int]int", n, res)[0], (who, n, res)
+    assert real["num_gc"] >= 1
+    assert abs(sim["num_gc"] - real["num_gc"]) <= 1, (n, real, sim, case_rng.tag())
