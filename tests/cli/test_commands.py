@@ -197,7 +197,7 @@ def test_a_failing_simulation_is_reported_without_a_traceback(gomemtui, monkeypa
     monkeypatch.setattr(timeline_module, "Timeline", Broken)
     r = gomemtui("run", "tour")
     assert r.status == 1
-    assert "the simulation failed at step 1 (make_slice, main.go:6): RuntimeError: boom" in r.err
+    assert "the simulation failed at step 1 (make_slice, main.go:10): RuntimeError: boom" in r.err
     assert "Traceback" not in r.err
     with pytest.raises(RuntimeError):
         gomemtui("run", "tour", "--traceback")
