@@ -152,6 +152,11 @@ class LinesView(ScrollView, can_focus=True):
         resized = self.virtual_size != Size(width, count)
         if resized:
             self.virtual_size = Size(width, count)
+            if self.styles.height is not None and self.styles.height.is_auto:
+                # A panel sized to its content: a new size set while the screen is being
+                # laid out (as when a narrow layout widens and hidden panels catch up) can
+                # be missed by that layout pass; ask for another once it is done.
+                self.call_after_refresh(self.refresh, layout=True)
         if self.FOLLOW_END:
             self.call_after_refresh(self._show_last_line)
         self.after_rebuild()
