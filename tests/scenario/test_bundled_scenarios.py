@@ -377,8 +377,6 @@ def test_10_lower_gogc_means_more_cycles_and_a_smaller_peak() -> None:
     assert real[50]["num_gc"] > real[100]["num_gc"] > real[200]["num_gc"]
 
 
-@pytest.mark.xfail(reason="simulator revisions that miss allocations sweeping first in heapLive run "
-                          "fewer cycles than go1.27.3 on the grow workload (e.g. 26/14/8 vs 38/18/9)")
 @pytest.mark.parametrize("gogc", [50, 100, 200])
 def test_10_cycle_count_is_close_to_real_gos(gogc: int) -> None:
     sim = played(f"10-gogc-{gogc}").summary["cycles"]
