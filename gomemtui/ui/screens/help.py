@@ -32,7 +32,7 @@ LONG_HELP: dict[str, str] = {
     "toggle_play": "play / pause (stops at the end and at steps marked pause = true)",
     "step": "run the next step of the scenario",
     "step_back": "step back (instant: the core rewinds and replays)",
-    "next_phase": "next GC phase (starts a cycle if none runs)",
+    "next_phase": "next GC phase (outside a cycle: steps until one starts)",
     "prev_phase": "back to where the GC phase last changed",
     "mark_unit": "one unit of mark work (a root, a span or an object scanned)",
     "run_gc": "runtime.GC() now",
