@@ -48,6 +48,7 @@ from gomemtui.runtime import clock
 from gomemtui.runtime.gctrace import GCTraceRecord, format_gctrace
 from gomemtui.runtime.history import PacerHistory
 from gomemtui.runtime.pacer import GCCPULimiter
+from gomemtui.runtime.pool import PoolRegistry
 from gomemtui.runtime.marking import OBJECT_MARK_COST, MarkState, RootJob, build_mark_state, one_unit
 from gomemtui.runtime.program_state import NIL, Var
 from gomemtui.runtime.views import GCPhase
@@ -94,6 +95,8 @@ class Collector:
 
     def init_collector(self) -> None:
         self.gc_phase = GCPhase.OFF
+        self.all_pools = PoolRegistry()
+        """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
         self.num_gc = 0
         self.num_forced_gc = 0
         self.mark: MarkState | None = None
@@ -550,6 +553,12 @@ class Collector:
                 self.emit("pool_cleanup", f"poolCleanup: {rec.name}'s victim cache dropped "
                           f"({len(dropped)} object(s)), its {moved} cached object(s) move to the victim cache",
                           pool=rec.name, dropped=[self.name_of(o) for o in dropped], to_victim=moved)
+        # sync.poolCleanup: oldPools, allPools = allPools, nil. The dropped victims' arrays
+        # and dequeues and the old oldPools array lose their last reference before this
+        # cycle marks, so its sweep frees them; the moved locals stay (reachable through
+        # oldPools and p.victim) until the next cycle drops them.
+        self.all_pools.cleanup()
+        self.sync_pool_parts()  # allocates nothing: poolCleanup only drops references
         _ = stats
 
     def _pause(self, ns: int) -> None:
@@ -635,6 +644,8 @@ class Collector:
                 global_oids.extend(self.var_objects(var))
         for rec in self.pools.values():
             global_oids.extend(rec.model.cached_objects())  # sync.allPools / oldPools
+            global_oids.extend(rec.model.heap_objects.values())  # p.local, p.victim and their chains
+        global_oids.extend(self.all_pools.heap_objects.values())  # the allPools / oldPools arrays
         jobs = [RootJob("globals (data+bss)", self.settings.globals_bytes,
                         np.asarray(global_oids, dtype=np.int64))]
         for g in self.goroutines.values():

@@ -13,7 +13,7 @@ import numpy as np
 from gomemtui.runtime import clock, ops
 from gomemtui.runtime.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.maps import SwissMap
-from gomemtui.runtime.pool import SyncPool
+from gomemtui.runtime.pool import EFACE_SIZE, PoolPart, SyncPool
 from gomemtui.runtime.stacks import StackOverflow
 from gomemtui.runtime.program_state import NIL, Array, Goroutine, MapRecord, PoolRecord, SliceHeader, Var
 from gomemtui.runtime.sizeclasses import MAX_SMALL_ALLOC, alloc_class, alloc_size
@@ -517,7 +517,9 @@ class Mutator:
     def _op_PoolGet(self, op: ops.PoolGet) -> None:
         owner = self._owner(op.g)
         rec = self.pools[self.vars[op.pool].pool_id]
+        registered = rec.model.registered
         oid, source = rec.model.get(0)
+        self.sync_pool(rec, registered)  # pin → pinSlow before the caches are searched
         self.advance(clock.POOL_OP_NS)
         t = rec.type
         if source == "new":
@@ -545,10 +547,70 @@ class Mutator:
             self.emit("pool_put", f"{op.pool}.Put(nil) is ignored", pool=op.pool, var=op.var,
                       object=None, where="ignored")
             return
+        registered = rec.model.registered
         where = rec.model.put(oid, 0)
+        self.sync_pool(rec, registered)
         self.emit("pool_put", f"{op.pool}.Put({self.name_of(oid)}) → P0's {where} slot" if where == "private"
                   else f"{op.pool}.Put({self.name_of(oid)}) → P0's shared chain (private slot taken)",
                   pool=op.pool, var=op.var, object=self.name_of(oid), where=where)
+
+    def sync_pool(self, rec: PoolRecord, was_registered: bool) -> None:
+        """Allocate what a Put or Get made the pool allocate, in Go's order.
+
+        `sync.(*Pool).pinSlow` on the first use since the last GC appends the pool to
+        `allPools` (a new backing array when the slice is full: after every poolCleanup
+        it is nil) and then makes the `[GOMAXPROCS]poolLocal` array;
+        `sync.(*poolChain).pushHead` makes a poolChainElt and its `[]eface` when the
+        head dequeue is full (8 slots first, then twice the previous). Parts a call
+        dropped (an `allPools` array a growth replaced, a dequeue `popTail` unlinked)
+        are garbage from now on.
+        """
+        if rec.model.registered and not was_registered:
+            self.all_pools.register()  # sync.(*Pool).pinSlow: allPools = append(allPools, p)
+        self.sync_pool_parts(rec)
+
+    def sync_pool_parts(self, rec: PoolRecord | None = None) -> None:
+        """Match the heap to the registry's and the pool's layouts (all pools if None)."""
+        who = "" if rec is None else rec.name
+        self._sync_pool_objects(self.all_pools.heap_objects, self.all_pools.layout(), who)
+        for r in self.pools.values() if rec is None else (rec,):
+            self._sync_pool_objects(r.model.heap_objects, r.model.layout(), r.name)
+
+    def _sync_pool_objects(self, objects: dict, layout: list[PoolPart], owner: str) -> None:
+        """Allocate the new parts (for pool `owner`'s op), rename moved ones, drop vanished ones."""
+        for part in layout:
+            name = self._pool_part_name(owner, part)
+            oid = objects.get(part.identity)
+            if oid is None:
+                self.describe_alloc(owner, part.size, part.noscan, self._pool_part_what(owner, part))
+                oid = self.alloc(part.size, part.noscan)
+                objects[part.identity] = oid
+            self.slots.name_internal(oid, name)  # renamed when poolCleanup moves it
+        keep = {part.identity for part in layout}
+        for key in [k for k in objects if k not in keep]:
+            del objects[key]  # no longer reachable from sync.allPools / oldPools: garbage
+
+    @staticmethod
+    def _pool_part_name(owner: str, part: PoolPart) -> str:
+        if part.role in ("allPools", "oldPools"):
+            return f"sync.{part.role}[]"
+        if part.role == "local":
+            return f"{owner}.{part.cache}"
+        if part.role == "chain_elt":
+            return f"{owner}.{part.cache}[{part.p}].poolChainElt"
+        return f"{owner}.{part.cache}[{part.p}].vals({part.size // EFACE_SIZE})"
+
+    def _pool_part_what(self, owner: str, part: PoolPart) -> str:
+        if part.role == "allPools":
+            return (f"{owner}'s first use since the last GC (pinSlow): sync.allPools = append(allPools, p) "
+                    f"needs a new []*Pool array, cap {part.size // 8}")
+        if part.role == "local":
+            procs = self.settings.gomaxprocs
+            return f"{owner}.pinSlow: make([]poolLocal, {procs}) = {procs} × 128 B (padded poolLocal)"
+        if part.role == "chain_elt":
+            return f"{owner}'s shared chain needs a new dequeue (poolChain.pushHead): new(poolChainElt)"
+        slots = part.size // EFACE_SIZE
+        return f"{owner}'s new dequeue: make([]eface, {slots}) = {slots} × 16 B"
 
     # pointers
     def _op_Assign(self, op: ops.Assign) -> None:

@@ -14,7 +14,18 @@ from the victim are handed out, never moved back to `local`.
 
 Objects are plain ints chosen by the caller (the facade); the model never allocates.
 What the pool itself costs on the heap (the `local` array and the chain's dequeues)
-is described by `layout()` as `PoolPart`s, the same way maps describe theirs.
+is described by `layout()` as `PoolPart`s, the same way maps describe theirs, and so is
+what the package keeps for all pools (`PoolRegistry`: the `allPools` / `oldPools`
+slices). The facade allocates new parts when they appear, and parts that vanish are
+garbage from then on; `heap_objects` records the heap object of each part.
+
+What real Go allocates, measured with Go 1.27.3 (MemStats deltas, GOMAXPROCS 1 and 4):
+the first Put or Get on a pool since the last GC (`pinSlow`) takes 8 B (a new
+`allPools` array, cap 1, after each poolCleanup set it to nil; 16 B, 32 B... as more
+pools register) + 128×GOMAXPROCS B (`local`); the Put that overflows the private slot
+48 + 128 B (the first poolChainElt and its 8 `eface`s); the 9th shared Put 48 + 256 B;
+the first GC frees nothing of these (only an `allPools` array a growth replaced); the
+second frees the old `local`, its dequeues and the old `oldPools` array.
 
 Where this simplifies real Go:
 * One goroutine at a time: no races, so no `runtime_procPin` / atomics; the caller
@@ -22,7 +33,11 @@ Where this simplifies real Go:
 * `pinSlow` sizes `local` from GOMAXPROCS at first use; GOMAXPROCS is fixed here.
 * The race detector's "drop 1 Put in 4" is not modelled (the oracle runs without it).
 * `poolCleanup` works on the global `allPools` / `oldPools` lists; each pool here keeps
-  its own two flags with the same meaning (touched since the last GC / at the last GC).
+  its own two flags with the same meaning (touched since the last GC / at the last GC),
+  and `PoolRegistry` only models what those slices cost on the heap. It counts the
+  scenario's pools alone: a real program's standard library registers pools of its own
+  (fmt, encoding/json...), which share these arrays and change when they grow.
+* The `Pool` struct itself is not allocated (a package-level pool lives in .bss).
 """
 
 from __future__ import annotations
@@ -31,6 +46,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from gomemtui.runtime.growslice import growslice
 from gomemtui.runtime.views import PoolLocalView, PoolView
 
 __all__ = [
@@ -38,7 +54,9 @@ __all__ = [
     "DEQUEUE_LIMIT",
     "POOL_CHAIN_ELT_SIZE",
     "POOL_LOCAL_SIZE",
+    "POOL_PTR_SIZE",
     "PoolPart",
+    "PoolRegistry",
     "SyncPool",
 ]
 
@@ -52,6 +70,8 @@ DEQUEUE_INIT_SIZE = 8
 """`poolChain.pushHead`: the first dequeue has 8 slots, each next one twice as many."""
 DEQUEUE_LIMIT = 1 << 30
 """`dequeueLimit`: no dequeue grows past 2^30 slots."""
+POOL_PTR_SIZE = 8
+"""One `*Pool` element of `allPools` / `oldPools`."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +85,19 @@ class PoolPart:
     identity: tuple
     """Stable while the object exists, e.g. ("local", 3) or ("dequeue", 3, 0, 1)."""
     role: str
-    """"local" (the [P]poolLocal array), "chain_elt" (a poolChainElt), "dequeue" (its vals)."""
+    """"local" (the [P]poolLocal array), "chain_elt" (a poolChainElt), "dequeue" (its vals);
+    "allPools" / "oldPools" (a `PoolRegistry` array)."""
     size: int
     """Bytes requested from mallocgc."""
     noscan: bool
     parent: tuple | None
     """Identity of the object that points to this one (None: the Pool struct itself)."""
+    cache: str = "local"
+    """"local" or "victim": which of the pool's caches holds it now (poolCleanup moves
+    the same objects from one to the other; the identity does not change). For the
+    registry's arrays, which of the two slices holds the array."""
+    p: int | None = None
+    """The P whose poolLocal a chain_elt / dequeue belongs to."""
 
 
 @dataclass
@@ -162,6 +189,13 @@ class SyncPool:
         """Gets the pool could not serve (then New ran, or nil was returned)."""
         self.news = 0
         """Times `New` was called."""
+        self.heap_objects: dict[tuple, int] = {}
+        """The facade's record: part identity (`layout()`) → heap object id."""
+
+    @property
+    def registered(self) -> bool:
+        """In `allPools`: `pinSlow` appended it since the last poolCleanup."""
+        return self._in_all_pools
 
     # -- pinning ---------------------------------------------------------------
 
@@ -276,19 +310,21 @@ class SyncPool:
     def layout(self) -> list[PoolPart]:
         """The pool's own heap objects: `local`/`victim` arrays and the chain dequeues."""
         parts: list[PoolPart] = []
-        for locals_, gen in ((self._local, self._local_gen), (self._victim, self._victim_gen)):
+        caches = ((self._local, self._local_gen, "local"), (self._victim, self._victim_gen, "victim"))
+        for locals_, gen, cache in caches:
             if locals_ is None:
                 continue
             arr = ("local", gen)
-            # make([]poolLocal, size) in pinSlow; poolLocal holds pointers.
-            parts.append(PoolPart(arr, "local", POOL_LOCAL_SIZE * len(locals_), False, None))
+            # sync.(*Pool).pinSlow: make([]poolLocal, GOMAXPROCS); poolLocal holds pointers.
+            parts.append(PoolPart(arr, "local", POOL_LOCAL_SIZE * len(locals_), False, None, cache))
             for p, loc in enumerate(locals_):
                 for d in loc.chain:
+                    # sync.(*poolChain).pushHead: new(poolChainElt), then make([]eface, n).
                     elt = ("chain_elt", gen, p, d.uid)
-                    parts.append(PoolPart(elt, "chain_elt", POOL_CHAIN_ELT_SIZE, False, arr))
-                    parts.append(
-                        PoolPart(("dequeue", gen, p, d.uid), "dequeue", EFACE_SIZE * d.cap, False, elt)
-                    )
+                    parts.append(PoolPart(elt, "chain_elt", POOL_CHAIN_ELT_SIZE, False, arr, cache, p))
+                    parts.append(PoolPart(
+                        ("dequeue", gen, p, d.uid), "dequeue", EFACE_SIZE * d.cap, False, elt, cache, p,
+                    ))
         return parts
 
     def view(self, var: str, type_name: str, names: Callable[[int], str]) -> PoolView:
@@ -315,3 +351,49 @@ class SyncPool:
             news=self.news,
             cached=len(self.cached_objects()),
         )
+
+
+class PoolRegistry:
+    """`sync.allPools` and `sync.oldPools`: the `[]*Pool` slices poolCleanup walks.
+
+    Only their heap cost is modelled (which pools they hold is each `SyncPool`'s pair of
+    flags). `pinSlow` appends a pool the first time it is used after a poolCleanup, so
+    the array grows as `append` grows any slice; poolCleanup makes `allPools` the new
+    `oldPools` (the same array, still reachable) and sets `allPools` to nil, so the
+    next first use allocates again. The array `oldPools` held until then is garbage.
+    """
+
+    def __init__(self) -> None:
+        self._len = 0
+        self._cap = 0
+        self._all: tuple[int, int] | None = None
+        """(uid, bytes) of `allPools`' backing array, None while the slice is nil."""
+        self._old: tuple[int, int] | None = None
+        """(uid, bytes) of `oldPools`' backing array."""
+        self._uid = 0
+        self.heap_objects: dict[tuple, int] = {}
+        """The facade's record: part identity (`layout()`) → heap object id."""
+
+    def __len__(self) -> int:
+        return self._len
+
+    def register(self) -> None:
+        """`allPools = append(allPools, p)` in sync.(*Pool).pinSlow."""
+        if self._len == self._cap:  # runtime.growslice: a new array, the old one is garbage
+            new_cap, capmem = growslice(self._len, self._cap, 1, POOL_PTR_SIZE, False)
+            self._uid += 1
+            self._all, self._cap = (self._uid, capmem), new_cap
+        self._len += 1
+
+    def cleanup(self) -> None:
+        """sync.poolCleanup: `oldPools, allPools = allPools, nil`."""
+        self._old = self._all
+        self._all, self._len, self._cap = None, 0, 0
+
+    def layout(self) -> list[PoolPart]:
+        """The backing arrays of `allPools` and `oldPools` ([]*Pool: scanned)."""
+        parts = []
+        for arr, cache in ((self._all, "allPools"), (self._old, "oldPools")):
+            if arr is not None:
+                parts.append(PoolPart(("pools_array", arr[0]), cache, arr[1], False, None, cache))
+        return parts
