@@ -48,18 +48,7 @@ SPLIT_AT = MAX_TABLE_CAPACITY * MAX_AVG_GROUP_LOAD // MAP_GROUP_SLOTS
 """896: a 1024-slot table is full at this many keys; one more splits it."""
 STEPS = ("make", "insert", "delete_all", "reinsert", "clear", "insert_after_clear", "nil")
 
-GO_SOURCE = r"""
-package main
-
-import (
-	"encoding/json"
-	"os"
-	"runtime"
-	"runtime/debug"
-	"unsafe"
-)
-
-// Mirrors of internal/runtime/maps.Map and maps.table (Go 1.27).
+GO_MAP_MIRRORS = """\
 type mapHeader struct {
 	used              uint64
 	seed              uintptr
@@ -81,6 +70,22 @@ type tableHeader struct {
 	groups     unsafe.Pointer
 	lengthMask uint64
 }
+"""
+"""Go mirrors of internal/runtime/maps.Map and maps.table (Go 1.27), for both programs."""
+
+GO_SOURCE = r"""
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"unsafe"
+)
+
+// Mirrors of internal/runtime/maps.Map and maps.table (Go 1.27).
+MAP_MIRRORS
 
 type Case struct {
 	N    int `json:"n"`
@@ -206,7 +211,7 @@ func main() {
 		panic(err)
 	}
 }
-""".replace("NSTEPS", str(len(STEPS)))
+""".replace("NSTEPS", str(len(STEPS))).replace("MAP_MIRRORS\n", GO_MAP_MIRRORS)
 
 
 def random_cases(rng: random.Random) -> list[dict]:
@@ -450,27 +455,7 @@ import (
 
 type T struct{ a, b int }
 
-type mapHeader struct {
-	used              uint64
-	seed              uintptr
-	dirPtr            unsafe.Pointer
-	dirLen            int
-	globalDepth       uint8
-	globalShift       uint8
-	writing           uint8
-	tombstonePossible bool
-	clearSeq          uint64
-}
-
-type tableHeader struct {
-	used       uint16
-	capacity   uint16
-	growthLeft uint16
-	localDepth uint8
-	index      int
-	groups     unsafe.Pointer
-	lengthMask uint64
-}
+MAP_MIRRORS
 
 type Case struct {
 	Type string `json:"type"`
@@ -587,7 +572,7 @@ func main() {
 		panic(err)
 	}
 }
-"""
+""".replace("MAP_MIRRORS\n", GO_MAP_MIRRORS)
 
 INSERT_TYPES = {"map[int]int": ("int", "int"), "map[string]*T": ("string", "pointer"),
                 "map[int][256]byte": ("int", "[256]byte")}
