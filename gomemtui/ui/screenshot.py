@@ -54,23 +54,30 @@ async def capture(
         The SVG text.
     """
     from gomemtui.ui.app import GoMemApp
-    from gomemtui.ui.screens.main import MainScreen
 
     app = GoMemApp(timeline, start_step=max(0, step))
     async with app.run_test(size=size) as pilot:
-        await wait_idle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await wait_idle(pilot)
-        screen = app.screen
-        if zoom and isinstance(screen, MainScreen):
-            screen.focus_panel(zoom)
-            if not screen.narrow:
-                screen.zoomed = True
-            await wait_idle(pilot)
-        await pilot.pause(0.05)
-        await wait_idle(pilot)
+        await settle_at(pilot, keys, zoom)
         return app.export_screenshot(title=title or timeline.program.title or "gomemtui")
+
+
+async def settle_at(pilot: Pilot, keys: Sequence[str] = (), zoom: str | None = None) -> None:
+    """Wait for the first frame, press `keys` one by one (each action finished), zoom the
+    panel `zoom` (if any), and wait until everything is drawn: a screen fit to picture."""
+    from gomemtui.ui.screens.main import MainScreen
+
+    await wait_idle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await wait_idle(pilot)
+    screen = pilot.app.screen
+    if zoom and isinstance(screen, MainScreen):
+        screen.focus_panel(zoom)
+        if not screen.narrow:
+            screen.zoomed = True
+        await wait_idle(pilot)
+    await pilot.pause(0.05)
+    await wait_idle(pilot)
 
 
 def screenshot(

@@ -28,6 +28,16 @@ async def _read_until(ws: aiohttp.ClientWebSocketResponse, pattern: str, timeout
     return bytes(received)
 
 
+async def _log_lines_once_all_closed(server, caplog) -> list[str]:
+    """The server's one-line log of each web visitor, once every session has closed."""
+    for _ in range(100):
+        if not server.sessions:
+            break
+        await asyncio.sleep(0.05)
+    assert not server.sessions
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("web visitor from 127.0.0.1")]
+
+
 async def test_the_web_page_is_served_and_each_visitor_gets_an_app(serve, caplog):
     caplog.set_level(logging.INFO, logger="gomemtui.serve")
     server = await serve(ssh=None, web=("127.0.0.1", 0), max_sessions=2)
@@ -57,12 +67,7 @@ async def test_the_web_page_is_served_and_each_visitor_gets_an_app(serve, caplog
         finally:
             await first.close()
             await second.close()
-    for _ in range(100):
-        if not server.sessions:
-            break
-        await asyncio.sleep(0.05)
-    assert not server.sessions
-    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("web visitor from 127.0.0.1")]
+    lines = await _log_lines_once_all_closed(server, caplog)
     assert len(lines) == 3, lines
 
 
@@ -82,10 +87,5 @@ async def test_an_idle_web_visitor_is_closed_and_told_why(serve, caplog):
             assert "without activity" in (message.extra or "")
         finally:
             await visitor.close()
-    for _ in range(100):
-        if not server.sessions:
-            break
-        await asyncio.sleep(0.05)
-    assert not server.sessions
-    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("web visitor from 127.0.0.1")]
+    lines = await _log_lines_once_all_closed(server, caplog)
     assert lines and "without activity" in lines[-1], lines

@@ -49,22 +49,10 @@ def app(timeline: FakeTimeline) -> GoMemApp:
 
 
 def before(keys: tuple[str, ...] = (), zoom: str | None = None):
-    """A snapshot's run_before: wait for the first frame, press `keys` one at a time
-    (each action finished), then zoom a panel, and wait until everything is drawn."""
-    from gomemtui.ui.screenshot import wait_idle
+    """A snapshot's run_before: the same settling as `gomemtui screenshot` (keys, zoom)."""
+    from gomemtui.ui.screenshot import settle_at
 
     async def run(pilot: Pilot) -> None:
-        await wait_idle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await wait_idle(pilot)
-        if zoom is not None:
-            screen = pilot.app.screen
-            screen.focus_panel(zoom)
-            if not screen.narrow:
-                screen.zoomed = True
-            await wait_idle(pilot)
-        await pilot.pause(0.05)
-        await wait_idle(pilot)
+        await settle_at(pilot, keys, zoom)
 
     return run
