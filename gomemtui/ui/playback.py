@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 from textual.message import Message
 from textual.timer import Timer
@@ -61,9 +62,12 @@ class Playback:
         player: The Player that owns the timeline.
     """
 
-    def __init__(self, host: Widget, player: Player) -> None:
+    def __init__(self, host: Widget, player: Player, prepare: Callable[[Frame], None] | None = None) -> None:
         self.host = host
         self.player = player
+        self.prepare = prepare
+        """Called in the worker with each frame before it is posted: slow, cacheable work
+        for drawing it (the source's syntax highlighting) done off the UI thread."""
         self.playing = False
         """Whether the timer steps the timeline."""
         self.speed_index = SPEEDS.index(2.0)
@@ -125,6 +129,8 @@ class Playback:
                 action = self._queue.popleft()
             try:
                 frame = self.player.perform(action)
+                if self.prepare is not None:
+                    self.prepare(frame)
             except Exception as error:  # a core bug must not kill the app
                 with self._lock:
                     self._queue.clear()

@@ -32,7 +32,7 @@ from gomemtui.ui.widgets.panel import Panel
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
 from gomemtui.ui.widgets.pool import PoolPanel
 from gomemtui.ui.widgets.slices import SlicesView
-from gomemtui.ui.widgets.source import SourceView
+from gomemtui.ui.widgets.source import SourceView, highlighted_lines
 
 PANEL_ORDER: tuple[str, ...] = (
     "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
@@ -41,6 +41,14 @@ PANEL_ORDER: tuple[str, ...] = (
 
 WIDE_MIN = (110, 30)
 """Smallest (width, height) that shows every panel at once."""
+
+
+def prepare_frame(frame: Frame) -> None:
+    """Worker-side preparation of a frame: highlight its Go source (pygments is slow to
+    import and to run; the result is cached per program)."""
+    source = getattr(frame.program, "source", "")
+    if source:
+        highlighted_lines(source)
 
 
 class MainScreen(Screen[None]):
@@ -87,7 +95,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.player = player
         """Owns the timeline (touched only from the playback worker)."""
-        self.playback = Playback(self, player)
+        self.playback = Playback(self, player, prepare=prepare_frame)
         """The action queue and the clock."""
         self._start_step = start_step
         self._autoplay = autoplay
