@@ -27,7 +27,12 @@ Who marks, and when (simulated time, `clock.py`):
   `gcOverAssistWork`, first by stealing background credit (`bgScanCredit`); credit is
   given for the work actually done (`gcAssistAlloc1`), so one big root job (the
   ~161 KiB data+bss block) buys most of the runway. An assist stops at a sysmon tick
-  that preempts it or turns the CPU limiter on (`gcDrainN`).
+  that preempts it or turns the CPU limiter on (`gcDrainN`). `scanobject` scans objects
+  over 128 KiB one oblet at a time (`maxObletBytes`), so an assist that meets a 1 MiB
+  pointer array is paid for one oblet of it; the simulator scans the array whole and
+  puts the rest of its work in `bgScanCredit`, for later assists to claim at their own
+  ratio (paying for all of it at once at a near-degenerate ratio let scenario 11's
+  first cycle allocate 26 MB unassisted: 14->40->31 MB).
 * The GC CPU limiter is updated like Go's: at sysmon ticks at most every 10 ms and at
   the two STW transitions; while GC is on it counts 25 % of all CPU plus assist time as
   GC time (`updateLocked`), so assists that take most of the CPU fill its bucket and
@@ -61,6 +66,8 @@ runtime metadata (mspans, heap bitmaps, GC work buffers, profiling buckets...). 
 oracle's pacer_goal.json shows ≈ 4.6 MB of non-heap memory (stacks ≈ 0.2 MB included)."""
 GC_ASSIST_TIME_SLACK_NS = 5000
 """`gcAssistTimeSlack`: a P publishes its assist time (and updates the limiter) past this."""
+MAX_OBLET_BYTES = 128 << 10
+"""`maxObletBytes` (`mgcmark.go`): scanobject splits bigger objects into oblets of this size."""
 BACKGROUND_SWEEP_SHARE = 0.25
 """Share of mutator time in which the background sweeper (`bgsweep`) sweeps spans."""
 
@@ -480,8 +487,23 @@ class Collector:
                 if work == 0:
                     break
             start = self.time_ns
+            roots_before = self._root_work_done()
             done, why = self._p0_mark(work, "assist")
-            self.assist_credit += 1 + int(per_work * done)
+            credited = done
+            if self.gc_phase is GCPhase.MARK:
+                # gcDrainN stops after the scan unit that crosses its budget: a root
+                # job (a data/BSS block of up to 256 KiB, a stack) or an object — and
+                # scanobject scans an object > 128 KiB one oblet at a time
+                # (maxObletBytes). Our drain scans whole objects, so the heap work it
+                # did beyond the budget rounded up to whole oblets is left for later
+                # assists to claim at the ratio of their time, as background credit is
+                # (gcAssistAlloc steals bgScanCredit).
+                roots = self._root_work_done() - roots_before
+                most = roots + -(-max(work - roots, 0) // MAX_OBLET_BYTES) * MAX_OBLET_BYTES
+                if credited > most:
+                    self.bg_scan_credit += credited - most
+                    credited = most
+            self.assist_credit += 1 + int(per_work * credited)
             work_done += done
             took += self.time_ns - start
             # gcAssistAlloc1: once this P's assist time passes gcAssistTimeSlack it is
@@ -499,6 +521,9 @@ class Collector:
             self.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
                       f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
                       work_bytes=work_done)
+
+    def _root_work_done(self) -> int:
+        return sum(job.work for job in self.mark.roots if job.done) if self.mark is not None else 0
 
     def heap_scan_estimate(self) -> int:
         """`heapScan`: scannable bytes of the heap, as the pacer estimates them."""

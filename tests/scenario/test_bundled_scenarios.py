@@ -403,15 +403,37 @@ def test_11_memory_limit_sets_the_goal_and_the_limiter_engages() -> None:
     assert p.timeline.runtime.limiter.last_enabled_cycle > 0
 
 
-@pytest.mark.xfail(reason="simulator (some revisions): the first cycle overshoots (14->40->31 MB, 0 MB goal); "
-                                       "real Go: 14->15->6 MB, 14 MB goal (gctrace.json, limit)")
+def test_11_first_cycle_is_held_back_by_assists() -> None:
+    """Real Go's first cycles under GOMEMLIMIT=20MiB stay below the limit (gctrace.json: 'limit'
+    14->15->6 MB, 14 MB goal; 'limit_long' 13->16->15 MB, 13 MB goal): once mappedReady passes the
+    limit, memoryLimitHeapGoal's overage pulls the goal below heapLive, and revise's assist ratio
+    makes the allocating goroutine finish the mark. An assist is credited for at most one 128 KiB
+    oblet of a large object (scanobject, maxObletBytes), not for a whole 1 MiB array at once.
+    gctrace's goal is heapGoal() at endCycle (lastHeapGoal), not heapMarked (0 in the first cycle)."""
+    first = played("11-memory-limit").all_events("gc")[0]
+    go = next(c for c in load_oracle("gctrace")["cases"] if c["workload"] == "limit_long")["gcs"][0]
+    assert first["heap1"] < 20 * MiB
+    assert abs(first["heap1"] / MiB - go["heap_at_mark_end_mb"]) <= 2 + 0.15 * go["heap_at_mark_end_mb"]
+    # MB figures within 2 MB + 15 %, as in tests/runtime/test_pacing_fidelity.py.
+    assert abs(first["goal"] / MiB - go["goal_mb"]) <= 2 + 0.15 * go["goal_mb"]
+
+
+@pytest.mark.xfail(reason="simulator: 14->17->8 MB, 12 MB goal (heap1 = 1.27 x heap0, goal 12.5 MiB). Real Go "
+                          "running this program: 14->17->7 MB, 14 MB goal (gcpacertrace: triggered 15,425,536 B, "
+                          "heapLive at mark end 17,850,368 B, goal 15,445,360 B): its non-heap memory before the "
+                          "first GC is ~3.8 MB, the simulator's ~4.56 MB (calibrated on pacer_goal.json's program "
+                          "after two GCs), which lowers the goal twice (nonHeap and overage); and the credit of the "
+                          "assist paced at work == expected (remaining work 1000 B) depends on where the 64 KiB "
+                          "allocations land below the goal")
 def test_11_first_cycle_does_not_overshoot() -> None:
     first = played("11-memory-limit").all_events("gc")[0]
     assert first["heap1"] <= first["heap0"] * 5 // 4 and first["goal"] >= 13 * MiB
 
 
-@pytest.mark.xfail(reason="simulator: GC keeps ~98 % of the CPU once the limiter is on; "
-                                       "real Go caps it near 50 % (62 % overall in gctrace.json limit_long)")
+@pytest.mark.xfail(reason="not Go's behaviour at this run length: the scenario plays ~0.8 s of simulated time "
+                          "(GC 99 %); real Go 1.27.3 running this program prints 90-92 % at gc 60-90 "
+                          "(@0.54-0.81 s) — its 62 % (gctrace.json limit_long) is over 3 s, after the limiter's "
+                          "1 CPU-second bucket has filled (~1 s)")
 def test_11_the_limiter_caps_gc_cpu() -> None:
     assert played("11-memory-limit").timeline.runtime.gc_cpu_fraction() <= 0.75
 
