@@ -8,6 +8,8 @@ reaches the pacer's trigger (`runtime.mallocgc` → `gcTrigger.test`).
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from gomemtui.runtime import clock, ops
@@ -416,33 +418,22 @@ class Mutator:
         follow, and each of their allocations may start a cycle.
         """
         model = rec.model
-        layout = model.layout(values=inserted is None)
-        for part in layout:
-            if part.identity not in rec.parts:
-                oid = self.alloc(part.size, part.noscan)
-                self.slots.name_internal(oid, f"{rec.name}.{part.role}")
-                rec.parts[part.identity] = oid
+        name = lambda part: f"{rec.name}.{part.role}"  # noqa: E731
+        keep = self._alloc_parts(rec.parts, model.layout(values=inserted is None), name)
         if inserted is None:
-            keep = {part.identity for part in layout}
-            for key in [k for k in rec.parts if k not in keep]:
-                del rec.parts[key]
+            self._drop_parts(rec.parts, keep)
             return
         # A cycle started by the new tables' allocation still finds the old ones: the
         # write barrier of replaceTable/installTableSplit shades the pointers they drop.
         self.check_trigger()
-        keep = {part.identity for part in layout}
-        for key in [k for k in rec.parts if k[0] not in ("key", "value") and k not in keep]:
-            del rec.parts[key]
+        self._drop_parts(rec.parts, keep, spared=("key", "value"))
         parts = model.value_parts(inserted)  # Map.PutSlot: newobject for the key, then the elem
         if not parts:
             return
         if model.indirect_keys and model.indirect_values:
-            for i, part in enumerate(parts):
-                oid = self.alloc(part.size, part.noscan)
-                self.slots.name_internal(oid, f"{rec.name}.{part.role}")
-                rec.parts[part.identity] = oid
-                if i % 2:
-                    self.check_trigger()
+            for i in range(0, len(parts), 2):  # each key's pair, then the trigger test
+                self._alloc_parts(rec.parts, parts[i : i + 2], name)
+                self.check_trigger()
             return
         # One object per key, all of one size: in runs up to the trigger, as _new_many does.
         size, noscan, name = parts[0].size, parts[0].noscan, f"{rec.name}.{parts[0].role}"
@@ -577,18 +568,37 @@ class Mutator:
             self._sync_pool_objects(r.model.heap_objects, r.model.layout(), r.name)
 
     def _sync_pool_objects(self, objects: dict, layout: list[PoolPart], owner: str) -> None:
-        """Allocate the new parts (for pool `owner`'s op), rename moved ones, drop vanished ones."""
+        """Allocate the new parts (for pool `owner`'s op), rename moved ones (poolCleanup
+        moves local to victim), drop vanished ones: no longer reachable from sync.allPools
+        or oldPools, they are garbage."""
+        keep = self._alloc_parts(objects, layout, lambda part: self._pool_part_name(owner, part), rename=True,
+                                 describe=(owner, lambda part: self._pool_part_what(owner, part)))
+        self._drop_parts(objects, keep)
+
+    def _alloc_parts(self, objects: dict, layout: list, name: Callable[[Any], str], *, rename: bool = False,
+                     describe: tuple[str, Callable[[Any], str]] | None = None) -> set[tuple]:
+        """Allocate, in layout order, each part (a `MapPart` or `PoolPart`) that has no heap
+        object in `objects` yet, and record it there; name new objects (all, with `rename`).
+        `describe` is (var, what the part is) for an `alloc` event of each new part.
+        Returns the layout's identities."""
         for part in layout:
-            name = self._pool_part_name(owner, part)
             oid = objects.get(part.identity)
             if oid is None:
-                self.describe_alloc(owner, part.size, part.noscan, self._pool_part_what(owner, part))
-                oid = self.alloc(part.size, part.noscan)
-                objects[part.identity] = oid
-            self.slots.name_internal(oid, name)  # renamed when poolCleanup moves it
-        keep = {part.identity for part in layout}
-        for key in [k for k in objects if k not in keep]:
-            del objects[key]  # no longer reachable from sync.allPools / oldPools: garbage
+                if describe is not None:
+                    var, what = describe
+                    self.describe_alloc(var, part.size, part.noscan, what(part))
+                oid = objects[part.identity] = self.alloc(part.size, part.noscan)
+            elif not rename:
+                continue
+            self.slots.name_internal(oid, name(part))
+        return {part.identity for part in layout}
+
+    @staticmethod
+    def _drop_parts(objects: dict, keep: set[tuple], spared: tuple[str, ...] = ()) -> None:
+        """Forget the objects of parts no longer in the layout (`keep`), except those whose
+        identity starts with one of `spared`: nothing points to them now, they are garbage."""
+        for key in [k for k in objects if k not in keep and k[0] not in spared]:
+            del objects[key]
 
     @staticmethod
     def _pool_part_name(owner: str, part: PoolPart) -> str:
