@@ -182,8 +182,8 @@ class PacerChart(Widget):
 
     def watch_frame(self) -> None:
         """Plot the new history and repaint only the rows whose cells or axis label changed."""
-        width, height = self.size.width, self.size.height
-        rows, cols = height - 1, max(0, width - AXIS_WIDTH)
+        width = self.size.width
+        rows, cols = self._plot_shape()
         before = self._plot if self._plot_key is not None and self._plot_key[1:] == (rows, cols) else None
         if before is None or self.frame is None or rows <= 0 or cols <= 0:
             self.refresh()
@@ -218,6 +218,10 @@ class PacerChart(Widget):
             )
         return self._style_set
 
+    def _plot_shape(self) -> tuple[int, int]:
+        """Rows and columns of the braille plot: below the legend, right of the axis."""
+        return self.size.height - 1, max(0, self.size.width - AXIS_WIDTH)
+
     def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
         frame = self.frame
         key = (frame.serial if frame else -1, rows, cols)
@@ -229,9 +233,9 @@ class PacerChart(Widget):
 
     def render_line(self, y: int) -> Strip:
         """Line 0 is the legend, then the plot with a byte axis on the left."""
-        width, height = self.size.width, self.size.height
+        width = self.size.width
         base, styles, axis = self._styles()
-        rows, cols = height - 1, max(0, width - AXIS_WIDTH)
+        rows, cols = self._plot_shape()
         if y == 0:
             segments = [Segment("pacer ", axis)]
             for (name, label), style in zip(reversed(SERIES), reversed(styles)):
@@ -243,13 +247,12 @@ class PacerChart(Widget):
             return Strip(segments).crop_extend(0, width, base)
         if cols <= 0 or rows <= 0:
             return Strip.blank(width, base)
-        if self.frame is None:  # still loading (and numpy may not be imported yet)
-            label = axis_label(None, y - 1, rows)
-            return Strip([Segment(f"{label:>{AXIS_WIDTH - 1}}▕", axis)]).crop_extend(0, width, base)
-        bits, owner, scale = self._get_plot(rows, cols)
         row = y - 1
-        label = axis_label(scale, row, rows)
-        segments = [Segment(f"{label:>{AXIS_WIDTH - 1}}▕", axis)]
+        # Still loading, numpy perhaps not imported yet: the axis alone.
+        bits, owner, scale = self._get_plot(rows, cols) if self.frame is not None else (None, None, None)
+        segments = [Segment(f"{axis_label(scale, row, rows):>{AXIS_WIDTH - 1}}▕", axis)]
+        if bits is None or owner is None:
+            return Strip(segments).crop_extend(0, width, base)
         chars = [chr(0x2800 + int(b)) if b else " " for b in bits[row]]
         owners = owner[row].tolist()
         start = 0
