@@ -37,7 +37,8 @@ class ScenarioError(Exception):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(
-            sorted(set(problems), key=lambda p: (p.line is not None, p.line or 0))
+            # duplicates dropped keeping the first; on one line, in the order found
+            sorted(dict.fromkeys(problems), key=lambda p: (p.line is not None, p.line or 0))
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +159,16 @@ def test_a_loop_that_never_runs_is_still_checked() -> None:
 
 def test_rebinding_a_variable_of_the_same_kind_is_allowed() -> None:
     _load('do = "new"\nvar = "x"\ntype = "int"', 'do = "new"\nvar = "x"\ntype = "int"')
+
+
+def test_problems_on_one_line_keep_the_order_they_were_found_in() -> None:
+    """Several problems on line 1 come out the same way on every run (no set order)."""
+    text = 'title = "x"\n[[step]]\nline = 1\ndo = "apend"\n'
+    code = ("import sys; from gomemtui.scenario import ScenarioError, load_text\n"
+            "try: load_text(sys.stdin.read(), 'bad.toml')\n"
+            "except ScenarioError as e: print([p.message for p in e.problems])")
+    outs = {subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+                           cwd=Path(__file__).resolve().parents[2]).stdout
+            for seed in range(6)}
+    assert len(outs) == 1 and "missing table" in outs.pop()
