@@ -95,31 +95,50 @@ def error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def load_for_command(scenario: str, args: argparse.Namespace):
-    """(Program, path) for a SCENARIO argument with the environment and `args`' runtime
-    flags applied, or an exit status after printing why not (for subcommands)."""
-    from gomemtui.scenario import (
-        ScenarioError, ScenarioNotFound, compile_scenario, find_scenario, load_scenario,
-    )
+def resolve_for_command(scenario: str, args: argparse.Namespace):
+    """(path, overrides) for a SCENARIO argument — the file, and the environment's and
+    `args`' runtime settings — or an exit status after printing why not. Cheap: reads
+    no scenario and imports no runtime."""
+    from gomemtui.scenario.bundled import ScenarioNotFound, find_scenario
     from gomemtui.scenario.settings import overrides_from_env
 
     try:
         path = find_scenario(scenario)
-    except ScenarioNotFound as exc:
-        error(str(exc))
-        return EXIT_USAGE
-    try:
         overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
-    except SettingsError as exc:
+    except (ScenarioNotFound, SettingsError) as exc:
         error(str(exc))
         return EXIT_USAGE
+    return path, overrides
+
+
+def compile_file(path, overrides: Overrides):
+    """Load, check and compile a scenario file (raises ScenarioError)."""
+    from gomemtui.scenario.compiler import compile_scenario
+    from gomemtui.scenario.loader import load_scenario
+
+    return compile_scenario(load_scenario(path), overrides)
+
+
+def print_problems(exc) -> int:
+    """Print a ScenarioError's `file:line: message` problems; the exit status for them."""
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def load_for_command(scenario: str, args: argparse.Namespace):
+    """(Program, path) for a SCENARIO argument with the environment and `args`' runtime
+    flags applied, or an exit status after printing why not (for subcommands)."""
+    from gomemtui.scenario.errors import ScenarioError
+
+    resolved = resolve_for_command(scenario, args)
+    if isinstance(resolved, int):
+        return resolved
+    path, overrides = resolved
     try:
-        model = load_scenario(path)
+        return compile_file(path, overrides), path
     except ScenarioError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_PROBLEMS
-    return compile_scenario(model, overrides), path
+        return print_problems(exc)
 
 
 _error = error  # older names, used by gomemtui.ui.cli_commands
@@ -146,34 +165,21 @@ def _run_open(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         result = app.run_picker()
         return result if isinstance(result, int) else EXIT_OK
-    from gomemtui.scenario.bundled import ScenarioNotFound, find_scenario
     from gomemtui.scenario.errors import ScenarioError
-    from gomemtui.scenario.settings import overrides_from_env
 
     # What can fail cheaply fails before the terminal switches to the app; loading and
     # checking the scenario (which imports the core) happens behind the first frame.
-    try:
-        path = find_scenario(args.scenario)
-        overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
-    except (ScenarioNotFound, SettingsError) as exc:
-        error(str(exc))
-        return EXIT_USAGE
+    resolved = resolve_for_command(args.scenario, args)
+    if isinstance(resolved, int):
+        return resolved
+    path, overrides = resolved
     app = _ui_app()
     if app is None:
         return EXIT_PROBLEMS
-
-    def load():
-        from gomemtui.scenario.compiler import compile_scenario
-        from gomemtui.scenario.loader import load_scenario
-
-        return compile_scenario(load_scenario(path), overrides)
-
     try:
-        return app.run_deferred(load, str(path))
+        return app.run_deferred(lambda: compile_file(path, overrides), str(path))
     except ScenarioError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_PROBLEMS
+        return print_problems(exc)
 
 
 def _ui_app():

@@ -98,11 +98,6 @@ def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
     return app
 
 
-def run_app(program: Program, path: str) -> None:
-    """Open the app on a compiled scenario, paused at its first step (`gomemtui SCENARIO`)."""
-    make_app(program, path).run()
-
-
 def run_deferred(load: Callable[[], Program], path: str) -> int:
     """Open the app at once and load the scenario behind its first frame.
 

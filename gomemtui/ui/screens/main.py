@@ -234,6 +234,8 @@ class MainScreen(Screen[None]):
         frame = message.frame
         self.frame = frame
         self.frames_shown += 1
+        if self.frames_shown == 1 and frame.program.title:
+            self.app.title = frame.program.title  # a scenario loaded behind the first paint
         if self._pending_span and frame.span is not None:
             self.query_one(HeapMap).show_span = True
         self._pending_span = False
