@@ -23,6 +23,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Callable, Sequence, TextIO
 
+from gomemtui import gc_hold
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
 
 __all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "add_runtime_flags", "load_for_command",
@@ -160,10 +161,14 @@ def _configure_open(p: argparse.ArgumentParser) -> None:
 
 def _run_open(args: argparse.Namespace) -> int:
     if args.scenario is None:
-        app = _ui_app()
-        if app is None:
-            return EXIT_PROBLEMS
-        result = app.run_picker()
+        gc_hold.hold()
+        try:
+            app = _ui_app()
+            if app is None:
+                return EXIT_PROBLEMS
+            result = app.run_picker()
+        finally:
+            gc_hold.release()
         return result if isinstance(result, int) else EXIT_OK
     from gomemtui.scenario.errors import ScenarioError
 
@@ -173,13 +178,16 @@ def _run_open(args: argparse.Namespace) -> int:
     if isinstance(resolved, int):
         return resolved
     path, overrides = resolved
-    app = _ui_app()
-    if app is None:
-        return EXIT_PROBLEMS
+    gc_hold.hold()  # until the first frame is on screen (the app releases it)
     try:
+        app = _ui_app()
+        if app is None:
+            return EXIT_PROBLEMS
         return app.run_deferred(lambda: compile_file(path, overrides), str(path))
     except ScenarioError as exc:
         return print_problems(exc)
+    finally:
+        gc_hold.release()
 
 
 def _ui_app():

@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gomemtui import gc_hold
+
 
 @dataclass(frozen=True)
 class ScenarioChoice:
@@ -68,6 +70,9 @@ class PickerScreen(Screen[None]):
                 options.append(Option("No bundled scenarios found.", id="none", disabled=True))
             yield OptionList(*options)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(gc_hold.release)  # held by the command line since before textual
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
