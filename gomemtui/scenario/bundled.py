@@ -9,7 +9,6 @@ so they work from an installed wheel as well as from a checkout.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,6 +62,8 @@ def title_and_summary(path: Path, unreadable: str = "(cannot be read)") -> tuple
 
     A file that cannot be read gets its name as title and `unreadable` as summary.
     """
+    import tomllib  # here, not at the top: opening a scenario by name reads no TOML
+
     try:
         info = tomllib.loads(path.read_text("utf-8")).get("scenario", {})
         return str(info.get("title", path.stem)), str(info.get("summary", ""))

@@ -8,7 +8,6 @@ misspelt, end with a "did you mean …?" suggestion (`suggest`).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -68,6 +67,8 @@ def suggest(word: str, candidates: Iterable[str], *, fmt: str = '"{}"') -> str:
     Uses difflib's ratio (as `difflib.get_close_matches`), plus a case-insensitive
     match so `Make_Slice` finds `make_slice`.
     """
+    import difflib  # only once something is misspelled
+
     pool = [c for c in dict.fromkeys(candidates) if c != word]
     if not pool or not isinstance(word, str):
         return ""

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
 from gomemtui.scenario.limits import MAX_GOMAXPROCS
-from gomemtui.scenario.model import RuntimeSpec
 from gomemtui.scenario.sizes import parse_byte_count
 
-if TYPE_CHECKING:  # the runtime's ops module is imported with the compiler, not by the command line
+if TYPE_CHECKING:  # imported with the loader and the compiler, not by the command line
     from gomemtui.runtime.ops import RuntimeSettings
+    from gomemtui.scenario.model import RuntimeSpec
 
 __all__ = ["Overrides", "SettingsError", "overrides_from_env", "parse_gogc", "parse_gomemlimit",
            "parse_gomaxprocs", "settings_for"]

@@ -12,10 +12,10 @@ from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
 from gomemtui.ui.remote import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
-from gomemtui.ui.screens.picker import PickerScreen
 
-if TYPE_CHECKING:  # annotations only: the core's views load with the core
+if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
     from gomemtui.runtime.ops import Program
+    from gomemtui.ui.screens.picker import PickerScreen
 
 
 def gomem_commands() -> type:
@@ -61,6 +61,8 @@ class GoMemApp(RemoteSync, App[None]):
 
     def get_default_screen(self) -> Screen:
         if self.player is None:
+            from gomemtui.ui.screens.picker import PickerScreen
+
             return PickerScreen()
         return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay)
 

@@ -36,7 +36,7 @@ class GoMemCommands(Provider):
         for mode in GRID_MODES:
             cmds.append((f"Heap map colors: {mode}", partial(main.set_grid_mode, mode),
                          "auto = size class, or mark colors while the GC marks"))
-        mono = main.query_one("HeapMap").mono
+        mono = main.mono
         cmds.append((f"Heap map glyphs only: {'off' if mono else 'on'}", partial(main.set_mono, not mono),
                      "Glyphs instead of colors (NO_COLOR, monochrome terminals)"))
         cmds.append(("Zoom active panel", main.action_zoom, "Zoom the active panel to the whole screen (z)"))

@@ -212,11 +212,13 @@ def fresh_python(code: str) -> str:
 
 
 def test_opening_the_app_imports_no_core_before_the_first_frame() -> None:
-    """The command line and the app's modules must not pull in numpy, scipy or the core's
-    views: the app draws its layout first and loads the scenario behind it."""
+    """The command line and the app's modules must not pull in numpy, scipy, the core's
+    views, the scenario reader or the panels' widgets: the app draws its layout first,
+    fills the panels behind it and loads the scenario behind that."""
     code = ("import sys, gomemtui.cli, gomemtui.ui.app; "
             "print(sorted(m for m in ('numpy', 'scipy', 'gomemtui.runtime.views', 'gomemtui.runtime.ops', "
-            "'gomemtui.scenario.checker', 'rich.syntax') if m in sys.modules))")
+            "'gomemtui.scenario.checker', 'gomemtui.scenario.model', 'tomllib', 'rich.syntax', "
+            "'gomemtui.ui.widgets.heap_map', 'gomemtui.ui.widgets.lines_view') if m in sys.modules))")
     assert fresh_python(code) == "[]"
 
 

@@ -7,32 +7,28 @@ the active panel to the full screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
+from gomemtui import gc_hold
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
-from gomemtui.ui.widgets.event_log import EventLog
-from gomemtui.ui.widgets.explain import ExplainView
-from gomemtui.ui.widgets.gc_status import GCStatus
-from gomemtui.ui.widgets.goroutines import GoroutinesView
 from gomemtui.ui.widgets.header import StatusHeader
-from gomemtui.ui.widgets.heap_map import HeapMap
-from gomemtui.ui.widgets.lines_view import LinesView
-from gomemtui.ui.widgets.maps import MapsView
-from gomemtui.ui.widgets.pacer_chart import PacerChart
 from gomemtui.ui.widgets.panel import Panel
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
-from gomemtui.ui.widgets.pool import PoolPanel
-from gomemtui.ui.widgets.slices import SlicesView
-from gomemtui.ui.widgets.source import SourceView, highlighted_lines
+
+if TYPE_CHECKING:  # mounted, and so imported, after the first paint
+    from gomemtui.ui.widgets.heap_map import HeapMap
 
 PANEL_ORDER: tuple[str, ...] = (
     "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
@@ -46,6 +42,8 @@ WIDE_MIN = (110, 30)
 def prepare_frame(frame: Frame) -> None:
     """Worker-side preparation of a frame: highlight its Go source (pygments is slow to
     import and to run; the result is cached per program)."""
+    from gomemtui.ui.widgets.source import highlighted_lines
+
     source = getattr(frame.program, "source", "")
     if source:
         highlighted_lines(source)
@@ -90,6 +88,8 @@ class MainScreen(Screen[None]):
     """Small terminal: one panel at a time."""
     zoomed: reactive[bool] = reactive(False, repaint=False)
     """The active panel fills the screen."""
+    mono: reactive[bool] = reactive(False, repaint=False)
+    """The heap map draws glyphs only (NO_COLOR, or chosen in the palette)."""
 
     def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False) -> None:
         super().__init__()
@@ -103,48 +103,90 @@ class MainScreen(Screen[None]):
         self._binding_state: tuple[bool | None, ...] = ()
         self.frames_shown = 0
         """Frames received and drawn (for the playback benchmark)."""
+        self.filled = False
+        """Whether the panels' widgets are mounted (just after the first paint)."""
 
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        frame = MainScreen.frame
+        # The panels start empty: their widgets are mounted by `_fill_panels` once this
+        # first frame is on screen (they would draw nothing before the scenario loads,
+        # and styling and laying out a dozen widgets more costs a third of the time to
+        # the first frame).
         with Vertical(id="top"):
-            yield StatusHeader().data_bind(frame)
+            yield StatusHeader().data_bind(MainScreen.frame)
             yield PanelTabs(id="tabs")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Panel(SourceView(id="source-view").data_bind(frame), title="Source", id="source")
-                yield Panel(ExplainView(id="explain-view").data_bind(frame), title="Explain", id="explain")
+                yield Panel(title="Source", id="source")
+                yield Panel(title="Explain", id="explain")
             with Vertical(id="center"):
-                yield Panel(HeapMap(id="heap-map").data_bind(frame), title="Heap map", id="heap")
-                yield Panel(
-                    GCStatus(id="gc-status").data_bind(frame),
-                    PacerChart(id="pacer").data_bind(frame),
-                    title="GC & pacer", id="gc",
-                )
+                yield Panel(title="Heap map", id="heap")
+                yield Panel(title="GC & pacer", id="gc")
             with Vertical(id="right"):
-                yield Panel(SlicesView(id="slices-view").data_bind(frame), title="Slices", id="slices")
-                yield Panel(MapsView(id="maps-view").data_bind(frame), title="Maps", id="maps")
-                yield Panel(PoolPanel(id="pool-view").data_bind(frame), title="sync.Pool", id="pool")
-                yield Panel(GoroutinesView(id="goroutines-view").data_bind(frame), title="Goroutines", id="goroutines")
-        yield Panel(EventLog(id="log-view").data_bind(frame), title="Event log", id="log")
-        strip = ExplainView(id="strip").data_bind(frame)
-        strip.can_focus = False
-        yield strip
+                yield Panel(title="Slices", id="slices")
+                yield Panel(title="Maps", id="maps")
+                yield Panel(title="sync.Pool", id="pool")
+                yield Panel(title="Goroutines", id="goroutines")
+        yield Panel(title="Event log", id="log")
         yield Footer()
 
+    def _panel_widgets(self) -> dict[str, tuple[Widget, ...]]:
+        """The widgets of each panel (by panel id; "strip" is the narrow layout's explanation
+        strip), bound to this screen's frame. Their modules are imported here, after the
+        first paint."""
+        from gomemtui.ui.widgets.event_log import EventLog
+        from gomemtui.ui.widgets.explain import ExplainView
+        from gomemtui.ui.widgets.gc_status import GCStatus
+        from gomemtui.ui.widgets.goroutines import GoroutinesView
+        from gomemtui.ui.widgets.heap_map import HeapMap
+        from gomemtui.ui.widgets.maps import MapsView
+        from gomemtui.ui.widgets.pacer_chart import PacerChart
+        from gomemtui.ui.widgets.pool import PoolPanel
+        from gomemtui.ui.widgets.slices import SlicesView
+        from gomemtui.ui.widgets.source import SourceView
+
+        frame = MainScreen.frame
+        strip = ExplainView(id="strip").data_bind(frame)
+        strip.can_focus = False
+        return {
+            "source": (SourceView(id="source-view").data_bind(frame),),
+            "explain": (ExplainView(id="explain-view").data_bind(frame),),
+            "heap": (HeapMap(id="heap-map").data_bind(frame, MainScreen.mono),),
+            "gc": (GCStatus(id="gc-status").data_bind(frame), PacerChart(id="pacer").data_bind(frame)),
+            "slices": (SlicesView(id="slices-view").data_bind(frame),),
+            "maps": (MapsView(id="maps-view").data_bind(frame),),
+            "pool": (PoolPanel(id="pool-view").data_bind(frame),),
+            "goroutines": (GoroutinesView(id="goroutines-view").data_bind(frame),),
+            "log": (EventLog(id="log-view").data_bind(frame),),
+            "strip": (strip,),
+        }
+
     def on_mount(self) -> None:
-        self.query_one(HeapMap).mono = self.app.no_color
+        self.mono = self.app.no_color
         self._update_tabs()
         self._apply_size(self.app.size.width, self.app.size.height)
-        self.focus_panel(self.active)
-        self.call_after_refresh(self._apply_maximize)
+        self.call_after_refresh(self._fill_panels)
         if self._start_step is not None:
             self.playback.request_after_refresh(Action("goto", self._start_step - 1))
         else:
             self.playback.request_after_refresh(Action("refresh"))
         if self._autoplay:
             self.playback.play()
+
+    async def _fill_panels(self) -> None:
+        """Mount every panel's widgets (after the first paint), then focus the active one."""
+        mounts = []
+        for panel_id, widgets in self._panel_widgets().items():
+            if panel_id == "strip":
+                mounts.append(self.mount_all(widgets, before=self.query_one(Footer)))
+            else:
+                mounts.append(self.panel(panel_id).mount_all(widgets))
+        for mount in mounts:
+            await mount
+        self.filled = True
+        self.focus_panel(self.active)
+        self._apply_maximize()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -179,6 +221,10 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._catch_up)
 
     def _catch_up(self) -> None:
+        if not self.filled:
+            return
+        from gomemtui.ui.widgets.lines_view import LinesView
+
         for view in self.query(LinesView):
             view.catch_up()
 
@@ -234,10 +280,12 @@ class MainScreen(Screen[None]):
         frame = message.frame
         self.frame = frame
         self.frames_shown += 1
-        if self.frames_shown == 1 and frame.program.title:
-            self.app.title = frame.program.title  # a scenario loaded behind the first paint
+        if self.frames_shown == 1:
+            if frame.program.title:
+                self.app.title = frame.program.title  # a scenario loaded behind the first paint
+            self.call_after_refresh(gc_hold.release)  # held by the command line since before textual
         if self._pending_span and frame.span is not None:
-            self.query_one(HeapMap).show_span = True
+            self.query_one("#heap-map").show_span = True  # type: ignore[attr-defined]
         self._pending_span = False
         if self.playback.playing:
             step = frame.step
@@ -278,14 +326,14 @@ class MainScreen(Screen[None]):
 
     # -- heap map ----------------------------------------------------------------
 
-    @on(HeapMap.GridResized)
-    def _grid_resized(self, event: HeapMap.GridResized) -> None:
+    # Handlers by name: the heap map's module is imported only when the panels are filled.
+
+    def on_heap_map_grid_resized(self, event: HeapMap.GridResized) -> None:
         if self.player.grid_shape != (event.rows, event.cols):
             self.player.grid_shape = (event.rows, event.cols)
             self.playback.request(Action("refresh"))
 
-    @on(HeapMap.SpanRequested)
-    def _span_requested(self, event: HeapMap.SpanRequested) -> None:
+    def on_heap_map_span_requested(self, event: HeapMap.SpanRequested) -> None:
         self._find_span(event.row, event.col)
 
     @work(thread=True, group="span", exclusive=True)
@@ -301,8 +349,7 @@ class MainScreen(Screen[None]):
         self._pending_span = True
         self.playback.request(Action("refresh"))
 
-    @on(HeapMap.SpanClosed)
-    def _span_closed(self) -> None:
+    def on_heap_map_span_closed(self, event: HeapMap.SpanClosed) -> None:
         self.player.span_id = None
 
     # -- actions -----------------------------------------------------------------
@@ -413,7 +460,7 @@ class MainScreen(Screen[None]):
 
     def set_mono(self, mono: bool) -> None:
         """Draw the heap map with glyphs only (for NO_COLOR and monochrome terminals)."""
-        self.query_one(HeapMap).mono = mono
+        self.mono = mono
 
     def action_why_alive(self) -> None:
         """Open "why is this alive?" for the current position."""
