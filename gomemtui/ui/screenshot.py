@@ -19,14 +19,15 @@ from gomemtui.ui.frame import TimelineSource
 
 
 async def wait_idle(pilot: Pilot, rounds: int = 200) -> None:
-    """Wait until the timeline worker has nothing queued and its frame is on screen."""
+    """Wait until the panels are filled, the timeline worker has nothing queued and its
+    frame is on screen."""
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         playback = getattr(app.screen, "playback", None)
-        if playback is None or not playback.busy:
+        if (playback is None or not playback.busy) and getattr(app.screen, "filled", True):
             break
     await pilot.pause()
 

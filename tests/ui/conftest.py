@@ -18,7 +18,7 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         screen = app.screen
         playback = getattr(screen, "playback", None)
-        if playback is None or not playback.busy:
+        if (playback is None or not playback.busy) and getattr(screen, "filled", True):
             break
     await pilot.pause()
 
