@@ -34,7 +34,9 @@ Where this simplifies real Go:
 * Proportional sweeping (`deductSweepCredit`) is left to the caller (the collector
   knows the pacer's sweep ratio): it calls `sweep(n)`; the heap itself sweeps only in
   `cacheSpan`, `reclaim`, the mark-termination mcache flush and `begin_mark`.
-* No scavenger (see `pages.py`): HeapReleased only counts never-used mapped pages.
+* Scavenging (`scavenger.py`): only allocSpan's — at the memory limit and on heap growth
+  past the scavenger's goal — when a `Scavenger` is attached (`Runtime` attaches one);
+  no background scavenger. HeapReleased counts never-used and scavenged free pages.
 * `heapLive` as the pacer sees it is approximated by HeapAlloc (Go counts whole cached
   spans until the mcache is flushed).
 * Stack spans (`allocManual`) can be taken from the same page heap so the heap map
@@ -49,7 +51,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -82,6 +84,9 @@ from .spans import (
     grow_array,
 )
 from .views import GridMode, SpanView
+
+if TYPE_CHECKING:
+    from .scavenger import Scavenger
 
 __all__ = ["Heap", "HeapStats", "TINY_SPAN_CLASS", "span_class_of"]
 
@@ -119,7 +124,7 @@ class HeapStats:
     heap_sys: int
     """HeapInuse + HeapIdle: mapped heap memory minus stack spans."""
     heap_released: int
-    """Free pages never used since mapping (no scavenger)."""
+    """Bytes of free pages returned to the OS: never used since mapping, or scavenged."""
     heap_objects: int
     """Mallocs − Frees: allocated slots (a tiny block counts once)."""
     total_alloc: int
@@ -182,6 +187,8 @@ class Heap:
         """`sweep.centralIndex`: next sweep class (spc<<1 | partial) bgsweep looks at."""
         self._reclaim_index = 0
         self._reclaim_credit = 0
+        self.scavenger: Scavenger | None = None
+        """allocSpan's scavenging (`scavenger.py`); None: pages are only released at mapping."""
 
     # -- arrays indexed by span id (views of the span table) ---------------------------
 
@@ -508,8 +515,17 @@ class Heap:
         if state == SPAN_IN_USE and self._unswept:
             self._reclaim(npages)
         sid = self.spans.new_span(state, c, noscan, elem, npages, -1, nelems)
+        scavenger = self.scavenger
+        if scavenger is not None:
+            # allocSpan reads mappedReady and heapRetained after taking the pages but
+            # before accounting for them: the span's retained pages are still heapFree.
+            mapped_ready, retained = scavenger.mapped_ready(), scavenger.heap_retained()
         start = self.pages.alloc(npages, sid)
         self.spans.span_start_page[sid] = start
+        if scavenger is not None:
+            pages = self.pages
+            scavenger.alloc_span(pages.last_scav_pages * PAGE_SIZE, pages.last_growth_pages * PAGE_SIZE,
+                                 mapped_ready, retained)
         if state == SPAN_IN_USE:
             self._inuse_pages += npages
             self._inuse_spans += 1

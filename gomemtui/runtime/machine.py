@@ -19,12 +19,13 @@ import hashlib
 import numpy as np
 
 from gomemtui.runtime import ops
-from gomemtui.runtime.collector import Collector
+from gomemtui.runtime.collector import RUNTIME_NON_HEAP_BYTES, Collector
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.heap import Heap
 from gomemtui.runtime.mutator import Mutator
 from gomemtui.runtime.pacer import Pacer
 from gomemtui.runtime.pointers import PointerSlots
+from gomemtui.runtime.scavenger import Scavenger
 from gomemtui.runtime.program_state import Goroutine, MapRecord, PoolRecord, Var
 from gomemtui.runtime.stacks import Stacks
 from gomemtui.runtime.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
@@ -56,6 +57,11 @@ class Runtime(Mutator, Collector):
         self._next_id = 0
         self._events: list[Event] = []
         self.init_collector()
+        # allocSpan's scavenging and gcPaceScavenger (scavenger.py) read the limit, the
+        # CPU limiter and mappedReady (stacks and the runtime's own memory included).
+        scavenger = Scavenger(self.heap, self.pacer, self.limiter, self.stacks, RUNTIME_NON_HEAP_BYTES)
+        self.heap.scavenger = scavenger
+        self.pacer.scavenger = scavenger
         main = Goroutine("main", state="running", used=self.BASE_STACK_USED, started=True)
         self.goroutines["main"] = main
         self.stacks.set_used("main", main.used)  # Stacks() starts with main's goroutine

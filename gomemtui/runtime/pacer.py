@@ -28,12 +28,17 @@ Where this simplifies real Go:
 * `consMark` is measured by `end_cycle` from the caller's simulated CPU times; real Go
   measures wall-clock CPU, which is why the oracle's trigger points vary run to run.
 * The limiter's per-P event stamps are folded into the `assist_ns`/`idle_ns`
-  arguments of `GCCPULimiter.update`; scavenger assists are not modelled.
+  arguments of `GCCPULimiter.update`; scavenger assists (allocSpan's scavenging,
+  `scavenger.py`) take no simulated time, so they add nothing to it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scavenger import Scavenger
 
 __all__ = [
     "DEFAULT_HEAP_MINIMUM",
@@ -211,6 +216,8 @@ class Pacer:
         """Bytes of heap objects (`totalAlloc − totalFree`), for the memory-limit goal."""
         self.non_heap = 0
         """Mapped, ready memory that is not heap (stacks, metadata, ...)."""
+        self.scavenger: Scavenger | None = None
+        """Paced after every commit (`gcControllerCommit` → `gcPaceScavenger`), if attached."""
         # gcControllerState.init
         self._set_gc_percent(-1 if gogc is None else gogc)
         self._set_memory_limit(MAX_INT64 if memory_limit is None else memory_limit)
@@ -305,6 +312,8 @@ class Pacer:
         self.last_stack_scan = stack_scan
         self.triggered = None
         self.set_memory(non_heap_bytes, heap_free, heap_alloc)
+        if self.scavenger is not None:
+            self.scavenger.mark_termination()  # memstats.lastHeapInUse = heapInUse
         self._commit(sweep_done)
         return self.explain()
 
@@ -325,6 +334,9 @@ class Pacer:
         scan = self.last_heap_scan + self.last_stack_scan + self.globals_scan
         g = GC_BACKGROUND_UTILIZATION
         self.runway = _float_to_u64((self.cons_mark * (1 - g) / g) * float(scan))
+        if self.scavenger is not None:
+            # gcControllerCommit: gcPaceScavenger(memoryLimit, heapGoal, lastHeapGoal).
+            self.scavenger.pace(self.heap_goal(), self.last_heap_goal, self._memory_limit)
 
     def memory_limit_heap_goal(self) -> int:
         """`memoryLimitHeapGoal`: limit − (nonHeap + overage) − headroom, ≥ heapMarked."""
