@@ -36,6 +36,9 @@ Where this simplifies real Go:
 * Should a split leave one half full, the same insert splits again at once (real Go
   loops in `Map.PutSlot` likewise); the facade then never sees the half that was split
   straight away (never observed: it needs all 896 keys on one side).
+* Growth is timed by the entries it moves (`MapGrowth.moved`, `clock.MAP_MOVE_NS`
+  each); `pruneTombstones`, which also hashes every full slot again to find the
+  tombstones a probe sequence needs, takes no time.
 * Iteration, concurrent-write detection and the compiler's stack-allocated small map
   (`walkMakeMap`) are not modelled; the facade decides where the header lives.
 """
@@ -190,6 +193,10 @@ class MapGrowth:
     global_depth: int
     text: str
     """A sentence for the event log."""
+    moved: int = 0
+    """Entries rehashed into the new table(s): `Map.growToTable`, `table.grow` and
+    `table.split` hash every full slot of what they replace again and put it with
+    `uncheckedPutSlot` (the mutator pays `clock.MAP_MOVE_NS` for each)."""
 
 
 # -- tables ----------------------------------------------------------------------------
@@ -355,11 +362,12 @@ class SwissMap:
             return MAP_GROUP_SLOTS
         return sum(t.capacity for t in self._distinct_tables())
 
-    def _note(self, kind: str, cause: str, old_slots: int, text: str) -> None:
+    def _note(self, kind: str, cause: str, old_slots: int, text: str, moved: int = 0) -> None:
         self._events.append(
             MapGrowth(
                 kind=kind, cause=cause, len=self.used, old_slots=old_slots, new_slots=self._slots(),
                 tables=self.distinct_tables, dir_len=self.dir_len, global_depth=self.global_depth, text=text,
+                moved=moved,
             )
         )
 
@@ -552,7 +560,8 @@ class SwissMap:
         self._dir = [tab]
         self._dir_uid = self._new_uid()
         self.global_depth = 0
-        self._note("map_grow", "growToTable", MAP_GROUP_SLOTS, "9th entry: the small group becomes a table of 16 slots")
+        self._note("map_grow", "growToTable", MAP_GROUP_SLOTS, "9th entry: the small group becomes a table of 16 slots",
+                   moved=small.used)
         return tab
 
     def _rehash(self, t: _Table) -> None:
@@ -562,23 +571,30 @@ class SwissMap:
         else:
             self._split(t)
 
-    def _move_all(self, old: _Table, pick) -> None:
+    def _move_all(self, old: _Table, pick) -> int:
+        """Rehash every entry of `old` into the table `pick(hash)` chooses (`table.grow`,
+        `table.split`: `typ.Hasher` then `uncheckedPutSlot` for each full slot); returns
+        how many entries moved (tombstones are left behind)."""
+        moved = 0
         for slot in old.full_slots():
+            moved += 1
             k = old.keys[slot]
             h = self.hash(k)
             nt = pick(h)
             self._where[k] = (nt, nt.unchecked_put(k, h))
+        return moved
 
     def _grow(self, t: _Table, new_capacity: int) -> None:
         """`table.grow`: a new, bigger table replaces t in every directory slot it had."""
         old_slots = self._slots()
         nt = _Table(self._new_uid(), new_capacity, t.index, t.local_depth)
-        self._move_all(t, lambda h: nt)
+        moved = self._move_all(t, lambda h: nt)
         self._replace_table(nt)
         t.index = -1
         self._note(
             "map_grow", "grow", old_slots,
             f"table full ({t.used} entries, {t.tombstones()} tombstones): grows {t.capacity} → {new_capacity} slots",
+            moved=moved,
         )
 
     def _split(self, t: _Table) -> None:
@@ -588,13 +604,14 @@ class SwissMap:
         left = _Table(self._new_uid(), MAX_TABLE_CAPACITY, -1, depth)
         right = _Table(self._new_uid(), MAX_TABLE_CAPACITY, -1, depth)
         bit = 1 << (64 - depth)  # localDepthMask
-        self._move_all(t, lambda h: right if h & bit else left)
+        moved = self._move_all(t, lambda h: right if h & bit else left)
         doubled = self._install_table_split(t, left, right)
         t.index = -1
         self._note(
             "map_split", "split", old_slots,
             f"1024-slot table full: split in two by hash bit {depth}"
             + (f"; directory doubles to {self.dir_len}" if doubled else ""),
+            moved=moved,
         )
 
     def _replace_table(self, nt: _Table) -> None:

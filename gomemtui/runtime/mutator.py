@@ -407,15 +407,16 @@ class Mutator:
                   large=False, stack=False)
         self.sync_map(rec)
 
-    def sync_map(self, rec: MapRecord, inserted: range | None = None) -> None:
+    def sync_map(self, rec: MapRecord, inserted: range | None = None, moved: int = 0) -> None:
         """Allocate the map's new parts; parts it no longer has become garbage.
 
         New parts are allocated in the order the runtime creates them, while the parts
         they replace are still referenced (`table.grow` and `table.split` build the new
         tables before `replaceTable` / `installTableSplit` drop the old one), then the
         old parts are dropped. After an insert step (`inserted`: the keys it put in),
-        only the structure is diffed; the indirect keys/values of the inserted keys
-        follow, and each of their allocations may start a cycle.
+        only the structure is diffed; the `moved` entries the step's growth rehashed
+        into the new tables take their time, then the indirect keys/values of the
+        inserted keys follow, and each of their allocations may start a cycle.
         """
         model = rec.model
         name = lambda part: f"{rec.name}.{part.role}"  # noqa: E731
@@ -426,6 +427,10 @@ class Mutator:
         # A cycle started by the new tables' allocation still finds the old ones: the
         # write barrier of replaceTable/installTableSplit shades the pointers they drop.
         self.check_trigger()
+        # internal/runtime/maps (*table).grow / (*table).split / (*Map).growToTable:
+        # between allocating the new table(s) and installing them, every entry of the
+        # old one is hashed again and put into its new table (uncheckedPutSlot).
+        self.advance(moved * clock.MAP_MOVE_NS)
         self._drop_parts(rec.parts, keep, spared=("key", "value"))
         parts = model.value_parts(inserted)  # Map.PutSlot: newobject for the key, then the elem
         if not parts:
@@ -468,7 +473,7 @@ class Mutator:
         while left > 0:
             keys, changes = rec.model.insert_step(left)
             self._map_events(rec, changes)
-            self.sync_map(rec, keys)
+            self.sync_map(rec, keys, moved=sum(change.moved for change in changes))
             self.advance(len(keys) * clock.MAP_INSERT_NS)
             left -= len(keys)
 
