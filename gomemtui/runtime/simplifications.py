@@ -18,7 +18,7 @@ NOTES: dict[str, str] = {
         "span, as in a GOMAXPROCS=1 program; sizes, classes and bytes are Go's."
     ),
     "gc": (
-        "The gctrace times and CPU% come from gomemtui's cost model (about 1 GB/s of "
+        "The gctrace times and CPU% come from gomemtui's cost model (about 1.4 GB/s of "
         "scanning per worker), not from a real machine; the heap sizes and goal follow "
         "Go's rules, but the trigger point depends on timing, as it does in Go."
     ),
