@@ -327,8 +327,9 @@ class SyncPool:
                     ))
         return parts
 
-    def view(self, var: str, type_name: str, names: Callable[[int], str]) -> PoolView:
-        """A frozen view for the UI; `names` turns object ids into display names."""
+    def view(self, var: str, type_name: str, names: Callable[[int], str], own_bytes: int = 0) -> PoolView:
+        """A frozen view for the UI; `names` turns object ids into display names;
+        `own_bytes` is what the heap holds of `heap_objects`."""
 
         def locals_view(locals_: list[_Local] | None) -> tuple[PoolLocalView, ...]:
             return tuple(
@@ -350,6 +351,7 @@ class SyncPool:
             misses=self.misses,
             news=self.news,
             cached=len(self.cached_objects()),
+            bytes=own_bytes,
         )
 
 

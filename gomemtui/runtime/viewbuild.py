@@ -120,6 +120,11 @@ def map_bytes(rt: Runtime, map_id: int) -> int:
     return int(sum(rt.heap.object_bytes(oid) for oid in rec.parts.values()))
 
 
+def pool_bytes(rt: Runtime, pool_id: int) -> int:
+    """Bytes of a pool's own heap objects (poolLocal arrays, chain dequeues), local and victim."""
+    return int(sum(rt.heap.object_bytes(oid) for oid in rt.pools[pool_id].model.heap_objects.values()))
+
+
 def var_bytes(rt: Runtime, var) -> int:
     if var.kind == "pointer":
         if var.oid != NIL:
@@ -131,6 +136,8 @@ def var_bytes(rt: Runtime, var) -> int:
         return rt.arrays[var.slice.array].bytes
     if var.kind == "map":
         return map_bytes(rt, var.map_id)
+    if var.kind == "pool":
+        return pool_bytes(rt, var.pool_id)
     return 0
 
 
@@ -173,7 +180,7 @@ def build_view(rt: Runtime) -> RuntimeView:
         elif var.kind == "pool":
             rec = rt.pools[var.pool_id]
             type_name = "sync.Pool"
-            pools.append(rec.model.view(var.name, rec.type.name, rt.name_of))
+            pools.append(rec.model.view(var.name, rec.type.name, rt.name_of, pool_bytes(rt, rec.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -388,7 +395,7 @@ def json_state(rt: Runtime) -> dict:
             out_vars[var.name] = {"kind": "pointer",
                                   "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
         elif var.kind == "pool":
-            out_vars[var.name] = {"kind": "pool"}
+            out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_id)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.vars.values():

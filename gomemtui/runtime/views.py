@@ -176,6 +176,9 @@ class PoolView:
     misses: int
     news: int
     cached: int
+    bytes: int = 0
+    """Heap bytes of the pool's own structures: its [P]poolLocal arrays (local and
+    victim) and their chain dequeues, not the objects it caches."""
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,26 @@ def test_08_pool_reuse_victim_cache_and_two_gcs() -> None:
     assert alloc(p, 25) == 4 * 48 + 128 + 8 and alloc(p, 26) == 3 * 48
 
 
+def test_08_the_pools_own_structures_are_in_its_bytes() -> None:
+    """A pool variable's `bytes` are its own heap structures, local and victim: the
+    [GOMAXPROCS]poolLocal array (pinSlow; 128 B each, GOMAXPROCS=1 here) and, once Put
+    pushes to the shared chain, a poolChainElt (48 B) with an 8-slot []eface (8 × 16 B),
+    each in its size class; poolCleanup moves them to the victim cache, the next one drops them."""
+    p = played("08-sync-pool")
+    local = oracle_slot("scan", 128)
+    chain = oracle_slot("scan", 48) + oracle_slot("scan", 8 * 16)
+    pool_bytes = [var(p, n, "bufPool")["bytes"] for n in range(1, len(p.steps) + 1)]
+    assert pool_bytes[0] == 0  # declared, not used yet
+    assert set(pool_bytes) == {0, local, local + chain, 2 * local + chain}
+    first_shared = pool_bytes.index(local + chain)  # the first Put that found private taken
+    assert all(b == local for b in pool_bytes[pool_bytes.index(local):first_shared])
+    gc1, gc2 = step_index("08-sync-pool", "gc", 32), step_index("08-sync-pool", "gc", 33)
+    assert pool_bytes[gc1 - 1] == local  # the old victim dropped, the local array now the victim
+    assert pool_bytes[gc2 - 1] == 0  # the second GC in a row: nothing used since, all dropped
+    live = {e["var"]: e for e in p.summary["live"]}
+    assert live["bufPool"]["bytes"] == pool_bytes[-1]
+
+
 # -- 9. escape analysis ---------------------------------------------------------------------------------
 
 

@@ -21,7 +21,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
                "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
     ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
-    ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls"),
+    ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls, "
+                  "the pool's own structures"),
     ("Goroutines", "state, stack size and use, what each keeps alive; LEAK marks a goroutine blocked for ever"),
     ("Explain", "what the last step did and why, with the numbers"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
+from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
@@ -38,6 +39,9 @@ def pool_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
         new = "New set" if pool.has_new else "no New"
         out.append(Text(f"{pool.var} sync.Pool of {pool.type} · {new}", styles.get("title", Style(bold=True))))
         out.append(Text(f"  hits {pool.hits} · misses {pool.misses} · New calls {pool.news} · cached {pool.cached}"))
+        if pool.bytes:
+            out.append(Text(f"  own structures {fmt_bytes(pool.bytes)} (poolLocal arrays, dequeues)",
+                            styles.get("muted", Style(dim=True))))
         for local in pool.local:
             out.append(Text(local_line("", local)))
         if any(v.private or v.shared for v in pool.victim):
