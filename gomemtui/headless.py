@@ -248,7 +248,9 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
         yield (f"  stop-the-world pauses: {_ns(summary.pause_total_ns)} in all, longest "
                f"{_ns(max(summary.pauses_ns))}")
     where = f" (step {summary.peak_step})" if summary.peak_step else ""
-    yield f"  peak heap: {format_bytes(summary.peak_heap_bytes)} ({summary.peak_heap_bytes} B){where}"
+    peak = format_bytes(summary.peak_heap_bytes)
+    exact = f"{summary.peak_heap_bytes} B"
+    yield f"  peak heap: {peak}{'' if peak == exact else f' ({exact})'}{where}"
     heap = summary.heap
     if heap:
         yield (f"  heap at the end: HeapAlloc {format_bytes(int(heap.get('alloc_bytes', 0)))}, "
