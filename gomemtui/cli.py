@@ -161,14 +161,11 @@ def _configure_open(p: argparse.ArgumentParser) -> None:
 
 def _run_open(args: argparse.Namespace) -> int:
     if args.scenario is None:
-        gc_hold.hold()
-        try:
+        with gc_hold.holding():  # until the picker is on screen (it releases it)
             app = _ui_app()
             if app is None:
                 return EXIT_PROBLEMS
             result = app.run_picker()
-        finally:
-            gc_hold.release()
         return result if isinstance(result, int) else EXIT_OK
     from gomemtui.scenario.errors import ScenarioError
 
@@ -178,16 +175,14 @@ def _run_open(args: argparse.Namespace) -> int:
     if isinstance(resolved, int):
         return resolved
     path, overrides = resolved
-    gc_hold.hold()  # until the first frame is on screen (the app releases it)
-    try:
+    with gc_hold.holding():  # until the first frame is on screen (the app releases it)
         app = _ui_app()
         if app is None:
             return EXIT_PROBLEMS
-        return app.run_deferred(lambda: compile_file(path, overrides), str(path))
-    except ScenarioError as exc:
-        return print_problems(exc)
-    finally:
-        gc_hold.release()
+        try:
+            return app.run_deferred(lambda: compile_file(path, overrides), str(path))
+        except ScenarioError as exc:
+            return print_problems(exc)
 
 
 def _ui_app():

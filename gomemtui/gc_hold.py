@@ -12,6 +12,8 @@ and turns the collector back on. Reference counting frees acyclic garbage all al
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _held = False
 
@@ -31,6 +33,16 @@ def release() -> None:
         _held = False
         gc.freeze()
         gc.enable()
+
+
+@contextmanager
+def holding() -> Iterator[None]:
+    """`hold` for the block; `release` at its end if the app has not released it already."""
+    hold()
+    try:
+        yield
+    finally:
+        release()
 
 
 def held() -> bool:

@@ -6,21 +6,14 @@ import pytest
 from textual.pilot import Pilot
 
 from gomemtui.ui.app import GoMemApp
+from gomemtui.ui.screenshot import wait_idle
 from tests.ui.fakes import FakeTimeline
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until queued timeline actions have run and their frame is drawn."""
-    app = pilot.app
-    for _ in range(50):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        playback = getattr(screen, "playback", None)
-        if (playback is None or not playback.busy) and getattr(screen, "filled", True):
-            break
-    await pilot.pause()
+    """Wait until the panels are filled, queued timeline actions have run and their frame
+    is drawn (the screenshot command's wait, with fewer rounds)."""
+    await wait_idle(pilot, rounds=50)
 
 
 def screen_text(app, styles: bool = False) -> str:
