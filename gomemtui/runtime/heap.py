@@ -855,10 +855,15 @@ class Heap:
 
     # -- figures -------------------------------------------------------------------------
 
+    def inuse_bytes(self) -> int:
+        """HeapInuse: pages of in-use spans (without building the whole `stats()` record;
+        the scavenger reads it on every span allocation)."""
+        return self._inuse_pages * PAGE_SIZE
+
     def stats(self) -> HeapStats:
         """MemStats-like heap figures (exact, as after ReadMemStats)."""
         idle = self.pages.idle_bytes
-        inuse = self._inuse_pages * PAGE_SIZE
+        inuse = self.inuse_bytes()
         return HeapStats(
             heap_alloc=self._heap_alloc,
             heap_inuse=inuse,

@@ -178,12 +178,12 @@ class Scavenger:
     # -- what it reads -----------------------------------------------------------------
 
     def heap_inuse(self) -> int:
-        return self.heap._inuse_pages * PAGE_SIZE
+        return self.heap.inuse_bytes()
 
     def heap_free(self) -> int:
-        """`gcController.heapFree`: free pages not released."""
+        """`gcController.heapFree`: free pages not released (HeapIdle − HeapReleased)."""
         pages = self.heap.pages
-        return (pages.free_pages - pages.released_pages) * PAGE_SIZE
+        return pages.idle_bytes - pages.released_bytes
 
     def heap_retained(self) -> int:
         """`heapRetained()` = heapInUse + heapFree."""

@@ -115,14 +115,19 @@ def _object_color(rt: Runtime, oid: int, grey: set[int]) -> MarkColor:
     return MarkColor.BLACK if rt.heap.obj_marked[oid] else MarkColor.WHITE
 
 
+def _parts_bytes(rt: Runtime, parts: dict) -> int:
+    """Heap bytes of the objects in a part identity → object id record."""
+    return int(sum(rt.heap.object_bytes(oid) for oid in parts.values()))
+
+
 def map_bytes(rt: Runtime, map_id: int) -> int:
-    rec = rt.maps[map_id]
-    return int(sum(rt.heap.object_bytes(oid) for oid in rec.parts.values()))
+    """Bytes of a map's groups and tables."""
+    return _parts_bytes(rt, rt.maps[map_id].parts)
 
 
 def pool_bytes(rt: Runtime, pool_id: int) -> int:
     """Bytes of a pool's own heap objects (poolLocal arrays, chain dequeues), local and victim."""
-    return int(sum(rt.heap.object_bytes(oid) for oid in rt.pools[pool_id].model.heap_objects.values()))
+    return _parts_bytes(rt, rt.pools[pool_id].model.heap_objects)
 
 
 def var_bytes(rt: Runtime, var) -> int:

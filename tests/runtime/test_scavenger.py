@@ -171,6 +171,10 @@ def consistent(r: Runtime) -> None:
     assert r.heap.pages.released_pages == int(np.count_nonzero(r.heap.pages.page_released[: r.heap.pages.n_pages]))
     ms = r.view().memstats
     assert (ms.heap_idle, ms.heap_released, ms.heap_sys) == (s.heap_idle, s.heap_released, s.heap_sys)
+    # The scavenger's mappedReady is the sum the pacer's memory-limit goal reads, kept apart
+    # only because allocSpan needs it without building the heap's whole stats record.
+    r.update_pacer_memory()
+    assert r.pacer.non_heap + r.pacer.heap_free + r.pacer.heap_alloc == r.heap.scavenger.mapped_ready()
 
 
 def test_allocation_at_the_memory_limit_keeps_mapped_ready_at_the_limit() -> None:
