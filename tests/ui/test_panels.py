@@ -116,7 +116,7 @@ def test_pool_shows_locals_victims_and_counters():
     assert "hits 2 · misses 1 · New calls 1 · cached 3" in text
     assert "P0  private o3" in text
     assert "victim P0" in text and "[o1]" in text
-    assert "own structures" not in text  # the fake pool reports none
+    assert "own memory" not in text  # the fake pool reports none
 
 
 def test_pool_shows_its_own_structures_when_it_has_some():
@@ -125,7 +125,7 @@ def test_pool_shows_its_own_structures_when_it_has_some():
     frame = frame_after(1)
     pools = tuple(replace(pool, bytes=304) for pool in frame.view.pools)
     frame = replace(frame, view=replace(frame.view, pools=pools))
-    assert "own structures 304 B (poolLocal arrays, dequeues)" in plain(pool_lines(frame, 60))
+    assert "own memory 304 B (poolLocals, dequeues)" in plain(pool_lines(frame, 60))
 
 
 def test_goroutines_make_leaks_stand_out():

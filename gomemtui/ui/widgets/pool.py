@@ -40,7 +40,7 @@ def pool_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
         out.append(Text(f"{pool.var} sync.Pool of {pool.type} · {new}", styles.get("title", Style(bold=True))))
         out.append(Text(f"  hits {pool.hits} · misses {pool.misses} · New calls {pool.news} · cached {pool.cached}"))
         if pool.bytes:
-            out.append(Text(f"  own structures {fmt_bytes(pool.bytes)} (poolLocal arrays, dequeues)",
+            out.append(Text(f"  own memory {fmt_bytes(pool.bytes)} (poolLocals, dequeues)",
                             styles.get("muted", Style(dim=True))))
         for local in pool.local:
             out.append(Text(local_line("", local)))
