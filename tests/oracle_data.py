@@ -1,4 +1,8 @@
-"""Access to ../shared/oracle: JSON observed by running real Go 1.27.3 programs."""
+"""The real-Go data the fidelity tests read: tests/oracle/*.json (see tests/oracle/README.md).
+
+The files are part of the repository. A missing or unreadable file is an error, never a
+skip: a test that compares with real Go must not pass quietly without its data.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-ORACLE_DIR = SHARED / "oracle"
+ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
 
 
 @cache
-def _read(name: str) -> dict[str, Any]:
-    return json.loads((ORACLE_DIR / f"{name}.json").read_text())
-
-
 def load_oracle(name: str) -> dict[str, Any]:
-    """The parsed oracle file `name`.json; the test is skipped if shared/ is not beside the repo."""
-    if not (ORACLE_DIR / f"{name}.json").exists():
-        pytest.skip(f"oracle data not found at {ORACLE_DIR} (shared/ must sit beside the repo)")
-    return _read(name)
+    """The parsed oracle file `name`.json (FileNotFoundError if it is missing)."""
+    data: dict[str, Any] = json.loads((ORACLE_DIR / f"{name}.json").read_text())
+    return data
 
 
 def oracle_cases(name: str) -> list[dict[str, Any]]:
-    """The `cases` list of an oracle file, for parametrizing (empty if shared/ is absent)."""
-    path = ORACLE_DIR / f"{name}.json"
-    if not path.exists():
-        return []
-    return _read(name)["cases"]
+    """The `cases` list of an oracle file, for parametrizing."""
+    cases: list[dict[str, Any]] = load_oracle(name)["cases"]
+    return cases
