@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.runtime.types import GoType
-from gomemtui.runtime.views import GridMode
+from gomemtui.runtime.read.views import GridMode
 
 NODE = GoType("Node", 16, True, ("next",))
 SMALL = GoType("T", 32, False)

@@ -17,8 +17,8 @@ from typing import Callable
 
 import numpy as np
 
-from gomemtui.runtime.heap import Heap
-from gomemtui.runtime.views import GridMode
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.read.views import GridMode
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:

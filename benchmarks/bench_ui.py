@@ -101,7 +101,7 @@ def bench_first_frame(runs: int) -> None:
 
 def heavy_program(n: int, tail_steps: int = 400):
     """Step 0 allocates n pointerful objects; then small steps to play through."""
-    from gomemtui.runtime import ops
+    from gomemtui.runtime import program as ops
     from gomemtui.runtime.types import GoType
 
     node = GoType("Node", 16, True, ("next",))

@@ -5,10 +5,10 @@
     gomemtui check FILE...       validate scenario files
     gomemtui run FILE [--json]   play a scenario to the end without a UI
 
-Subcommands are `Command` objects in a registry. A part of gomemtui that adds one (the
-UI's `screenshot`) writes a module with ``register_commands(register)`` — for the UI,
-``gomemtui/ui/cli_commands.py``, already named in `COMMAND_MODULES` — and calls
-``register(Command(...))`` there. Such a module must be cheap to import (import textual
+Subcommands are `Command` objects in the registry of `gomemtui.commands`. A part of
+gomemtui that adds one (the UI's `screenshot`, `serve`) writes a module with
+``register_commands(register)`` named in `COMMAND_MODULES` and calls
+``register(Command(...))`` there, importing `gomemtui.commands` (never this module). Such a module must be cheap to import (import textual
 inside the command's `run`, not at the top), so that `gomemtui check` stays fast.
 """
 
@@ -20,130 +20,30 @@ import importlib.util
 import os
 import sys
 import textwrap
-from dataclasses import dataclass
-from typing import Callable, Sequence, TextIO
+from typing import Sequence, TextIO
 
 from gomemtui import gc_hold
-from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
+from gomemtui.commands import (
+    COMMANDS,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    PROG,
+    Command,
+    add_runtime_flags,
+    compile_file,
+    error,
+    load_for_command,
+    print_problems,
+    register,
+    resolve_for_command,
+)
 
 __all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "add_runtime_flags", "load_for_command",
            "error", "build_parser", "main"]
 
-PROG = "gomemtui"
-
 COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands", "gomemtui.serve.command")
 """Modules whose ``register_commands(register)`` adds subcommands (skipped while absent)."""
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-
-
-@dataclass(frozen=True)
-class Command:
-    """One subcommand: its name, help texts, arguments and what it does."""
-
-    name: str
-    help: str
-    """One line for `gomemtui --help`'s list of commands."""
-    description: str
-    examples: str
-    """Example command lines for its --help (one per line, with a comment)."""
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-COMMANDS: dict[str, Command] = {}
-
-
-def register(command: Command) -> Command:
-    """Add a subcommand (a later registration of the same name replaces it)."""
-    COMMANDS[command.name] = command
-    return command
-
-
-# -- shared arguments and helpers ----------------------------------------------------------
-
-def add_runtime_flags(parser: argparse.ArgumentParser) -> None:
-    """--gogc / --gomemlimit / --gomaxprocs, which override the environment and [runtime]."""
-    group = parser.add_argument_group(
-        "runtime settings (override GOGC, GOMEMLIMIT, GOMAXPROCS and the file's [runtime])")
-    group.add_argument("--gogc", metavar="N|off", type=_flag(parse_gogc, "--gogc"), default=argparse.SUPPRESS,
-                       help="GC percent, as GOGC (e.g. 50, 200, off)")
-    group.add_argument("--gomemlimit", metavar="SIZE|off", type=_flag(parse_gomemlimit, "--gomemlimit"),
-                       default=argparse.SUPPRESS, help="soft memory limit, as GOMEMLIMIT (e.g. 64MiB)")
-    group.add_argument("--gomaxprocs", metavar="N", type=_flag(parse_gomaxprocs, "--gomaxprocs"),
-                       default=argparse.SUPPRESS, help="number of Ps, as GOMAXPROCS")
-
-
-def _flag(parse: Callable[[str, str], object], name: str) -> Callable[[str], object]:
-    def convert(text: str) -> object:
-        try:
-            return parse(text, name)
-        except SettingsError as exc:
-            raise argparse.ArgumentTypeError(str(exc).replace(f"{name}=", "", 1)) from None
-    convert.__name__ = name.lstrip("-")
-    return convert
-
-
-def flag_overrides(args: argparse.Namespace) -> Overrides:
-    values = {k: getattr(args, k) for k in ("gogc", "gomemlimit", "gomaxprocs") if hasattr(args, k)}
-    return Overrides(**values)
-
-
-def error(message: str) -> None:
-    """Print `gomemtui: message` to stderr."""
-    print(f"{PROG}: {message}", file=sys.stderr)
-
-
-def resolve_for_command(scenario: str, args: argparse.Namespace):
-    """(path, overrides) for a SCENARIO argument — the file, and the environment's and
-    `args`' runtime settings — or an exit status after printing why not. Cheap: reads
-    no scenario and imports no runtime."""
-    from gomemtui.scenario.bundled import ScenarioNotFound, find_scenario
-    from gomemtui.scenario.settings import overrides_from_env
-
-    try:
-        path = find_scenario(scenario)
-        overrides = overrides_from_env(os.environ).merged(flag_overrides(args))
-    except (ScenarioNotFound, SettingsError) as exc:
-        error(str(exc))
-        return EXIT_USAGE
-    return path, overrides
-
-
-def compile_file(path, overrides: Overrides):
-    """Load, check and compile a scenario file (raises ScenarioError)."""
-    from gomemtui.scenario.compiler import compile_scenario
-    from gomemtui.scenario.loader import load_scenario
-
-    return compile_scenario(load_scenario(path), overrides)
-
-
-def print_problems(exc) -> int:
-    """Print a ScenarioError's `file:line: message` problems; the exit status for them."""
-    for problem in exc.problems:
-        print(problem, file=sys.stderr)
-    return EXIT_PROBLEMS
-
-
-def load_for_command(scenario: str, args: argparse.Namespace):
-    """(Program, path) for a SCENARIO argument with the environment and `args`' runtime
-    flags applied, or an exit status after printing why not (for subcommands)."""
-    from gomemtui.scenario.errors import ScenarioError
-
-    resolved = resolve_for_command(scenario, args)
-    if isinstance(resolved, int):
-        return resolved
-    path, overrides = resolved
-    try:
-        return compile_file(path, overrides), path
-    except ScenarioError as exc:
-        return print_problems(exc)
-
-
-_error = error  # older names, used by gomemtui.ui.cli_commands
-_load = load_for_command
 
 
 def _examples(text: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol, TextIO
 
 from gomemtui.runtime.events import Event
-from gomemtui.runtime.ops import Program, Step
+from gomemtui.runtime.program import Program, Step
 from gomemtui.scenario.sizes import format_bytes
 
 __all__ = ["StepResult", "RunSummary", "walk", "summarize", "run_text", "run_json", "to_jsonable"]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from gomemtui.runtime import graph
 from gomemtui.runtime.events import Event
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.ops import Program, Step
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.program import Program, Step
+from gomemtui.runtime.read.views import GCPhase
 
 CHECKPOINT_EVERY_ACTIONS = 64
 CHECKPOINT_EVERY_SECONDS = 0.02

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
-    from gomemtui.runtime.ops import Program
+    from gomemtui.runtime.program import Program
     from gomemtui.scenario.bundled import ScenarioNotFound, find_scenario, list_bundled
     from gomemtui.scenario.compiler import compile_scenario
     from gomemtui.scenario.errors import Problem, ScenarioError

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from gomemtui.runtime.growslice import growslice, stack_buffer_elems
+from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.types import GoType, parse_type
 from gomemtui.scenario.errors import Problem, quote, suggest
 from gomemtui.scenario.limits import (

@@ -7,7 +7,7 @@ Defaults the format promises are filled in here (cap = len, from = var, goroutin
 
 from __future__ import annotations
 
-from gomemtui.runtime import ops
+from gomemtui.runtime import program as ops
 from gomemtui.runtime.types import GoType
 from gomemtui.scenario.checker import resolve_type, user_types
 from gomemtui.scenario.model import Scenario, StepSpec

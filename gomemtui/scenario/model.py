@@ -2,7 +2,7 @@
 
 The loader builds these after checking each value's type; the checker then follows the
 steps in order (variables, slice lengths, goroutines) and the compiler turns them into
-`gomemtui.runtime.ops` objects. Every part keeps `line` (the line of its table header
+`gomemtui.runtime.program` objects. Every part keeps `line` (the line of its table header
 or inline table) and `key_lines` (key -> line), so any later problem can be reported at
 the key it concerns.
 """

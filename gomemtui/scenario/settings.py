@@ -17,7 +17,7 @@ from gomemtui.scenario.limits import MAX_GOMAXPROCS
 from gomemtui.scenario.sizes import parse_byte_count
 
 if TYPE_CHECKING:  # imported with the loader and the compiler, not by the command line
-    from gomemtui.runtime.ops import RuntimeSettings
+    from gomemtui.runtime.program import RuntimeSettings
     from gomemtui.scenario.model import RuntimeSpec
 
 __all__ = ["Overrides", "SettingsError", "overrides_from_env", "parse_gogc", "parse_gomemlimit",
@@ -101,7 +101,7 @@ def overrides_from_env(env: Mapping[str, str]) -> Overrides:
 
 def settings_for(spec: RuntimeSpec, overrides: Overrides | None = None) -> RuntimeSettings:
     """The RuntimeSettings a run starts with: `[runtime]` with `overrides` applied."""
-    from gomemtui.runtime.ops import RuntimeSettings
+    from gomemtui.runtime.program import RuntimeSettings
 
     o = overrides or Overrides()
     return RuntimeSettings(

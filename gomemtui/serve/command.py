@@ -50,7 +50,7 @@ def _positive(text: str) -> int:
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    from gomemtui.cli import add_runtime_flags
+    from gomemtui.commands import add_runtime_flags
 
     p.add_argument("target", metavar="SCENARIO_OR_FOLDER",
                    help="a scenario file, a bundled scenario's name, or a folder of scenario files "
@@ -94,7 +94,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gomemtui.cli import error, flag_overrides
+    from gomemtui.commands import error, flag_overrides
 
     try:
         import asyncssh  # noqa: F401
@@ -190,7 +190,7 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def register_commands(register: Callable[..., object]) -> None:
-    from gomemtui.cli import Command
+    from gomemtui.commands import Command
 
     register(Command(
         "serve", "share the app over SSH and in a browser, with a presenter and followers",

@@ -14,7 +14,7 @@ from gomemtui.ui.remote import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
-    from gomemtui.runtime.ops import Program
+    from gomemtui.runtime.program import Program
     from gomemtui.ui.screens.picker import PickerScreen
 
 

@@ -32,7 +32,7 @@ def parse_keys(text: str) -> list[str]:
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    from gomemtui.cli import add_runtime_flags
+    from gomemtui.commands import add_runtime_flags
 
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled scenario's name")
     p.add_argument("--step", type=int, default=0, metavar="N",
@@ -49,24 +49,24 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gomemtui import cli
+    from gomemtui import commands
     from gomemtui.ui.screenshot import screenshot
 
-    loaded = cli._load(args.scenario, args)
+    loaded = commands.load_for_command(args.scenario, args)
     if isinstance(loaded, int):
         return loaded
     program, _path = loaded
     if not 0 <= args.step <= len(program.steps):
-        cli._error(f"--step must be between 0 and {len(program.steps)}")
-        return cli.EXIT_USAGE
+        commands.error(f"--step must be between 0 and {len(program.steps)}")
+        return commands.EXIT_USAGE
     screenshot(program, args.step, args.size, args.output, keys=args.keys, zoom=args.zoom)
     print(args.output)
-    return cli.EXIT_OK
+    return commands.EXIT_OK
 
 
 def register_commands(register: Callable) -> None:
     """Add `screenshot` to the gomemtui command line."""
-    from gomemtui.cli import Command
+    from gomemtui.commands import Command
 
     register(Command(
         "screenshot",

@@ -15,12 +15,12 @@ from gomemtui.runtime.enums import GCPhase, GridMode
 if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the first frame
     import numpy as np
     from gomemtui.runtime.events import Event
-    from gomemtui.runtime.ops import Program, Step
-    from gomemtui.runtime.views import RetentionPath, RuntimeView, SpanView
+    from gomemtui.runtime.program import Program, Step
+    from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
 class RuntimeSource(Protocol):
-    """What the UI reads from `gomemtui.runtime.machine.Runtime` (a fake in tests)."""
+    """What the UI reads from `gomemtui.runtime.core.Runtime` (a fake in tests)."""
 
     @property
     def phase(self) -> GCPhase: ...

@@ -16,7 +16,7 @@ from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, TimelineSo
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.events import Event
-    from gomemtui.runtime.views import RetentionPath
+    from gomemtui.runtime.read.views import RetentionPath
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from textual.pilot import Pilot
 
-from gomemtui.runtime.ops import Program
+from gomemtui.runtime.program import Program
 from gomemtui.ui.frame import TimelineSource
 
 

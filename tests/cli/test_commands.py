@@ -167,8 +167,11 @@ def test_open_reports_cheap_errors_before_the_app_and_load_errors_after(gomemtui
 
 
 def test_commands_can_be_registered(gomemtui, monkeypatch) -> None:
-    monkeypatch.setattr(cli, "COMMANDS", dict(cli.COMMANDS))
-    cli.register(cli.Command("hello", "say hello", "Says hello.", "gomemtui hello\ngomemtui hello --loud",
+    from gomemtui import commands
+
+    monkeypatch.setattr(commands, "COMMANDS", dict(commands.COMMANDS))
+    monkeypatch.setattr(cli, "COMMANDS", commands.COMMANDS)
+    commands.register(commands.Command("hello", "say hello", "Says hello.", "gomemtui hello\ngomemtui hello --loud",
                              lambda p: p.add_argument("--loud", action="store_true"),
                              lambda args: print("HELLO" if args.loud else "hello") or 0))
     assert "hello" in gomemtui("--help").out
@@ -216,7 +219,7 @@ def test_opening_the_app_imports_no_core_before_the_first_frame() -> None:
     views, the scenario reader or the panels' widgets: the app draws its layout first,
     fills the panels behind it and loads the scenario behind that."""
     code = ("import sys, gomemtui.cli, gomemtui.ui.app; "
-            "print(sorted(m for m in ('numpy', 'scipy', 'gomemtui.runtime.views', 'gomemtui.runtime.ops', "
+            "print(sorted(m for m in ('numpy', 'scipy', 'gomemtui.runtime.read.views', 'gomemtui.runtime.program', "
             "'gomemtui.scenario.checker', 'gomemtui.scenario.model', 'tomllib', 'rich.syntax', "
             "'gomemtui.ui.widgets.heap_map', 'gomemtui.ui.widgets.lines_view') if m in sys.modules))")
     assert fresh_python(code) == "[]"

@@ -135,7 +135,7 @@ def test_json_lines_one_object_per_step_then_a_summary() -> None:
 def test_to_jsonable_handles_numpy_enums_and_mappings() -> None:
     from types import MappingProxyType
 
-    from gomemtui.runtime.views import GCPhase
+    from gomemtui.runtime.read.views import GCPhase
 
     value = {"a": np.int32(3), "b": (np.float64(0.5), GCPhase.MARK), "c": MappingProxyType({"d": np.arange(2)})}
     assert headless.to_jsonable(value) == {"a": 3, "b": [0.5, "mark"], "c": {"d": [0, 1]}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from gomemtui.runtime.sizeclasses import CLASS_SIZE
+from gomemtui.runtime.memory.sizeclasses import CLASS_SIZE
 from gomemtui.runtime.types import GoType
 
 _CLASS_SIZES = [int(c) for c in CLASS_SIZE[1:]]

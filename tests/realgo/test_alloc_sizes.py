@@ -19,9 +19,9 @@ from __future__ import annotations
 import random
 import time
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 
 from tests.realgo.gotypes import ElemType, go_type_decls, make_type, random_size
 

@@ -28,13 +28,13 @@ from __future__ import annotations
 import random
 import time
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.maps import (
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.values.maps import (
     MAP_GROUP_SLOTS, MAP_HEADER_SIZE, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY, TABLE_HEADER_SIZE, SwissMap,
     group_layout,
 )
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import parse_type
 
 INT = parse_type("int")

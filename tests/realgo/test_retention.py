@@ -20,8 +20,8 @@ from __future__ import annotations
 import random
 import time
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType, parse_type
 
 from tests.realgo.gotypes import ElemType, go_type_decls, random_type

@@ -7,7 +7,7 @@ variable lives on the heap (`sink = &s`), so every growth is `runtime.growslice`
 heap path — a local slice would get the compiler's 32-byte stack buffer first (see
 slice_growth.json's description), which is checked separately as the `local` mode.
 
-Each case's capacities are compared with `gomemtui.runtime.growslice` and with the
+Each case's capacities are compared with `gomemtui.runtime.values.growslice` and with the
 growslice events of the Runtime facade (`ops.MakeSlice` + `ops.Append`, one by one or
 with `batch`).
 """
@@ -19,9 +19,9 @@ import time
 
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.growslice import AppendPath, append_one_caps, growslice
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.values.growslice import AppendPath, append_one_caps, growslice
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType
 
 from tests.realgo.gotypes import ElemType, go_type_decls, random_type

@@ -19,8 +19,8 @@ import time
 
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType
 
 N_CASES = 80

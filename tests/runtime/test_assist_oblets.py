@@ -17,11 +17,11 @@ whole array at once; the work beyond the oblet goes to the background credit poo
 
 from __future__ import annotations
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.marking import OBJECT_MARK_COST
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.gc.marking import OBJECT_MARK_COST
 from gomemtui.runtime.types import parse_type
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.read.views import GCPhase
 
 KiB = 1 << 10
 MiB = 1 << 20

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gomemtui.runtime.gctrace import GCTraceRecord, fmt_ns_as_ms, format_gctrace, itoa_div
+from gomemtui.runtime.gc.gctrace import GCTraceRecord, fmt_ns_as_ms, format_gctrace, itoa_div
 from tests.oracle_data import load_oracle, oracle_cases
 
 

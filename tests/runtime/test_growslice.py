@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime.growslice import (
+from gomemtui.runtime.values.growslice import (
     AppendPath,
     append_growth,
     append_one_caps,
@@ -13,7 +13,7 @@ from gomemtui.runtime.growslice import (
     nextslicecap,
     stack_buffer_elems,
 )
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 from tests.oracle_data import oracle_cases
 
 _CASES = oracle_cases("slice_growth")

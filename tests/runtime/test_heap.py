@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime.heap import Heap
-from gomemtui.runtime.sizeclasses import size_to_class
-from gomemtui.runtime.spans import SPAN_IN_USE
-from gomemtui.runtime.views import GridMode, MarkColor
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.memory.sizeclasses import size_to_class
+from gomemtui.runtime.memory.spans import SPAN_IN_USE
+from gomemtui.runtime.read.views import GridMode, MarkColor
 from tests.oracle_data import oracle_cases
 
 _ROUNDUP = [c for c in oracle_cases("sizeclass_roundup") if "requested_bytes" in c]

@@ -13,11 +13,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType, parse_type
-from gomemtui.runtime.viewbuild import reachable_mask
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.read.build import reachable_mask
+from gomemtui.runtime.read.views import GCPhase
 
 NODE = GoType("Node", 24, True, ("next", "other"))
 VARS = ["a", "b", "c", "d"]

@@ -12,7 +12,7 @@ RUNTIME_DIR = Path(gomemtui.runtime.__file__).parent
 
 def test_runtime_core_imports_neither_textual_nor_rich():
     offenders = []
-    for path in sorted(RUNTIME_DIR.glob("*.py")):
+    for path in sorted(RUNTIME_DIR.rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             names = []
@@ -26,4 +26,4 @@ def test_runtime_core_imports_neither_textual_nor_rich():
                 if name.startswith("gomemtui.ui"):
                     offenders.append(f"{path.name}: {name}")
     assert offenders == []
-    assert len(list(RUNTIME_DIR.glob("*.py"))) > 10  # the check really looked at the core
+    assert len(list(RUNTIME_DIR.rglob("*.py"))) > 10  # the check really looked at the core

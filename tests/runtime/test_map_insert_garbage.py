@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime import clock, ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.maps import SwissMap
+from gomemtui.runtime import clock
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.types import parse_type
 from tests.oracle_data import load_oracle, oracle_cases
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime import clock, ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.maps import MAP_GROUP_SLOTS, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY, SwissMap
+from gomemtui.runtime import clock
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.values.maps import MAP_GROUP_SLOTS, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY, SwissMap
 from gomemtui.runtime.types import parse_type
 
 INT = parse_type("int")

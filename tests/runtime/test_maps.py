@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime.maps import CTRL_DELETED, CTRL_EMPTY, MapGrowth, SwissMap, group_layout
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime.values.maps import CTRL_DELETED, CTRL_EMPTY, MapGrowth, SwissMap, group_layout
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import parse_type
 from tests.oracle_data import oracle_cases
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime.marking import RootJob, build_mark_state, one_unit
+from gomemtui.runtime.gc.marking import RootJob, build_mark_state, one_unit
 
 
 def _state(n, edges, roots, small=None, spans=None, work=None):

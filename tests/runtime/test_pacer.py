@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gomemtui.runtime.pacer import (
+from gomemtui.runtime.gc.pacer import (
     MAX_INT64,
     MAX_UINT64,
     GCCPULimiter,

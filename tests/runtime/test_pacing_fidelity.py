@@ -53,9 +53,9 @@ from functools import cache
 
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.pacer import Pacer
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.gc.pacer import Pacer
 from gomemtui.runtime.types import GoType, parse_type
 from tests.oracle_data import load_oracle
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gomemtui.runtime.pool import SyncPool
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime.values.pool import SyncPool
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 from tests.oracle_data import load_oracle, oracle_cases
 
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.pool import PoolRegistry, SyncPool
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.values.pool import PoolRegistry, SyncPool
 from gomemtui.runtime.types import GoType
 
 OBJ = GoType("obj", 16, True, ("next",))

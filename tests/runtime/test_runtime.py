@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType, parse_type
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.read.views import GCPhase
 from tests.oracle_data import load_oracle, oracle_cases
 
 MiB = 1 << 20

@@ -1,4 +1,4 @@
-"""The scavenger's rules (`gomemtui/runtime/scavenger.py`, `PageHeap.scavenge`): which free
+"""The scavenger's rules (`gomemtui/runtime/memory/scavenger.py`, `PageHeap.scavenge`): which free
 pages are released, how much `(*mheap).allocSpan` scavenges, the goals `gcPaceScavenger`
 sets, and what a runtime with GOMEMLIMIT does with them. Expected values follow the Go
 1.27 source (`mgcscavenge.go`, `mheap.go`), worked by hand."""
@@ -8,18 +8,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.heap import Heap
-from gomemtui.runtime.machine import Runtime
-from gomemtui.runtime.pages import CHUNK_PAGES, PageHeap
-from gomemtui.runtime.scavenger import (
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.memory.pages import CHUNK_PAGES, PageHeap
+from gomemtui.runtime.memory.scavenger import (
     HUGE_PAGE_PAGES,
     NO_SCAVENGE_GOAL,
     PHYS_PAGE_SIZE,
     alloc_span_scavenge,
     pace_scavenger,
 )
-from gomemtui.runtime.sizeclasses import PAGE_SIZE
+from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 from gomemtui.runtime.types import parse_type
 
 MiB = 1 << 20

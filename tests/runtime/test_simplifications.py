@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.machine import Runtime
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.simplifications import NOTES, notes_for
 from gomemtui.runtime.types import parse_type
 

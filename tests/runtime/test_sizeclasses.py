@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gomemtui.runtime import sizeclasses as sc
-from gomemtui.runtime.growslice import growslice
+from gomemtui.runtime.memory import sizeclasses as sc
+from gomemtui.runtime.values.growslice import growslice
 from tests.oracle_data import load_oracle, oracle_cases
 
 GO_CSV = Path(__file__).resolve().parents[1] / "oracle" / "sizeclasses.csv"
@@ -19,12 +19,12 @@ _SPANS = [c for c in oracle_cases("sizeclass_roundup") if "objects_per_span_obse
 
 
 def _csv_rows() -> list[dict[str, str]]:
-    path = Path(sc.__file__).with_name("data") / "sizeclasses.csv"
+    path = Path(sc.__file__).parents[1] / "data" / "sizeclasses.csv"
     return list(csv.DictReader(path.open()))
 
 
 def test_packaged_table_is_go_s_table() -> None:
-    packaged = (Path(sc.__file__).with_name("data") / "sizeclasses.csv").read_text()
+    packaged = (Path(sc.__file__).parents[1] / "data" / "sizeclasses.csv").read_text()
     assert packaged == GO_CSV.read_text()
 
 
@@ -143,12 +143,12 @@ def test_table_loads_from_an_installed_zip(tmp_path: Path) -> None:
     import sys
     import zipfile
 
-    pkg = Path(sc.__file__).resolve().parents[1]
+    pkg = Path(sc.__file__).resolve().parents[2]
     archive = tmp_path / "gomemtui.zip"
     with zipfile.ZipFile(archive, "w") as z:
-        for rel in ("__init__.py", "runtime/__init__.py", "runtime/sizeclasses.py", "runtime/data/sizeclasses.csv"):
+        for rel in ("__init__.py", "runtime/__init__.py", "runtime/memory/__init__.py", "runtime/memory/sizeclasses.py", "runtime/data/sizeclasses.csv"):
             z.write(pkg / rel, f"gomemtui/{rel}")
-    code = "import gomemtui.runtime.sizeclasses as s; print(s.__file__, s.class_size(67))"
+    code = "import gomemtui.runtime.memory.sizeclasses as s; print(s.__file__, s.class_size(67))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(archive)}, capture_output=True, text=True
     )

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime.stacks import (
+from gomemtui.runtime.memory.stacks import (
     FIXED_STACK,
     PARKED_USED,
     STACK_GUARD,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomemtui.runtime import ops
+from gomemtui.runtime import program as ops
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.runtime.types import GoType, parse_type
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.read.views import GCPhase
 
 INT = parse_type("int")
 BYTE = parse_type("byte")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gomemtui.runtime import ops
+from gomemtui.runtime import program as ops
 from gomemtui.scenario import compile_scenario, load_text
 from tests.scenario.broken_cases import PRELUDE, steps
 

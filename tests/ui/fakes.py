@@ -12,9 +12,9 @@ from dataclasses import replace
 import numpy as np
 
 from gomemtui.runtime.events import Event
-from gomemtui.runtime.ops import GC, Append, Drop, MakeSlice, Program, RuntimeSettings, Step
+from gomemtui.runtime.program import GC, Append, Drop, MakeSlice, Program, RuntimeSettings, Step
 from gomemtui.runtime.types import BUILTIN_TYPES
-from gomemtui.runtime.views import (
+from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PacerPoint, PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanSlot,
     SpanView, TableView, VarView,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.read.views import GCPhase
 from gomemtui.ui.app import GoMemApp
 from gomemtui.ui.screens.help import HelpScreen
 from gomemtui.ui.screens.main import MainScreen

@@ -9,7 +9,7 @@ import pytest
 from rich.style import Style
 from textual.geometry import Size
 
-from gomemtui.runtime.views import GridMode, MarkColor, SpanSlot, SpanView
+from gomemtui.runtime.read.views import GridMode, MarkColor, SpanSlot, SpanView
 from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS, palette
 from gomemtui.ui.player import Player
 from gomemtui.ui.widgets.heap_map import CURSOR_GLYPH, HeapMap, grid_row_strip, span_lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gomemtui.runtime.views import GCPhase, PacerPoint
+from gomemtui.runtime.read.views import GCPhase, PacerPoint
 from gomemtui.ui.format import fmt_bytes, fmt_ns
 from gomemtui.ui.player import Action, Player
 from gomemtui.ui.widgets.event_log import log_lines
@@ -88,7 +88,7 @@ def test_slices_group_slices_under_their_array():
 def test_an_outgrown_stack_buffer_is_not_called_garbage():
     """The collector never frees stack memory: an outgrown stack buffer is just unused."""
     from gomemtui.runtime.enums import MarkColor
-    from gomemtui.runtime.views import ArrayView
+    from gomemtui.runtime.read.views import ArrayView
     from gomemtui.ui.widgets.slices import array_header
 
     buffer = ArrayView("grown[]", "int", 4, 32, True, (), True, MarkColor.WHITE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.runtime.views import GridMode
+from gomemtui.runtime.read.views import GridMode
 from gomemtui.ui.player import Action, Player, fit_cells
 from tests.ui.fakes import FakeTimeline
 

@@ -18,7 +18,7 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.player import Player
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.views import RetentionPath, RuntimeView
+    from gomemtui.runtime.read.views import RetentionPath, RuntimeView
 
 
 def candidates(view: RuntimeView) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.views import GCView
+    from gomemtui.runtime.read.views import GCView
 PHASE_STRIP: tuple[tuple[GCPhase, str], ...] = (
     (GCPhase.OFF, "off"),
     (GCPhase.SWEEP_TERM, "STW sweep term"),

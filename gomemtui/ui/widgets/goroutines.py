@@ -12,7 +12,7 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.views import GoroutineView
+    from gomemtui.runtime.read.views import GoroutineView
 STATE_GLYPHS = {"running": "▶", "runnable": "◇", "blocked": "■", "dead": "✝"}
 
 

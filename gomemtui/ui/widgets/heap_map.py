@@ -30,7 +30,7 @@ from gomemtui.ui.redraw import changed_runs
 
 if TYPE_CHECKING:
     import numpy as np
-    from gomemtui.runtime.views import SpanView
+    from gomemtui.runtime.read.views import SpanView
 CURSOR_GLYPH = "▣"
 """Drawn in the cell under the cursor (Enter zooms into its span)."""
 SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}

@@ -12,7 +12,7 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.views import MapView
+    from gomemtui.runtime.read.views import MapView
 CTRL_GLYPHS = {"F": "■", ".": "·", "x": "×"}
 """Slot glyphs: full, empty, deleted (tombstone)."""
 MAX_TABLES = 12

@@ -32,7 +32,7 @@ SERIES: tuple[tuple[str, str], ...] = (
 
 if TYPE_CHECKING:
     import numpy as np
-    from gomemtui.runtime.views import PacerPoint
+    from gomemtui.runtime.read.views import PacerPoint
 # Braille dot bits by (dot row 0..3, dot column 0..1).
 _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 AXIS_WIDTH = 9

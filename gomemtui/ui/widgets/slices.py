@@ -12,7 +12,7 @@ from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.views import ArrayView, SliceView
+    from gomemtui.runtime.read.views import ArrayView, SliceView
 
 
 def slice_bar(s: SliceView, width: int, styles: dict[str, Style]) -> Text:

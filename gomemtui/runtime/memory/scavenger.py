@@ -51,12 +51,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .sizeclasses import PAGE_SIZE
+from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 
 if TYPE_CHECKING:
-    from .heap import Heap
-    from .pacer import GCCPULimiter, Pacer
-    from .stacks import Stacks
+    from gomemtui.runtime.memory.heap import Heap
+    from gomemtui.runtime.gc.pacer import GCCPULimiter, Pacer
+    from gomemtui.runtime.memory.stacks import Stacks
 
 __all__ = [
     "NO_SCAVENGE_GOAL",

@@ -18,18 +18,18 @@ import copy
 import hashlib
 import numpy as np
 
-from gomemtui.runtime import ops
-from gomemtui.runtime.collector import RUNTIME_NON_HEAP_BYTES, Collector
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.gc.collector import RUNTIME_NON_HEAP_BYTES, Collector
 from gomemtui.runtime.events import Event
-from gomemtui.runtime.heap import Heap
-from gomemtui.runtime.mutator import Mutator
-from gomemtui.runtime.pacer import Pacer
-from gomemtui.runtime.pointers import PointerSlots
-from gomemtui.runtime.scavenger import Scavenger
-from gomemtui.runtime.program_state import Goroutine, MapRecord, PoolRecord, Var
-from gomemtui.runtime.stacks import Stacks
-from gomemtui.runtime.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
-from gomemtui.runtime import viewbuild
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.runtime.gc.pacer import Pacer
+from gomemtui.runtime.values.pointers import PointerSlots
+from gomemtui.runtime.memory.scavenger import Scavenger
+from gomemtui.runtime.values.variables import Goroutine, MapRecord, PoolRecord, Var
+from gomemtui.runtime.memory.stacks import Stacks
+from gomemtui.runtime.read.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
+from gomemtui.runtime.read import build as viewbuild
 
 
 class Runtime(Mutator, Collector):

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gomemtui.runtime.graph import bfs_order, reachable
-from gomemtui.runtime.program_state import NIL
-from gomemtui.runtime.views import (
+from gomemtui.runtime.values.variables import NIL
+from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
 )
 
 if TYPE_CHECKING:
-    from gomemtui.runtime.machine import Runtime
+    from gomemtui.runtime.core import Runtime
 
 
 # -- memstats and GC -------------------------------------------------------------------

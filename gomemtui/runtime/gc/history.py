@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gomemtui.runtime.views import GCPhase, PacerPoint
+from gomemtui.runtime.read.views import GCPhase, PacerPoint
 
 _PHASES = list(GCPhase)
 _FIELDS = ("time_ns", "heap_live", "heap_inuse", "heap_marked", "trigger", "goal")

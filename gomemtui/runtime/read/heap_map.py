@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .spans import SPAN_IN_USE, SPAN_MANUAL
-from .views import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor, SpanSlot, SpanView
+from gomemtui.runtime.memory.spans import SPAN_IN_USE, SPAN_MANUAL
+from gomemtui.runtime.read.views import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor, SpanSlot, SpanView
 
 if TYPE_CHECKING:
-    from .heap import Heap
+    from gomemtui.runtime.memory.heap import Heap
 
 __all__ = ["grid", "object_colors", "span_at", "span_detail"]
 

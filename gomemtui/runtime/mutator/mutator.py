@@ -12,13 +12,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from gomemtui.runtime import clock, ops
-from gomemtui.runtime.growslice import growslice, stack_buffer_elems
-from gomemtui.runtime.maps import SwissMap
-from gomemtui.runtime.pool import EFACE_SIZE, PoolPart, SyncPool
-from gomemtui.runtime.stacks import StackOverflow
-from gomemtui.runtime.program_state import NIL, Array, Goroutine, MapRecord, PoolRecord, SliceHeader, Var
-from gomemtui.runtime.sizeclasses import MAX_SMALL_ALLOC, alloc_class, alloc_size
+from gomemtui.runtime import clock
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
+from gomemtui.runtime.values.maps import SwissMap
+from gomemtui.runtime.values.pool import EFACE_SIZE, PoolPart, SyncPool
+from gomemtui.runtime.memory.stacks import StackOverflow
+from gomemtui.runtime.values.variables import NIL, Array, Goroutine, MapRecord, PoolRecord, SliceHeader, Var
+from gomemtui.runtime.memory.sizeclasses import MAX_SMALL_ALLOC, alloc_class, alloc_size
 from gomemtui.runtime.types import GoType
 
 STACK_ALLOC_LIMIT = 64 * 1024

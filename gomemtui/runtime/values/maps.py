@@ -51,9 +51,9 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from gomemtui.runtime.sizeclasses import alloc_size
+from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import BUILTIN_TYPES, PTR_SIZE, GoType, parse_type
-from gomemtui.runtime.views import MapView, TableView
+from gomemtui.runtime.read.views import MapView, TableView
 
 __all__ = [
     "CTRL_DELETED",

@@ -55,9 +55,9 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from . import heapview
-from .pages import PageHeap
-from .sizeclasses import (
+from gomemtui.runtime.read import heap_map as heapview
+from gomemtui.runtime.memory.pages import PageHeap
+from gomemtui.runtime.memory.sizeclasses import (
     ALLOC_CLASS_NOSCAN,
     ALLOC_CLASS_SCAN,
     CLASS_SIZE,
@@ -70,7 +70,7 @@ from .sizeclasses import (
     class_size,
     objects_per_span,
 )
-from .spans import (
+from gomemtui.runtime.memory.spans import (
     CACHED,
     FULL_SWEPT,
     FULL_UNSWEPT,
@@ -83,10 +83,10 @@ from .spans import (
     SpanTable,
     grow_array,
 )
-from .views import GridMode, SpanView
+from gomemtui.runtime.read.views import GridMode, SpanView
 
 if TYPE_CHECKING:
-    from .scavenger import Scavenger
+    from gomemtui.runtime.memory.scavenger import Scavenger
 
 __all__ = ["Heap", "HeapStats", "TINY_SPAN_CLASS", "span_class_of"]
 

@@ -50,13 +50,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from gomemtui.runtime import clock
-from gomemtui.runtime.gctrace import GCTraceRecord, format_gctrace
-from gomemtui.runtime.history import PacerHistory
-from gomemtui.runtime.pacer import GCCPULimiter
-from gomemtui.runtime.pool import PoolRegistry
-from gomemtui.runtime.marking import OBJECT_MARK_COST, MarkState, RootJob, build_mark_state, one_unit
-from gomemtui.runtime.program_state import NIL, Var
-from gomemtui.runtime.views import GCPhase
+from gomemtui.runtime.gc.gctrace import GCTraceRecord, format_gctrace
+from gomemtui.runtime.gc.history import PacerHistory
+from gomemtui.runtime.gc.pacer import GCCPULimiter
+from gomemtui.runtime.values.pool import PoolRegistry
+from gomemtui.runtime.gc.marking import OBJECT_MARK_COST, MarkState, RootJob, build_mark_state, one_unit
+from gomemtui.runtime.values.variables import NIL, Var
+from gomemtui.runtime.read.views import GCPhase
 
 NO_GOAL = 1 << 62
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""

@@ -100,7 +100,7 @@ class SizeClass:
 
 def _load_table() -> tuple[SizeClass, ...]:
     """Read data/sizeclasses.csv from the installed package (works from a wheel too)."""
-    text = resources.files(__package__).joinpath("data", "sizeclasses.csv").read_text("utf-8")
+    text = resources.files("gomemtui.runtime").joinpath("data", "sizeclasses.csv").read_text("utf-8")
     rows = [SizeClass(0, 0, 0, 0, 0, 0, 0.0)]
     for rec in csv.DictReader(io.StringIO(text)):
         rows.append(

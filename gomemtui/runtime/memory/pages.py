@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scavenger import HUGE_PAGE_PAGES
-from .sizeclasses import PAGE_SIZE
+from gomemtui.runtime.memory.scavenger import HUGE_PAGE_PAGES
+from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 
 __all__ = ["ARENA_BYTES", "ARENA_PAGES", "CHUNK_PAGES", "PageHeap"]
 

@@ -46,8 +46,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gomemtui.runtime.growslice import growslice
-from gomemtui.runtime.views import PoolLocalView, PoolView
+from gomemtui.runtime.values.growslice import growslice
+from gomemtui.runtime.read.views import PoolLocalView, PoolView
 
 __all__ = [
     "DEQUEUE_INIT_SIZE",

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterator
 
-from .sizeclasses import roundupsize
+from gomemtui.runtime.memory.sizeclasses import roundupsize
 
 __all__ = [
     "STACK_BUFFER_BYTES",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .scavenger import Scavenger
+    from gomemtui.runtime.memory.scavenger import Scavenger
 
 __all__ = [
     "DEFAULT_HEAP_MINIMUM",

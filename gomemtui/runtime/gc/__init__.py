@@ -1,0 +1,1 @@
+"""The garbage collector: pacer and CPU limiter, marking, the collector's cycles, gctrace."""

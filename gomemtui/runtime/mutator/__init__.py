@@ -1,0 +1,1 @@
+"""The mutator: what each scenario operation makes the runtime do."""

@@ -1,0 +1,1 @@
+"""The read side: views, the heap map, why-alive and JSON state, built from a Runtime (the core never imports this package)."""
