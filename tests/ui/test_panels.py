@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from gomemtui.runtime.read.views import GCPhase, PacerPoint
-from gomemtui.ui.format import fmt_bytes, fmt_ns
 from gomemtui.ui.player import Action, Player
 from gomemtui.ui.widgets.event_log import log_lines
 from gomemtui.ui.widgets.explain import explain_lines
@@ -34,14 +33,6 @@ def frame_after(steps: int = 3, *extra: str):
 
 def plain(lines) -> str:
     return "\n".join(line.plain for line in lines)
-
-
-def test_fmt_bytes_reads_like_go_developers_write():
-    assert fmt_bytes(6784) == "6784 B"
-    assert fmt_bytes(48 * 1024) == "48.0 KiB"
-    assert fmt_bytes(4 * 1024 * 1024) == "4.0 MiB"
-    assert fmt_bytes(None) == "—"
-    assert fmt_ns(1500) == "1.5 µs"
 
 
 def test_source_marks_the_current_line():

@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.player import Player
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView
@@ -27,12 +27,12 @@ def candidates(view: RuntimeView) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for v in view.vars:
         where = "global" if v.is_global else (v.goroutine or "")
-        out.append((v.name, f"{v.name}  {v.type} · {v.kind} · {fmt_bytes(v.bytes)} · {where}"))
+        out.append((v.name, f"{v.name}  {v.type} · {v.kind} · {format_bytes(v.bytes)} · {where}"))
         seen.add(v.name)
     for a in view.arrays:
         if a.name not in seen:
             state = "garbage" if a.garbage else "held by " + ", ".join(a.slices)
-            out.append((a.name, f"{a.name}  [{a.elems}]{a.elem} array · {fmt_bytes(a.bytes)} · {state}"))
+            out.append((a.name, f"{a.name}  [{a.elems}]{a.elem} array · {format_bytes(a.bytes)} · {state}"))
             seen.add(a.name)
     return out
 
@@ -50,7 +50,7 @@ def path_text(path: RetentionPath) -> Text:
     for i, name in enumerate(path.path):
         text.append("  " * i + "  └─▶ ")
         text.append(name + "\n", "bold" if name == path.target else "")
-    text.append(f"\nretains {fmt_bytes(path.retained_bytes)} that nothing else keeps alive\n", "bold")
+    text.append(f"\nretains {format_bytes(path.retained_bytes)} that nothing else keeps alive\n", "bold")
     text.append(path.explanation)
     return text
 

@@ -8,9 +8,9 @@ from rich.style import Style
 from rich.text import Text
 
 from gomemtui.runtime.enums import GCPhase
-from gomemtui.ui.format import fmt_bytes, fmt_count, fmt_ns
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.units import format_bytes, format_count, format_ns
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import GCView
@@ -61,24 +61,26 @@ def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -
     gc: GCView = frame.view.gc
     mem = frame.view.memstats
     gogc = "off" if gc.gogc is None else str(gc.gogc)
-    limit = "off" if gc.memory_limit is None else fmt_bytes(gc.memory_limit)
+    limit = "off" if gc.memory_limit is None else format_bytes(gc.memory_limit)
     marker = "Green Tea (span-wise)" if gc.green_tea else "classic (object-wise)"
     wb = "write barrier ON" if gc.write_barrier else "write barrier off"
     out = [
         phase_text(gc.phase, styles),
         Text(f"cycle {gc.cycle} · GOGC {gogc} · limit {limit} · {marker} · {wb}"),
-        Text(f"in use {fmt_bytes(mem.heap_inuse)} · alloc {fmt_bytes(mem.heap_alloc)} · "
-             f"trigger {fmt_bytes(gc.trigger)} · goal {fmt_bytes(gc.goal)} · last marked {fmt_bytes(gc.last_marked)}"),
+        Text(f"in use {format_bytes(mem.heap_inuse)} · alloc {format_bytes(mem.heap_alloc)} · "
+             f"trigger {format_bytes(gc.trigger)} · goal {format_bytes(gc.goal)} · "
+             f"last marked {format_bytes(gc.last_marked)}"),
     ]
     if gc.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):
         out.append(Text(f"mark {progress_bar(gc.mark_work_done, gc.mark_work_total)} "
-                        f"{fmt_bytes(gc.mark_work_done)} of ~{fmt_bytes(gc.mark_work_total)} scanned"))
-        out.append(Text(f"objects ○ {fmt_count(gc.white_objects)} white · ◐ {fmt_count(gc.grey_objects)} grey · "
-                        f"● {fmt_count(gc.black_objects)} black · {gc.queued_spans} span(s) queued"))
+                        f"{format_bytes(gc.mark_work_done)} of ~{format_bytes(gc.mark_work_total)} scanned"))
+        out.append(Text(f"objects ○ {format_count(gc.white_objects)} white · "
+                        f"◐ {format_count(gc.grey_objects)} grey · "
+                        f"● {format_count(gc.black_objects)} black · {gc.queued_spans} span(s) queued"))
     limiter = "limiter ACTIVE" if gc.limiter_active else "limiter idle"
-    last_pause = fmt_ns(gc.pauses_ns[-1]) if gc.pauses_ns else "—"
+    last_pause = format_ns(gc.pauses_ns[-1]) if gc.pauses_ns else "—"
     out.append(Text(f"GC CPU {gc.cpu_fraction * 100:.1f} % · workers {gc.background_workers} · {limiter} · "
-                    f"last STW {last_pause} · total {fmt_ns(mem.pause_total_ns)}"))
+                    f"last STW {last_pause} · total {format_ns(mem.pause_total_ns)}"))
     if gc.gctrace:
         for line in gc.gctrace[-MAX_GCTRACE:]:
             out.append(Text(line, styles.get("trace", Style(dim=True))))

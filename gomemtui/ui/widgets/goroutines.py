@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import GoroutineView
@@ -48,9 +48,9 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
         if g.leaked:
             line.append("  LEAK: blocked for ever", style)
         out.append(line)
-        out.append(Text(f"    stack {stack_bar(g)} {fmt_bytes(g.stack_used)} used of {fmt_bytes(g.stack_size)}"))
+        out.append(Text(f"    stack {stack_bar(g)} {format_bytes(g.stack_used)} used of {format_bytes(g.stack_size)}"))
         vars_ = ", ".join(g.vars) if g.vars else "no variables"
-        out.append(Text(f"    holds {vars_} · retains {fmt_bytes(g.retained_bytes)}",
+        out.append(Text(f"    holds {vars_} · retains {format_bytes(g.retained_bytes)}",
                         styles.get("muted", Style(dim=True)) if not g.leaked else style))
     if not out:
         out.append(Text("no goroutines", styles.get("muted", Style(dim=True))))

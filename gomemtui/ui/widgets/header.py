@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from gomemtui.ui.format import fmt_bytes, fmt_ns
 from gomemtui.ui.frame import Frame
+from gomemtui.units import format_bytes, format_ns
 
 
 def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
@@ -33,9 +33,9 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
         f" {frame.program.title or 'gomemtui'}",
         f"step {frame.next_step}/{frame.total_steps}",
         f"GC {view.gc.phase.value}",
-        f"heap {fmt_bytes(view.memstats.heap_inuse)} / goal {fmt_bytes(view.gc.goal)}",
+        f"heap {format_bytes(view.memstats.heap_inuse)} / goal {format_bytes(view.gc.goal)}",
         state,
-        f"t={fmt_ns(view.time_ns)}",
+        f"t={format_ns(view.time_ns)}",
         f"cycle {view.gc.cycle}",
     ]
     keep = [parts[0]]

@@ -23,10 +23,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from gomemtui.runtime.enums import GridMode, MarkColor
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.heap_palette import legend, palette
 from gomemtui.ui.redraw import changed_runs
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -371,10 +371,10 @@ def span_lines(span: SpanView, width: int) -> list[SpanLine]:
     kind = "noscan" if span.noscan else "scan"
     cls = "large object" if span.size_class == 0 else f"size class {span.size_class}"
     lines = [
-        SpanLine(f"span {span.id} · {cls} ({kind}) · {fmt_bytes(span.elem_size)} slots", title=True),
+        SpanLine(f"span {span.id} · {cls} ({kind}) · {format_bytes(span.elem_size)} slots", title=True),
         SpanLine(f"{span.npages} page(s) from page {span.start_page} · "
                  f"{span.allocated}/{span.nelems} slots allocated"),
-        SpanLine(f"waste: tail {fmt_bytes(span.tail_waste)} · internal {fmt_bytes(span.internal_waste)}"
+        SpanLine(f"waste: tail {format_bytes(span.tail_waste)} · internal {format_bytes(span.internal_waste)}"
                  f" · {'swept' if span.swept else 'unswept'}{' · queued (Green Tea)' if span.queued else ''}"),
         SpanLine("■ allocated (by mark color)  · free  × garbage   Esc: back"),
     ]
@@ -387,5 +387,5 @@ def span_lines(span: SpanView, width: int) -> list[SpanLine]:
     for slot in slots:
         if slot.object is not None:
             lines.append(SpanLine(f"slot {slot.index:>4}  {slot.object:<12} {slot.state:<9} "
-                                  f"{fmt_bytes(slot.requested)} requested · {slot.color.name.lower()}"))
+                                  f"{format_bytes(slot.requested)} requested · {slot.color.name.lower()}"))
     return lines

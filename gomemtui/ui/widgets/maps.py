@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import MapView
@@ -39,7 +39,7 @@ def map_header(m: MapView) -> str:
     owner = "global" if m.goroutine is None else m.goroutine
     shape = "small map: one group of 8 slots" if m.small else (
         f"{len(m.tables)} table(s) · directory {m.dir_len} (global depth {m.global_depth})")
-    return f"{m.var} map[{m.key}]{m.value} · len {m.len} · {fmt_bytes(m.bytes)} ({owner}) · {shape}"
+    return f"{m.var} map[{m.key}]{m.value} · len {m.len} · {format_bytes(m.bytes)} ({owner}) · {shape}"
 
 
 def maps_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:

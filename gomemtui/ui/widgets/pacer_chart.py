@@ -18,9 +18,9 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_runs
+from gomemtui.units import format_bytes
 
 SERIES: tuple[tuple[str, str], ...] = (
     ("heap_inuse", "in use"),
@@ -116,11 +116,11 @@ def axis_label(axis: Axis | None, row: int, rows: int) -> str:
     if axis is None:
         return "no data" if row == rows // 2 else ""
     if row == 0:
-        return fmt_bytes(int(axis.hi))
+        return format_bytes(int(axis.hi))
     if row == rows - 1:
-        return fmt_bytes(int(axis.lo)) if axis.log else "0"
+        return format_bytes(int(axis.lo)) if axis.log else "0"
     if axis.log and row == rows // 2 and rows >= 5:
-        return fmt_bytes(int(axis.value_at(1 - (row * 4 + 1.5) / (rows * 4 - 1))))
+        return format_bytes(int(axis.value_at(1 - (row * 4 + 1.5) / (rows * 4 - 1))))
     return ""
 
 

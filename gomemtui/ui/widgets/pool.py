@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import PoolLocalView
@@ -40,7 +40,7 @@ def pool_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
         out.append(Text(f"{pool.var} sync.Pool of {pool.type} · {new}", styles.get("title", Style(bold=True))))
         out.append(Text(f"  hits {pool.hits} · misses {pool.misses} · New calls {pool.news} · cached {pool.cached}"))
         if pool.bytes:
-            out.append(Text(f"  own memory {fmt_bytes(pool.bytes)} (poolLocals, dequeues)",
+            out.append(Text(f"  own memory {format_bytes(pool.bytes)} (poolLocals, dequeues)",
                             styles.get("muted", Style(dim=True))))
         for local in pool.local:
             out.append(Text(local_line("", local)))

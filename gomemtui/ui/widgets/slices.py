@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from gomemtui.ui.format import fmt_bytes
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import ArrayView, SliceView
@@ -54,7 +54,7 @@ def array_header(a: ArrayView) -> str:
     else:
         held = "garbage: the next GC frees it"
     where = " on the stack" if a.on_stack else ""
-    return f"{a.name} [{a.elems}]{a.elem} · {fmt_bytes(a.bytes)}{where} · {held}"
+    return f"{a.name} [{a.elems}]{a.elem} · {format_bytes(a.bytes)}{where} · {held}"
 
 
 def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
