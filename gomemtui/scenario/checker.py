@@ -18,9 +18,9 @@ from gomemtui.scenario.limits import (
     MAX_HEAP_BYTES, MAX_MAP_ENTRIES, MAX_OPERATIONS, MAX_STACK_BYTES, MAX_STACK_ESCAPE_BYTES,
 )
 from gomemtui.scenario.model import Scenario, StepSpec
-from gomemtui.scenario.sizes import format_bytes, format_si
 from gomemtui.scenario.spec import OPS, Kind
 from gomemtui.scenario.values import type_suggestion
+from gomemtui.units import MESSAGE_STYLE, format_bytes, format_si
 
 __all__ = ["check_scenario", "user_types", "resolve_type", "operation_count"]
 
@@ -233,7 +233,7 @@ class _Checker:
             if need > MAX_HEAP_BYTES and step.arg("escape", "heap") == "heap":
                 self.fail(step, "repeat", (
                     f"repeat = {times} × {t.size} B would need {format_si(need)} "
-                    f"({format_bytes(need)}) of simulated heap; the limit is {format_bytes(MAX_HEAP_BYTES)}"))
+                    f"({format_bytes(need, **MESSAGE_STYLE)}) of simulated heap; the limit is {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)}"))
         if step.do != "reslice":
             times = min(times, 2)  # the same state after the second time
         for _ in range(times):
@@ -317,8 +317,8 @@ class _Checker:
         assert t is not None
         if t.size > MAX_HEAP_BYTES:
             self.fail(step, key, (
-                f"{key} = {quote(name)}: one value is {format_si(t.size)} ({format_bytes(t.size)}); "
-                f"gomemtui simulates at most {format_bytes(MAX_HEAP_BYTES)} of heap"))
+                f"{key} = {quote(name)}: one value is {format_si(t.size)} ({format_bytes(t.size, **MESSAGE_STYLE)}); "
+                f"gomemtui simulates at most {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)} of heap"))
         return t
 
     def bind(self, step: StepSpec, key: str, var: _Var) -> None:
@@ -343,8 +343,8 @@ class _Checker:
     def check_heap_need(self, step: StepSpec, key: str, what: str, need: int) -> None:
         if need > MAX_HEAP_BYTES:
             self.fail(step, key, (
-                f"{what} would need {format_si(need)} ({format_bytes(need)}) of simulated heap; "
-                f"the limit is {format_bytes(MAX_HEAP_BYTES)}"))
+                f"{what} would need {format_si(need)} ({format_bytes(need, **MESSAGE_STYLE)}) of simulated heap; "
+                f"the limit is {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)}"))
 
     def check_live_heap(self, step: StepSpec, key: str) -> None:
         if self.heap_reported:
@@ -354,8 +354,8 @@ class _Checker:
         if live > MAX_HEAP_BYTES:
             self.heap_reported = True
             self.fail(step, key, (
-                f"the live variables would hold {format_si(live)} ({format_bytes(live)}) of heap "
-                f"here; gomemtui simulates at most {format_bytes(MAX_HEAP_BYTES)}"))
+                f"the live variables would hold {format_si(live)} ({format_bytes(live, **MESSAGE_STYLE)}) of heap "
+                f"here; gomemtui simulates at most {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)}"))
 
     def escape_check(self, step: StepSpec, nbytes: int, what: str) -> bool:
         stack = step.arg("escape", "heap") == "stack"

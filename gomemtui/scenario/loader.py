@@ -18,13 +18,13 @@ from gomemtui.scenario.model import (
     frozen_map,
 )
 from gomemtui.scenario.reading import parse_toml, read_text
-from gomemtui.scenario.sizes import format_bytes
 from gomemtui.scenario.spec import (
     BODY_STEP_KEYS, GOROUTINE_KEYS, OPS, RUNTIME_KEYS, SCENARIO_KEYS, SOURCE_KEYS,
     STEP_KEYS, TOP_LEVEL_TABLES, TYPE_KEYS, FieldSpec,
 )
 from gomemtui.scenario.tomllines import KeyPath, key_lines
 from gomemtui.scenario.values import IDENT_RE, BadValue, check_value, toml_type_name
+from gomemtui.units import MESSAGE_STYLE, format_bytes
 
 __all__ = ["load_scenario", "load_text", "check_file"]
 
@@ -229,7 +229,7 @@ class _Builder:
                     f"({len(pointers)} × 8 B = {8 * len(pointers)} B)"))
             if isinstance(size, int) and size > MAX_HEAP_BYTES:
                 self.add(klines.get("size", tline), (
-                    f"{where}: size = {size} is bigger than the {format_bytes(MAX_HEAP_BYTES)} "
+                    f"{where}: size = {size} is bigger than the {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)} "
                     "gomemtui can simulate"))
             out[name] = TypeSpec(
                 tline, key_lines=frozen_map(klines), name=name, size=size if isinstance(size, int) else 8,

@@ -14,7 +14,7 @@ from typing import Any
 
 from gomemtui.scenario.errors import Problem, ScenarioError
 from gomemtui.scenario.limits import MAX_FILE_BYTES
-from gomemtui.scenario.sizes import format_bytes
+from gomemtui.units import MESSAGE_STYLE, format_bytes
 
 __all__ = ["read_text", "parse_toml"]
 
@@ -30,8 +30,8 @@ def read_text(path: Path, shown: str) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError([Problem(None, (
-                f"the file is {format_bytes(size)}; a scenario file may be at most "
-                f"{format_bytes(MAX_FILE_BYTES)}"), shown)])
+                f"the file is {format_bytes(size, **MESSAGE_STYLE)}; a scenario file may be at most "
+                f"{format_bytes(MAX_FILE_BYTES, **MESSAGE_STYLE)}"), shown)])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Problem(None, "no such file", shown)]) from None

@@ -1,4 +1,4 @@
-"""Byte counts as Go writes them: ``GOMEMLIMIT=64MiB``, and as gomemtui prints them.
+"""Byte counts as Go writes them: ``GOMEMLIMIT=64MiB`` (printing them is `gomemtui.units`'s).
 
 `parse_byte_count` accepts exactly what the Go runtime's `parseByteCount`
 (`runtime/string.go`, used for GOMEMLIMIT) accepts — ``^[0-9]+(([KMGT]i)?B)?$`` — and
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNITS", "parse_byte_count", "format_bytes", "format_si"]
+__all__ = ["UNITS", "parse_byte_count"]
 
 UNITS: dict[str, int] = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
 """The suffixes Go's parseByteCount knows."""
@@ -43,26 +43,3 @@ def parse_byte_count(text: str) -> int:
     raise ValueError(
         f"not a byte count: Go accepts digits with an optional B, KiB, MiB, GiB or TiB suffix{hint}"
     )
-
-
-def format_bytes(n: int) -> str:
-    """A byte count for people: "512 B", "8 KiB", "1.5 MiB", "74.5 GiB"."""
-    if n < 1024:
-        return f"{n} B"
-    value = float(n)
-    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB"):
-        value /= 1024
-        if value < 1024:
-            break
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text} {unit}"
-
-
-def format_si(n: int) -> str:
-    """A byte count in decimal units, as in "would need 80 GB": "80 GB", "1.5 MB"."""
-    for unit, scale in (("EB", 10**18), ("PB", 10**15), ("TB", 10**12), ("GB", 10**9),
-                        ("MB", 10**6), ("kB", 10**3)):
-        if n >= scale:
-            text = f"{n / scale:.1f}".removesuffix(".0")
-            return f"{text} {unit}"
-    return f"{n} B"

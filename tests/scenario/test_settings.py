@@ -8,7 +8,8 @@ from gomemtui.scenario import load_program
 from gomemtui.scenario.settings import (
     Overrides, SettingsError, overrides_from_env, parse_gogc, parse_gomaxprocs, parse_gomemlimit,
 )
-from gomemtui.scenario.sizes import format_bytes, parse_byte_count
+from gomemtui.scenario.sizes import parse_byte_count
+from gomemtui.units import MESSAGE_STYLE, format_bytes
 
 
 @pytest.mark.parametrize(("text", "value"), [("100", 100), ("50", 50), ("off", None), ("-1", None), (" 200 ", 200)])
@@ -55,6 +56,6 @@ def test_environment_overrides_the_file_and_flags_override_the_environment() -> 
 
 def test_sizes_round_trip_for_people() -> None:
     assert parse_byte_count("0") == 0
-    assert format_bytes(0) == "0 B"
-    assert format_bytes(8192) == "8 KiB"
-    assert format_bytes(80_000_000_000) == "74.5 GiB"
+    assert format_bytes(0, **MESSAGE_STYLE) == "0 B"
+    assert format_bytes(8192, **MESSAGE_STYLE) == "8 KiB"
+    assert format_bytes(80_000_000_000, **MESSAGE_STYLE) == "74.5 GiB"
