@@ -14,13 +14,15 @@ from gomemtui.runtime.enums import GCPhase, GridMode
 
 if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the first frame
     import numpy as np
+    from gomemtui.runtime.core import Runtime
     from gomemtui.runtime.events import Event
     from gomemtui.runtime.program import Program, Step
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
 class RuntimeSource(Protocol):
-    """What the UI reads from `gomemtui.runtime.core.Runtime` (a fake in tests)."""
+    """What the UI reads of a runtime: the core's read side (`RuntimeReader`), or a fake
+    runtime in tests that answers for itself."""
 
     @property
     def phase(self) -> GCPhase: ...
@@ -39,8 +41,13 @@ class RuntimeSource(Protocol):
 class TimelineSource(Protocol):
     """What the UI drives in `gomemtui.runtime.timeline.Timeline` (a fake in tests)."""
 
-    runtime: RuntimeSource
     program: Program
+
+    @property
+    def runtime(self) -> Runtime | RuntimeSource:
+        """The core (`Player` reads it through `RuntimeReader`), or a fake that answers
+        the panels' questions itself."""
+        ...
 
     @property
     def position(self) -> int: ...

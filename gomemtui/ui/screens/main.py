@@ -7,11 +7,11 @@ the active panel to the full screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -56,7 +56,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = None
     ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, Footer"
 
-    BINDINGS = [
+    KEYS: ClassVar[list[Binding]] = [
         Binding("space", "toggle_play", "Play/Pause"),
         Binding("n,right", "step", "Step", key_display="n/→"),
         Binding("p,left", "step_back", "Back", key_display="p/←"),
@@ -77,6 +77,8 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
     ]
+    """The screen's keys, in the order the footer and the help screen list them."""
+    BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
 
     # repaint=False: the panels bound to these repaint themselves; repainting the
     # screen would redraw every line of the terminal on every frame.
@@ -300,7 +302,7 @@ class MainScreen(Screen[None]):
         Refreshing bindings rebuilds the footer's keys, which costs a layout: during
         playback that would be paid on every frame.
         """
-        state = tuple(self.check_action(b.action, ()) for b in self.BINDINGS)
+        state = tuple(self.check_action(b.action, ()) for b in self.KEYS)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -473,4 +475,4 @@ class MainScreen(Screen[None]):
         """Show the keys and what each panel shows."""
         from gomemtui.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self.KEYS))

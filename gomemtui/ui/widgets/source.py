@@ -26,7 +26,7 @@ def highlighted_lines(code: str, theme: str = "ansi_dark") -> tuple[Text, ...]:
             spans.append(Span(span.start, span.end, Style(color=style.color, bold=style.bold, italic=style.italic)))
     text.spans = spans
     text.style = ""
-    lines = text.split("\n", allow_blank=True)
+    lines = list(text.split("\n", allow_blank=True))
     if code.endswith("\n") and lines and not lines[-1].plain:
         lines = lines[:-1]
     return tuple(lines)
