@@ -1,17 +1,22 @@
 """From a checked Scenario to the runtime's Program of frozen operations.
 
 The compiler trusts the checker: every name it meets exists and every type resolves.
-Defaults the format promises are filled in here (cap = len, from = var, goroutine of
-`block`/`exit` = the step's `in`), so the runtime never sees a missing value.
+It knows no operation by name: each step's op class, fields and defaults come from
+`spec.OPS`, so the defaults the format promises (cap = len, from = var, goroutine of
+`block`/`exit` = the step's `in`, Go's frame size) are filled in from there and the
+runtime never sees a missing value.
 """
 
 from __future__ import annotations
+
+from typing import Any, Iterator
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.types import GoType
 from gomemtui.scenario.checker import resolve_type, user_types
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.settings import Overrides, settings_for
+from gomemtui.scenario.spec import OPS, FieldSpec, Kind
 
 __all__ = ["compile_scenario", "compile_step"]
 
@@ -47,78 +52,46 @@ def compile_scenario(scenario: Scenario, overrides: Overrides | None = None) -> 
     )
 
 
-def _body_steps(steps: tuple[StepSpec, ...]):
+def _body_steps(steps: tuple[StepSpec, ...]) -> Iterator[StepSpec]:
     for s in steps:
         for b in s.body:
             yield b
             yield from _body_steps((b,))
 
 
-def _type(step: StepSpec, key: str, types: dict[str, GoType]) -> GoType:
-    t = resolve_type(step.args[key], types)
-    if t is None:  # the checker reports these; never reached for a loaded scenario
-        raise ValueError(f"unknown type {step.args[key]!r}")
-    return t
-
-
 def compile_step(step: StepSpec, types: dict[str, GoType]) -> ops.Op:
-    """The operation of one step (wrapped in Repeat when `repeat` > 1)."""
-    a = step.args
-    g = step.goroutine
-    do = step.do
-    op: ops.Op
-    if do == "new":
-        op = ops.New(a["var"], _type(step, "type", types), a.get("escape", "heap"), g)
-    elif do == "make_slice":
-        length = a.get("len", 0)
-        op = ops.MakeSlice(a["var"], _type(step, "elem", types), length, a.get("cap", length),
-                           a.get("escape", "heap"), g)
-    elif do == "append":
-        op = ops.Append(a["var"], a.get("count", 1), a.get("batch"), a.get("value"), g)
-    elif do == "reslice":
-        op = ops.Reslice(a["var"], a.get("from", a["var"]), a.get("low"), a.get("high"), a.get("max"), g)
-    elif do == "copy_slice":
-        op = ops.CopySlice(a["var"], a["from"], g)
-    elif do == "make_map":
-        op = ops.MakeMap(a["var"], _type(step, "key", types), _type(step, "value", types), a.get("hint"), g)
-    elif do == "map_insert":
-        op = ops.MapInsert(a["var"], a.get("count", 1), g)
-    elif do == "map_delete":
-        op = ops.MapDelete(a["var"], a.get("count", 1), a.get("all", False), g)
-    elif do == "map_clear":
-        op = ops.MapClear(a["var"], g)
-    elif do == "pool_new":
-        op = ops.PoolNew(a["var"], _type(step, "type", types), a.get("has_new", True), g)
-    elif do == "pool_get":
-        op = ops.PoolGet(a["pool"], a["var"], g)
-    elif do == "pool_put":
-        op = ops.PoolPut(a["pool"], a["var"], g)
-    elif do == "assign":
-        target, _, fieldname = a["target"].partition(".")
-        op = ops.Assign(target, fieldname or None, a.get("value"), g)
-    elif do == "drop":
-        op = ops.Drop(a["var"], g)
-    elif do == "global":
-        op = ops.Global(a["var"], g)
-    elif do == "go":
-        op = ops.Go(a["goroutine"], g)
-    elif do == "block":
-        op = ops.Block(a.get("goroutine", g), g)
-    elif do == "exit":
-        op = ops.Exit(a.get("goroutine", g), g)
-    elif do == "call":
-        op = ops.Call(a["depth"], a.get("frame", 176), g)
-    elif do == "gc":
-        op = ops.GC(g)
-    elif do == "set_gc_percent":
-        op = ops.SetGCPercent(a["value"], g)
-    elif do == "set_memory_limit":
-        op = ops.SetMemoryLimit(a["value"], g)
-    elif do == "loop":
-        body = tuple(compile_step(s, types) for s in step.body)
-        op = ops.Loop(body, a["times"], g)
-    else:  # pragma: no cover - the loader rejects unknown operations
-        raise ValueError(f"unknown operation {do!r}")
+    """The operation of one step (wrapped in Repeat when `repeat` > 1), built from its
+    operation's spec: each field's value as written, else its default."""
+    spec = OPS.get(step.do)
+    if spec is None:  # pragma: no cover - the loader rejects unknown operations
+        raise ValueError(f"unknown operation {step.do!r}")
+    known: dict[str, Any] = {"in": step.goroutine}
+    arguments: dict[str, Any] = {"g": step.goroutine}
+    for f in spec.fields:
+        if f.name in step.args:
+            value = step.args[f.name]
+        elif f.default_from is not None:
+            value = known[f.default_from]
+        else:
+            value = f.default
+        known[f.name] = value
+        arguments.update(_op_arguments(f, value, step, types))
+    op: ops.Op = spec.op(**arguments)
     if step.repeat > 1:
         op = ops.Repeat(op, step.repeat)
     return op
+
+
+def _op_arguments(f: FieldSpec, value: Any, step: StepSpec, types: dict[str, GoType]) -> dict[str, Any]:
+    """The op class's field(s) that field `f` of the step fills with `value`."""
+    if f.kind is Kind.TYPE:
+        t = resolve_type(value, types)
+        if t is None:  # the checker reports these; never reached for a loaded scenario
+            raise ValueError(f"unknown type {value!r}")
+        return {f.op_field: t}
+    if f.kind is Kind.TARGET:  # "v" or "v.field": Assign's target and field
+        target, _, fieldname = value.partition(".")
+        return {f.op_field: target, "field": fieldname or None}
+    if f.kind is Kind.BODY:  # a loop's steps, compiled in turn
+        return {f.op_field: tuple(compile_step(s, types) for s in step.body)}
+    return {f.op_field: value}

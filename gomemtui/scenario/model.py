@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from gomemtui.runtime.program import RuntimeSettings
+
 __all__ = [
     "Located",
     "ScenarioInfo",
@@ -24,6 +26,9 @@ __all__ = [
     "Scenario",
     "frozen_map",
 ]
+
+_GO = RuntimeSettings()
+"""Go's runtime defaults, as the runtime declares them."""
 
 
 def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -63,13 +68,13 @@ class ScenarioInfo(Located):
 class RuntimeSpec(Located):
     """`[runtime]`: the settings the program starts with (defaults are real Go's)."""
 
-    gogc: int | None = 100
+    gogc: int | None = _GO.gogc
     """GOGC; None is "off"."""
-    gomemlimit: int | None = None
+    gomemlimit: int | None = _GO.gomemlimit
     """GOMEMLIMIT in bytes; None is "off"."""
-    gomaxprocs: int = 4
-    green_tea: bool = True
-    globals_bytes: int = 165258
+    gomaxprocs: int = _GO.gomaxprocs
+    green_tea: bool = _GO.green_tea
+    globals_bytes: int = _GO.globals_bytes
 
 
 @dataclass(frozen=True)

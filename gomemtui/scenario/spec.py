@@ -1,14 +1,24 @@
 """The scenario format's vocabulary: tables, step keys, operations and their fields.
 
-One table drives the loader (unknown keys, wrong value types, missing keys, defaults),
-the "did you mean" suggestions and the format reference's test (every operation and
-field here must be documented in docs/scenario-format.md).
+Each `do` is declared here once: its fields, the kind of value each takes, its default,
+and the runtime op class (`gomemtui.runtime.program`) it builds. This one table drives
+the loader (unknown keys, wrong value types, missing keys), the "did you mean"
+suggestions, the compiler (which builds every op from it), the checker's rules (one per
+operation, `rules.RULES`) and the format reference (`docs/scenario-format.md`, whose
+operation table a test compares with `reference.fields_cell`).
+
+Go's runtime defaults (GOGC, GOMAXPROCS, globals) are `RuntimeSettings`'s, read from there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, Callable
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.program import RuntimeSettings
 
 __all__ = [
     "Kind",
@@ -27,22 +37,23 @@ __all__ = [
 
 
 class Kind(str, Enum):
-    """How a field's value is checked and what it means."""
+    """How a field's value is checked and what it means; the value is how the format
+    reference names it."""
 
     NEW_VAR = "new variable"
     """A name this step creates (or rebinds): `var` of `new`, `make_slice`, ..."""
     VAR = "variable"
     """A live variable's name."""
-    VAR_OR_NIL = "variable or \"nil\""
-    TARGET = "variable or variable.field"
+    VAR_OR_NIL = 'pointer variable or `"nil"`'
+    TARGET = "pointer `var` or `var.field`"
     GOROUTINE = "goroutine"
     TYPE = "type"
     INT = "integer"
     BOOL = "boolean"
     STRING = "string"
-    ESCAPE = "\"heap\" or \"stack\""
-    GC_PERCENT = "integer or \"off\""
-    MEMORY_LIMIT = "size or \"off\""
+    ESCAPE = '`"heap"` or `"stack"`'
+    GC_PERCENT = 'integer or `"off"`'
+    MEMORY_LIMIT = 'size or `"off"`'
     SIZE = "size"
     BODY = "array of steps"
     NAME_LIST = "array of names"
@@ -56,20 +67,35 @@ class FieldSpec:
     kind: Kind
     required: bool = False
     default: object = None
-    """The value when the key is left out (None: no value / "not given")."""
+    """The value when the key is left out, as the model holds it (None: no value, or
+    "off" for a GOGC or GOMEMLIMIT kind)."""
     minimum: int | None = None
     doc: str = ""
+    """What it is; a required field's `missing field` message quotes it."""
+    default_from: str | None = None
+    """The step key whose value is the default when this one is left out (`cap` takes
+    `len`'s, `block`'s goroutine takes `in`'s)."""
+    holds: tuple[str, ...] = ()
+    """A variable field's kinds of variable ("slice", "map", "pointer", "pool"); () is any."""
+    attr: str | None = None
+    """The op class's field it fills, when that is not `name` (`from` fills `source`)."""
+
+    @property
+    def op_field(self) -> str:
+        """The name of the op class's field this key fills."""
+        return self.attr or self.name
 
 
 @dataclass(frozen=True)
 class OpSpec:
-    """One value of `do`."""
+    """One value of `do`: its fields and the runtime op it compiles to."""
 
     name: str
     go: str
     """The Go code it stands for."""
+    op: Callable[..., Any]
+    """The op class (`gomemtui.runtime.program`) a step of this operation becomes."""
     fields: tuple[FieldSpec, ...] = ()
-    doc: str = ""
 
     def field(self, name: str) -> FieldSpec | None:
         """The spec of field `name`, or None if the operation has no such field."""
@@ -84,70 +110,92 @@ class OpSpec:
 
 
 def _f(name: str, kind: Kind, required: bool = False, default: object = None,
-       minimum: int | None = None, doc: str = "") -> FieldSpec:
-    return FieldSpec(name, kind, required, default, minimum, doc)
+       minimum: int | None = None, doc: str = "", *, default_from: str | None = None,
+       holds: tuple[str, ...] = (), attr: str | None = None) -> FieldSpec:
+    return FieldSpec(name, kind, required, default, minimum, doc, default_from, holds, attr)
 
 
-_VAR_NEW = _f("var", Kind.NEW_VAR, True, doc="the variable it creates")
-_VAR = _f("var", Kind.VAR, True, doc="the variable it acts on")
+def _class_default(cls: type, name: str) -> object:
+    """The default of field `name` of dataclass `cls` (a figure the runtime owns)."""
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            return f.default
+    raise KeyError(f"{cls.__name__} has no field {name!r}")
+
+
+_GO = RuntimeSettings()
+"""Go's runtime defaults, as the runtime declares them."""
+
+def _var_new(holds: str, doc: str = "the variable it creates") -> FieldSpec:
+    return _f("var", Kind.NEW_VAR, True, doc=doc, holds=(holds,))
+
+
+def _var(*holds: str) -> FieldSpec:
+    return _f("var", Kind.VAR, True, doc="the variable it acts on", holds=holds)
+
+
 _ESCAPE = _f("escape", Kind.ESCAPE, default="heap",
              doc='"heap" (the value escapes, default) or "stack" (it does not)')
+_OWN_GOROUTINE = _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`", default_from="in")
 
 OPS: dict[str, OpSpec] = {
     op.name: op
     for op in (
-        OpSpec("new", "v := new(T) / v := &T{}", (
-            _VAR_NEW, _f("type", Kind.TYPE, True, doc="the type T"), _ESCAPE)),
-        OpSpec("make_slice", "v := make([]T, len, cap)", (
-            _VAR_NEW, _f("elem", Kind.TYPE, True, doc="element type T"),
+        OpSpec("new", "v := new(T) / v := &T{}", ops.New, (
+            _var_new("pointer"), _f("type", Kind.TYPE, True, doc="the type T"), _ESCAPE)),
+        OpSpec("make_slice", "v := make([]T, len, cap)", ops.MakeSlice, (
+            _var_new("slice"), _f("elem", Kind.TYPE, True, doc="element type T"),
             _f("len", Kind.INT, default=0, minimum=0),
-            _f("cap", Kind.INT, default=None, minimum=0, doc="default: len"),
+            _f("cap", Kind.INT, minimum=0, doc="default: len", default_from="len"),
             _ESCAPE)),
-        OpSpec("append", "s = append(s, x)", (
-            _VAR,
+        OpSpec("append", "s = append(s, x)", ops.Append, (
+            _var("slice"),
             _f("count", Kind.INT, default=1, minimum=1,
                doc="elements appended one at a time"),
-            _f("batch", Kind.INT, default=None, minimum=1,
+            _f("batch", Kind.INT, minimum=1,
                doc="elements appended by one append(s, xs...)"),
-            _f("value", Kind.VAR, doc="a pointer variable each new element points to"))),
-        OpSpec("reslice", "v = from[low:high:max]", (
-            _f("var", Kind.NEW_VAR, True), _f("from", Kind.VAR, doc="default: var"),
+            _f("value", Kind.VAR, doc="a pointer variable each new element points to",
+               holds=("pointer",)))),
+        OpSpec("reslice", "v = from[low:high:max]", ops.Reslice, (
+            _var_new("slice", doc=""),
+            _f("from", Kind.VAR, doc="default: var", default_from="var", holds=("slice",), attr="source"),
             _f("low", Kind.INT, minimum=0), _f("high", Kind.INT, minimum=0),
             _f("max", Kind.INT, minimum=0))),
-        OpSpec("copy_slice", "v := make([]T, len(from)); copy(v, from)", (
-            _VAR_NEW, _f("from", Kind.VAR, True))),
-        OpSpec("make_map", "v := make(map[K]V, hint)", (
-            _VAR_NEW, _f("key", Kind.TYPE, True), _f("value", Kind.TYPE, True),
+        OpSpec("copy_slice", "v := make([]T, len(from)); copy(v, from)", ops.CopySlice, (
+            _var_new("slice"), _f("from", Kind.VAR, True, holds=("slice",), attr="source"))),
+        OpSpec("make_map", "v := make(map[K]V, hint)", ops.MakeMap, (
+            _var_new("map"), _f("key", Kind.TYPE, True), _f("value", Kind.TYPE, True),
             _f("hint", Kind.INT, minimum=0))),
-        OpSpec("map_insert", "m[k] = v (new keys)", (
-            _VAR, _f("count", Kind.INT, default=1, minimum=1))),
-        OpSpec("map_delete", "delete(m, k)", (
-            _VAR, _f("count", Kind.INT, default=1, minimum=1),
+        OpSpec("map_insert", "m[k] = v (new keys)", ops.MapInsert, (
+            _var("map"), _f("count", Kind.INT, default=1, minimum=1))),
+        OpSpec("map_delete", "delete(m, k)", ops.MapDelete, (
+            _var("map"), _f("count", Kind.INT, default=1, minimum=1),
             _f("all", Kind.BOOL, default=False))),
-        OpSpec("map_clear", "clear(m)", (_VAR,)),
-        OpSpec("pool_new", "p := &sync.Pool{New: func() any { return new(T) }}", (
-            _VAR_NEW, _f("type", Kind.TYPE, True), _f("has_new", Kind.BOOL, default=True))),
-        OpSpec("pool_get", "v := p.Get().(*T)", (
-            _f("pool", Kind.VAR, True), _VAR_NEW)),
-        OpSpec("pool_put", "p.Put(v)", (_f("pool", Kind.VAR, True), _VAR)),
-        OpSpec("assign", "target = value / target.field = value", (
-            _f("target", Kind.TARGET, True), _f("value", Kind.VAR_OR_NIL, True))),
-        OpSpec("drop", "v = nil / v goes out of scope", (_VAR,)),
-        OpSpec("global", "var v T at package level", (_VAR,)),
-        OpSpec("go", "go name()", (_f("goroutine", Kind.GOROUTINE, True),)),
-        OpSpec("block", "select {} / a receive nobody sends to", (
-            _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`"),)),
-        OpSpec("exit", "return from the goroutine's function", (
-            _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`"),)),
-        OpSpec("call", "calls nested depth frames deep", (
+        OpSpec("map_clear", "clear(m)", ops.MapClear, (_var("map"),)),
+        OpSpec("pool_new", "p := &sync.Pool{New: func() any { return new(T) }}", ops.PoolNew, (
+            _var_new("pool"), _f("type", Kind.TYPE, True), _f("has_new", Kind.BOOL, default=True))),
+        OpSpec("pool_get", "v := p.Get().(*T)", ops.PoolGet, (
+            _f("pool", Kind.VAR, True, holds=("pool",)), _var_new("pointer"))),
+        OpSpec("pool_put", "p.Put(v)", ops.PoolPut, (
+            _f("pool", Kind.VAR, True, holds=("pool",)), _var("pointer"))),
+        OpSpec("assign", "target = value / target.field = value", ops.Assign, (
+            _f("target", Kind.TARGET, True, holds=("pointer",)),
+            _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",)))),
+        OpSpec("drop", "v = nil / v goes out of scope", ops.Drop, (_var(),)),
+        OpSpec("global", "var v T at package level", ops.Global, (_var(),)),
+        OpSpec("go", "go name()", ops.Go, (_f("goroutine", Kind.GOROUTINE, True),)),
+        OpSpec("block", "select {} / a receive nobody sends to", ops.Block, (_OWN_GOROUTINE,)),
+        OpSpec("exit", "return from the goroutine's function", ops.Exit, (_OWN_GOROUTINE,)),
+        OpSpec("call", "calls nested depth frames deep", ops.Call, (
             _f("depth", Kind.INT, True, minimum=0),
-            _f("frame", Kind.INT, default=176, minimum=1, doc="bytes per frame"))),
-        OpSpec("gc", "runtime.GC()"),
-        OpSpec("set_gc_percent", "debug.SetGCPercent(value)", (
+            _f("frame", Kind.INT, default=_class_default(ops.Call, "frame"), minimum=1,
+               doc="bytes per frame"))),
+        OpSpec("gc", "runtime.GC()", ops.GC),
+        OpSpec("set_gc_percent", "debug.SetGCPercent(value)", ops.SetGCPercent, (
             _f("value", Kind.GC_PERCENT, True),)),
-        OpSpec("set_memory_limit", "debug.SetMemoryLimit(value)", (
+        OpSpec("set_memory_limit", "debug.SetMemoryLimit(value)", ops.SetMemoryLimit, (
             _f("value", Kind.MEMORY_LIMIT, True),)),
-        OpSpec("loop", "for i := 0; i < times; i++ { body }", (
+        OpSpec("loop", "for i := 0; i < times; i++ { body }", ops.Loop, (
             _f("times", Kind.INT, True, minimum=0), _f("body", Kind.BODY, True))),
     )
 }
@@ -186,11 +234,11 @@ SCENARIO_KEYS: dict[str, FieldSpec] = {
 RUNTIME_KEYS: dict[str, FieldSpec] = {
     f.name: f
     for f in (
-        _f("gogc", Kind.GC_PERCENT, default=100),
-        _f("gomemlimit", Kind.MEMORY_LIMIT, default="off"),
-        _f("gomaxprocs", Kind.INT, default=4, minimum=1),
-        _f("green_tea", Kind.BOOL, default=True),
-        _f("globals_bytes", Kind.SIZE, default=165258),
+        _f("gogc", Kind.GC_PERCENT, default=_GO.gogc),
+        _f("gomemlimit", Kind.MEMORY_LIMIT, default=_GO.gomemlimit),
+        _f("gomaxprocs", Kind.INT, default=_GO.gomaxprocs, minimum=1),
+        _f("green_tea", Kind.BOOL, default=_GO.green_tea),
+        _f("globals_bytes", Kind.SIZE, default=_GO.globals_bytes),
     )
 }
 SOURCE_KEYS: dict[str, FieldSpec] = {
