@@ -65,8 +65,7 @@ def _run_open(args: argparse.Namespace) -> int:
             app = _ui_app()
             if app is None:
                 return EXIT_PROBLEMS
-            result = app.run_picker()
-        return result if isinstance(result, int) else EXIT_OK
+            return app.run_picker()
     from gomemtui.scenario.errors import ScenarioError
 
     # What can fail cheaply fails before the terminal switches to the app; loading and

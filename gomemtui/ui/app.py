@@ -109,7 +109,8 @@ def run_deferred(load: Callable[[], Program], path: str) -> int:
     it reports a load error.
 
     Returns:
-        The exit status (0).
+        The app's exit status: 0 when the user quit, non-zero when it stopped on an
+        error (an exception in the app, or a core that failed before its first frame).
     """
     failure: list[BaseException] = []
 
@@ -125,9 +126,15 @@ def run_deferred(load: Callable[[], Program], path: str) -> int:
     app.run()
     if failure:
         raise failure[0]
-    return 0
+    return app.return_code or 0
 
 
-def run_picker() -> None:
-    """Choose one of the bundled scenarios, then open it (`gomemtui` without arguments)."""
-    GoMemApp(None).run()
+def run_picker() -> int:
+    """Choose one of the bundled scenarios, then open it (`gomemtui` without arguments).
+
+    Returns:
+        The app's exit status, as `run_deferred`'s.
+    """
+    app = GoMemApp(None)
+    app.run()
+    return app.return_code or 0
