@@ -27,6 +27,7 @@ from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.runtime.types import GoType
 from gomemtui.runtime.read.views import GridMode
+from gomemtui.runtime.read.build import heap_grid, json_state
 
 NODE = GoType("Node", 16, True, ("next",))
 SMALL = GoType("T", 32, False)
@@ -72,7 +73,7 @@ def bench_mark(n: int) -> Runtime:
 
     def run() -> None:
         r.apply(ops.GC())
-        results.append(r.json_state()["heap"]["objects"])
+        results.append(json_state(r)["heap"]["objects"])
 
     seconds = best_of(run)
     print(f"full GC of a {n:,}-object linked list:     {seconds * 1000:8.1f} ms (live objects {results[-1]:,})")
@@ -81,7 +82,7 @@ def bench_mark(n: int) -> Runtime:
 
 def bench_grid(r: Runtime) -> None:
     for mode in GridMode:
-        seconds = best_of(lambda: r.heap_grid(40, 160, mode), repeat=5)
+        seconds = best_of(lambda: heap_grid(r, 40, 160, mode), repeat=5)
         print(f"occupancy view 40×160, mode {mode.value:<5}:        {seconds * 1000:8.2f} ms")
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.read.views import GridMode
+from gomemtui.runtime.read import heap_map
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -71,8 +72,8 @@ def bench_grid(n: int) -> None:
     colors[ids[::2]] = 2
     colors[ids[::97]] = 1
     for mode in GridMode:
-        t = best_of(lambda: h.grid(40, 120, mode))
-        tc = best_of(lambda: h.grid(40, 120, mode, colors=colors))
+        t = best_of(lambda: heap_map.grid(h, 40, 120, mode))
+        tc = best_of(lambda: heap_map.grid(h, 40, 120, mode, colors=colors))
         print(f"grid 40×120 {mode.value:<6} at {n:,} objects: {t * 1e3:6.2f} ms ({tc * 1e3:.2f} ms with colours)")
 
 

@@ -127,7 +127,9 @@ def bench_heap_frame(n: int) -> None:
     start = time.perf_counter()
     player.perform(Action("step"))
     print(f"allocating {n:,} objects (one step):       {(time.perf_counter() - start) * 1000:8.0f} ms")
-    runtime = timeline.runtime
+    from gomemtui.runtime.read.reader import RuntimeReader
+
+    runtime = RuntimeReader(timeline.runtime)
     ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
     for mode_name in ("class", "fill", "mark"):
         player.grid_mode = mode_name

@@ -107,7 +107,7 @@ def walk(timeline: TimelineLike) -> Iterator[StepResult]:
         step = timeline.current_step
         assert step is not None
         number += 1
-        yield StepResult(number, step, events, to_jsonable(timeline.runtime.json_state()))
+        yield StepResult(number, step, events, to_jsonable(_reader(timeline).json_state()))
 
 
 class _Peak:
@@ -120,13 +120,20 @@ class _Peak:
             self.bytes, self.step = int(value), step
 
 
+def _reader(timeline: TimelineLike) -> Any:
+    """The read side of the timeline's runtime (`RuntimeReader`)."""
+    from gomemtui.runtime.read.reader import RuntimeReader
+
+    return RuntimeReader(timeline.runtime)
+
+
 def _gc_events(events: Iterable[Event]) -> Iterator[Event]:
     return (e for e in events if e.kind == "gc")
 
 
 def summarize(timeline: TimelineLike, results: list[StepResult]) -> RunSummary:
     """The summary of a finished run, from the runtime's views."""
-    rt = timeline.runtime
+    rt = _reader(timeline)
     view = rt.view()
     peak = _Peak()
     for r in results:

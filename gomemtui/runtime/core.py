@@ -28,8 +28,7 @@ from gomemtui.runtime.values.pointers import PointerSlots
 from gomemtui.runtime.memory.scavenger import Scavenger
 from gomemtui.runtime.values.variables import Goroutine, MapRecord, PoolRecord, Var
 from gomemtui.runtime.memory.stacks import Stacks
-from gomemtui.runtime.read.views import GCPhase, GridMode, RetentionPath, RuntimeView, SpanView
-from gomemtui.runtime.read import build as viewbuild
+from gomemtui.runtime.enums import GCPhase
 
 
 class Runtime(Mutator, Collector):
@@ -56,6 +55,8 @@ class Runtime(Mutator, Collector):
         self.generation = 0
         self._next_id = 0
         self._events: list[Event] = []
+        self.read_cache: dict[str, object] = {}
+        """What the read side computed for one generation (views); never in a snapshot."""
         self.init_collector()
         # allocSpan's scavenging and gcPaceScavenger (scavenger.py) read the limit, the
         # CPU limiter and mappedReady (stacks and the runtime's own memory included).
@@ -121,38 +122,17 @@ class Runtime(Mutator, Collector):
         self.generation += 1
         return self._take_events()
 
-    # -- views ------------------------------------------------------------------------
-
-    def view(self) -> RuntimeView:
-        return viewbuild.build_view(self)
-
-    def heap_grid(self, rows: int, cols: int, mode: GridMode) -> np.ndarray:
-        """A rows×cols uint8 array of cell codes (see views.GRID_* and GridMode)."""
-        return viewbuild.heap_grid(self, rows, cols, mode)
-
-    def span_at(self, row: int, col: int, rows: int, cols: int) -> int | None:
-        return self.heap.span_at(row, col, rows, cols)
-
-    def span_view(self, span_id: int) -> SpanView:
-        return viewbuild.span_view(self, span_id)
-
-    def why_alive(self, name: str) -> RetentionPath:
-        """The path from a root to the named variable's, array's or object's heap object."""
-        return viewbuild.why_alive(self, name)
-
-    def json_state(self) -> dict:
-        """`vars`, `heap`, `gc` and `pools` as `run --json` prints them (DESIGN.md)."""
-        return viewbuild.json_state(self)
-
     # -- rewind -------------------------------------------------------------------------
 
     def snapshot(self) -> object:
         """An opaque copy of the whole state, for rewinding."""
         events, self._events = self._events, []
+        cache, self.read_cache = self.read_cache, {}
         try:
             return copy.deepcopy(self.__dict__)
         finally:
             self._events = events
+            self.read_cache = cache
 
     def restore(self, snapshot: object) -> None:
         self.__dict__.clear()

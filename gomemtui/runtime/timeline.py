@@ -22,7 +22,7 @@ from gomemtui.runtime import graph
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.program import Program, Step
-from gomemtui.runtime.read.views import GCPhase
+from gomemtui.runtime.enums import GCPhase
 
 CHECKPOINT_EVERY_ACTIONS = 64
 CHECKPOINT_EVERY_SECONDS = 0.02

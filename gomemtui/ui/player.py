@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from gomemtui.runtime.enums import GridMode
-from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, TimelineSource
+from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, RuntimeSource, TimelineSource
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.events import Event
@@ -109,15 +109,27 @@ class Player:
         return self.perform(Action("refresh"))
 
     def why_alive(self, name: str) -> RetentionPath:
-        """The retention path of a variable, array, map or object (see Runtime.why_alive)."""
+        """The retention path of a variable, array, map or object (see RuntimeReader.why_alive)."""
         with self.lock:
-            return self.timeline.runtime.why_alive(name)
+            return self._source().why_alive(name)
 
     def span_at(self, row: int, col: int) -> int | None:
         """The span drawn in a cell (row, col in codes) of the last heap grid built."""
         rows, cols = self._grid_dims
         with self.lock:
-            return self.timeline.runtime.span_at(row, col, rows, cols)
+            return self._source().span_at(row, col, rows, cols)
+
+    def _source(self) -> RuntimeSource:
+        """What the panels read: the core's read side (`RuntimeReader`), or a fake runtime
+        that answers for itself."""
+        rt = self.timeline.runtime
+        from gomemtui.runtime.core import Runtime  # the core loads after the first frame
+
+        if isinstance(rt, Runtime):
+            from gomemtui.runtime.read.reader import RuntimeReader
+
+            return RuntimeReader(rt)
+        return rt
 
     def _apply(self, action: Action) -> str:
         tl = self.timeline
@@ -200,7 +212,7 @@ class Player:
 
     def _frame(self, action: str, message: str) -> Frame:
         tl = self.timeline
-        rt = tl.runtime
+        rt = self._source()
         view = rt.view()
         cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
         rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)

@@ -9,6 +9,7 @@ import pytest
 
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.scenario import find_scenario, list_bundled, load_program, load_scenario
+from gomemtui.runtime.read.build import build_view
 
 BUNDLED = [b.name for b in list_bundled()]
 
@@ -101,10 +102,10 @@ def test_the_tour_allocates_what_real_go_allocates(go_tool):
         return {row[0]: row[1:] for row in json.loads(proc.stderr)}
 
     timeline = Timeline(load_program("tour"))
-    sim = {0: timeline.runtime.view().memstats}
+    sim = {0: build_view(timeline.runtime).memstats}
     while not timeline.at_end:
         timeline.step()
-        sim[timeline.next_step] = timeline.runtime.view().memstats
+        sim[timeline.next_step] = build_view(timeline.runtime).memstats
     def compare(real: dict[int, list[int]]) -> list[str]:
         problems = []
         for step in range(1, len(timeline.program.steps) + 1):

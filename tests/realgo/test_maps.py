@@ -36,6 +36,7 @@ from gomemtui.runtime.values.maps import (
 )
 from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import parse_type
+from gomemtui.runtime.read.build import json_state
 
 INT = parse_type("int")
 N_CASES = 16
@@ -287,13 +288,13 @@ def model_tables(n: int, hint: int, seed: int) -> list[int]:
 def simulate(n: int, hint: int) -> tuple[list[int], list[int], list[dict]]:
     """Per step: the facade's json_state map bytes, its HeapAlloc delta, and the map's shape."""
     r = Runtime(ops.RuntimeSettings(gogc=None, gomaxprocs=1))
-    base = r.json_state()["heap"]["alloc_bytes"]
+    base = json_state(r)["heap"]["alloc_bytes"]
     map_bytes, heap, shapes = [], [], []
 
     def measure() -> None:
         r.apply(ops.GC())
         r.apply(ops.GC())
-        state = r.json_state()
+        state = json_state(r)
         heap.append(state["heap"]["alloc_bytes"] - base)
         var = r.vars.get("m")
         if var is None:

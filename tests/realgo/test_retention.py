@@ -23,6 +23,7 @@ import time
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType, parse_type
+from gomemtui.runtime.read.build import json_state
 
 from tests.realgo.gotypes import ElemType, go_type_decls, random_type
 
@@ -244,7 +245,7 @@ def simulate(case: dict, t: ElemType | None) -> tuple[int, int]:
     r.apply(ops.Drop("s"))
     r.apply(ops.GC())
     r.apply(ops.GC())
-    heap = r.json_state()["heap"]
+    heap = json_state(r)["heap"]
     return heap["alloc_bytes"], heap["objects"]
 
 

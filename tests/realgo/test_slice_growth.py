@@ -23,6 +23,7 @@ from gomemtui.runtime import program as ops
 from gomemtui.runtime.values.growslice import AppendPath, append_one_caps, growslice
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType
+from gomemtui.runtime.read.build import json_state
 
 from tests.realgo.gotypes import ElemType, go_type_decls, random_type
 
@@ -217,7 +218,7 @@ def runtime_caps(t: ElemType, start_cap: int, n: int, escape: str) -> tuple[list
         for e in r.apply(op):
             if e.kind == "growslice" and e.data["new_cap"] != caps[-1]:
                 caps.append(e.data["new_cap"])
-    return caps, r.json_state()["vars"]["s"]["cap"]
+    return caps, json_state(r)["vars"]["s"]["cap"]
 
 
 def runtime_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> tuple[int | None, int]:
@@ -226,7 +227,7 @@ def runtime_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> tuple[int | 
     r.apply(ops.MakeSlice("s", t.gotype(), length, cap))
     grew = [e.data["new_cap"] for e in r.apply(ops.Append("s", batch=k)) if e.kind == "growslice"]
     assert len(grew) <= 1, "one append(s, xs...) grows at most once"
-    return (grew[0] if grew else None), r.json_state()["vars"]["s"]["cap"]
+    return (grew[0] if grew else None), json_state(r)["vars"]["s"]["cap"]
 
 
 def model_bulk_cap(t: ElemType, length: int, cap: int, k: int) -> int:
@@ -333,7 +334,7 @@ def _zero_size_run(go_tool, case_rng) -> tuple[dict, list[int], int, object]:
     r.apply(ops.Append("b", batch=k))
     after = r.heap.stats()
     sim = {"mallocs": after.mallocs - before.mallocs, "total_alloc": after.total_alloc - before.total_alloc}
-    return real, caps, r.json_state()["vars"]["b"]["cap"], sim
+    return real, caps, json_state(r)["vars"]["b"]["cap"], sim
 
 
 def test_zero_size_elements_grow_to_the_new_length(go_tool, case_rng):

@@ -22,6 +22,7 @@ import pytest
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType
+from gomemtui.runtime.read.build import build_view, json_state
 
 N_CASES = 80
 NEW_BASE = 1000
@@ -161,7 +162,7 @@ def simulate(case: dict) -> tuple[list[dict], int]:
             events = r.apply(ops.PoolGet("p", f"got{len(gets) + 1}"))
             (event,) = [e for e in events if e.kind == "pool_get"]
             gets.append(event.data)
-    return gets, r.json_state()["pools"]["p"]["news"]
+    return gets, json_state(r)["pools"]["p"]["news"]
 
 
 def compare(case: dict, real: dict) -> list[str]:
@@ -413,7 +414,7 @@ def simulate_memory(case: dict, procs: int) -> list[list[int]]:
         r.apply(ops.GC())
 
     def read() -> list[int]:
-        m = r.view().memstats
+        m = build_view(r).memstats
         return [m.heap_alloc, m.total_alloc, m.mallocs, m.frees]
 
     base = read()

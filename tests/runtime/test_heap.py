@@ -14,6 +14,7 @@ from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.memory.sizeclasses import size_to_class
 from gomemtui.runtime.memory.spans import SPAN_IN_USE
 from gomemtui.runtime.read.views import GridMode, MarkColor
+from gomemtui.runtime.read import heap_map
 from tests.oracle_data import oracle_cases
 
 _ROUNDUP = [c for c in oracle_cases("sizeclass_roundup") if "requested_bytes" in c]
@@ -411,16 +412,16 @@ def test_grid_codes_by_mode() -> None:
     h = Heap()
     h.alloc_many(168, 48, True)  # one full span
     h.alloc_many(10, 64, False)  # a partial span
-    g = h.grid(4, 8, GridMode.SIZE_CLASS)
+    g = heap_map.grid(h, 4, 8, GridMode.SIZE_CLASS)
     assert g.shape == (4, 8) and g.dtype == np.uint8
     # 512 mapped pages over 32 cells: 16 pages a cell; first cell holds both spans.
     assert g[0, 0] in (size_to_class(48) + 2, size_to_class(64) + 2)
     assert (g.ravel()[1:] == 1).all()
     f = Heap()
     f.alloc_many(168, 48, True)
-    assert f.grid(1, 512, GridMode.FILL)[0, 0] == 10
+    assert heap_map.grid(f, 1, 512, GridMode.FILL)[0, 0] == 10
     f.alloc(64, True)
-    assert f.grid(1, 512, GridMode.FILL)[0, 1] == 3  # 1/126: not empty
+    assert heap_map.grid(f, 1, 512, GridMode.FILL)[0, 1] == 3  # 1/126: not empty
     m = Heap()
     ids = m.alloc_many(168 * 3, 48, True)
     m.flush_mcache()
@@ -429,9 +430,9 @@ def test_grid_codes_by_mode() -> None:
     colors = np.zeros(m.n_objects, np.uint8)
     colors[ids[0]] = MarkColor.BLACK
     colors[ids[168]] = MarkColor.GREY
-    row = m.grid(1, 600, GridMode.MARK, colors=colors, queued_spans=np.array([m.span_of(ids[336])]))[0]
+    row = heap_map.grid(m, 1, 600, GridMode.MARK, colors=colors, queued_spans=np.array([m.span_of(ids[336])]))[0]
     assert row[:4].tolist() == [4, 3, 5, 1]  # black, grey, queued, idle
-    assert m.grid(1, 600, GridMode.MARK)[0, 1] == 2  # white without colours
+    assert heap_map.grid(m, 1, 600, GridMode.MARK)[0, 1] == 2  # white without colours
     assert (row[512:] == 0).all()  # unmapped
 
 
@@ -443,7 +444,7 @@ def test_grid_takes_under_10ms_at_1m_live_objects() -> None:
         best = float("inf")
         for _ in range(5):  # best of 5: other processes may share the CPU
             t = time.perf_counter()
-            h.grid(40, 120, mode, colors=colors)
+            heap_map.grid(h, 40, 120, mode, colors=colors)
             best = min(best, time.perf_counter() - t)
         assert best < 0.010, mode
 
@@ -452,10 +453,10 @@ def test_span_at_and_span_detail() -> None:
     h = Heap()
     ids = h.alloc_many(3, 40, False)  # class 48 scan
     big = h.alloc(40000, True)
-    sid = h.span_at(0, 0, 1, 512)
+    sid = heap_map.span_at(h, 0, 0, 1, 512)
     assert sid == h.span_of(ids[0])
-    assert h.span_at(0, 511, 1, 512) is None
-    view = h.span_detail(sid, lambda o: f"o{o}")
+    assert heap_map.span_at(h, 0, 511, 1, 512) is None
+    view = heap_map.span_detail(h, sid, lambda o: f"o{o}")
     assert (view.elem_size, view.nelems, view.allocated, view.noscan) == (48, 165, 3, False)
     assert view.slots[1].object == "o1" and view.slots[1].state == "allocated"
     assert view.slots[5].state == "free"
@@ -463,7 +464,7 @@ def test_span_at_and_span_detail() -> None:
     assert view.tail_waste == 8192 - 165 * 48
     h.begin_mark()
     h.end_mark()
-    h2 = h.span_detail(h.span_of(big), lambda o: None)
+    h2 = heap_map.span_detail(h, h.span_of(big), lambda o: None)
     assert h2.slots[0].state == "garbage" and h2.internal_waste == 40960 - 40000
 
 
@@ -490,11 +491,11 @@ def test_grid_mark_mode_with_grey_and_black_id_arrays() -> None:
     h.flush_mcache()
     h.begin_mark()
     h.mark(ids)  # a collector may set every reachable mark bit up front...
-    row = h.grid(1, 600, GridMode.MARK, grey=ids[168:169], black=ids[:1])[0]
+    row = heap_map.grid(h, 1, 600, GridMode.MARK, grey=ids[168:169], black=ids[:1])[0]
     assert row[:3].tolist() == [4, 3, 2]  # ...and say which are black / grey so far
-    assert h.grid(1, 600, GridMode.MARK, grey=ids[168:169])[0, :3].tolist() == [4, 3, 4]
+    assert heap_map.grid(h, 1, 600, GridMode.MARK, grey=ids[168:169])[0, :3].tolist() == [4, 3, 4]
     assert h.spans_in_use() == 3
-    view = h.span_detail(h.span_of(ids[168]), lambda o: None, grey=ids[168:169], black=ids[:1])
+    view = heap_map.span_detail(h, h.span_of(ids[168]), lambda o: None, grey=ids[168:169], black=ids[:1])
     assert view.slots[0].color is MarkColor.GREY and view.slots[1].color is MarkColor.WHITE
 
 

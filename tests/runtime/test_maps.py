@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from gomemtui.runtime.values.maps import CTRL_DELETED, CTRL_EMPTY, MapGrowth, SwissMap, group_layout
 from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import parse_type
+from gomemtui.runtime.read.build import map_view
 from tests.oracle_data import oracle_cases
 
 INT = parse_type("int")
@@ -351,7 +352,7 @@ def test_indirect_values_are_own_objects_freed_on_delete_and_clear() -> None:
     assert len(parents) == 1 and next(iter(parents))[0] == "groups"
     m.clear()
     assert not [p for p in m.layout() if p.role == "value"]
-    assert m.view("m").indirect_values
+    assert m.indirect_values
 
 
 def test_group_layouts() -> None:
@@ -373,12 +374,12 @@ def test_same_seed_same_map_different_seed_different_placement() -> None:
 def test_view_fields() -> None:
     m = SwissMap(INT, INT, 100, SEED)
     m.insert(100)
-    v = m.view("m", "main")
+    v = map_view(m, "m", "main", m.heap_bytes())
     assert (v.len, v.bytes, v.small, v.dir_len, v.global_depth, v.group_bytes) == (100, 2392, False, 1, 0, 136)
     assert len(v.tables) == 1 and len(v.tables[0].ctrl) == 128 and v.tables[0].ctrl.count("F") == 100
     s = SwissMap(INT, INT, None, SEED)
     s.insert(3)
-    sv = s.view("s")
+    sv = map_view(s, "s", None, s.heap_bytes())
     assert sv.small and sv.tables[0].capacity == 8 and sv.tables[0].ctrl.count("F") == 3
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from gomemtui.runtime.values.pool import SyncPool
 from gomemtui.runtime.memory.sizeclasses import alloc_size
+from gomemtui.runtime.read.build import pool_view
 from tests.oracle_data import load_oracle, oracle_cases
 
 
@@ -167,10 +168,10 @@ def test_view_names_objects_head_first() -> None:
     pool = SyncPool(1, has_new=True)
     for obj in (1, 2, 3):
         pool.put(obj)
-    view = pool.view("p", "*Buf", lambda o: f"o{o}")
+    view = pool_view(pool, "p", "*Buf", lambda o: f"o{o}")
     assert view.local[0].private == "o1"
     assert view.local[0].shared == ("o3", "o2")  # next popHead first
     assert view.victim == () and view.cached == 3 and view.has_new
     pool.cleanup()
-    view = pool.view("p", "*Buf", lambda o: f"o{o}")
+    view = pool_view(pool, "p", "*Buf", lambda o: f"o{o}")
     assert view.local == () and view.victim[0].private == "o1"

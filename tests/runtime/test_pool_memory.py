@@ -24,6 +24,7 @@ from gomemtui.runtime import program as ops
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.values.pool import PoolRegistry, SyncPool
 from gomemtui.runtime.types import GoType
+from gomemtui.runtime.read.build import build_view
 
 OBJ = GoType("obj", 16, True, ("next",))
 LOCAL_SLOT = {1: 128, 4: 512, 8: 1152}
@@ -54,7 +55,7 @@ class Delta:
         self.last = self._read()
 
     def _read(self) -> tuple[int, int, int, int]:
-        m = self.r.view().memstats
+        m = build_view(self.r).memstats
         return (m.heap_alloc, m.total_alloc, m.mallocs, m.frees)
 
     def __call__(self) -> tuple[int, int, int, int]:

@@ -8,6 +8,7 @@ from gomemtui.runtime import program as ops
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.types import GoType, parse_type
 from gomemtui.runtime.read.views import GCPhase
+from gomemtui.runtime.read.build import build_view, json_state, why_alive
 from tests.oracle_data import load_oracle, oracle_cases
 
 MiB = 1 << 20
@@ -27,7 +28,7 @@ def run(r: Runtime, *operations) -> list:
 
 
 def heap_alloc(r: Runtime) -> int:
-    return r.json_state()["heap"]["alloc_bytes"]
+    return json_state(r)["heap"]["alloc_bytes"]
 
 
 # -- slices ----------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def test_append_one_by_one_reports_every_growslice_with_go_capacities():
                   if c["elem_type"] == "int" and c["variant"] == "heap" and c["start"] == "nil")
     expected = [c for c in growth["distinct_caps"] if 0 < c <= max(caps)]
     assert caps == expected
-    state = r.json_state()["vars"]["s"]
+    state = json_state(r)["vars"]["s"]
     assert state["len"] == 2000 and state["cap"] == caps[-1]
     assert state["array_bytes"] == caps[-1] * 8
 
@@ -142,7 +143,7 @@ def test_sync_pool_sequences_match_real_go(case):
         else:
             assert got["object"] == want
     assert news == case["new_calls"]
-    assert r.json_state()["pools"]["p"]["news"] == case["new_calls"]
+    assert json_state(r)["pools"]["p"]["news"] == case["new_calls"]
 
 
 # -- the collector ---------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def test_forced_gc_prints_a_gctrace_line_and_frees_dropped_objects():
 def test_goal_after_a_forced_gc_follows_the_pacer_formula():
     r = rt(gomaxprocs=1)
     run(r, ops.MakeSlice("a", BYTE, 8 * MiB, 8 * MiB), ops.GC())
-    state = r.json_state()
+    state = json_state(r)
     stack = r.last_stack_scan
     expected = max(8 * MiB + (8 * MiB + stack + r.settings.globals_bytes), 4 * MiB, 8 * MiB + MiB)
     assert state["heap"]["goal_bytes"] == expected
@@ -190,7 +191,7 @@ def test_objects_allocated_during_mark_are_black_and_survive_the_cycle():
     r.advance_phase()  # into sweep
     assert r.num_gc == 1
     # b was dead before mark ended but allocated black: it is still in the heap.
-    assert r.json_state()["heap"]["objects"] == 2
+    assert json_state(r)["heap"]["objects"] == 2
 
 
 def test_write_barrier_shades_old_and_new_pointer_while_marking():
@@ -216,11 +217,11 @@ def test_unit_of_mark_work_outside_mark_says_there_is_nothing_to_do():
 def test_map_memory_stays_after_deleting_every_key_and_clear():
     r = rt()
     run(r, ops.MakeMap("m", INT, INT), ops.MapInsert("m", 100))
-    with_keys = r.json_state()["vars"]["m"]["bytes"]
+    with_keys = json_state(r)["vars"]["m"]["bytes"]
     run(r, ops.MapDelete("m", all=True), ops.GC())
-    assert r.json_state()["vars"]["m"] == {"kind": "map", "len": 0, "bytes": with_keys}
+    assert json_state(r)["vars"]["m"] == {"kind": "map", "len": 0, "bytes": with_keys}
     run(r, ops.MapClear("m"), ops.GC())
-    assert r.json_state()["vars"]["m"]["bytes"] == with_keys
+    assert json_state(r)["vars"]["m"]["bytes"] == with_keys
     oracle = load_oracle("map_memory")
     case = next(c for c in oracle["cases"] if c["map_type"] == "map[int]int" and c["n"] == 100
                 and c["make_hint"] == -1)
@@ -233,10 +234,10 @@ def test_blocked_goroutine_keeps_its_variables_alive():
     run(r, ops.Go("worker"), ops.MakeSlice("buf", BYTE, MiB, MiB, g="worker"), ops.Block("worker"))
     run(r, ops.GC())
     assert heap_alloc(r) == MiB
-    view = r.view()
+    view = build_view(r)
     worker = next(g for g in view.goroutines if g.name == "worker")
     assert worker.leaked and worker.retained_bytes == MiB
-    path = r.why_alive("buf")
+    path = why_alive(r, "buf")
     assert path.alive and "stack of worker" in path.root and path.retained_bytes == MiB
 
 
@@ -250,7 +251,7 @@ def test_exited_goroutine_frees_what_it_held():
 def test_why_alive_says_garbage_for_a_dropped_object():
     r = rt()
     run(r, ops.MakeSlice("a", BYTE, 100, 100), ops.Global("a"))
-    path = r.why_alive("a")
+    path = why_alive(r, "a")
     assert path.alive and path.root == "global a"
 
 

@@ -21,6 +21,7 @@ from gomemtui.runtime.memory.scavenger import (
 )
 from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 from gomemtui.runtime.types import parse_type
+from gomemtui.runtime.read.build import build_view
 
 MiB = 1 << 20
 MAX_INT64 = (1 << 63) - 1
@@ -169,7 +170,7 @@ def consistent(r: Runtime) -> None:
     assert s.heap_sys == s.heap_inuse + s.heap_idle
     assert 0 <= s.heap_released <= s.heap_idle
     assert r.heap.pages.released_pages == int(np.count_nonzero(r.heap.pages.page_released[: r.heap.pages.n_pages]))
-    ms = r.view().memstats
+    ms = build_view(r).memstats
     assert (ms.heap_idle, ms.heap_released, ms.heap_sys) == (s.heap_idle, s.heap_released, s.heap_sys)
     # The scavenger's mappedReady is the sum the pacer's memory-limit goal reads, kept apart
     # only because allocSpan needs it without building the heap's whole stats record.

@@ -56,7 +56,7 @@ from gomemtui.runtime.gc.pacer import GCCPULimiter
 from gomemtui.runtime.values.pool import PoolRegistry
 from gomemtui.runtime.gc.marking import OBJECT_MARK_COST, MarkState, RootJob, build_mark_state, one_unit
 from gomemtui.runtime.values.variables import NIL, Var
-from gomemtui.runtime.read.views import GCPhase
+from gomemtui.runtime.enums import GCPhase
 
 NO_GOAL = 1 << 62
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""

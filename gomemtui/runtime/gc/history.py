@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from gomemtui.runtime.read.views import GCPhase, PacerPoint
+from gomemtui.runtime.enums import GCPhase
 
 _PHASES = list(GCPhase)
 _FIELDS = ("time_ns", "heap_live", "heap_inuse", "heap_marked", "trigger", "goal")
 MAX_POINTS = 4096
 """When full, every other sample is dropped: the chart keeps its shape, memory stays bounded."""
+
+
+@dataclass(frozen=True)
+class PacerPoint:
+    """One sample of the pacer chart."""
+
+    time_ns: int
+    heap_live: int
+    heap_inuse: int
+    heap_marked: int
+    trigger: int
+    goal: int
+    phase: GCPhase
 
 
 class PacerHistory:
@@ -42,11 +57,11 @@ class PacerHistory:
 
     def points(self) -> tuple[PacerPoint, ...]:
         return tuple(
-            PacerPoint(*(int(v) for v in row), _PHASES[int(p)])
+            PacerPoint(*(int(v) for v in row), phase=_PHASES[int(p)])
             for row, p in zip(self.values[: self.n], self.phase[: self.n])
         )
 
-    def __deepcopy__(self, memo: dict) -> PacerHistory:
+    def __deepcopy__(self, memo: dict[int, object]) -> PacerHistory:
         copy = PacerHistory.__new__(PacerHistory)
         copy.values = self.values.copy()
         copy.phase = self.phase.copy()

@@ -51,11 +51,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gomemtui.runtime.read import heap_map as heapview
 from gomemtui.runtime.memory.pages import PageHeap
 from gomemtui.runtime.memory.sizeclasses import (
     ALLOC_CLASS_NOSCAN,
@@ -83,7 +82,6 @@ from gomemtui.runtime.memory.spans import (
     SpanTable,
     grow_array,
 )
-from gomemtui.runtime.read.views import GridMode, SpanView
 
 if TYPE_CHECKING:
     from gomemtui.runtime.memory.scavenger import Scavenger
@@ -905,52 +903,6 @@ class Heap:
     def live_object_ids(self) -> np.ndarray:
         """Ids of objects currently allocated (live or unswept garbage)."""
         return np.flatnonzero(self.obj_live[: self.n_objects])
-
-    # -- views ---------------------------------------------------------------------------
-
-    def grid(
-        self,
-        rows: int,
-        cols: int,
-        mode: GridMode,
-        colors: np.ndarray | None = None,
-        queued_spans: np.ndarray | None = None,
-        *,
-        grey: np.ndarray | None = None,
-        black: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """The heap map: rows×cols uint8 cell codes (views.py code tables).
-
-        Cells cover equal runs of mapped pages (`heapview` says how a cell of several
-        spans is coded). MARK mode colours objects by, in order of precedence:
-        `colors` (uint8 per object id, views.MarkColor values); or `grey` / `black`
-        (object-id arrays; with `black` None, other objects whose mark bit is set count
-        as black); or, with none of these, the heap's mark bits (marked = black).
-        `queued_spans` (span ids in Green Tea's span queue) get the "queued" code.
-        Cost is per page and per span, plus one pass over the colour array if given.
-        """
-        return heapview.grid(self, rows, cols, GridMode(mode), colors, queued_spans, grey, black)
-
-    def span_at(self, row: int, col: int, rows: int, cols: int) -> int | None:
-        """The span shown in a grid cell (the first one starting in or covering it)."""
-        return heapview.span_at(self, row, col, rows, cols)
-
-    def span_detail(
-        self,
-        span_id: int,
-        names: Callable[[int], str | None],
-        colors: np.ndarray | None = None,
-        queued: bool = False,
-        *,
-        grey: np.ndarray | None = None,
-        black: np.ndarray | None = None,
-    ) -> SpanView:
-        """One span slot by slot (views.SpanView); `names(oid)` names objects.
-
-        Colours as in `grid`. A tiny block's slot lists the names of all its sub-objects
-        and the sum of their sizes as `requested`.
-        """
-        return heapview.span_detail(self, span_id, names, colors, queued, grey, black)
 
     # -- rewind --------------------------------------------------------------------------
 

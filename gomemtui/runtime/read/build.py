@@ -5,15 +5,18 @@ Every figure a panel or `run --json` shows is computed here, from the core's sta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from gomemtui.runtime.graph import bfs_order, reachable
-from gomemtui.runtime.values.variables import NIL
+from gomemtui.runtime.read import heap_map
+from gomemtui.runtime.values.maps import SwissMap
+from gomemtui.runtime.values.pool import PoolLocal, SyncPool
+from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
-    PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
+    PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
 )
 
 if TYPE_CHECKING:
@@ -146,9 +149,41 @@ def var_bytes(rt: Runtime, var) -> int:
     return 0
 
 
+def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
+    """A map's Swiss-table structure; `nbytes` is what the heap holds of its parts."""
+    return MapView(
+        var=var, goroutine=goroutine, key=model.key_type.name, value=model.value_type.name,
+        len=len(model), bytes=nbytes, small=model.small, dir_len=model.dir_len,
+        global_depth=model.global_depth, tables=model.tables_view(), group_bytes=model.group_bytes,
+        indirect_values=model.indirect_values,
+    )
+
+
+def _locals_view(caches: tuple[PoolLocal, ...], names: Callable[[int], str]) -> tuple[PoolLocalView, ...]:
+    return tuple(
+        PoolLocalView(
+            p=i,
+            private=names(loc.private) if loc.private is not None else None,
+            shared=tuple(names(x) for x in loc.shared()),
+        )
+        for i, loc in enumerate(caches)
+    )
+
+
+def pool_view(pool: SyncPool, var: str, type_name: str, names: Callable[[int], str], own_bytes: int = 0) -> PoolView:
+    """A pool's caches; `names` turns object ids into display names, `own_bytes` is what
+    the heap holds of the pool's own structures."""
+    return PoolView(
+        var=var, type=type_name, has_new=pool.has_new,
+        local=_locals_view(pool.local_caches, names), victim=_locals_view(pool.victim_caches, names),
+        hits=pool.hits, misses=pool.misses, news=pool.news, cached=len(pool.cached_objects()),
+        bytes=own_bytes,
+    )
+
+
 def build_view(rt: Runtime) -> RuntimeView:
-    cached = getattr(rt, "_view_cache", None)
-    if cached is not None and cached.generation == rt.generation:
+    cached = rt.read_cache.get("view")
+    if isinstance(cached, RuntimeView) and cached.generation == rt.generation:
         return cached
     grey_ids = set(mark_colors(rt)[0].tolist()) if rt.mark is not None else set()
     holders = _array_holders(rt)
@@ -176,16 +211,11 @@ def build_view(rt: Runtime) -> RuntimeView:
             rec = rt.maps[var.map_id]
             model = rec.model
             type_name = f"map[{var.key_type.name}]{var.type.name}"
-            maps.append(MapView(
-                var=var.name, goroutine=var.owner, key=var.key_type.name, value=var.type.name,
-                len=len(model), bytes=map_bytes(rt, var.map_id), small=model.small,
-                dir_len=model.dir_len, global_depth=model.global_depth, tables=model.tables_view(),
-                group_bytes=model.group_bytes, indirect_values=model.indirect_values,
-            ))
+            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_id)))
         elif var.kind == "pool":
             rec = rt.pools[var.pool_id]
             type_name = "sync.Pool"
-            pools.append(rec.model.view(var.name, rec.type.name, rt.name_of, pool_bytes(rt, rec.id)))
+            pools.append(pool_view(rec.model, var.name, rec.type.name, rt.name_of, pool_bytes(rt, rec.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -218,7 +248,7 @@ def build_view(rt: Runtime) -> RuntimeView:
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
         pages_mapped=int(stats.pages_mapped), generation=rt.generation,
     )
-    rt._view_cache = view
+    rt.read_cache["view"] = view
     return view
 
 
@@ -252,8 +282,8 @@ def reachable_mask(rt: Runtime, drop: int | None = None) -> np.ndarray:
 
 def goroutine_retained(rt: Runtime) -> dict[str, int]:
     """Heap bytes only each live goroutine's stack keeps alive (cached per generation)."""
-    cache = getattr(rt, "_retained_cache", None)
-    if cache is not None and cache[0] == rt.generation:
+    cache = rt.read_cache.get("retained")
+    if isinstance(cache, tuple) and cache[0] == rt.generation:
         return cache[1]
     result: dict[str, int] = {}
     n = rt.heap.n_objects
@@ -270,7 +300,7 @@ def goroutine_retained(rt: Runtime) -> dict[str, int]:
             finally:
                 g.state = saved
             result[g.name] = int(sizes[full & ~without].sum())
-    rt._retained_cache = (rt.generation, result)
+    rt.read_cache["retained"] = (rt.generation, result)
     return result
 
 
@@ -369,14 +399,14 @@ def object_colors(rt: Runtime) -> tuple[np.ndarray | None, np.ndarray | None]:
 def heap_grid(rt: Runtime, rows: int, cols: int, mode: GridMode) -> np.ndarray:
     if mode is GridMode.MARK:
         colors, queued = object_colors(rt)
-        return rt.heap.grid(rows, cols, mode, colors, queued)
-    return rt.heap.grid(rows, cols, mode)
+        return heap_map.grid(rt.heap, rows, cols, mode, colors, queued)
+    return heap_map.grid(rt.heap, rows, cols, mode)
 
 
 def span_view(rt: Runtime, span_id: int) -> SpanView:
     colors, queued = object_colors(rt)
     in_queue = bool(queued is not None and span_id in set(queued.tolist()))
-    return rt.heap.span_detail(span_id, rt.name_of, colors, in_queue)
+    return heap_map.span_detail(rt.heap, span_id, rt.name_of, colors, in_queue)
 
 
 # -- JSON ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from gomemtui.runtime.memory.spans import SPAN_IN_USE, SPAN_MANUAL
-from gomemtui.runtime.read.views import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor, SpanSlot, SpanView
+from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor
+from gomemtui.runtime.read.views import SpanSlot, SpanView
 
 if TYPE_CHECKING:
     from gomemtui.runtime.memory.heap import Heap
@@ -121,7 +122,17 @@ def grid(
     grey: np.ndarray | None = None,
     black: np.ndarray | None = None,
 ) -> np.ndarray:
-    """See `Heap.grid`."""
+    """The heap map: rows×cols uint8 cell codes (the code tables in `enums.py`).
+
+    Cells cover equal runs of mapped pages (the module docstring says how a cell of
+    several spans is coded). MARK mode colours objects by, in order of precedence:
+    `colors` (uint8 per object id, MarkColor values); or `grey` / `black` (object-id
+    arrays; with `black` None, other objects whose mark bit is set count as black); or,
+    with none of these, the heap's mark bits (marked = black). `queued_spans` (span ids
+    in Green Tea's span queue) get the "queued" code. Cost is per page and per span,
+    plus one pass over the colour array if given.
+    """
+    mode = GridMode(mode)
     out = np.full(rows * cols, GRID_UNMAPPED, dtype=np.uint8)
     n_pages, per, used = _layout(heap, rows, cols)
     if used == 0:
@@ -165,7 +176,7 @@ def grid(
 
 
 def span_at(heap: Heap, row: int, col: int, rows: int, cols: int) -> int | None:
-    """See `Heap.span_at`."""
+    """The span shown in a grid cell (the first one starting in or covering it)."""
     n_pages, per, used = _layout(heap, rows, cols)
     c = row * cols + col
     if not (0 <= row < rows and 0 <= col < cols) or c >= used:
@@ -184,7 +195,11 @@ def span_detail(
     grey: np.ndarray | None = None,
     black: np.ndarray | None = None,
 ) -> SpanView:
-    """See `Heap.span_detail`."""
+    """One span slot by slot; `names(oid)` names objects.
+
+    Colours as in `grid`. A tiny block's slot lists the names of all its sub-objects and
+    the sum of their sizes as `requested`.
+    """
     sp = heap.spans
     base, ne = sp.slot_range(span_id)
     elem = int(sp.span_elem_size[span_id])

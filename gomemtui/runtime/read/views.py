@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 # The enums live in their own module; they are part of this module's interface too.
 from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GCPhase, GridMode, MarkColor  # noqa: F401
+# Records the core keeps as they are shown: the pacer chart's samples, a map's tables.
+from gomemtui.runtime.gc.history import PacerPoint  # noqa: F401
+from gomemtui.runtime.values.maps import TableView  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -33,19 +36,6 @@ class MemStats:
     stack_inuse: int
     pause_total_ns: int
     gc_cpu_fraction: float
-
-
-@dataclass(frozen=True)
-class PacerPoint:
-    """One sample of the pacer chart."""
-
-    time_ns: int
-    heap_live: int
-    heap_inuse: int
-    heap_marked: int
-    trigger: int
-    goal: int
-    phase: GCPhase
 
 
 @dataclass(frozen=True)
@@ -119,19 +109,6 @@ class SliceView:
     array_elems: int
     array_bytes: int
     on_stack: bool
-
-
-@dataclass(frozen=True)
-class TableView:
-    """One Swiss table of a map."""
-
-    capacity: int
-    used: int
-    tombstones: int
-    growth_left: int
-    local_depth: int
-    ctrl: str
-    """One character per slot: 'F' full, '.' empty, 'x' deleted (tombstone)."""
 
 
 @dataclass(frozen=True)

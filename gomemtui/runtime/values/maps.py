@@ -53,7 +53,6 @@ import numpy as np
 
 from gomemtui.runtime.memory.sizeclasses import alloc_size
 from gomemtui.runtime.types import BUILTIN_TYPES, PTR_SIZE, GoType, parse_type
-from gomemtui.runtime.read.views import MapView, TableView
 
 __all__ = [
     "CTRL_DELETED",
@@ -149,6 +148,19 @@ def group_layout(key: GoType, value: GoType) -> tuple[int, int, bool, bool, bool
 
 
 # -- what the facade sees ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableView:
+    """One Swiss table of a map (or a small map's group), as the map panel shows it."""
+
+    capacity: int
+    used: int
+    tombstones: int
+    growth_left: int
+    local_depth: int
+    ctrl: str
+    """One character per slot: 'F' full, '.' empty, 'x' deleted (tombstone)."""
 
 
 @dataclass(frozen=True)
@@ -814,20 +826,3 @@ class SwissMap:
         if self._small is not None:
             return (self._small.ctrl_array(),)
         return tuple(t.ctrl_array() for t in self._distinct_tables())
-
-    def view(self, var: str, goroutine: str | None = None) -> MapView:
-        """A frozen MapView for the UI and `run --json`."""
-        return MapView(
-            var=var,
-            goroutine=goroutine,
-            key=self.key_type.name,
-            value=self.value_type.name,
-            len=self.used,
-            bytes=self.heap_bytes(),
-            small=self.small,
-            dir_len=self.dir_len,
-            global_depth=self.global_depth,
-            tables=self.tables_view(),
-            group_bytes=self.group_bytes,
-            indirect_values=self.indirect_values,
-        )

@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gomemtui.runtime.values.growslice import growslice
-from gomemtui.runtime.read.views import PoolLocalView, PoolView
 
 __all__ = [
     "DEQUEUE_INIT_SIZE",
@@ -111,7 +110,7 @@ class _Dequeue:
 
 
 @dataclass
-class _Local:
+class PoolLocal:
     """One P's `poolLocal`."""
 
     private: int | None = None
@@ -172,8 +171,8 @@ class SyncPool:
         """Size of `local` once pinned (`runtime.GOMAXPROCS(0)` in `pinSlow`)."""
         self.has_new = has_new
         """`p.New != nil`."""
-        self._local: list[_Local] | None = None
-        self._victim: list[_Local] | None = None
+        self._local: list[PoolLocal] | None = None
+        self._victim: list[PoolLocal] | None = None
         self._victim_size = 0
         self._local_gen = 0
         self._victim_gen = 0
@@ -199,13 +198,13 @@ class SyncPool:
 
     # -- pinning ---------------------------------------------------------------
 
-    def _pin(self, p: int) -> _Local:
+    def _pin(self, p: int) -> PoolLocal:
         """`Pool.pin` / `pinSlow`: the P's poolLocal, creating `local` on first use."""
         if not 0 <= p < self.gomaxprocs:
             raise ValueError(f"P {p} out of range 0..{self.gomaxprocs - 1}")
         if self._local is None:
             # pinSlow: allPools = append(allPools, p) when p.local == nil
-            self._local = [_Local() for _ in range(self.gomaxprocs)]
+            self._local = [PoolLocal() for _ in range(self.gomaxprocs)]
             self._gen_counter += 1
             self._local_gen = self._gen_counter
             self._in_all_pools = True
@@ -327,32 +326,15 @@ class SyncPool:
                     ))
         return parts
 
-    def view(self, var: str, type_name: str, names: Callable[[int], str], own_bytes: int = 0) -> PoolView:
-        """A frozen view for the UI; `names` turns object ids into display names;
-        `own_bytes` is what the heap holds of `heap_objects`."""
+    @property
+    def local_caches(self) -> tuple[PoolLocal, ...]:
+        """Each P's `poolLocal` (empty before the first use since the last GC)."""
+        return tuple(self._local or ())
 
-        def locals_view(locals_: list[_Local] | None) -> tuple[PoolLocalView, ...]:
-            return tuple(
-                PoolLocalView(
-                    p=i,
-                    private=names(loc.private) if loc.private is not None else None,
-                    shared=tuple(names(x) for x in loc.shared()),
-                )
-                for i, loc in enumerate(locals_ or ())
-            )
-
-        return PoolView(
-            var=var,
-            type=type_name,
-            has_new=self.has_new,
-            local=locals_view(self._local),
-            victim=locals_view(self._victim),
-            hits=self.hits,
-            misses=self.misses,
-            news=self.news,
-            cached=len(self.cached_objects()),
-            bytes=own_bytes,
-        )
+    @property
+    def victim_caches(self) -> tuple[PoolLocal, ...]:
+        """Each P's victim `poolLocal` (empty unless a GC moved `local` here)."""
+        return tuple(self._victim or ())
 
 
 class PoolRegistry:
