@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, TextIO
 
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.program import Program, Step
-from gomemtui.scenario.sizes import format_bytes
+from gomemtui.units import MESSAGE_STYLE, format_bytes
 
 __all__ = ["StepResult", "RunSummary", "walk", "summarize", "run_text", "run_json", "to_jsonable"]
 
@@ -121,10 +121,13 @@ class _Peak:
 
 
 def _reader(timeline: TimelineLike) -> Any:
-    """The read side of the timeline's runtime (`RuntimeReader`)."""
+    """The read side of the timeline's runtime (`RuntimeReader`), or a fake runtime that
+    answers `json_state`, `view` and `why_alive` itself (as `Player` reads it)."""
+    from gomemtui.runtime.core import Runtime
     from gomemtui.runtime.read.reader import RuntimeReader
 
-    return RuntimeReader(timeline.runtime)
+    rt = timeline.runtime
+    return RuntimeReader(rt) if isinstance(rt, Runtime) else rt
 
 
 def _gc_events(events: Iterable[Event]) -> Iterator[Event]:
@@ -186,7 +189,7 @@ def summarize(timeline: TimelineLike, results: list[StepResult]) -> RunSummary:
 def _settings_line(program: Program) -> str:
     s = program.settings
     gogc = "off" if s.gogc is None else str(s.gogc)
-    limit = "off" if s.gomemlimit is None else format_bytes(s.gomemlimit)
+    limit = "off" if s.gomemlimit is None else format_bytes(s.gomemlimit, **MESSAGE_STYLE)
     marking = "Green Tea marking" if s.green_tea else "classic marking (nogreenteagc)"
     return f"GOGC={gogc} GOMEMLIMIT={limit} GOMAXPROCS={s.gomaxprocs}, {marking}"
 
@@ -255,14 +258,15 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
         yield (f"  stop-the-world pauses: {_ns(summary.pause_total_ns)} in all, longest "
                f"{_ns(max(summary.pauses_ns))}")
     where = f" (step {summary.peak_step})" if summary.peak_step else ""
-    peak = format_bytes(summary.peak_heap_bytes)
+    peak = format_bytes(summary.peak_heap_bytes, **MESSAGE_STYLE)
     exact = f"{summary.peak_heap_bytes} B"
     yield f"  peak heap: {peak}{'' if peak == exact else f' ({exact})'}{where}"
     heap = summary.heap
     if heap:
-        yield (f"  heap at the end: HeapAlloc {format_bytes(int(heap.get('alloc_bytes', 0)))}, "
-               f"HeapInuse {format_bytes(int(heap.get('inuse_bytes', 0)))}, "
-               f"{heap.get('objects', 0)} objects, next GC at {format_bytes(int(heap.get('goal_bytes', 0)))}")
+        alloc, inuse, goal = (format_bytes(int(heap.get(key, 0)), **MESSAGE_STYLE)
+                              for key in ("alloc_bytes", "inuse_bytes", "goal_bytes"))
+        yield (f"  heap at the end: HeapAlloc {alloc}, HeapInuse {inuse}, "
+               f"{heap.get('objects', 0)} objects, next GC at {goal}")
     if summary.live:
         yield "  still live:"
         width = max(len(v["var"]) for v in summary.live)
@@ -270,12 +274,13 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
             why = v.get("why") or v.get("root") or ""
             scope = "global" if v.get("global") else f"stack of {v.get('goroutine')}"
             yield (f"    {v['var']:<{width}}  {v['kind']} {v.get('type', '')}, "
-                   f"{format_bytes(int(v.get('bytes', 0)))} ({scope})" + (f": {why}" if why else ""))
+                   f"{format_bytes(int(v.get('bytes', 0)), **MESSAGE_STYLE)} ({scope})" + (f": {why}" if why else ""))
     else:
         yield "  still live: nothing"
     for g in summary.leaked_goroutines:
         yield (f"  leaked goroutine {g['goroutine']}: {g['state']} for ever, "
-               f"{format_bytes(g['stack_bytes'])} stack, keeps {format_bytes(g['retained_bytes'])} "
+               f"{format_bytes(g['stack_bytes'], **MESSAGE_STYLE)} stack, "
+               f"keeps {format_bytes(g['retained_bytes'], **MESSAGE_STYLE)} "
                "of heap alive")
 
 
