@@ -1,8 +1,5 @@
-"""`gomemtui run` end to end on the real runtime core, for every bundled scenario.
-
-Marked `requires_core`: skipped until gomemtui/runtime/timeline.py is implemented, then
-these must pass (see tests/cli/core.py).
-"""
+"""`gomemtui run` end to end on the real runtime core, for every bundled scenario, and
+for every scenario the checker accepts."""
 
 from __future__ import annotations
 
@@ -14,8 +11,8 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from gomemtui import headless
 from gomemtui.scenario import ScenarioError, compile_scenario, list_bundled, load_scenario, load_text
-from tests.cli.core import requires_core
 from tests.scenario.test_loader_fuzz import coherent_scenarios
 
 BUNDLED = list_bundled()
@@ -23,8 +20,6 @@ GCTRACE_RE = re.compile(
     r"^gc \d+ @\d+\.\d{3}s \d+%: [\d.]+\+[\d.]+\+[\d.]+ ms clock, [\d.]+\+[\d.]+/[\d.]+/[\d.]+\+[\d.]+ ms cpu, "
     r"\d+->\d+->\d+ MB, \d+ MB goal, \d+ MB stacks, \d+ MB globals, \d+ P( \(forced\))?$"
 )
-
-pytestmark = requires_core
 
 
 @pytest.mark.parametrize("scenario", BUNDLED, ids=[s.name for s in BUNDLED])
@@ -97,12 +92,30 @@ def test_gogc_override_reaches_the_runtime(gomemtui, monkeypatch) -> None:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(coherent_scenarios())
 def test_whatever_the_checker_accepts_the_core_runs(text: str) -> None:
+    """Every step runs; the end state is a consistent heap; rewinding to the start and
+    replaying reaches the very same state."""
     from gomemtui.runtime.timeline import Timeline
 
     try:
         scenario = load_text(text, "fuzz.toml")
     except ScenarioError:
         return
-    timeline = Timeline(compile_scenario(scenario))
-    while not timeline.at_end:
-        timeline.step()
+    program = compile_scenario(scenario)
+    timeline = Timeline(program)
+    results = list(headless.walk(timeline))
+    assert [r.number for r in results] == list(range(1, len(program.steps) + 1))
+    assert timeline.at_end and timeline.next_step == len(program.steps)
+
+    end = results[-1].state if results else {}
+    heap = end.get("heap", {"alloc_bytes": 0, "inuse_bytes": 0, "objects": 0})
+    assert 0 <= heap["alloc_bytes"] <= heap["inuse_bytes"] and heap["objects"] >= 0
+    for name, var in end.get("vars", {}).items():
+        if var["kind"] == "slice":
+            assert 0 <= var["len"] <= var["cap"], (name, var)
+    cycles_run = sum(1 for r in results for e in r.events if e.kind == "gc")
+    assert end.get("gc", {"cycles": 0})["cycles"] == cycles_run
+
+    digest = timeline.runtime.digest()
+    timeline.home()
+    timeline.end()
+    assert timeline.runtime.digest() == digest
