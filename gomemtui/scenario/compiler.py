@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.types import GoType
-from gomemtui.scenario.checker import resolve_type, user_types
+from gomemtui.scenario.gotypes import resolve_type, user_types
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.settings import Overrides, settings_for
 from gomemtui.scenario.spec import OPS, FieldSpec, Kind
@@ -65,17 +65,9 @@ def compile_step(step: StepSpec, types: dict[str, GoType]) -> ops.Op:
     spec = OPS.get(step.do)
     if spec is None:  # pragma: no cover - the loader rejects unknown operations
         raise ValueError(f"unknown operation {step.do!r}")
-    known: dict[str, Any] = {"in": step.goroutine}
     arguments: dict[str, Any] = {"g": step.goroutine}
     for f in spec.fields:
-        if f.name in step.args:
-            value = step.args[f.name]
-        elif f.default_from is not None:
-            value = known[f.default_from]
-        else:
-            value = f.default
-        known[f.name] = value
-        arguments.update(_op_arguments(f, value, step, types))
+        arguments.update(_op_arguments(f, step.value(f.name), step, types))
     op: ops.Op = spec.op(**arguments)
     if step.repeat > 1:
         op = ops.Repeat(op, step.repeat)

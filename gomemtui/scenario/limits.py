@@ -8,7 +8,7 @@ so a scenario that would need more is refused at load time with the size it woul
 from __future__ import annotations
 
 __all__ = ["MAX_HEAP_BYTES", "MAX_OPERATIONS", "MAX_FILE_BYTES", "MAX_GOMAXPROCS", "MAX_STACK_BYTES", "MAX_MAP_ENTRIES",
-           "MAX_STACK_ESCAPE_BYTES"]
+           "MAX_STACK_ESCAPE_BYTES", "MAX_LOOP_NESTING"]
 
 MAX_HEAP_BYTES = 4 << 30
 """The most live simulated heap (4 GiB) a scenario may build up, and the most one step
@@ -31,3 +31,6 @@ MAX_STACK_ESCAPE_BYTES = 64 << 10
 
 MAX_MAP_ENTRIES = 1_000_000
 """The most entries one simulated map may hold."""
+
+MAX_LOOP_NESTING = 8
+"""The most loops one body may sit in (a loop's body holding a loop, and so on)."""

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from gomemtui.runtime.types import BUILTIN_TYPES
 from gomemtui.scenario.errors import Problem, ScenarioError, quote, suggest
-from gomemtui.scenario.limits import MAX_GOMAXPROCS, MAX_HEAP_BYTES
+from gomemtui.scenario.limits import MAX_GOMAXPROCS, MAX_HEAP_BYTES, MAX_LOOP_NESTING
 from gomemtui.scenario.model import (
     GoroutineSpec, RuntimeSpec, Scenario, ScenarioInfo, SourceSpec, StepSpec, TypeSpec,
     frozen_map,
@@ -27,8 +27,6 @@ from gomemtui.scenario.values import IDENT_RE, BadValue, check_value, toml_type_
 from gomemtui.units import MESSAGE_STYLE, format_bytes
 
 __all__ = ["load_scenario", "load_text", "check_file"]
-
-_MAX_LOOP_NESTING = 8
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -336,8 +334,8 @@ class _Builder:
         body: list[StepSpec] = []
         if op is not None and op.name == "loop" and isinstance(values.get("body"), list):
             items = values.pop("body")
-            if depth + 1 > _MAX_LOOP_NESTING:
-                self.add(klines["body"], f"{where}: loops nested more than {_MAX_LOOP_NESTING} deep")
+            if depth + 1 > MAX_LOOP_NESTING:
+                self.add(klines["body"], f"{where}: loops nested more than {MAX_LOOP_NESTING} deep")
                 fine = False
             elif not items:
                 self.add(klines["body"], f"{where}: body is empty")

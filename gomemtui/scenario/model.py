@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from gomemtui.runtime.program import RuntimeSettings
+from gomemtui.scenario.spec import OPS
 
 __all__ = [
     "Located",
@@ -132,6 +133,20 @@ class StepSpec(Located):
     def arg(self, name: str, default: Any = None) -> Any:
         """The value of field `name`, or `default` when the file leaves it out."""
         return self.args.get(name, default)
+
+    def value(self, name: str) -> Any:
+        """The value of field `name` of its operation: as written, else the default its
+        spec declares (`spec.OPS`), which may be another key's value (`cap` is `len`)."""
+        if name in self.args:
+            return self.args[name]
+        spec = OPS[self.do].field(name)
+        if spec is None:
+            raise KeyError(f"{self.do} has no field {name!r}")
+        if spec.default_from == "in":
+            return self.goroutine
+        if spec.default_from is not None:
+            return self.value(spec.default_from)
+        return spec.default
 
     @property
     def label(self) -> str:

@@ -179,7 +179,7 @@ OPS: dict[str, OpSpec] = {
         OpSpec("pool_put", "p.Put(v)", ops.PoolPut, (
             _f("pool", Kind.VAR, True, holds=("pool",)), _var("pointer"))),
         OpSpec("assign", "target = value / target.field = value", ops.Assign, (
-            _f("target", Kind.TARGET, True, holds=("pointer",)),
+            _f("target", Kind.TARGET, True),
             _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",)))),
         OpSpec("drop", "v = nil / v goes out of scope", ops.Drop, (_var(),)),
         OpSpec("global", "var v T at package level", ops.Global, (_var(),)),

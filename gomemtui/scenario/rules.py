@@ -1,0 +1,430 @@
+"""The checker's rules, one per operation: what Go would reject or panic on at a step,
+and what the step changes in what the checker knows (`tracker.Tracker`).
+
+Each rule is registered for its operation of `spec.OPS` with `@rule("append")`; the walk
+(`checker`) calls `RULES[step.do]` for every step but a loop, whose body it walks itself.
+A rule receives the step's `repeat` count as `times` when it registers `Repeats.AT_ONCE`;
+otherwise it is called once per repetition (`Repeats.EACH`) or, when repeating can only
+give the state of the second time again, at most twice (`Repeats.TWICE`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
+
+from gomemtui.runtime.types import GoType
+from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
+from gomemtui.scenario.errors import quote, suggest
+from gomemtui.scenario.limits import MAX_HEAP_BYTES, MAX_MAP_ENTRIES, MAX_STACK_BYTES
+from gomemtui.scenario.model import StepSpec
+from gomemtui.scenario.spec import OPS
+from gomemtui.scenario.tracker import KIND_WORDS, Stop, Tracker, Var
+from gomemtui.units import MESSAGE_STYLE, format_bytes, format_si
+
+__all__ = ["Repeats", "Rule", "RULES", "rule"]
+
+Check = Callable[[Tracker, StepSpec, int], None]
+
+
+class Repeats(Enum):
+    """How a rule follows a step's `repeat = N`."""
+
+    TWICE = "called at most twice: the same state after the second time"
+    EACH = "called N times: each time changes the state (s = s[1:])"
+    AT_ONCE = "called once with N: the rule counts the repetitions itself"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The checker's rule for one operation."""
+
+    op: str
+    """The `do` it checks (a key of `spec.OPS`)."""
+    check: Check
+    repeats: Repeats
+
+
+RULES: dict[str, Rule] = {}
+"""`do` -> its rule; every operation of `spec.OPS` but `loop` has one."""
+
+
+def rule(op: str, repeats: Repeats = Repeats.TWICE) -> Callable[[Check], Check]:
+    """Register the decorated function as the rule of operation `op`."""
+    if op not in OPS:
+        raise KeyError(f"no operation {op!r} in spec.OPS")
+
+    def register(check: Check) -> Check:
+        RULES[op] = Rule(op, check, repeats)
+        return check
+
+    return register
+
+
+@rule("new", Repeats.AT_ONCE)
+def check_new(track: Tracker, step: StepSpec, times: int) -> None:
+    if times > 1:
+        t = track.type_arg(step, "type")
+        need = times * t.size
+        if need > MAX_HEAP_BYTES and step.value("escape") == "heap":
+            track.fail(step, "repeat", (
+                f"repeat = {times} × {t.size} B would need {format_si(need)} "
+                f"({format_bytes(need, **MESSAGE_STYLE)}) of simulated heap; the limit is "
+                f"{format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)}"))
+    for _ in range(min(times, 2)):  # the same state after the second time
+        t = track.type_arg(step, "type")
+        stack = track.escape_check(step, t.size, f"new({t.name})")
+        obj = 0 if stack else track.new_object(t.size)
+        track.bind(step, "var", Var(step.args["var"], "pointer", step.line_of("var"), "new",
+                                    step.goroutine, t, obj=obj))
+
+
+@rule("make_slice")
+def check_make_slice(track: Tracker, step: StepSpec, _: int) -> None:
+    length = step.value("len")
+    cap = step.value("cap")
+    if cap < length:
+        track.report(step, "cap", (
+            f"cap = {cap} is less than len = {length} (Go: panic: runtime error: "
+            "makeslice: cap out of range)"))
+    elem = track.type_arg(step, "elem")
+    if cap < length:
+        raise Stop
+    track.check_heap_need(step, "cap" if step.has("cap") else "len",
+                          f"{'cap' if step.has('cap') else 'len'} = {cap} × {elem.size} B", cap * elem.size)
+    stack = track.escape_check(step, cap * elem.size, f"make([]{elem.name}, {length}, {cap})")
+    obj = track.new_object(cap * elem.size) if cap and not stack else 0
+    track.bind(step, "var", Var(step.args["var"], "slice", step.line_of("var"), "make_slice",
+                                step.goroutine, elem, obj=obj, len=length, cap=cap,
+                                has_array=cap > 0, stack=stack))
+
+
+@rule("append", Repeats.AT_ONCE)
+def check_append(track: Tracker, step: StepSpec, times: int) -> None:
+    var = track.lookup(step, "var")
+    if step.has("count") and step.has("batch"):
+        track.fail(step, "batch", (
+            "give either count (elements appended one at a time) or batch (one "
+            "append(s, xs...) of that many), not both"))
+    if step.has("value"):
+        ptr = track.lookup(step, "value")
+        if var.type is not None and not var.type.has_pointers:
+            track.fail(step, "value", (
+                f"value = {quote(ptr.name)}: the elements of {var.name} are {var.type.name}, "
+                "which hold no pointers"))
+    if var.kind == "?" or var.type is None:
+        return
+    elem = var.type
+    batch = step.value("batch")
+    count = (batch if batch is not None else step.value("count")) * times
+    key = "batch" if batch is not None else ("count" if step.has("count") else "repeat")
+    word = f"{key} = {step.arg(key, 1)}" + (f" × repeat = {times}" if times > 1 and key != "repeat" else "")
+    track.check_heap_need(step, key, f"{word} × {elem.size} B", (var.len + count) * elem.size)
+    for _ in range(times if batch is not None else 1):
+        _append(track, var, batch if batch is not None else count, bulk=batch is not None)
+    track.state.objects[var.obj or track.new_object(0)] = var.cap * elem.size
+    track.check_live_heap(step, key)
+
+
+def _append(track: Tracker, var: Var, count: int, *, bulk: bool) -> None:
+    """Mirror of the runtime's append: fill the room, then growslice (one call per growth)."""
+    elem = var.type
+    assert elem is not None
+    if elem.size == 0:
+        var.len += count
+        var.cap = max(var.cap, var.len)
+        return
+    if bulk:
+        _grow(track, var, count, bulk=True)
+        return
+    left = count
+    while left > 0:
+        if var.has_array and var.len < var.cap:
+            take = min(left, var.cap - var.len)
+            var.len += take
+            left -= take
+            continue
+        _grow(track, var, 1, bulk=False)
+        left -= 1
+
+
+def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
+    elem = var.type
+    assert elem is not None
+    new_len = var.len + k
+    if var.has_array and new_len <= var.cap:
+        var.len = new_len
+        return
+    buffer = stack_buffer_elems(elem.size)
+    if (var.stack and not bulk and var.len == 0 and not var.has_array
+        and not var.appended_before and 0 < new_len <= buffer):
+        var.cap = buffer  # the compiler's 32-byte stack buffer (ssagen (*state).append)
+    else:
+        var.cap = growslice(var.len, var.cap, k, elem.size, elem.noscan)[0]
+        var.obj = track.new_object(var.cap * elem.size)
+    var.appended_before = True
+    var.has_array = True
+    var.len = new_len
+
+
+@rule("reslice", Repeats.EACH)
+def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
+    source_key = "from" if step.has("from") else "var"
+    src = track.lookup(step, source_key)
+    name = step.args["var"]
+    if src.kind == "?":
+        track.bind(step, "var", Var(name, "?", step.line_of("var"), "reslice", step.goroutine))
+        return
+    low = step.value("low")
+    high = step.value("high")
+    mx = step.value("max")
+    if mx is not None and high is None:
+        track.fail(step, "max", "max needs high: Go's 3-index slice s[low:high:max] requires the middle index")
+    lo = low or 0
+    if mx is not None and mx > src.cap:
+        track.fail(step, "max", (
+            f"max = {mx} is out of range: {src.name} has cap {src.cap} here (Go: panic: "
+            f"runtime error: slice bounds out of range [::{mx}] with capacity {src.cap})"))
+    bound = src.cap if mx is None else mx
+    if high is not None and high > bound:
+        which = "capacity" if mx is None else "max"
+        track.fail(step, "high", (
+            f"high = {high} is out of range: {src.name} has {'cap' if mx is None else 'max'} "
+            f"{bound} here (Go: panic: runtime error: slice bounds out of range [:{high}] with "
+            f"{which} {bound})"))
+    hi = src.len if high is None else high
+    if lo > hi:
+        if high is None:
+            track.fail(step, "low", (
+                f"low = {lo} is out of range: {src.name} has len {src.len} here (Go: panic: "
+                f"runtime error: slice bounds out of range [{lo}:{src.len}])"))
+        track.fail(step, "low", (
+            f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
+            f"out of range [{lo}:{hi}])"))
+    new = Var(name, "slice", step.line_of("var"), "reslice", step.goroutine, src.type,
+              obj=src.obj, len=hi - lo, cap=bound - lo, has_array=src.has_array,
+              stack=src.stack, appended_before=True)
+    if name == src.name:
+        new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
+    track.bind(step, "var", new)
+
+
+@rule("copy_slice")
+def check_copy_slice(track: Tracker, step: StepSpec, _: int) -> None:
+    src = track.lookup(step, "from")
+    n = src.len
+    size = src.type.size if src.type else 0
+    obj = track.new_object(n * size) if n else 0
+    track.bind(step, "var", Var(step.args["var"], "slice" if src.kind != "?" else "?",
+                                step.line_of("var"), "copy_slice", step.goroutine, src.type,
+                                obj=obj, len=n, cap=n, has_array=n > 0, appended_before=True))
+
+
+@rule("make_map")
+def check_make_map(track: Tracker, step: StepSpec, _: int) -> None:
+    key = track.type_arg(step, "key")
+    value = track.type_arg(step, "value")
+    hint = step.value("hint")
+    if hint is not None:
+        if hint > MAX_MAP_ENTRIES:
+            track.fail(step, "hint", f"hint = {hint}: gomemtui simulates maps of at most {MAX_MAP_ENTRIES} entries")
+        track.check_heap_need(step, "hint", f"hint = {hint} × {key.size + value.size} B",
+                              hint * (key.size + value.size))
+    var = Var(step.args["var"], "map", step.line_of("var"), "make_map", step.goroutine, value,
+              key=key, obj=track.new_object(_map_bytes(hint or 0, key, value)))
+    track.bind(step, "var", var)
+
+
+@rule("map_insert", Repeats.AT_ONCE)
+def check_map_insert(track: Tracker, step: StepSpec, times: int) -> None:
+    var = track.lookup(step, "var")
+    if var.kind == "?":
+        return
+    count = step.value("count") * times
+    new_len = var.len + count
+    key_t = var.key
+    if new_len > MAX_MAP_ENTRIES:
+        word = "count" if step.has("count") else "repeat"
+        track.fail(step, word, (
+            f"{var.name} would hold {new_len} entries; gomemtui simulates maps of at most "
+            f"{MAX_MAP_ENTRIES} entries"))
+    if key_t is not None and var.type is not None:
+        track.check_heap_need(step, "count", f"{new_len} entries × {key_t.size + var.type.size} B",
+                              new_len * (key_t.size + var.type.size))
+        track.state.objects[var.obj] = max(track.state.objects.get(var.obj, 0),
+                                           _map_bytes(new_len, key_t, var.type))
+    var.len = new_len
+    track.check_live_heap(step, "count")
+
+
+@rule("map_delete", Repeats.AT_ONCE)
+def check_map_delete(track: Tracker, step: StepSpec, times: int) -> None:
+    var = track.lookup(step, "var")
+    if step.has("count") and step.value("all"):
+        track.fail(step, "all", "give either count or all = true, not both")
+    if var.kind == "?":
+        return
+    if step.value("all"):
+        var.len = 0
+        return
+    count = step.value("count") * times
+    if count > var.len:
+        key = "count" if step.has("count") else "var"
+        track.fail(step, key, (
+            f"{'count = ' + str(step.value('count')) if step.has('count') else 'deleting'}"
+            f"{' × repeat = ' + str(times) if times > 1 else ''}: {var.name} has only "
+            f"{var.len} key(s) here (map_delete deletes keys that are present)"))
+    var.len -= count
+
+
+@rule("map_clear")
+def check_map_clear(track: Tracker, step: StepSpec, _: int) -> None:
+    var = track.lookup(step, "var")
+    var.len = 0
+
+
+@rule("pool_new")
+def check_pool_new(track: Tracker, step: StepSpec, _: int) -> None:
+    t = track.type_arg(step, "type")
+    var = Var(step.args["var"], "pool", step.line_of("var"), "pool_new", step.goroutine, t,
+              obj=track.new_object(0))
+    var.nil = not step.value("has_new")
+    track.bind(step, "var", var)
+
+
+@rule("pool_get")
+def check_pool_get(track: Tracker, step: StepSpec, _: int) -> None:
+    pool = track.lookup(step, "pool")
+    track.bind(step, "var", Var(step.args["var"], "pointer", step.line_of("var"), "pool_get",
+                                step.goroutine, pool.type, obj=track.new_object(pool.type.size if pool.type else 0),
+                                nil=None if pool.nil else False))
+
+
+@rule("pool_put")
+def check_pool_put(track: Tracker, step: StepSpec, _: int) -> None:
+    track.lookup(step, "pool")
+    track.lookup(step, "var")
+
+
+@rule("assign")
+def check_assign(track: Tracker, step: StepSpec, _: int) -> None:
+    target = step.args["target"]
+    value_name = step.args.get("value")
+    value = track.lookup(step, "value") if value_name is not None else None
+    if "." not in target:
+        old = track.state.vars.get(target)
+        if old is not None and old.kind not in ("pointer", "?"):
+            track.fail(step, "target", (
+                f"target = {quote(target)} is {KIND_WORDS[old.kind]} ({old.do} at line "
+                f"{old.line}); assign writes pointers"))
+        new = Var(target, "pointer", step.line_of("target"), "assign", step.goroutine,
+                  value.type if value else (old.type if old else None),
+                  obj=value.obj if value else 0, nil=value.nil if value else True)
+        if old is not None:
+            new.line, new.do, new.goroutine = old.line, old.do, old.goroutine
+        track.bind(step, "target", new)
+        return
+    name, fieldname = target.split(".")
+    holder = track.lookup(step, "target", name=name)
+    if holder.kind not in ("pointer", "?"):
+        track.fail(step, "target", (
+            f"target = {quote(target)}: {name} is {KIND_WORDS[holder.kind]} ({holder.do} at "
+            f"line {holder.line}); only pointers to a declared type have fields"))
+    if holder.nil is True:
+        track.fail(step, "target", (
+            f"target = {quote(target)}: {name} is nil here (Go: panic: runtime error: invalid "
+            "memory address or nil pointer dereference)"))
+    if holder.kind == "?" or holder.type is None:
+        return
+    fields = holder.type.pointer_fields
+    if fieldname not in fields:
+        if not fields:
+            track.fail(step, "target", (
+                f"target = {quote(target)}: {name} points to a {holder.type.name}, which has no "
+                "pointer fields (declare them with [types.NAME] pointers = [...])"))
+        track.fail(step, "target", (
+            f"target = {quote(target)}: {holder.type.name} has no pointer field "
+            f"\"{fieldname}\"{suggest(fieldname, fields)} (its pointer fields: {', '.join(fields)})"))
+
+
+@rule("drop")
+def check_drop(track: Tracker, step: StepSpec, _: int) -> None:
+    var = track.lookup(step, "var")
+    del track.state.vars[var.name]
+    track.state.dead[var.name] = f"was dropped at line {step.line_of('var')}"
+
+
+@rule("global")
+def check_global(track: Tracker, step: StepSpec, _: int) -> None:
+    var = track.lookup(step, "var")
+    if var.is_global:
+        track.fail(step, "var", f"var = {quote(var.name)}: {var.name} is already global")
+    var.is_global = True
+
+
+@rule("go")
+def check_go(track: Tracker, step: StepSpec, _: int) -> None:
+    g = step.args["goroutine"]
+    if g == "main":
+        track.fail(step, "goroutine", 'goroutine = "main": main is already running')
+    state = track.goroutine_state(step, "goroutine", g, need_running=False)
+    if state in ("running", "blocked"):
+        since = track.state.goroutines[g][1]
+        track.fail(step, "goroutine", (
+            f'goroutine = {quote(g)}: "{g}" is already {state} (since line {since}); declare '
+            "another [[goroutine]] for a second one"))
+    track.state.goroutines[g] = ("running", step.line_of("goroutine"))
+
+
+def _ending(track: Tracker, step: StepSpec, verb: str) -> str:
+    key = "goroutine" if step.has("goroutine") else "in"
+    g = step.value("goroutine")
+    if g == "main":
+        track.fail(step, key, (
+            'goroutine = "main": main cannot ' + verb + (
+                " (a blocked main is a deadlock: fatal error: all goroutines are asleep)"
+                if verb == "block" else " here: when main returns the program ends")))
+    track.goroutine_state(step, key, g, need_running=True)
+    return g
+
+
+@rule("block")
+def check_block(track: Tracker, step: StepSpec, _: int) -> None:
+    g = _ending(track, step, "block")
+    track.state.goroutines[g] = ("blocked", step.line_of("goroutine") if step.has("goroutine") else step.line)
+
+
+@rule("exit")
+def check_exit(track: Tracker, step: StepSpec, _: int) -> None:
+    g = _ending(track, step, "exit")
+    line = step.line_of("goroutine") if step.has("goroutine") else step.line
+    track.state.goroutines[g] = ("exited", line)
+    for name, var in list(track.state.vars.items()):
+        if var.goroutine == g and not var.is_global:
+            del track.state.vars[name]
+            track.state.dead[name] = f"died when goroutine {g} returned at line {line}"
+
+
+@rule("call")
+def check_call(track: Tracker, step: StepSpec, _: int) -> None:
+    depth = step.args["depth"]
+    frame = step.value("frame")
+    if depth * frame > MAX_STACK_BYTES:
+        track.fail(step, "depth", (
+            f"depth = {depth} × frame = {frame} B = {depth * frame} B of stack: Go stops at "
+            f"{MAX_STACK_BYTES} B (runtime: goroutine stack exceeds {MAX_STACK_BYTES}-byte limit; "
+            "fatal error: stack overflow)"))
+
+
+@rule("gc")
+@rule("set_gc_percent")
+@rule("set_memory_limit")
+def check_nothing(track: Tracker, step: StepSpec, _: int) -> None:
+    """Any running goroutine may do these, with any value the loader accepts."""
+
+
+def _map_bytes(entries: int, key: GoType, value: GoType) -> int:
+    """A rough size of a Swiss-table map (only for the size limit): 8-slot groups at 7/8 load."""
+    groups = max(1, -(-entries * 8 // 7) // 8 + 1)
+    return groups * (8 + 8 * (key.size + value.size))
