@@ -1,4 +1,5 @@
-"""docs/scenario-format.md documents every table, key and operation, and its examples load."""
+"""docs/scenario-format.md documents every table, key and operation as the spec declares
+them (kind, required, default), and its examples load."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from pathlib import Path
 import pytest
 
 from gomemtui.scenario import load_text
+from gomemtui.scenario.limits import (
+    MAX_FILE_BYTES, MAX_HEAP_BYTES, MAX_LOOP_NESTING, MAX_MAP_ENTRIES, MAX_OPERATIONS,
+)
+from gomemtui.scenario.reference import fields_cell, shown_default
 from gomemtui.scenario.spec import (
     GOROUTINE_KEYS, OPS, RUNTIME_KEYS, SCENARIO_KEYS, SOURCE_KEYS, STEP_KEYS, TOP_LEVEL_TABLES, TYPE_KEYS,
+    FieldSpec,
 )
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text()
@@ -24,23 +30,78 @@ def _section(title: str) -> str:
     return DOC[start:min(ends) if ends else None]
 
 
-@pytest.mark.parametrize("op", sorted(OPS))
-def test_every_operation_and_its_fields_are_documented(op: str) -> None:
-    table = _section("## Operations")
-    row = next((line for line in table.splitlines() if line.startswith(f"| `{op}` |")), None)
-    assert row is not None, f"no row for {op}"
-    for field in OPS[op].field_names:
-        assert f"`{field}`" in row, f"{op}: field {field} not documented"
+def _rows(section: str) -> dict[str, list[str]]:
+    """The rows of the tables in `section`: first cell without backticks -> the other cells."""
+    rows: dict[str, list[str]] = {}
+    for line in _section(section).splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            rows[cells[0].strip("`")] = cells[1:]
+    return rows
 
 
-@pytest.mark.parametrize(("keys", "section"), [
+def test_the_operation_table_has_one_row_per_operation_in_the_spec_order() -> None:
+    assert list(_rows("## Operations")) == list(OPS)
+
+
+@pytest.mark.parametrize("op", list(OPS))
+def test_the_operation_table_gives_every_fields_kind_requirement_and_default(op: str) -> None:
+    """The "fields" cell lists each field of the spec with its kind, "required" or its
+    default; to update it, paste the row `python -m gomemtui.scenario.reference` prints."""
+    fields = _rows("## Operations")[op][0]
+    assert fields == fields_cell(OPS[op])
+    for spec in OPS[op].fields:
+        assert f"`{spec.name}` (" in fields
+
+
+def test_the_operation_table_writes_defaults_as_a_scenario_would() -> None:
+    """A few cells written out by hand, so the rendering itself is checked too."""
+    ops = _rows("## Operations")
+    assert "`frame` (integer ≥ 1, default `176`)" in ops["call"][0]
+    assert "`cap` (integer ≥ 0, default `len`)" in ops["make_slice"][0]
+    assert '`escape` (`"heap"` or `"stack"`, default `"heap"`)' in ops["new"][0]
+    assert "`goroutine` (goroutine, default `in`)" in ops["exit"][0]
+    assert "`var` (new sync.Pool, required)" in ops["pool_new"][0]
+    assert ops["gc"][0] == "—"
+
+
+_TABLES = [
     (SCENARIO_KEYS, "### `[scenario]`"), (RUNTIME_KEYS, "### `[runtime]`"), (SOURCE_KEYS, "### `[source]`"),
     (TYPE_KEYS, "### `[types.NAME]`"), (GOROUTINE_KEYS, "### `[[goroutine]]`"), (STEP_KEYS, "## Keys of every step"),
-])
-def test_every_key_of_every_table_is_documented(keys, section: str) -> None:
-    text = _section(section)
-    for key in keys:
-        assert f"| `{key}` |" in text, f"{key} not documented under {section}"
+]
+
+
+@pytest.mark.parametrize(("keys", "section"), _TABLES)
+def test_every_key_of_every_table_is_documented(keys: dict[str, FieldSpec], section: str) -> None:
+    rows = _rows(section)
+    assert sorted(rows) == sorted(keys), f"keys documented under {section}"
+
+
+@pytest.mark.parametrize(("keys", "section"), _TABLES)
+def test_every_key_table_gives_the_specs_kind_and_default(keys: dict[str, FieldSpec], section: str) -> None:
+    """Type column: starts with the kind's first word; default column: "required", or
+    starts with the default as TOML writes it (`100`, `"off"`, `[]`)."""
+    for key, (kind, default, _meaning) in _rows(section).items():
+        spec = keys[key]
+        assert kind.split()[0].strip(",`") == spec.kind.value.split()[0].strip(",`"), f"{section} {key}: type"
+        expected = "required" if spec.required else shown_default(spec)
+        if expected is not None:
+            assert default.startswith(expected), f"{section} {key}: default {default!r}, spec {expected!r}"
+
+
+def test_the_runtime_table_gives_gos_defaults() -> None:
+    rows = _rows("### `[runtime]`")
+    assert rows["gogc"][1] == "`100`"
+    assert rows["gomemlimit"][1] == '`"off"`'
+    assert rows["gomaxprocs"][1] == "`4`"
+    assert rows["globals_bytes"][1] == "`165258`"
+
+
+def test_the_limits_table_gives_the_limits_the_checker_applies() -> None:
+    values = [line.split(" | ")[-1].rstrip(" |") for line in _section("## Limits").splitlines()
+              if line.startswith("| ") and not line.startswith(("| limit", "|---"))]
+    assert values == [f"{MAX_HEAP_BYTES >> 30} GiB", f"{MAX_OPERATIONS:,}", f"{MAX_MAP_ENTRIES:,}",
+                      str(MAX_LOOP_NESTING), f"{MAX_FILE_BYTES >> 20} MiB"]
 
 
 def test_every_table_is_documented() -> None:
