@@ -42,6 +42,11 @@ def check_scenario(scenario: Scenario, broken: set[tuple[int, ...]] | None = Non
 class _Checker(Tracker):
     """The walk over the steps, on top of what the tracker knows."""
 
+    def __init__(self, scenario: Scenario, broken: set[tuple[int, ...]]) -> None:
+        super().__init__(scenario, broken)
+        self.ops_done = 0
+        """Operations of the loops followed so far (a loop past MAX_OPERATIONS is checked once)."""
+
     def run(self) -> None:
         for step in self.sc.steps:
             self.step(step)
@@ -56,7 +61,6 @@ class _Checker(Tracker):
             count = operation_count(step)
             running += count
             if running > MAX_OPERATIONS:
-                self.budget_reported = True
                 if step.do == "loop":
                     per = sum(operation_count(s) for s in step.body)
                     what = (f"times = {step.arg('times')} × {per} operation(s) per iteration"

@@ -13,7 +13,7 @@ from gomemtui.runtime.types import GoType
 from gomemtui.scenario.errors import Problem, quote, suggest
 from gomemtui.scenario.gotypes import resolve_type, user_types
 from gomemtui.scenario.limits import MAX_HEAP_BYTES, MAX_STACK_ESCAPE_BYTES
-from gomemtui.scenario.model import GoroutineSpec, Scenario, StepSpec
+from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.spec import OPS, Kind
 from gomemtui.scenario.values import type_suggestion
 from gomemtui.units import MESSAGE_STYLE, format_bytes, format_si
@@ -117,7 +117,6 @@ class Tracker:
         self.state.goroutines["main"] = ("running", 0)
         for g in scenario.goroutines:
             self.state.goroutines[g.name] = ("declared", g.line)
-        self.declared: dict[str, GoroutineSpec] = {g.name: g for g in scenario.goroutines}
         self.created_at: dict[str, int] = {}
         """Variable -> line of the first step that creates it (for "used before it is created")."""
         for step in all_steps(scenario.steps):
@@ -125,9 +124,8 @@ class Tracker:
                 self.created_at.setdefault(name, step.line_of("var"))
         self.iteration: list[int] = []
         """The iteration of each enclosing loop."""
-        self.ops_done = 0
-        self.budget_reported = False
         self.heap_reported = False
+        """Whether the live-heap limit was reported (once per scenario)."""
         self.reported: set[tuple[int | None, str]] = set()
 
     # -- reporting -----------------------------------------------------------------------
