@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
+from rich.cells import cell_len
+from textual.app import App
 from textual.pilot import Pilot
 
 from gomemtui.ui.app import GoMemApp
@@ -16,17 +21,42 @@ async def settle(pilot: Pilot) -> None:
     await wait_idle(pilot, rounds=50)
 
 
-def screen_text(app, styles: bool = False) -> str:
-    """What the terminal shows, as plain text (one line per row), or with ANSI styles."""
-    import io
+_SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="([0-9.]+)" clip-path="url\(#[^)]*-line-(\d+)\)">'
+    r"([^<]*)</text>"
+)
+"""One run of text in `App.export_screenshot`'s SVG: its x, width, row and characters."""
 
-    from rich.console import Console
 
+def screen_svg(app: App) -> str:
+    """The screen as `App.export_screenshot` pictures it: characters, colors and styles
+    (two screens that look alike give the same SVG)."""
+    return app.export_screenshot()
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows, as plain text (one line per row), read from the screen's
+    SVG picture: each run of text sits at x = its first cell × the cell width."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=styles)
+    rows = [[" "] * width for _ in range(height)]
+    for x, length, row, escaped in _SVG_TEXT.findall(screen_svg(app)):
+        text = html.unescape(escaped).replace("\xa0", " ")
+        col = round(float(x) / (float(length) / len(text)))
+        for char in text.rstrip("\n"):  # a row's end is written as a newline past its last cell
+            rows[int(row)][col] = char
+            if cell_len(char) == 2 and col + 1 < width:
+                rows[int(row)][col + 1] = ""
+            col += cell_len(char)
+    return "\n".join("".join(cells).rstrip() for cells in rows)
+
+
+async def shows(pilot: Pilot, text: str, rounds: int = 40) -> bool:
+    """Whether `text` comes on screen within a moment (a toast, mounted after the frame)."""
+    for _ in range(rounds):
+        if text in screen_text(pilot.app):
+            return True
+        await pilot.pause(0.05)
+    return False
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.why_alive import WhyAliveScreen
 from gomemtui.ui.widgets.heap_map import HeapMap
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
-from tests.ui.conftest import screen_text, settle
+from tests.ui.conftest import screen_text, settle, shows
 from tests.ui.fakes import FakeTimeline
 
 WIDE = (160, 48)
@@ -317,7 +317,7 @@ async def test_no_color_draws_the_heap_map_in_glyphs(monkeypatch: pytest.MonkeyP
 
 
 async def test_a_core_error_is_reported_not_fatal(app: GoMemApp, timeline: FakeTimeline, monkeypatch: pytest.MonkeyPatch):
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=WIDE, notifications=True) as pilot:  # the error shows as a toast
         await settle(pilot)
 
         def broken() -> None:
@@ -327,7 +327,7 @@ async def test_a_core_error_is_reported_not_fatal(app: GoMemApp, timeline: FakeT
         await pilot.press("n")
         await settle(pilot)
         assert app.is_running and not main(app).playback.busy
-        assert any("boom" in str(n.message) for n in app._notifications)
+        assert await shows(pilot, "RuntimeError: boom")
 
 
 async def test_a_timeline_factory_runs_in_the_worker_after_the_first_frame():

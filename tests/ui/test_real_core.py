@@ -10,7 +10,7 @@ from gomemtui.ui.app import GoMemApp, make_app
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.why_alive import WhyAliveScreen
 from gomemtui.ui.screenshot import wait_idle
-from tests.ui.conftest import before, screen_text
+from tests.ui.conftest import before, screen_svg, screen_text
 
 BUNDLED = [b.name for b in list_bundled()]
 
@@ -23,7 +23,7 @@ async def test_rewind_and_replay_show_the_same_screen():
     straight = tour_app(start_step=5)
     async with straight.run_test(size=(160, 48)) as pilot:
         await wait_idle(pilot)
-        expected = screen_text(straight)
+        expected = screen_svg(straight)
     rewound = tour_app(start_step=10)
     async with rewound.run_test(size=(160, 48)) as pilot:
         await wait_idle(pilot)
@@ -31,7 +31,7 @@ async def test_rewind_and_replay_show_the_same_screen():
             await pilot.press("p")
             await wait_idle(pilot)
         assert rewound.screen.frame.next_step == 5
-        assert screen_text(rewound) == expected
+        assert screen_svg(rewound) == expected
 
 
 async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
@@ -39,7 +39,7 @@ async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
     app = GoMemApp(Timeline(load_program(name)), start_step=step)
     async with app.run_test(size=size) as pilot:
         await wait_idle(pilot)
-        return screen_text(app, styles=True)
+        return screen_svg(app)
 
 
 @pytest.mark.parametrize(("name", "size", "checkpoints"), [
@@ -58,10 +58,10 @@ async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int,
             await pilot.press("n")
             await wait_idle(pilot)
             if step in checkpoints:
-                drawn[step] = screen_text(app, styles=True)
+                drawn[step] = screen_svg(app)
         await pilot.press("p")  # and back again
         await wait_idle(pilot)
-        drawn_back = screen_text(app, styles=True)
+        drawn_back = screen_svg(app)
     for step, screen in drawn.items():
         assert screen == await fresh_screen(name, step, size), f"{name} at step {step}"
     assert drawn_back == await fresh_screen(name, max(checkpoints), size)

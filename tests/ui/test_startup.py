@@ -11,7 +11,6 @@ import pytest
 from gomemtui import gc_hold
 from gomemtui.ui.app import GoMemApp
 from gomemtui.ui.screens.main import PANEL_ORDER, MainScreen
-from gomemtui.ui.widgets.panel import Panel
 from tests.ui.conftest import screen_text, settle
 from tests.ui.fakes import FakeTimeline
 
