@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
-from gomemtui.runtime.read.views import GCPhase, PacerPoint
+from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.player import Action, Player
 from gomemtui.ui.widgets.event_log import log_lines
 from gomemtui.ui.widgets.explain import explain_lines
@@ -14,7 +11,6 @@ from gomemtui.ui.widgets.goroutines import goroutine_lines
 from gomemtui.ui.widgets.header import header_text
 from gomemtui.ui.widgets.lines_view import wrap_lines
 from gomemtui.ui.widgets.maps import maps_lines
-from gomemtui.ui.widgets.pacer_chart import plot
 from gomemtui.ui.widgets.pool import pool_lines
 from gomemtui.ui.widgets.slices import slice_bar, slices_lines
 from gomemtui.ui.widgets.source import source_lines
@@ -149,24 +145,3 @@ def test_wrap_lines_indents_continuations():
     lines = wrap_lines([Text("alpha beta gamma delta epsilon zeta eta theta")], 20)
     assert all(len(line.plain) <= 20 for line in lines)
     assert all(line.plain.startswith("  ") for line in lines[1:])
-
-
-def test_pacer_plot_draws_every_series_in_braille():
-    history = tuple(PacerPoint(i, 100 * i, 150 * i, 90 * i, 800, 1000, GCPhase.OFF) for i in range(10))
-    bits, owner, axis = plot(history, 16, 40)
-    assert axis is not None and not axis.log and axis.hi == pytest.approx(1350 * 1.05)
-    assert bits.any() and set(np.unique(owner)) - {-1} == {0, 1, 2, 3}
-
-
-def test_pacer_plot_goes_log_when_magnitudes_differ():
-    history = tuple(PacerPoint(i, 8192 + i, 8192, 8000, 3_900_000, 4 << 20, GCPhase.OFF) for i in range(10))
-    bits, owner, axis = plot(history, 16, 40)
-    assert axis is not None and axis.log
-    rows_of = {s: {r for r, c in zip(*np.nonzero(owner == s))} for s in (0, 2, 3)}
-    assert min(rows_of[2]) < 4 and max(rows_of[3]) > 10  # goal near the top, live near the bottom
-
-
-@pytest.mark.parametrize("rows,cols", [(0, 0), (1, 1), (3, 2)])
-def test_pacer_plot_handles_tiny_and_empty(rows: int, cols: int):
-    plot((), rows, cols)
-    plot((PacerPoint(0, 0, 0, 0, 0, 0, GCPhase.OFF),), rows, cols)
