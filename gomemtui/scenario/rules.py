@@ -64,6 +64,8 @@ def rule(op: str, repeats: Repeats = Repeats.TWICE) -> Callable[[Check], Check]:
 
 @rule("new", Repeats.AT_ONCE)
 def check_new(track: Tracker, step: StepSpec, times: int) -> None:
+    """`v := new(T)`: a pointer to a new object (none with escape = "stack"); a repeat of
+    it must fit the heap limit all at once."""
     if times > 1:
         t = track.type_arg(step, "type")
         need = times * t.size
@@ -82,6 +84,8 @@ def check_new(track: Tracker, step: StepSpec, times: int) -> None:
 
 @rule("make_slice")
 def check_make_slice(track: Tracker, step: StepSpec, _: int) -> None:
+    """`make([]T, len, cap)`: cap ≥ len (`runtime.makeslice` panics `makeslice: cap out of
+    range`), the array fits the heap limit and, with escape = "stack", 64 KiB."""
     length = step.value("len")
     cap = step.value("cap")
     if cap < length:
@@ -102,6 +106,8 @@ def check_make_slice(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("append", Repeats.AT_ONCE)
 def check_append(track: Tracker, step: StepSpec, times: int) -> None:
+    """`append`: len and cap grow as `runtime.growslice` grows them; `value` must point
+    into elements that hold pointers."""
     var = track.lookup(step, "var")
     if step.has("count") and step.has("batch"):
         track.fail(step, "batch", (
@@ -170,6 +176,8 @@ def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
 
 @rule("reslice", Repeats.EACH)
 def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v = from[low:high:max]`: 0 ≤ low ≤ high ≤ max ≤ cap, as the compiled bounds checks
+    demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
     source_key = "from" if step.has("from") else "var"
     src = track.lookup(step, source_key)
     name = step.args["var"]
@@ -212,6 +220,7 @@ def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("copy_slice")
 def check_copy_slice(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v := make([]T, len(from)); copy(v, from)`: a new array of exactly len(from)."""
     src = track.lookup(step, "from")
     n = src.len
     size = src.type.size if src.type else 0
@@ -223,6 +232,7 @@ def check_copy_slice(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("make_map")
 def check_make_map(track: Tracker, step: StepSpec, _: int) -> None:
+    """`make(map[K]V, hint)`: the hint fits the map and heap limits."""
     key = track.type_arg(step, "key")
     value = track.type_arg(step, "value")
     hint = step.value("hint")
@@ -238,6 +248,7 @@ def check_make_map(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("map_insert", Repeats.AT_ONCE)
 def check_map_insert(track: Tracker, step: StepSpec, times: int) -> None:
+    """`m[k] = v` for new keys: the map and its groups fit the limits."""
     var = track.lookup(step, "var")
     if var.kind == "?":
         return
@@ -260,6 +271,7 @@ def check_map_insert(track: Tracker, step: StepSpec, times: int) -> None:
 
 @rule("map_delete", Repeats.AT_ONCE)
 def check_map_delete(track: Tracker, step: StepSpec, times: int) -> None:
+    """`delete(m, k)` for present keys: never more than the map holds."""
     var = track.lookup(step, "var")
     if step.has("count") and step.value("all"):
         track.fail(step, "all", "give either count or all = true, not both")
@@ -280,12 +292,14 @@ def check_map_delete(track: Tracker, step: StepSpec, times: int) -> None:
 
 @rule("map_clear")
 def check_map_clear(track: Tracker, step: StepSpec, _: int) -> None:
+    """`clear(m)`: the map is empty, its memory stays."""
     var = track.lookup(step, "var")
     var.len = 0
 
 
 @rule("pool_new")
 def check_pool_new(track: Tracker, step: StepSpec, _: int) -> None:
+    """`&sync.Pool{New: ...}`: without New, a Get may give nil."""
     t = track.type_arg(step, "type")
     var = Var(step.args["var"], "pool", step.line_of("var"), "pool_new", step.goroutine, t,
               obj=track.new_object(0))
@@ -295,6 +309,7 @@ def check_pool_new(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("pool_get")
 def check_pool_get(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v := p.Get().(*T)`: a pointer, nil perhaps when the pool has no New."""
     pool = track.lookup(step, "pool")
     track.bind(step, "var", Var(step.args["var"], "pointer", step.line_of("var"), "pool_get",
                                 step.goroutine, pool.type, obj=track.new_object(pool.type.size if pool.type else 0),
@@ -303,12 +318,15 @@ def check_pool_get(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("pool_put")
 def check_pool_put(track: Tracker, step: StepSpec, _: int) -> None:
+    """`p.Put(v)`: a pool and a pointer."""
     track.lookup(step, "pool")
     track.lookup(step, "var")
 
 
 @rule("assign")
 def check_assign(track: Tracker, step: StepSpec, _: int) -> None:
+    """A pointer write: `v = value` (v may be new) or `v.field = value` through a non-nil
+    pointer to a type with that pointer field."""
     target = step.args["target"]
     value_name = step.args.get("value")
     value = track.lookup(step, "value") if value_name is not None else None
@@ -350,6 +368,7 @@ def check_assign(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("drop")
 def check_drop(track: Tracker, step: StepSpec, _: int) -> None:
+    """The variable dies (goes out of scope or is set to nil)."""
     var = track.lookup(step, "var")
     del track.state.vars[var.name]
     track.state.dead[var.name] = f"was dropped at line {step.line_of('var')}"
@@ -357,6 +376,7 @@ def check_drop(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("global")
 def check_global(track: Tracker, step: StepSpec, _: int) -> None:
+    """The variable becomes package-level (once)."""
     var = track.lookup(step, "var")
     if var.is_global:
         track.fail(step, "var", f"var = {quote(var.name)}: {var.name} is already global")
@@ -365,6 +385,7 @@ def check_global(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("go")
 def check_go(track: Tracker, step: StepSpec, _: int) -> None:
+    """`go name()`: a declared goroutine that is not running or blocked."""
     g = step.args["goroutine"]
     if g == "main":
         track.fail(step, "goroutine", 'goroutine = "main": main is already running')
@@ -391,12 +412,14 @@ def _ending(track: Tracker, step: StepSpec, verb: str) -> str:
 
 @rule("block")
 def check_block(track: Tracker, step: StepSpec, _: int) -> None:
+    """A goroutine blocks for ever; not main (`runtime.checkdead`: all goroutines are asleep)."""
     g = _ending(track, step, "block")
     track.state.goroutines[g] = ("blocked", step.line_of("goroutine") if step.has("goroutine") else step.line)
 
 
 @rule("exit")
 def check_exit(track: Tracker, step: StepSpec, _: int) -> None:
+    """A goroutine returns and its variables die; not main (that ends the program)."""
     g = _ending(track, step, "exit")
     line = step.line_of("goroutine") if step.has("goroutine") else step.line
     track.state.goroutines[g] = ("exited", line)
@@ -408,6 +431,7 @@ def check_exit(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("call")
 def check_call(track: Tracker, step: StepSpec, _: int) -> None:
+    """Calls `depth` frames deep: under Go's stack limit (`runtime.newstack`: maxstacksize)."""
     depth = step.args["depth"]
     frame = step.value("frame")
     if depth * frame > MAX_STACK_BYTES:
