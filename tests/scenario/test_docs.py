@@ -15,7 +15,7 @@ from gomemtui.scenario.limits import (
 from gomemtui.scenario.reference import fields_cell, shown_default
 from gomemtui.scenario.spec import (
     GOROUTINE_KEYS, OPS, RUNTIME_KEYS, SCENARIO_KEYS, SOURCE_KEYS, STEP_KEYS, TOP_LEVEL_TABLES, TYPE_KEYS,
-    FieldSpec,
+    FieldSpec, Kind,
 )
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text()
@@ -95,6 +95,15 @@ def test_the_runtime_table_gives_gos_defaults() -> None:
     assert rows["gomemlimit"][1] == '`"off"`'
     assert rows["gomaxprocs"][1] == "`4`"
     assert rows["globals_bytes"][1] == "`165258`"
+
+
+def test_the_units_section_names_every_size_and_integer_field() -> None:
+    text = _section("## Sizes and units")
+    fields = {f.name: f for op in OPS.values() for f in op.fields}
+    fields.update(RUNTIME_KEYS)
+    for name, spec in fields.items():
+        if spec.kind in (Kind.INT, Kind.SIZE, Kind.MEMORY_LIMIT):
+            assert f"`{name}`" in text, name
 
 
 def test_the_limits_table_gives_the_limits_the_checker_applies() -> None:
