@@ -59,11 +59,11 @@ def linked_heap(n: int) -> Runtime:
     """n pointerful objects, each pointing to the next, the first held by main."""
     r = Runtime(settings())
     r.apply(ops.Repeat(ops.New("node", NODE), n))
-    first = int(r.vars["node"].oid) - (n - 1)
+    first = int(r.state.vars["node"].oid) - (n - 1)
     oids = np.arange(first, first + n, dtype=np.int64)
     base = r.slots.obj_base[oids[:-1]]
     r.slots.slot_dst[base] = oids[1:]
-    r.vars["node"].oid = first
+    r.state.vars["node"].oid = first
     return r
 
 

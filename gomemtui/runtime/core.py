@@ -1,4 +1,4 @@
-"""The simulated Go runtime: the facade that executes operations and exposes views.
+"""The simulated Go runtime: the parts it is made of, and the operations it runs.
 
 `Runtime.apply(op)` runs what one scenario operation stands for — allocations through
 the size-classed heap, slice growth, map inserts, pool traffic, goroutines — while a
@@ -6,6 +6,13 @@ simulated clock advances. The collector runs concurrently with it, as in Go: whe
 heap reaches the pacer's trigger a cycle starts (sweep termination STW, then concurrent
 mark by background workers and mark assists, then mark termination STW, then lazy and
 background sweeping), and its progress is a function of simulated time.
+
+The runtime owns its parts, each built in its own `__init__` and testable alone: the
+heap (with its page heap and the scavenger), the pointer slots, the goroutine stacks,
+the pacer and the GC CPU limiter, the collector, the program's state and the mutator
+that runs operations through one handler table (`mutator.handlers.HANDLERS`). This
+module wires them: the scavenger's and the collector's hooks point at the parts they
+read. It knows nothing of views: `runtime/read` builds those from a Runtime.
 
 The mutator runs on P0; the other Ps run other runnable goroutines, dedicated and
 fractional mark workers, or idle mark workers (`gcController.findRunnableGCWorker`).
@@ -16,125 +23,155 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import types
+from collections import deque
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import Any
+
 import numpy as np
 
 from gomemtui.runtime import program as ops
-from gomemtui.runtime.gc.collector import RUNTIME_NON_HEAP_BYTES, Collector
-from gomemtui.runtime.events import Event
-from gomemtui.runtime.memory.heap import Heap
-from gomemtui.runtime.mutator.mutator import Mutator
-from gomemtui.runtime.gc.pacer import Pacer
-from gomemtui.runtime.values.pointers import PointerSlots
-from gomemtui.runtime.memory.scavenger import Scavenger
-from gomemtui.runtime.values.variables import Goroutine, MapRecord, PoolRecord, Var
-from gomemtui.runtime.memory.stacks import Stacks
 from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.events import Event, EventLog
+from gomemtui.runtime.gc.collector import RUNTIME_NON_HEAP_BYTES, Collector
+from gomemtui.runtime.gc.pacer import GCCPULimiter, Pacer
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.memory.scavenger import Scavenger
+from gomemtui.runtime.memory.stacks import Stacks
+from gomemtui.runtime.mutator.handlers import HANDLERS
+from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.runtime.mutator.pools import PoolCleanup
+from gomemtui.runtime.values.pointers import PointerSlots
+from gomemtui.runtime.values.state import ProgramState
 
 
-class Runtime(Mutator, Collector):
-    """A deterministic, steppable simulation of the Go 1.27 runtime's memory management."""
+class ScavengerInputs:
+    """What the scavenger reads outside the page heap (`scavenger.ScavengeInputs`)."""
+
+    def __init__(self, heap: Heap, stacks: Stacks, pacer: Pacer, limiter: GCCPULimiter) -> None:
+        self.heap = heap
+        self.stacks = stacks
+        self.pacer = pacer
+        self.limiter = limiter
+
+    def heap_inuse(self) -> int:
+        return self.heap.inuse_bytes()
+
+    def stack_inuse(self) -> int:
+        return int(self.stacks.stack_inuse)
+
+    def memory_limit(self) -> int | None:
+        return self.pacer.memory_limit
+
+    def limiting(self) -> bool:
+        return bool(self.limiter.limiting)
+
+
+class Runtime:
+    """A deterministic, steppable simulation of the Go 1.27 runtime's memory management.
+
+    Args:
+        settings: GOGC, GOMEMLIMIT, GOMAXPROCS, the marking algorithm, data+bss size.
+        goroutines: The goroutines the program declares ("main" exists anyway).
+    """
 
     def __init__(self, settings: ops.RuntimeSettings, goroutines: tuple[str, ...] = ("main",)) -> None:
         self.settings = settings
+        self.events = EventLog()
+        """What the parts report during the action being run."""
         self.heap = Heap(green_tea=settings.green_tea)
         self.slots = PointerSlots()
+        """The pointer slots and names of heap objects: the graph the collector marks."""
         self.pacer = Pacer(
             gogc=settings.gogc,
             memory_limit=settings.gomemlimit,
             gomaxprocs=settings.gomaxprocs,
             globals_bytes=settings.globals_bytes,
         )
+        self.limiter = GCCPULimiter(settings.gomaxprocs)
         self.stacks = Stacks()
-        self.vars: dict[str, Var] = {}
-        self.arrays: dict[int, object] = {}
-        self.maps: dict[int, MapRecord] = {}
-        self.pools: dict[int, PoolRecord] = {}
-        self.goroutines: dict[str, Goroutine] = {}
-        self.declared_goroutines = tuple(goroutines)
-        self.time_ns = 0
-        self.generation = 0
-        self._next_id = 0
-        self._events: list[Event] = []
-        self.read_cache: dict[str, object] = {}
-        """What the read side computed for one generation (views); never in a snapshot."""
-        self.init_collector()
+        self.state = ProgramState(goroutines, self.stacks, settings.globals_bytes)
+        """The program's variables, arrays, maps, pools and goroutines."""
+        self.collector = Collector(
+            settings, self.heap, self.stacks, self.pacer, self.limiter, self.events,
+            graph=self.slots, roots=self.state,
+        )
+        self.mutator = Mutator(
+            settings, self.heap, self.slots, self.stacks, self.collector, self.state, self.events, HANDLERS,
+        )
+        self.collector.pool_cleanup = PoolCleanup(self.mutator)
         # allocSpan's scavenging and gcPaceScavenger (scavenger.py) read the limit, the
         # CPU limiter and mappedReady (stacks and the runtime's own memory included).
-        scavenger = Scavenger(self.heap, self.pacer, self.limiter, self.stacks, RUNTIME_NON_HEAP_BYTES)
-        self.heap.scavenger = scavenger
-        self.pacer.scavenger = scavenger
-        main = Goroutine("main", state="running", used=self.BASE_STACK_USED, started=True)
-        self.goroutines["main"] = main
-        self.stacks.set_used("main", main.used)  # Stacks() starts with main's goroutine
-
-    BASE_STACK_USED = 1024
-    """Stack bytes a goroutine uses before the scenario's own calls (runtime frames)."""
-
-    # -- small helpers shared by the mixins -----------------------------------------
-
-    def new_id(self) -> int:
-        self._next_id += 1
-        return self._next_id
-
-    def emit(self, kind: str, text: str, **data: object) -> None:
-        self._events.append(Event.make(kind, text, **data))
-
-    def name_of(self, oid: int) -> str:
-        return self.slots.name(oid)
+        self.scavenger = Scavenger(
+            self.heap.pages, ScavengerInputs(self.heap, self.stacks, self.pacer, self.limiter),
+            RUNTIME_NON_HEAP_BYTES,
+        )
+        self.heap.scavenger = self.scavenger
+        self.pacer.scavenger = self.scavenger
+        self.stacks.set_used("main", self.state.goroutines["main"].used)  # Stacks() starts with main's goroutine
+        self.generation = 0
+        """Actions run so far (a rewind restores it): views are cached per generation."""
+        self.read_cache: dict[str, object] = {}
+        """What the read side computed for one generation (views); never in a snapshot."""
 
     @property
     def phase(self) -> GCPhase:
-        return self.gc_phase
+        """The collector's phase."""
+        return self.collector.phase
+
+    @property
+    def time_ns(self) -> int:
+        """Simulated time since the program started."""
+        return self.collector.time_ns
 
     # -- operations -------------------------------------------------------------------
 
     def apply(self, op: ops.Op) -> list[Event]:
         """Execute one operation (including its repeats/loop body) and return its events."""
-        self._events = []
-        self.finish_stw()
-        self.run_op(op)
+        self.events.take()
+        self.collector.finish_stw()
+        self.mutator.run_op(op)
         self.generation += 1
-        return self._take_events()
-
-    def _take_events(self) -> list[Event]:
-        events, self._events = self._events, []
-        return events
+        return self.events.take()
 
     def mark_unit(self) -> list[Event]:
         """Do one unit of mark work (a root, a span or an object scanned); no-op unless marking."""
-        self._events = []
-        self.collector_mark_unit()
+        self.events.take()
+        self.collector.mark_unit()
         self.generation += 1
-        return self._take_events()
+        return self.events.take()
 
     def advance_phase(self) -> list[Event]:
         """Move the collector to its next phase (starting a cycle if none runs)."""
-        self._events = []
-        self.collector_advance_phase()
+        self.events.take()
+        self.collector.advance_phase()
         self.generation += 1
-        return self._take_events()
+        return self.events.take()
 
     def gc(self) -> list[Event]:
         """`runtime.GC()` now: a full forced cycle, sweeping included."""
-        self._events = []
-        self.finish_stw()
-        self.forced_gc()
+        self.events.take()
+        self.collector.finish_stw()
+        self.collector.forced_gc()
         self.generation += 1
-        return self._take_events()
+        return self.events.take()
 
     # -- rewind -------------------------------------------------------------------------
 
     def snapshot(self) -> object:
-        """An opaque copy of the whole state, for rewinding."""
-        events, self._events = self._events, []
+        """An opaque copy of the whole state, for rewinding (events and read caches left out)."""
+        events = self.events.take()
         cache, self.read_cache = self.read_cache, {}
         try:
             return copy.deepcopy(self.__dict__)
         finally:
-            self._events = events
+            self.events.events = events
             self.read_cache = cache
 
     def restore(self, snapshot: object) -> None:
+        """Become the state `snapshot` was taken of (the snapshot stays usable)."""
+        assert isinstance(snapshot, dict)
         self.__dict__.clear()
         self.__dict__.update(copy.deepcopy(snapshot))
 
@@ -142,7 +179,7 @@ class Runtime(Mutator, Collector):
         """Approximate bytes of the state's numpy arrays (what a checkpoint costs)."""
         total = 0
         seen: set[int] = set()
-        stack: list[object] = [self.heap, self.slots, self.history]
+        stack: list[object] = [self.heap, self.slots, self.collector.history]
         while stack:
             obj = stack.pop()
             if id(obj) in seen:
@@ -156,21 +193,65 @@ class Runtime(Mutator, Collector):
         return total
 
     def digest(self) -> str:
-        """A hash of the observable state, for determinism tests."""
+        """A hash of everything a snapshot copies, for determinism and rewind tests.
+
+        It walks the snapshot itself (arrays trimmed to their used length as snapshots
+        trim them), so a straight run and a rewound-and-replayed one hash alike exactly
+        when every part's state is alike: heap, map tables, pool caches, stacks,
+        goroutines, collector, pacer and limiter, time.
+        """
         h = hashlib.sha256()
-        stats = self.heap.stats()
-        h.update(repr(sorted(vars(stats).items()) if hasattr(stats, "__dict__") else stats).encode())
-        h.update(repr((self.time_ns, self.gc_phase, self.num_gc, self.pacer_goal())).encode())
-        n = self.heap.n_objects
-        h.update(np.ascontiguousarray(self.heap.obj_live[:n]).tobytes())
-        h.update(np.ascontiguousarray(self.heap.obj_marked[:n]).tobytes())
-        h.update(np.ascontiguousarray(self.heap.obj_span[:n]).tobytes())
-        h.update(repr(sorted((k, repr(v)) for k, v in self.vars.items())).encode())
-        h.update(repr(self.trace_lines).encode())
+        _feed(h, self.snapshot(), {})
         return h.hexdigest()
 
 
-def make_runtime(settings: ops.RuntimeSettings, goroutines: tuple[str, ...] = ("main",)) -> Runtime:
-    """A fresh runtime for a program's settings."""
-    return Runtime(settings, goroutines)
-
+def _feed(h: Any, value: object, seen: dict[int, int]) -> None:
+    """Hash `value` canonically: numpy arrays by bytes, containers in order, objects
+    field by field; an object met again is hashed as a back-reference."""
+    if value is None or isinstance(value, (bool, int, float, str, bytes, bytearray, Enum, np.generic)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+        return
+    if isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        h.update(f"<{getattr(value, '__qualname__', type(value).__name__)}>;".encode())
+        return
+    immutable = isinstance(value, (tuple, frozenset)) or (
+        is_dataclass(value) and type(value).__dataclass_params__.frozen  # type: ignore[attr-defined]
+    )
+    if not immutable:  # equal immutable values may or may not be one object: hash them as values
+        key = id(value)
+        if key in seen:
+            h.update(f"@{seen[key]};".encode())
+            return
+        seen[key] = len(seen)
+    if isinstance(value, np.random.Generator):  # a map's hash seed stream: its position
+        _feed(h, value.bit_generator.state, seen)
+    elif isinstance(value, np.ndarray):
+        h.update(f"nd{value.dtype}{value.shape};".encode())
+        h.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, dict):
+        h.update(f"{{{len(value)};".encode())
+        for k, v in value.items():
+            _feed(h, k, seen)
+            _feed(h, v, seen)
+    elif isinstance(value, (list, tuple, deque)):
+        h.update(f"[{len(value)};".encode())
+        for item in value:
+            _feed(h, item, seen)
+    elif isinstance(value, (set, frozenset)):
+        h.update(f"set{len(value)};".encode())
+        for item in sorted(value, key=repr):
+            _feed(h, item, seen)
+    elif is_dataclass(value):
+        h.update(f"{type(value).__qualname__};".encode())
+        for f in fields(value):
+            _feed(h, getattr(value, f.name), seen)
+    elif hasattr(value, "__dict__") or hasattr(value, "__slots__"):
+        h.update(f"{type(value).__qualname__};".encode())
+        names = list(getattr(value, "__dict__", {})) or [
+            s for cls in type(value).__mro__ for s in getattr(cls, "__slots__", ())
+        ]
+        for name in names:
+            h.update(f".{name};".encode())
+            _feed(h, getattr(value, name, None), seen)
+    else:
+        raise TypeError(f"digest: no canonical form for {type(value).__qualname__}")

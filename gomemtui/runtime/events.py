@@ -48,3 +48,20 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         """The JSON object `run --json` prints for this event."""
         return {"kind": self.kind, **self.data}
+
+
+class EventLog:
+    """The events of the action being run, in the order the runtime's parts emit them."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        """Emitted since the last `take`."""
+
+    def emit(self, kind: str, text: str, **data: Any) -> None:
+        """Record one event (its data is made read-only)."""
+        self.events.append(Event.make(kind, text, **data))
+
+    def take(self) -> list[Event]:
+        """The events so far, oldest first; the log starts empty again."""
+        events, self.events = self.events, []
+        return events

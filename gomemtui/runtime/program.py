@@ -16,6 +16,9 @@ from gomemtui.runtime.types import GoType
 
 Escape = Literal["heap", "stack"]
 
+DEFAULT_CALL_FRAME = 176
+"""Bytes of one frame of a `call` step when it gives no `frame`."""
+
 
 @dataclass(frozen=True)
 class New:
@@ -201,7 +204,7 @@ class Call:
     """The goroutine's call depth becomes `depth` frames of `frame` bytes (stack use)."""
 
     depth: int
-    frame: int = 176
+    frame: int = DEFAULT_CALL_FRAME
     g: str = "main"
 
 

@@ -4,8 +4,8 @@ A position is the number of actions applied to a fresh Runtime. Actions are the
 scenario's steps plus what the user inserts (one unit of mark work, next GC phase,
 runtime.GC() now). Stepping back restores the nearest checkpoint and replays, so the
 state after rewinding is exactly that of a straight run (the core is deterministic).
-Going back and then forward again replays the same actions (redo); a different action
-taken after stepping back discards the old future, as an editor's undo does.
+Going back and then forward again replays the same actions; a different action taken
+after stepping back discards the old future, as an editor's undo does.
 
 Checkpoints are taken when enough work has been done since the last one (measured
 in actions and in replay time), so rewinding never replays more than a few
@@ -70,7 +70,7 @@ class Timeline:
 
     @property
     def length(self) -> int:
-        """Actions recorded (positions beyond `position` can be redone)."""
+        """Actions recorded (positions beyond `position` can be replayed with `goto_position`)."""
         return len(self._history)
 
     @property
@@ -250,13 +250,6 @@ class Timeline:
         if self._pos == 0:
             return False
         self.goto_position(self._pos - 1)
-        return True
-
-    def redo(self) -> bool:
-        """Re-apply the next recorded action; False if there is none."""
-        if self._pos >= len(self._history):
-            return False
-        self.goto_position(self._pos + 1)
         return True
 
     def prev_phase(self) -> bool:

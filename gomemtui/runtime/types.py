@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 
 PTR_SIZE = 8
+NIL = -1
+"""An object id that is no object: a nil pointer."""
 
 _ARRAY_RE = re.compile(r"^\[(\d+)\](.+)$")
 

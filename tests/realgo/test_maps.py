@@ -296,13 +296,13 @@ def simulate(n: int, hint: int) -> tuple[list[int], list[int], list[dict]]:
         r.apply(ops.GC())
         state = json_state(r)
         heap.append(state["heap"]["alloc_bytes"] - base)
-        var = r.vars.get("m")
+        var = r.state.vars.get("m")
         if var is None:
             map_bytes.append(0)
             shapes.append({})
             return
         map_bytes.append(state["vars"]["m"]["bytes"])
-        shape = _shape(r.maps[var.map_id].model)
+        shape = _shape(r.state.maps[var.map_id].model)
         shape["len"] = state["vars"]["m"]["len"]
         shapes.append(shape)
 
@@ -635,13 +635,13 @@ def simulate_insert(type_name: str, n: int, gogc: int | None = None) -> dict:
     key, value = (parse_type(x) for x in INSERT_TYPES[type_name])
     r = Runtime(ops.RuntimeSettings(gogc=gogc, gomaxprocs=1))
     r.apply(ops.GC())
-    s0, gc0 = r.heap.stats(), r.num_gc
+    s0, gc0 = r.heap.stats(), r.collector.num_gc
     r.apply(ops.MakeMap("m", key, value))
     r.apply(ops.Global("m"))
     r.apply(ops.MapInsert("m", n))
-    s1, gc1 = r.heap.stats(), r.num_gc
+    s1, gc1 = r.heap.stats(), r.collector.num_gc
     r.apply(ops.GC())
-    m = r.maps[r.vars["m"].map_id].model
+    m = r.state.maps[r.state.vars["m"].map_id].model
     return {
         "heap_alloc": s1.heap_alloc - s0.heap_alloc, "total_alloc": s1.total_alloc - s0.total_alloc,
         "mallocs": s1.mallocs - s0.mallocs, "frees": s1.frees - s0.frees,

@@ -38,9 +38,9 @@ def marking_runtime() -> Runtime:
     r = Runtime(ops.RuntimeSettings(gogc=100, gomaxprocs=1))
     for i in range(4):
         r.apply(ops.New(f"a{i}", POINTER_ARRAY))
-    r.start_cycle(forced=False)
-    r.collector_advance_phase()  # STW #1 ends: concurrent mark
-    assert r.gc_phase is GCPhase.MARK
+    r.collector.start_cycle(forced=False)
+    r.collector.advance_phase()  # STW #1 ends: concurrent mark
+    assert r.collector.phase is GCPhase.MARK
     return r
 
 
@@ -50,40 +50,40 @@ def test_an_assist_is_credited_for_root_jobs_whole() -> None:
     r = marking_runtime()
     globals_bytes = r.settings.globals_bytes
     assert globals_bytes > GC_OVER_ASSIST_WORK
-    r._assist(GC_OVER_ASSIST_WORK)
+    r.collector._assist(GC_OVER_ASSIST_WORK)
     per_work = r.pacer.assist_bytes_per_work
-    assert r.mark.work_done == globals_bytes
-    assert r.assist_credit == -GC_OVER_ASSIST_WORK + 1 + int(per_work * globals_bytes)
-    assert r.bg_scan_credit == 0
+    assert r.collector.mark.work_done == globals_bytes
+    assert r.collector.cycle.assist_credit == -GC_OVER_ASSIST_WORK + 1 + int(per_work * globals_bytes)
+    assert r.collector.cycle.bg_scan_credit == 0
 
 
 def test_an_assist_that_meets_a_large_object_is_credited_for_one_oblet() -> None:
     r = marking_runtime()
-    r._assist(GC_OVER_ASSIST_WORK)  # the globals
-    r.assist_credit = 0
-    before = r.mark.work_done
-    roots_before = sum(job.work for job in r.mark.roots if job.done)
-    r._assist(1)  # owes 1 byte: gcOverAssistWork applies
+    r.collector._assist(GC_OVER_ASSIST_WORK)  # the globals
+    r.collector.cycle.assist_credit = 0
+    before = r.collector.mark.work_done
+    roots_before = sum(job.work for job in r.collector.mark.roots if job.done)
+    r.collector._assist(1)  # owes 1 byte: gcOverAssistWork applies
     per_work = r.pacer.assist_bytes_per_work
-    roots = sum(job.work for job in r.mark.roots if job.done) - roots_before  # main's stack
+    roots = sum(job.work for job in r.collector.mark.roots if job.done) - roots_before  # main's stack
     array_work = MiB + OBJECT_MARK_COST
-    assert r.mark.work_done - before == roots + array_work  # the simulator scanned one whole array
+    assert r.collector.mark.work_done - before == roots + array_work  # the simulator scanned one whole array
     # ... but the assist is paid for the stack and one 128 KiB oblet, as gcDrainN would have
     # scanned; the other seven oblets' work waits in bgScanCredit.
-    assert r.assist_credit == -1 + 1 + int(per_work * (roots + MAX_OBLET_BYTES))
-    assert r.bg_scan_credit == array_work - MAX_OBLET_BYTES
+    assert r.collector.cycle.assist_credit == -1 + 1 + int(per_work * (roots + MAX_OBLET_BYTES))
+    assert r.collector.cycle.bg_scan_credit == array_work - MAX_OBLET_BYTES
 
 
 def test_later_assists_claim_the_leftover_oblets_at_their_own_ratio() -> None:
     r = marking_runtime()
-    r._assist(GC_OVER_ASSIST_WORK)
-    r.assist_credit = 0
-    r._assist(1)
-    left = r.bg_scan_credit
-    r.assist_credit = 0
-    done = r.mark.work_done
-    r._assist(1)  # gcAssistAlloc steals bgScanCredit before scanning anything itself
-    stolen = left - r.bg_scan_credit
+    r.collector._assist(GC_OVER_ASSIST_WORK)
+    r.collector.cycle.assist_credit = 0
+    r.collector._assist(1)
+    left = r.collector.cycle.bg_scan_credit
+    r.collector.cycle.assist_credit = 0
+    done = r.collector.mark.work_done
+    r.collector._assist(1)  # gcAssistAlloc steals bgScanCredit before scanning anything itself
+    stolen = left - r.collector.cycle.bg_scan_credit
     assert 0 < stolen <= left
-    assert r.mark.work_done == done  # the leftover covered the whole assist: nothing scanned
-    assert r.assist_credit > 0
+    assert r.collector.mark.work_done == done  # the leftover covered the whole assist: nothing scanned
+    assert r.collector.cycle.assist_credit > 0

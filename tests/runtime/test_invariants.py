@@ -55,7 +55,7 @@ def operations(draw):
 
 def _pick(r: Runtime, kind: str, name: str) -> str:
     """A live variable of that kind (chosen by the drawn name), or the name itself."""
-    names = sorted(n for n, v in r.vars.items() if v.kind == kind)
+    names = sorted(n for n, v in r.state.vars.items() if v.kind == kind)
     if not names:
         return name
     return names[VARS.index(name) % len(names)] if name in VARS else names[0]
@@ -72,13 +72,13 @@ def realize(r: Runtime, step):
         var = _pick(r, "slice", var)
     elif kind == "assign" and rest[0] is not None:
         var = _pick(r, "pointer", var)
-    v = r.vars.get(var)
+    v = r.state.vars.get(var)
     if kind == "append":
         count, bulk, value = rest
         if v is None or v.kind != "slice":
             return None
         value = _pick(r, "pointer", value)
-        src = r.vars.get(value)
+        src = r.state.vars.get(value)
         use = value if (v.type.has_pointers and src is not None and src.kind == "pointer"
                         and src.stack_fields is None) else None
         return ops.Append(var, batch=count, value=use) if bulk else ops.Append(var, count=count, value=use)
@@ -90,7 +90,7 @@ def realize(r: Runtime, step):
     if kind == "assign":
         field, value = rest
         value = _pick(r, "pointer", value)
-        src = r.vars.get(value)
+        src = r.state.vars.get(value)
         if src is None or src.kind != "pointer":
             return None
         if field is None:
@@ -145,7 +145,7 @@ def test_random_programs_never_free_reachable_objects(steps, green_tea):
         if r.phase is GCPhase.MARK_TERM:
             assert not (reach & ~r.heap.obj_marked[:n]).any(), "reachable but unmarked at mark termination"
         check_heap_accounting(r)
-        assert r.pacer_goal() >= r.last_marked
+        assert r.collector.pacer_goal() >= r.collector.last_marked
     r.gc()
     r.gc()  # the tiny block current at the first cycle's start survives it (gcMarkTinyAllocs)
     # After full cycles and sweeps, the heap holds exactly the reachable objects.

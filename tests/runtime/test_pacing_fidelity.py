@@ -181,11 +181,11 @@ def limit_long() -> tuple[Run, int, float]:
     run.iteration = 1
     first, fraction = 0, 0.0
     while run.r.time_ns < 3_000_000_000:
-        before = run.r.gc_cpu_fraction()
+        before = run.r.collector.gc_cpu_fraction()
         run.apply(ops.Repeat(ops.New("garbage", LONG_GARBAGE), 5))
         if not first and run.r.limiter.last_enabled_cycle:
             first, fraction = run.r.limiter.last_enabled_cycle, before
-        if first and run.r.num_gc >= first + LONG_CYCLES_AFTER_LIMIT:
+        if first and run.r.collector.num_gc >= first + LONG_CYCLES_AFTER_LIMIT:
             break
     return run, first, fraction
 
@@ -308,7 +308,7 @@ def test_simulated_goal_is_the_gogc_formula_to_the_byte(name):
     r, gogc = run.r, GROW_CASES[name]
     for prev, c in zip(run.cycles, run.cycles[1:]):
         marked = prev.exact["live"]
-        percent = marked + (marked + r.last_stack_scan + r.settings.globals_bytes) * gogc // 100
+        percent = marked + (marked + r.collector.last_stack_scan + r.settings.globals_bytes) * gogc // 100
         expected = max(percent, (4 << 20) * gogc // 100, marked + MiB, c.exact["heap0"] + (64 << 10))
         assert c.exact["goal"] == expected, c.n
 

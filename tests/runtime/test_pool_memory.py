@@ -154,22 +154,22 @@ def test_victim_structures_stay_reachable_and_are_renamed() -> None:
     r = _runtime(4)
     r.apply(ops.PoolPut("p", "obj0"))
     r.apply(ops.PoolPut("p", "obj1"))
-    model = r.pools[r.vars["p"].pool_id].model
+    model = r.state.pools[r.state.vars["p"].pool_id].model
     oids = dict(model.heap_objects)
-    assert sorted(r.name_of(o) for o in oids.values()) == [
+    assert sorted(r.slots.name(o) for o in oids.values()) == [
         "p.local", "p.local[0].poolChainElt", "p.local[0].vals(8)"]
-    (registry_oid,) = r.all_pools.heap_objects.values()
-    assert r.name_of(registry_oid) == "sync.allPools[]"
+    (registry_oid,) = r.state.all_pools.heap_objects.values()
+    assert r.slots.name(registry_oid) == "sync.allPools[]"
     r.apply(ops.GC())
     assert model.heap_objects == oids  # the same objects, now the victim cache
-    assert sorted(r.name_of(o) for o in oids.values()) == [
+    assert sorted(r.slots.name(o) for o in oids.values()) == [
         "p.victim", "p.victim[0].poolChainElt", "p.victim[0].vals(8)"]
-    assert r.name_of(registry_oid) == "sync.oldPools[]"
-    roots = {int(o) for job in r.root_jobs() for o in job.oids}
+    assert r.slots.name(registry_oid) == "sync.oldPools[]"
+    roots = {int(o) for job in r.state.root_jobs() for o in job.oids}
     assert set(oids.values()) | {registry_oid} <= roots
     assert all(r.heap.obj_live[o] for o in (*oids.values(), registry_oid))
     r.apply(ops.GC())
-    assert model.heap_objects == {} and r.all_pools.heap_objects == {}
+    assert model.heap_objects == {} and r.state.all_pools.heap_objects == {}
     assert not any(r.heap.obj_live[o] for o in (*oids.values(), registry_oid))
 
 

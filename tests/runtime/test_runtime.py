@@ -165,7 +165,7 @@ def test_goal_after_a_forced_gc_follows_the_pacer_formula():
     r = rt(gomaxprocs=1)
     run(r, ops.MakeSlice("a", BYTE, 8 * MiB, 8 * MiB), ops.GC())
     state = json_state(r)
-    stack = r.last_stack_scan
+    stack = r.collector.last_stack_scan
     expected = max(8 * MiB + (8 * MiB + stack + r.settings.globals_bytes), 4 * MiB, 8 * MiB + MiB)
     assert state["heap"]["goal_bytes"] == expected
 
@@ -174,8 +174,8 @@ def test_heap_growth_triggers_cycles_on_its_own():
     r = rt(gomaxprocs=1)
     run(r, ops.MakeSlice("keep", BYTE, MiB, MiB))
     run(r, ops.Repeat(ops.MakeSlice("tmp", BYTE, 64 << 10, 64 << 10), 200))
-    assert r.num_gc >= 2
-    assert all(line.startswith("gc ") and not line.endswith("(forced)") for line in r.trace_lines)
+    assert r.collector.num_gc >= 2
+    assert all(line.startswith("gc ") and not line.endswith("(forced)") for line in r.collector.trace_lines)
 
 
 def test_objects_allocated_during_mark_are_black_and_survive_the_cycle():
@@ -189,7 +189,7 @@ def test_objects_allocated_during_mark_are_black_and_survive_the_cycle():
     while r.phase is GCPhase.MARK:
         r.mark_unit()
     r.advance_phase()  # into sweep
-    assert r.num_gc == 1
+    assert r.collector.num_gc == 1
     # b was dead before mark ended but allocated black: it is still in the heap.
     assert json_state(r)["heap"]["objects"] == 2
 
@@ -270,7 +270,7 @@ def test_the_same_program_gives_the_same_digest():
     _busy_program(a)
     _busy_program(b)
     assert a.digest() == b.digest()
-    assert a.trace_lines == b.trace_lines
+    assert a.collector.trace_lines == b.collector.trace_lines
 
 
 def test_restoring_a_snapshot_then_replaying_gives_the_straight_run_state():

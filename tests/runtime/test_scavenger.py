@@ -174,7 +174,7 @@ def consistent(r: Runtime) -> None:
     assert (ms.heap_idle, ms.heap_released, ms.heap_sys) == (s.heap_idle, s.heap_released, s.heap_sys)
     # The scavenger's mappedReady is the sum the pacer's memory-limit goal reads, kept apart
     # only because allocSpan needs it without building the heap's whole stats record.
-    r.update_pacer_memory()
+    r.collector.update_pacer_memory()
     assert r.pacer.non_heap + r.pacer.heap_free + r.pacer.heap_alloc == r.heap.scavenger.mapped_ready()
 
 
@@ -221,8 +221,9 @@ def test_snapshots_keep_the_scavenger_wired_to_their_own_heap() -> None:
     snap = r.snapshot()
     r.apply(ops.Repeat(ops.New("garbage", CHUNK), 64))
     r.restore(snap)
-    assert r.heap.scavenger.heap is r.heap and r.pacer.scavenger is r.heap.scavenger
-    assert r.heap.scavenger.stacks is r.stacks and r.heap.scavenger.limiter is r.limiter
+    scav = r.heap.scavenger
+    assert scav is r.scavenger and r.pacer.scavenger is scav and scav.pages is r.heap.pages
+    assert scav.inputs.heap is r.heap and scav.inputs.stacks is r.stacks and scav.inputs.limiter is r.limiter
     r.apply(ops.Repeat(ops.New("garbage", CHUNK), 64))
     consistent(r)
 
@@ -231,4 +232,4 @@ def test_snapshots_keep_the_scavenger_wired_to_their_own_heap() -> None:
 def test_heap_copy_carries_its_scavenger(limit: int | None) -> None:
     r = limited_runtime(limit)
     h = r.heap.snapshot()
-    assert h.scavenger is not None and h.scavenger.heap is h
+    assert h.scavenger is not None and h.scavenger.pages is h.pages and h.scavenger.inputs.heap is h

@@ -198,7 +198,7 @@ def test_01_the_pacer_counts_every_allocation_since_the_last_cycle() -> None:
     last_gc = max(i for i, e in enumerate(events) if e["kind"] == "gc")
     after = sum(e["bytes"] for e in events[last_gc:] if e["kind"] == "alloc")
     marked = events[last_gc]["live"]
-    heap_live = p.timeline.runtime.heap_live()
+    heap_live = p.timeline.runtime.collector.heap_live()
     if heap_live < marked + after:
         pytest.xfail("simulator: allocations that sweep a dead object first are not added to heapLive "
                      f"(heapLive {heap_live} B, real Go {marked + after} B), so cycles come too late")
@@ -482,7 +482,7 @@ def test_11_first_cycle_does_not_overshoot() -> None:
                           "(@0.54-0.81 s) — its 62 % (gctrace.json limit_long) is over 3 s, after the limiter's "
                           "1 CPU-second bucket has filled (~1 s)")
 def test_11_the_limiter_caps_gc_cpu() -> None:
-    assert played("11-memory-limit").timeline.runtime.gc_cpu_fraction() <= 0.75
+    assert played("11-memory-limit").timeline.runtime.collector.gc_cpu_fraction() <= 0.75
 
 
 # -- 12. tiny allocator and size classes ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The garbage collector's cycle: phases, roots, concurrent mark, assists, sweep.
 
-A mixin of `Runtime`. The phases follow `runtime/mgc.go`:
+The phases follow `runtime/mgc.go`:
 
 1. `gcStart`: STW #1 (sweep termination) finishes sweeping (`finishsweep_m`), clears
    sync.Pools (`clearpools` → `poolCleanup`), starts the pacer's cycle, sets `_GCmark`
@@ -38,6 +38,11 @@ Who marks, and when (simulated time, `clock.py`):
   GC time (`updateLocked`), so assists that take most of the CPU fill its bucket and
   switch assists off until mutator time drains it again: ≈ 50 % GC CPU.
 
+The collector is built by the core with what it reads: the heap, the stacks, the pacer
+and the CPU limiter, the event log, and two hooks into the program above it — its
+pointer graph (`PointerGraph`) and its roots (`RootSource`) — plus `pool_cleanup`, the
+sync.Pool clean-up it runs at every sweep termination.
+
 Simplified: an assist cut short by the limiter does not park on the assist queue
 (`gcParkAssist`): its debt carries over to the next allocation. The mutator is one
 stream of work on P0 (other goroutines do not take CPU time).
@@ -45,18 +50,22 @@ stream of work on P0 (other goroutines do not take CPU time).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from gomemtui.runtime import clock
+from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.events import EventLog
+from gomemtui.runtime.gc.cycle import Cycle
 from gomemtui.runtime.gc.gctrace import GCTraceRecord, format_gctrace
 from gomemtui.runtime.gc.history import PacerHistory
-from gomemtui.runtime.gc.pacer import GCCPULimiter
-from gomemtui.runtime.values.pool import PoolRegistry
 from gomemtui.runtime.gc.marking import OBJECT_MARK_COST, MarkState, RootJob, build_mark_state, one_unit
-from gomemtui.runtime.values.variables import NIL, Var
-from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.gc.pacer import GCCPULimiter, Pacer
+from gomemtui.runtime.memory.heap import Heap
+from gomemtui.runtime.memory.stacks import Stacks
+from gomemtui.runtime.program import RuntimeSettings
+from gomemtui.runtime.types import NIL
 
 NO_GOAL = 1 << 62
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""
@@ -72,58 +81,85 @@ BACKGROUND_SWEEP_SHARE = 0.25
 """Share of mutator time in which the background sweeper (`bgsweep`) sweeps spans."""
 
 
-@dataclass
-class CycleRecord:
-    """What one cycle measured, for the gctrace line."""
+class PointerGraph(Protocol):
+    """The heap's pointers, as the program wrote them (`values.pointers.PointerSlots`)."""
 
-    number: int
-    forced: bool
-    t_start: int
-    heap0: int
-    goal: int
-    stw1_ns: int = 0
-    t_mark: int = 0
-    t_mark_term: int = 0
-    stw2_ns: int = 0
-    assist_ns: int = 0
-    background_ns: int = 0
-    fractional_ns: int = 0
-    """Time the fractional worker ran on the mutator's P (`gcFractionalMarkTime`)."""
-    idle_ns: int = 0
-    heap1: int = 0
-    marked: int = 0
-    stack_scan: int = 0
-    scan_work: int = 0
-    root_work: int = 0
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """(source object, target object) of every non-nil pointer slot."""
+        ...
+
+    def name(self, oid: int) -> str:
+        """A display name for an object."""
+        ...
+
+
+class RootSource(Protocol):
+    """The program's roots and goroutines (`values.state.ProgramState`)."""
+
+    def root_jobs(self) -> list[RootJob]:
+        """`gcPrepareMarkRoots`: data/BSS, then each live goroutine's stack."""
+        ...
+
+    def busy_goroutines(self) -> int:
+        """Goroutines running or runnable (they keep Ps from idle mark workers)."""
+        ...
+
+
+class PoolCleanup(Protocol):
+    """`sync.poolCleanup`, which `clearpools` runs during sweep termination."""
+
+    def clear_pools(self) -> None:
+        ...
 
 
 class Collector:
-    """The collector's state machine (mixed into Runtime)."""
+    """The collector's state machine, simulated time, the P0 scheduler and the limiter's clock.
 
-    def init_collector(self) -> None:
-        self.gc_phase = GCPhase.OFF
-        self.all_pools = PoolRegistry()
-        """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
+    Args:
+        settings: GOMAXPROCS, the data+bss size and the marking algorithm.
+        heap: The heap it marks and sweeps.
+        stacks: Goroutine stacks (scanned, shrunk at mark termination).
+        pacer: Goals, trigger, worker plan and assist ratio.
+        limiter: The GC CPU limiter.
+        events: Where the collector reports what it does.
+        graph: The pointer graph it marks through.
+        roots: The program's roots.
+    """
+
+    def __init__(
+        self, settings: RuntimeSettings, heap: Heap, stacks: Stacks, pacer: Pacer, limiter: GCCPULimiter,
+        events: EventLog, graph: PointerGraph, roots: RootSource,
+    ) -> None:
+        self.heap = heap
+        self.stacks = stacks
+        self.pacer = pacer
+        self.limiter = limiter
+        self.events = events
+        self.graph = graph
+        self.roots = roots
+        self.pool_cleanup: PoolCleanup | None = None
+        """Run at every sweep termination; the core wires the mutator's pools here."""
+        self.gomaxprocs = settings.gomaxprocs
+        self.globals_bytes = settings.globals_bytes
+        self.green_tea = settings.green_tea
+        self.time_ns = 0
+        """Simulated time since the program started."""
+        self.phase = GCPhase.OFF
+        self.cycle: Cycle | None = None
+        """The running cycle, from gcStart to the end of mark termination."""
         self.num_gc = 0
         self.num_forced_gc = 0
-        self.mark: MarkState | None = None
-        self.cycle: CycleRecord | None = None
         self.trace_lines: list[str] = []
+        """Every gctrace line so far."""
         self.pauses_ns: list[int] = []
         self.pause_total_ns = 0
         self.gc_cpu_ns = 0
         self.idle_mark_ns = 0
         self.history = PacerHistory()
-        self._sampled_phase = None
+        self._sampled_phase: GCPhase | None = None
         self.last_marked = 0
         self.last_stack_scan = 0
-        self.limiter = GCCPULimiter(self.settings.gomaxprocs)
         self.pacer_heap_live = 0
-        self.assist_credit = 0
-        """`g.gcAssistBytes` of the mutator: bytes it may allocate before assisting."""
-        self.bg_scan_credit = 0
-        """`gcController.bgScanCredit`: work background workers did that assists may steal."""
-        self.stack_shrinks: list = []
         self.sysmon_next = clock.SYSMON_TICK_NS
         """Time of sysmon's next wake-up."""
         self.preempt_at = clock.SYSMON_TICK_NS + clock.FORCE_PREEMPT_NS
@@ -138,6 +174,15 @@ class Collector:
         """`gcCPULimiter.gcEnabled`: concurrent mark is on (25 % of CPU counts as GC)."""
         self._assist_slack_ns = 0
         """`p.gcAssistTime`: assist time not yet published (< `gcAssistTimeSlack`)."""
+
+    @property
+    def mark(self) -> MarkState | None:
+        """The running cycle's mark state (None outside mark and mark termination)."""
+        return None if self.cycle is None else self.cycle.mark
+
+    def _running(self) -> Cycle:
+        assert self.cycle is not None, "no GC cycle is running"
+        return self.cycle
 
     # -- pacer wrappers ----------------------------------------------------------------
 
@@ -190,10 +235,10 @@ class Collector:
 
     def allocate_black(self) -> bool:
         """`gcmarknewobject`: allocation while the write barrier is on is black."""
-        return self.gc_phase in (GCPhase.MARK, GCPhase.MARK_TERM)
+        return self.phase in (GCPhase.MARK, GCPhase.MARK_TERM)
 
     def write_barrier_on(self) -> bool:
-        return self.gc_phase in (GCPhase.MARK, GCPhase.MARK_TERM)
+        return self.phase in (GCPhase.MARK, GCPhase.MARK_TERM)
 
     def bytes_until_trigger(self) -> int | None:
         """Bytes the mutator may allocate before the collector must act.
@@ -203,15 +248,16 @@ class Collector:
         than can be allocated before the next sysmon tick or before the workers beside
         P0 finish (at the fastest allocation speed, so a batch never runs past either).
         """
-        phase = self.gc_phase
-        if phase is GCPhase.MARK and self.mark is not None:
+        phase = self.phase
+        cycle = self.cycle
+        if phase is GCPhase.MARK and cycle is not None and cycle.mark is not None:
             ns = self.sysmon_next - self.time_ns
             background, idle, _ = self._mark_cpus()
             if background + idle > 0:
-                ns = min(ns, int(self.mark.remaining_work() / (clock.SCAN_BYTES_PER_NS * (background + idle))))
+                ns = min(ns, int(cycle.mark.remaining_work() / (clock.SCAN_BYTES_PER_NS * (background + idle))))
             room = int(max(ns, 0) / clock.ZERO_NS_PER_BYTE)
             if not self.limiter_active:
-                room = min(room, max(self.assist_credit, 0))
+                room = min(room, max(cycle.assist_credit, 0))
             return room
         if phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
             return None
@@ -228,9 +274,9 @@ class Collector:
         Used where a phase is run to its end at once; timed marking uses `_mark_cpus`.
         """
         plan = self.pacer.worker_plan()
-        procs = self.settings.gomaxprocs
+        procs = self.gomaxprocs
         background = plan.dedicated + plan.fractional_goal * procs
-        busy = sum(1 for g in self.goroutines.values() if g.state in ("running", "runnable"))
+        busy = self.roots.busy_goroutines()
         idle = max(0, procs - busy - plan.dedicated - (1 if plan.fractional_goal else 0))
         return float(background), float(min(idle, plan.max_idle))
 
@@ -242,8 +288,8 @@ class Collector:
         (GOMAXPROCS=1) it can only run on P0 when the mutator is preempted.
         """
         plan = self.pacer.worker_plan()
-        procs = self.settings.gomaxprocs
-        busy = sum(1 for g in self.goroutines.values() if g.state in ("running", "runnable"))
+        procs = self.gomaxprocs
+        busy = self.roots.busy_goroutines()
         free = procs - max(busy, 1) - plan.dedicated
         fractional = plan.fractional_goal * procs
         if fractional and free >= 1:
@@ -265,7 +311,7 @@ class Collector:
         ns = int(ns)
         if ns <= 0:
             return
-        phase = self.gc_phase
+        phase = self.phase
         if phase is GCPhase.SWEEP:
             self._background_sweep(ns)
         if phase is not GCPhase.MARK and self.time_ns + ns < self.sysmon_next:
@@ -277,17 +323,18 @@ class Collector:
             if ns <= 0:
                 return
             step = min(ns, self.sysmon_next - self.time_ns)
-            if self.gc_phase is GCPhase.MARK and self.mark is not None:
+            mark = self.mark
+            if self.phase is GCPhase.MARK and mark is not None:
                 background, idle, _ = self._mark_cpus()
                 if background + idle > 0:
                     rate = clock.SCAN_BYTES_PER_NS * (background + idle)
-                    step = min(step, int(self.mark.remaining_work() / rate) + 1)
+                    step = min(step, int(mark.remaining_work() / rate) + 1)
                     self._beside_p0(step, background, idle)
                 self.time_ns += step
                 ns -= step
-                if self.mark.complete():
+                if mark.complete():
                     self.mark_termination()  # the workers beside P0 finished
-                    if ns > 0 and self.gc_phase is GCPhase.SWEEP:
+                    if ns > 0 and self.phase is GCPhase.SWEEP:
                         self._background_sweep(ns)
                 continue
             self.time_ns += step
@@ -305,10 +352,11 @@ class Collector:
         (`gcDrainFlushBgCredit`). Returns the work done."""
         if ns <= 0 or background + idle <= 0:
             return 0
-        done = self.mark.drain(int(ns * clock.SCAN_BYTES_PER_NS * (background + idle)))
-        self.bg_scan_credit += done
-        self.cycle.background_ns += int(ns * background)
-        self.cycle.idle_ns += int(ns * idle)
+        cycle = self._running()
+        done = cycle.marking.drain(int(ns * clock.SCAN_BYTES_PER_NS * (background + idle)))
+        cycle.bg_scan_credit += done
+        cycle.background_ns += int(ns * background)
+        cycle.idle_ns += int(ns * idle)
         self.lim_idle_ns += int(ns * idle)
         return done
 
@@ -332,7 +380,7 @@ class Collector:
     def _preempt_p0(self) -> None:
         """The mutator was preempted; `schedule` → `findRunnableGCWorker` first offers P0
         to a fractional worker that shares it, then the mutator gets a new time slice."""
-        if self.gc_phase is GCPhase.MARK and self.mark is not None and self._mark_cpus()[2]:
+        if self.phase is GCPhase.MARK and self.mark is not None and self._mark_cpus()[2]:
             self._run_fractional()
         self._schedule_p0()
 
@@ -344,13 +392,13 @@ class Collector:
         (`pollFractionalWorkerExit`), when sysmon preempts it, or when marking is done.
         """
         goal = self.pacer.worker_plan().fractional_goal
-        cycle = self.cycle
+        cycle = self._running()
         delta = self.time_ns - cycle.t_mark
         if goal <= 0 or (delta > 0 and cycle.fractional_ns / delta > goal):
             return
         self._schedule_p0()
         cap = 1.2 * goal
-        while self.gc_phase is GCPhase.MARK:
+        while self.phase is GCPhase.MARK:
             delta = self.time_ns - cycle.t_mark
             # (F + x) / (delta + x) > cap  ⇔  x > (cap·delta − F) / (1 − cap)
             left = int((cap * delta - cycle.fractional_ns) / (1 - cap)) + 1
@@ -382,9 +430,9 @@ class Collector:
         done = 0
         spent = 0
         rate = clock.SCAN_BYTES_PER_NS
-        cycle = self.cycle
+        cycle = self._running()
+        mark = cycle.marking
         while True:
-            mark = self.mark
             ns = self.sysmon_next - self.time_ns
             if budget is not None:
                 ns = min(ns, int((budget - done) / rate) + 1)
@@ -403,7 +451,7 @@ class Collector:
             else:
                 cycle.background_ns += took
                 cycle.fractional_ns += took
-                self.bg_scan_credit += w
+                cycle.bg_scan_credit += w
             self.time_ns += took
             done += w
             spent += took
@@ -426,7 +474,7 @@ class Collector:
     def _timed_drain(self, budget: int) -> tuple[int, int]:
         """Do `budget` of mark work on one P; returns (work, CPU-ns it took): root jobs at
         `ROOT_SCAN_BYTES_PER_NS`, heap objects at `SCAN_BYTES_PER_NS`."""
-        mark = self.mark
+        mark = self._running().marking
         roots_before = sum(job.work for job in mark.roots if job.done)
         work = mark.drain(budget)
         roots = sum(job.work for job in mark.roots if job.done) - roots_before
@@ -442,10 +490,11 @@ class Collector:
         does not count against it.
         """
         self.pacer_heap_live += nbytes
-        if black and self.mark is not None:
-            self.mark.black_allocs += count
-            self.mark.black_alloc_bytes += nbytes
-        if self.gc_phase is GCPhase.MARK and self.mark is not None:
+        mark = self.mark
+        if black and mark is not None:
+            mark.black_allocs += count
+            mark.black_alloc_bytes += nbytes
+        if self.phase is GCPhase.MARK and mark is not None:
             self._assist(nbytes)
         self.advance(ns)
         self.sample()
@@ -453,11 +502,11 @@ class Collector:
     def check_trigger(self) -> None:
         """`gcTrigger.test` for a heap trigger, tested once the allocating code has stored
         its result (so the new object is reachable from the goroutine's stack)."""
-        if self.gc_phase in (GCPhase.OFF, GCPhase.SWEEP):
+        if self.phase in (GCPhase.OFF, GCPhase.SWEEP):
             trigger = self.pacer_trigger()
             if trigger is not None and self.heap_live() >= trigger:
                 self.start_cycle(forced=False)
-                self.collector_advance_phase()  # STW #1 ends at once: the world restarts
+                self.advance_phase()  # STW #1 ends at once: the world restarts
 
     def _assist(self, nbytes: int) -> None:
         """`deductAssistCredit` / `gcAssistAlloc`: pay for allocation with scan work.
@@ -466,23 +515,26 @@ class Collector:
         credit is stolen first; credit is given for the work done (`gcAssistAlloc1`).
         A preempted assist lets P0's scheduler run, then retries (`goto retry`).
         """
-        self.assist_credit -= nbytes
+        # The cycle may end inside the loop (an assist can finish marking): its credit
+        # then dies with it, as gcResetMarkState zeroes every g.gcAssistBytes next time.
+        cycle = self._running()
+        cycle.assist_credit -= nbytes
         work_done = 0
         took = 0
-        while self.assist_credit < 0 and self.gc_phase is GCPhase.MARK and self.mark is not None:
+        while cycle.assist_credit < 0 and self.phase is GCPhase.MARK and cycle.mark is not None:
             if self.limiter_active:
                 break  # gcAssistAlloc: no assists while the CPU limiter is on
-            self.pacer.revise(self.heap_live(), self.heap_scan_estimate(), self.mark.work_done)
-            work, debt = self.pacer.assist_scan_work(-self.assist_credit)
+            self.pacer.revise(self.heap_live(), self.heap_scan_estimate(), cycle.mark.work_done)
+            work, debt = self.pacer.assist_scan_work(-cycle.assist_credit)
             per_work = self.pacer.assist_bytes_per_work
-            if self.bg_scan_credit > 0:
-                if self.bg_scan_credit < work:
-                    stolen = self.bg_scan_credit
-                    self.assist_credit += 1 + int(per_work * stolen)
+            if cycle.bg_scan_credit > 0:
+                if cycle.bg_scan_credit < work:
+                    stolen = cycle.bg_scan_credit
+                    cycle.assist_credit += 1 + int(per_work * stolen)
                 else:
                     stolen = work
-                    self.assist_credit += debt
-                self.bg_scan_credit -= stolen
+                    cycle.assist_credit += debt
+                cycle.bg_scan_credit -= stolen
                 work -= stolen
                 if work == 0:
                     break
@@ -490,7 +542,7 @@ class Collector:
             roots_before = self._root_work_done()
             done, why = self._p0_mark(work, "assist")
             credited = done
-            if self.gc_phase is GCPhase.MARK:
+            if self.phase is GCPhase.MARK:
                 # gcDrainN stops after the scan unit that crosses its budget: a root
                 # job (a data/BSS block of up to 256 KiB, a stack) or an object — and
                 # scanobject scans an object > 128 KiB one oblet at a time
@@ -501,9 +553,9 @@ class Collector:
                 roots = self._root_work_done() - roots_before
                 most = roots + -(-max(work - roots, 0) // MAX_OBLET_BYTES) * MAX_OBLET_BYTES
                 if credited > most:
-                    self.bg_scan_credit += credited - most
+                    cycle.bg_scan_credit += credited - most
                     credited = most
-            self.assist_credit += 1 + int(per_work * credited)
+            cycle.assist_credit += 1 + int(per_work * credited)
             work_done += done
             took += self.time_ns - start
             # gcAssistAlloc1: once this P's assist time passes gcAssistTimeSlack it is
@@ -518,17 +570,19 @@ class Collector:
             if why != "budget":
                 break
         if work_done:
-            self.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
+            self.events.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
                       f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
                       work_bytes=work_done)
 
     def _root_work_done(self) -> int:
-        return sum(job.work for job in self.mark.roots if job.done) if self.mark is not None else 0
+        mark = self.mark
+        return sum(job.work for job in mark.roots if job.done) if mark is not None else 0
 
     def heap_scan_estimate(self) -> int:
         """`heapScan`: scannable bytes of the heap, as the pacer estimates them."""
-        if self.mark is not None:
-            return int(self.mark.total_work)
+        mark = self.mark
+        if mark is not None:
+            return int(mark.total_work)
         return self.last_marked
 
     def sample(self) -> None:
@@ -537,54 +591,42 @@ class Collector:
         live = self.heap.live_bytes()
         goal = self.pacer_goal()
         last = self.history.last()
-        if last is not None and self._sampled_phase is self.gc_phase:
+        if last is not None and self._sampled_phase is self.phase:
             if abs(live - int(last[0][1])) < max(goal >> 8, 1) and goal == int(last[0][5]):
                 return
-        self._sampled_phase = self.gc_phase
+        self._sampled_phase = self.phase
         stats = self.heap.stats()
         self.history.append(self.time_ns, live, int(stats.heap_inuse), self.last_marked,
-                            self.pacer_trigger() or 0, goal, self.gc_phase)
+                            self.pacer_trigger() or 0, goal, self.phase)
 
     # -- the cycle --------------------------------------------------------------------------
 
     def finish_stw(self) -> None:
         """The mutator cannot run inside a STW pause: leave one the user stopped in."""
-        if self.gc_phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
-            self.collector_advance_phase()
+        if self.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
+            self.advance_phase()
 
     def start_cycle(self, forced: bool) -> None:
         """`gcStart` up to and including STW #1 (sweep termination)."""
-        stats = self.heap.stats()
         if self.heap.unswept_span_count():
             spans, objects, freed = self.heap.sweep_all()  # finishsweep_m
             if spans:
-                self.emit("sweep", f"sweep termination finished sweeping {spans} span(s): "
+                self.events.emit("sweep", f"sweep termination finished sweeping {spans} span(s): "
                           f"{objects} dead object(s), {freed} B freed", spans=spans,
                           freed_bytes=freed, freed_objects=objects)
-        self.gc_phase = GCPhase.SWEEP_TERM
+        self.phase = GCPhase.SWEEP_TERM
         number = self.num_gc + 1
-        self.cycle = CycleRecord(number, forced, self.time_ns, self.heap_live(), self.pacer_goal())
-        pause = clock.STW_SWEEP_TERM_NS + clock.STW_PER_P_NS * self.settings.gomaxprocs
-        self.cycle.stw1_ns = pause
+        cycle = self.cycle = Cycle(number, forced, self.time_ns, self.heap_live(), self.pacer_goal())
+        pause = clock.STW_SWEEP_TERM_NS + clock.STW_PER_P_NS * self.gomaxprocs
+        cycle.stw1_ns = pause
         self._pause(pause)
         why = "runtime.GC()" if forced else (
-            f"heap {self.cycle.heap0} B reached the trigger {self.pacer_trigger()} B")
-        self.emit("gc_phase", f"GC {number} starts ({why}): stop the world — sweep termination "
+            f"heap {cycle.heap0} B reached the trigger {self.pacer_trigger()} B")
+        self.events.emit("gc_phase", f"GC {number} starts ({why}): stop the world — sweep termination "
                   f"({pause / 1000:.1f} µs)", cycle=number, phase=GCPhase.SWEEP_TERM.value,
                   reason="forced" if forced else "heap")
-        for rec in self.pools.values():
-            dropped, moved = rec.model.cleanup()  # sync.poolCleanup via clearpools
-            if dropped or moved:
-                self.emit("pool_cleanup", f"poolCleanup: {rec.name}'s victim cache dropped "
-                          f"({len(dropped)} object(s)), its {moved} cached object(s) move to the victim cache",
-                          pool=rec.name, dropped=[self.name_of(o) for o in dropped], to_victim=moved)
-        # sync.poolCleanup: oldPools, allPools = allPools, nil. The dropped victims' arrays
-        # and dequeues and the old oldPools array lose their last reference before this
-        # cycle marks, so its sweep frees them; the moved locals stay (reachable through
-        # oldPools and p.victim) until the next cycle drops them.
-        self.all_pools.cleanup()
-        self.sync_pool_parts()  # allocates nothing: poolCleanup only drops references
-        _ = stats
+        if self.pool_cleanup is not None:
+            self.pool_cleanup.clear_pools()  # clearpools → sync.poolCleanup
 
     def _pause(self, ns: int) -> None:
         """A stop-the-world pause: `startGCTransition` flushes the limiter, then
@@ -592,7 +634,7 @@ class Collector:
         self._limiter_update()
         self.time_ns += ns
         self.pause_total_ns += ns
-        self.gc_cpu_ns += ns * self.settings.gomaxprocs
+        self.gc_cpu_ns += ns * self.gomaxprocs
         self.limiter.stw(ns, num_gc=self.num_gc)
         self.lim_last_update = self.time_ns
         if self.time_ns >= self.sysmon_next:  # sysmon skips the limiter during a transition
@@ -600,35 +642,36 @@ class Collector:
 
     def begin_mark(self) -> None:
         """End of STW #1: `gcBgMarkPrepare`, roots prepared, write barrier on."""
-        self.gc_phase = GCPhase.MARK
+        self.phase = GCPhase.MARK
         self.heap.begin_mark()
         self.stacks.gc_start()
-        roots = self.root_jobs()
+        roots = self.roots.root_jobs()
         n = self.heap.n_objects
         live = np.asarray(self.heap.obj_live[:n], dtype=bool)
-        src, dst = self.slots.edges()
+        src, dst = self.graph.edges()
         keep = (src < n) & (dst < n)
         src, dst = src[keep], dst[keep]
         keep = live[src] & live[dst]
-        self.mark = build_mark_state(
+        cycle = self._running()
+        mark = cycle.mark = build_mark_state(
             n, src[keep], dst[keep], roots, self.object_work(n), self.heap.obj_span[:n].astype(np.int64),
             self.green_tea_small(n),
         )
-        self.cycle.t_mark = self.time_ns
-        self.pacer.start_cycle(self.heap_live(), heap_scan=int(self.mark.total_work),
+        cycle.t_mark = self.time_ns
+        self.pacer.start_cycle(self.heap_live(), heap_scan=int(mark.total_work),
                                max_stack_scan=int(self.stacks.max_stack_scan))
-        self.assist_credit = 0  # gcResetMarkState: every g.gcAssistBytes = 0
-        self.bg_scan_credit = 0  # startCycle
+        cycle.assist_credit = 0  # gcResetMarkState: every g.gcAssistBytes = 0
+        cycle.bg_scan_credit = 0  # startCycle
         self.lim_gc_enabled = True  # startGCTransition(true) … finishGCTransition
         # Marked bits of everything the snapshot will reach are set when it is greyed;
         # in the heap we set them all now for the sweep, and track grey/black here.
-        self.heap.mark(self.mark.order)
+        self.heap.mark(mark.order)
         background, idle = self.workers()
-        self.emit("gc_phase", f"GC {self.cycle.number}: concurrent mark — write barrier on, new objects "
-                  f"allocated black; {len(self.mark.order)} reachable object(s) to mark from "
-                  f"{len(roots)} root(s); workers: {self.pacer.worker_plan().description}"
-                  + (f" + {idle:g} idle P(s)" if idle else ""),
-                  cycle=self.cycle.number, phase=GCPhase.MARK.value, reason="")
+        self.events.emit("gc_phase", f"GC {cycle.number}: concurrent mark — write barrier on, new objects "
+                         f"allocated black; {len(mark.order)} reachable object(s) to mark from "
+                         f"{len(roots)} root(s); workers: {self.pacer.worker_plan().description}"
+                         + (f" + {idle:g} idle P(s)" if idle else ""),
+                         cycle=cycle.number, phase=GCPhase.MARK.value, reason="")
 
     def object_work(self, n: int) -> np.ndarray:
         """Scan work per object: its pointerful bytes plus a fixed cost to mark it."""
@@ -642,62 +685,21 @@ class Collector:
         elem = np.asarray(self.heap.span_elem_size)[self.heap.obj_span[:n]]
         return (elem >= 16) & (elem <= 512)
 
-    def var_objects(self, var: Var) -> list[int]:
-        """Heap objects a variable points to directly."""
-        out: list[int] = []
-        if var.kind == "pointer":
-            if var.oid != NIL:
-                out.append(var.oid)
-            if var.stack_fields:
-                out.extend(t for t in var.stack_fields.values() if t != NIL)
-        elif var.kind == "slice" and var.slice.array is not None:
-            arr = self.arrays[var.slice.array]
-            if arr.on_stack:
-                if arr.stack_slots is not None:
-                    out.extend(int(t) for t in arr.stack_slots if t != NIL)
-            else:
-                out.append(arr.oid)
-        elif var.kind == "map" and var.map_id is not None:
-            out.extend(self.maps[var.map_id].parts.values())
-        return out
-
-    def root_jobs(self) -> list[RootJob]:
-        """`gcPrepareMarkRoots`: data/BSS (globals and every pool's caches), then stacks."""
-        global_oids: list[int] = []
-        for var in self.vars.values():
-            if var.owner is None:
-                global_oids.extend(self.var_objects(var))
-        for rec in self.pools.values():
-            global_oids.extend(rec.model.cached_objects())  # sync.allPools / oldPools
-            global_oids.extend(rec.model.heap_objects.values())  # p.local, p.victim and their chains
-        global_oids.extend(self.all_pools.heap_objects.values())  # the allPools / oldPools arrays
-        jobs = [RootJob("globals (data+bss)", self.settings.globals_bytes,
-                        np.asarray(global_oids, dtype=np.int64))]
-        for g in self.goroutines.values():
-            if g.state == "dead":
-                continue
-            oids: list[int] = []
-            for var in self.vars.values():
-                if var.owner == g.name:
-                    oids.extend(self.var_objects(var))
-            jobs.append(RootJob(f"stack of {g.name}", self.stacks.used(g.name) or g.used,
-                                np.asarray(oids, dtype=np.int64)))
-        return jobs
-
     def write_barrier(self, holder: int, old: int, new: int) -> None:
         """The hybrid barrier (`mbarrier.go`): shade the old and the new pointer."""
-        if self.mark is None:
+        mark = self.mark
+        if mark is None:
             return
         targets = np.asarray([t for t in (old, new) if t != NIL], dtype=np.int64)
         if len(targets) == 0:
             return
-        shaded = self.mark.shade_objects(targets)
-        names = ", ".join(self.name_of(int(o)) for o in shaded) or "nothing new (already marked)"
-        self.emit("write_barrier", f"write barrier: shaded old {self.name_of(old) if old != NIL else 'nil'} "
-                  f"and new {self.name_of(new) if new != NIL else 'nil'} → greyed {names}",
-                  target=self.name_of(holder) if holder != NIL else None,
-                  old=self.name_of(old) if old != NIL else None,
-                  new=self.name_of(new) if new != NIL else None)
+        shaded = mark.shade_objects(targets)
+        names = ", ".join(self.graph.name(int(o)) for o in shaded) or "nothing new (already marked)"
+        self.events.emit("write_barrier", f"write barrier: shaded old {self.graph.name(old) if old != NIL else 'nil'} "
+                  f"and new {self.graph.name(new) if new != NIL else 'nil'} → greyed {names}",
+                  target=self.graph.name(holder) if holder != NIL else None,
+                  old=self.graph.name(old) if old != NIL else None,
+                  new=self.graph.name(new) if new != NIL else None)
 
     def mark_termination(self, stop: bool = False) -> None:
         """`gcMarkDone` → STW #2 → `gcMarkTermination`, then sweeping starts.
@@ -705,43 +707,44 @@ class Collector:
         With `stop`, the world stays stopped in mark termination (the user is stepping
         through phases); the next step or phase change finishes it.
         """
-        if self.gc_phase is not GCPhase.MARK:
+        if self.phase is not GCPhase.MARK:
             return
-        self.mark.finish()
+        cycle = self._running()
+        mark = cycle.marking
+        mark.finish()
         # gcMarkDone: every stack has been scanned (shrinking as it went), the adaptive
         # starting stack size is computed; empty stack spans are freed after the STW.
-        self.stack_shrinks = self.stacks.gc_end()
-        self.cycle.stack_scan = int(self.stacks.last_scanned)
-        self.gc_phase = GCPhase.MARK_TERM
-        cycle = self.cycle
+        cycle.stack_shrinks = self.stacks.gc_end()
+        cycle.stack_scan = int(self.stacks.last_scanned)
+        self.phase = GCPhase.MARK_TERM
         cycle.t_mark_term = self.time_ns
-        pause = clock.STW_MARK_TERM_NS + clock.STW_PER_P_NS * self.settings.gomaxprocs
+        pause = clock.STW_MARK_TERM_NS + clock.STW_PER_P_NS * self.gomaxprocs
         cycle.stw2_ns = pause
         self._limiter_update()
         self.lim_gc_enabled = False  # gcMarkDone: startGCTransition(false)
         self._pause(pause)
         cycle.heap1 = self.heap_live()
         cycle.marked = self.heap.marked_bytes()
-        cycle.scan_work = self.mark.work_done
-        cycle.root_work = self.mark.root_work
+        cycle.scan_work = mark.work_done
+        cycle.root_work = mark.root_work
         self.gc_cpu_ns += cycle.background_ns
         self.idle_mark_ns += cycle.idle_ns
         # endCycle: assists were possible from markStartTime (gcStart's `now`, before
         # STW #1) until now.
         self.pacer.end_cycle(
-            heap_live=cycle.heap1, scan_work=self.mark.work_done, assist_ns=cycle.assist_ns,
+            heap_live=cycle.heap1, scan_work=mark.work_done, assist_ns=cycle.assist_ns,
             mark_duration_ns=max(cycle.t_mark_term - cycle.t_start, 1), idle_mark_ns=cycle.idle_ns,
         )
         cycle.goal = self.pacer.last_heap_goal
-        self.emit("gc_phase", f"GC {cycle.number}: stop the world — mark termination "
+        self.events.emit("gc_phase", f"GC {cycle.number}: stop the world — mark termination "
                   f"({pause / 1000:.1f} µs); {cycle.marked} B marked live",
                   cycle=cycle.number, phase=GCPhase.MARK_TERM.value, reason="")
         if not stop:
             self.begin_sweep()
 
     def begin_sweep(self) -> None:
-        """End of STW #2: commit the pacer, print gctrace, start sweeping."""
-        cycle = self.cycle
+        """End of STW #2: commit the pacer, print gctrace, start sweeping; the cycle ends."""
+        cycle = self._running()
         self.heap.end_mark()
         self.num_gc += 1
         if cycle.forced:
@@ -776,80 +779,81 @@ class Collector:
             heap2=cycle.marked,
             goal=cycle.goal,
             stack_scan=cycle.stack_scan,
-            globals_scan=self.settings.globals_bytes,
-            procs=self.settings.gomaxprocs,
+            globals_scan=self.globals_bytes,
+            procs=self.gomaxprocs,
             forced=cycle.forced,
         )
         line = format_gctrace(record)
         self.trace_lines.append(line)
-        for change in self.stack_shrinks:
-            self.emit("stack_shrink", f"{change.goroutine}'s stack shrank {change.old_size} → "
+        for change in cycle.stack_shrinks:
+            self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {change.old_size} → "
                       f"{change.new_size} B at its GC scan (less than a quarter in use)",
                       goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
-        self.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
+        self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
                   live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
                   next_goal=self.pacer_goal())
-        self.gc_phase = GCPhase.SWEEP
-        self.mark = None
-        self.emit("gc_phase", f"GC {cycle.number}: sweep — {self.heap.unswept_span_count()} span(s) to sweep "
+        self.phase = GCPhase.SWEEP
+        self.cycle = None
+        self.events.emit("gc_phase", f"GC {cycle.number}: sweep — {self.heap.unswept_span_count()} span(s) to sweep "
                   f"lazily and in the background; next goal {self.pacer_goal()} B",
                   cycle=cycle.number, phase=GCPhase.SWEEP.value, reason="")
         self.sample()
 
     def sweep_done(self) -> None:
-        self.gc_phase = GCPhase.OFF
-        self.emit("gc_phase", "sweeping finished: every span swept, GC off until the next trigger",
+        self.phase = GCPhase.OFF
+        self.events.emit("gc_phase", "sweeping finished: every span swept, GC off until the next trigger",
                   cycle=self.num_gc, phase=GCPhase.OFF.value, reason="")
 
     def gc_cpu_fraction(self) -> float:
-        total = self.time_ns * self.settings.gomaxprocs
+        total = self.time_ns * self.gomaxprocs
         return self.gc_cpu_ns / total if total else 0.0
 
     # -- controls ----------------------------------------------------------------------------
 
-    def collector_advance_phase(self) -> None:
-        phase = self.gc_phase
+    def advance_phase(self) -> None:
+        """Move to the next phase: start a cycle, end STW #1, run mark to its end (stopping
+        in mark termination), or end STW #2."""
+        phase = self.phase
         if phase in (GCPhase.OFF, GCPhase.SWEEP):
             self.start_cycle(forced=False)
         elif phase is GCPhase.SWEEP_TERM:
             self.begin_mark()
-            if self.mark.complete():
-                pass
         elif phase is GCPhase.MARK:
-            left = self.mark.remaining_work()
+            cycle = self._running()
+            left = cycle.marking.remaining_work()
             background, idle = self.workers()
             ns = clock.scan_ns(left, max(background + idle, 0.25))
-            self.cycle.background_ns += int(ns * background)
-            self.cycle.idle_ns += int(ns * idle)
+            cycle.background_ns += int(ns * background)
+            cycle.idle_ns += int(ns * idle)
             self.time_ns += ns
             self.mark_termination(stop=True)
         elif phase is GCPhase.MARK_TERM:
             self.begin_sweep()
-        if self.gc_phase is GCPhase.SWEEP and phase is GCPhase.SWEEP:
-            pass
 
-    def collector_mark_unit(self) -> None:
-        if self.gc_phase is GCPhase.SWEEP_TERM:
+    def mark_unit(self) -> None:
+        """One unit of mark work by a background worker (a root, a span or an object)."""
+        if self.phase is GCPhase.SWEEP_TERM:
             self.begin_mark()
-        if self.gc_phase is not GCPhase.MARK or self.mark is None:
-            self.emit("mark_unit", f"no mark work to do: the collector is in phase {self.gc_phase.value}",
-                      done=False)
+        mark = self.mark
+        if self.phase is not GCPhase.MARK or mark is None:
+            self.events.emit("mark_unit", f"no mark work to do: the collector is in phase {self.phase.value}",
+                             done=False)
             return
-        unit = one_unit(self.mark, self.settings.green_tea, self.name_of)
+        unit = one_unit(mark, self.green_tea, self.graph.name)
         if unit is not None:
             background, _ = self.workers()
             ns = clock.scan_ns(unit.work, max(background, 0.25))
-            self.cycle.background_ns += int(ns * background)
+            self._running().background_ns += int(ns * background)
             self.time_ns += ns
-            self.emit("mark_unit", unit.text, work=unit.work, scanned=unit.scanned, shaded=unit.shaded,
-                      done=True)
-        if self.mark.complete():
+            self.events.emit("mark_unit", unit.text, work=unit.work, scanned=unit.scanned, shaded=unit.shaded,
+                             done=True)
+        if mark.complete():
             self.mark_termination(stop=True)
 
     def finish_cycle_now(self) -> None:
         """Run the current cycle to the end of mark termination (`gcWaitOnMark`)."""
-        while self.gc_phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):
-            self.collector_advance_phase()
+        while self.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):
+            self.advance_phase()
 
     def forced_gc(self) -> None:
         """`runtime.GC()`: finish any cycle, run a full one, and sweep everything."""
@@ -857,18 +861,19 @@ class Collector:
         self.start_cycle(forced=True)
         self.begin_mark()
         # The caller blocks: its P runs an idle worker, so every P marks.
-        left = self.mark.remaining_work()
+        cycle = self._running()
+        left = cycle.marking.remaining_work()
         background, idle = self.workers()
         idle += 1  # the blocked caller's P
         ns = clock.scan_ns(left, background + idle)
-        self.cycle.background_ns += int(ns * background)
-        self.cycle.idle_ns += int(ns * idle)
+        cycle.background_ns += int(ns * background)
+        cycle.idle_ns += int(ns * idle)
         self.time_ns += ns
         self.mark_termination()
         spans, objects, freed = self.heap.sweep_all()  # runtime.GC waits for the sweep
         self.time_ns += spans * clock.SWEEP_SPAN_NS
         if spans:
-            self.emit("sweep", f"runtime.GC swept all {spans} span(s): {objects} dead object(s), "
+            self.events.emit("sweep", f"runtime.GC swept all {spans} span(s): {objects} dead object(s), "
                       f"{freed} B freed", spans=spans, freed_bytes=freed, freed_objects=objects)
         self.sweep_done()
         self.sample()

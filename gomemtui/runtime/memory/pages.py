@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gomemtui.runtime.memory.scavenger import HUGE_PAGE_PAGES
+from gomemtui.runtime.memory.arch import HUGE_PAGE_PAGES
 from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 
 __all__ = ["ARENA_BYTES", "ARENA_PAGES", "CHUNK_PAGES", "PageHeap"]

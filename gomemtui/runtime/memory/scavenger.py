@@ -49,16 +49,14 @@ between released and retained free pages (address-ordered first fit either way),
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from gomemtui.runtime.memory.arch import HUGE_PAGE_PAGES, PHYS_HUGE_PAGE_SIZE, PHYS_PAGE_SIZE
+from gomemtui.runtime.memory.pages import PageHeap
 from gomemtui.runtime.memory.sizeclasses import PAGE_SIZE
 
-if TYPE_CHECKING:
-    from gomemtui.runtime.memory.heap import Heap
-    from gomemtui.runtime.gc.pacer import GCCPULimiter, Pacer
-    from gomemtui.runtime.memory.stacks import Stacks
-
 __all__ = [
+    "HUGE_PAGE_PAGES",
     "NO_SCAVENGE_GOAL",
     "PHYS_HUGE_PAGE_SIZE",
     "PHYS_PAGE_SIZE",
@@ -66,6 +64,7 @@ __all__ = [
     "RETAIN_EXTRA_PERCENT",
     "SCAVENGE_PERCENT",
     "ScavengeGoals",
+    "ScavengeInputs",
     "Scavenger",
     "alloc_span_scavenge",
     "pace_scavenger",
@@ -81,14 +80,7 @@ RETAIN_EXTRA_PERCENT = 10
 scaled by the goal ratio, by 10 % (the gcPercent goal)."""
 REDUCE_EXTRA_PERCENT = 5
 """`reduceExtraPercent` (`mgcscavenge.go`): with a memory limit, aim at 95 % of it."""
-PHYS_PAGE_SIZE = 4096
-"""`physPageSize` on linux/amd64 (from the auxv, `AT_PAGESZ`)."""
-PHYS_HUGE_PAGE_SIZE = 2 << 20
-"""`physHugePageSize` on linux/amd64: /sys/kernel/mm/transparent_hugepage/hpage_pmd_size
-(2,097,152 on the machine the measurements here were made on; read at startup whatever
-THP's mode)."""
-HUGE_PAGE_PAGES = PHYS_HUGE_PAGE_SIZE // PAGE_SIZE
-"""Runtime pages per huge page: 256."""
+
 
 
 @dataclass(frozen=True)
@@ -154,20 +146,44 @@ def alloc_span_scavenge(
     return nbytes, force
 
 
+class ScavengeInputs(Protocol):
+    """What the scavenger reads beyond the page heap, wired by the core.
+
+    The heap's figure, the stacks' and the collector's (memory limit, CPU limiter) live
+    above or beside the page heap; the scavenger reaches them through this hook only.
+    """
+
+    def heap_inuse(self) -> int:
+        """HeapInuse: bytes of in-use heap spans."""
+        ...
+
+    def stack_inuse(self) -> int:
+        """StackInuse as mappedReady counts it."""
+        ...
+
+    def memory_limit(self) -> int | None:
+        """`gcController.memoryLimit` (None: no limit)."""
+        ...
+
+    def limiting(self) -> bool:
+        """`gcCPULimiter.limiting()`."""
+        ...
+
+
 class Scavenger:
     """The scavenger's state (`scavenge`, `mheap_.pages.scav`) and the memory it reads.
 
-    It holds the runtime's pacer (memory limit), CPU limiter and goroutine stacks (for
-    `mappedReady`) — plain state objects, so a deep copy of the runtime stays consistent.
-    `runtime_overhead` is the non-heap, non-stack memory the simulator assumes
-    (`collector.RUNTIME_NON_HEAP_BYTES`).
+    Args:
+        pages: The page heap it releases pages of.
+        inputs: What it reads elsewhere (plain state objects behind the hook, so a
+            deep copy of the runtime stays consistent).
+        runtime_overhead: The non-heap, non-stack memory the simulator assumes
+            (`collector.RUNTIME_NON_HEAP_BYTES`).
     """
 
-    def __init__(self, heap: Heap, pacer: Pacer, limiter: GCCPULimiter, stacks: Stacks, runtime_overhead: int) -> None:
-        self.heap = heap
-        self.pacer = pacer
-        self.limiter = limiter
-        self.stacks = stacks
+    def __init__(self, pages: PageHeap, inputs: ScavengeInputs, runtime_overhead: int) -> None:
+        self.pages = pages
+        self.inputs = inputs
         self.runtime_overhead = runtime_overhead
         self.goals = ScavengeGoals(NO_SCAVENGE_GOAL, NO_SCAVENGE_GOAL)
         self.last_heap_inuse = 0
@@ -178,12 +194,11 @@ class Scavenger:
     # -- what it reads -----------------------------------------------------------------
 
     def heap_inuse(self) -> int:
-        return self.heap.inuse_bytes()
+        return self.inputs.heap_inuse()
 
     def heap_free(self) -> int:
         """`gcController.heapFree`: free pages not released (HeapIdle − HeapReleased)."""
-        pages = self.heap.pages
-        return pages.idle_bytes - pages.released_bytes
+        return self.pages.idle_bytes - self.pages.released_bytes
 
     def heap_retained(self) -> int:
         """`heapRetained()` = heapInUse + heapFree."""
@@ -194,7 +209,7 @@ class Scavenger:
 
         The same sum the pacer's memory-limit goal uses (`Collector.update_pacer_memory`).
         """
-        return self.heap_retained() + int(self.stacks.stack_inuse) + self.runtime_overhead
+        return self.heap_retained() + int(self.inputs.stack_inuse()) + self.runtime_overhead
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -213,14 +228,14 @@ class Scavenger:
         `mapped_ready` and `heap_retained` are the figures before the span was taken (its
         released pages are not in them; its retained ones are).
         """
-        limit = self.pacer.memory_limit
+        limit = self.inputs.memory_limit()
         nbytes, _force = alloc_span_scavenge(
             scav=scav, mapped_ready=mapped_ready, memory_limit=(1 << 63) - 1 if limit is None else limit,
-            limiting=self.limiter.limiting, gc_percent_goal=self.goals.gc_percent_goal, growth=growth,
+            limiting=self.inputs.limiting(), gc_percent_goal=self.goals.gc_percent_goal, growth=growth,
             heap_retained=heap_retained,
         )
         if nbytes <= 0:
             return 0
-        released = self.heap.pages.scavenge(-(-nbytes // PAGE_SIZE)) * PAGE_SIZE
+        released = self.pages.scavenge(-(-nbytes // PAGE_SIZE)) * PAGE_SIZE
         self.released_eager += released
         return released

@@ -32,18 +32,18 @@ def memstats(rt: Runtime) -> MemStats:
         heap_alloc=int(s.heap_alloc), heap_inuse=int(s.heap_inuse), heap_idle=int(s.heap_idle),
         heap_sys=int(s.heap_sys), heap_released=int(s.heap_released), heap_objects=int(s.heap_objects),
         total_alloc=int(s.total_alloc), mallocs=int(s.mallocs), frees=int(s.frees),
-        next_gc=rt.pacer_goal(), num_gc=rt.num_gc, num_forced_gc=rt.num_forced_gc,
-        stack_inuse=int(rt.stacks.memstats_stack_inuse), pause_total_ns=rt.pause_total_ns,
-        gc_cpu_fraction=rt.gc_cpu_fraction(),
+        next_gc=rt.collector.pacer_goal(), num_gc=rt.collector.num_gc, num_forced_gc=rt.collector.num_forced_gc,
+        stack_inuse=int(rt.stacks.memstats_stack_inuse), pause_total_ns=rt.collector.pause_total_ns,
+        gc_cpu_fraction=rt.collector.gc_cpu_fraction(),
     )
 
 
 def mark_colors(rt: Runtime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(grey ids, black ids, queued span ids) while marking; empty otherwise."""
     empty = np.empty(0, dtype=np.int64)
-    if rt.mark is None:
+    if rt.collector.mark is None:
         return empty, empty, empty
-    m = rt.mark
+    m = rt.collector.mark
     discovered = m.discovered_mask()
     grey = m.order[discovered & ~m.scanned]
     black = m.order[m.scanned]
@@ -54,27 +54,27 @@ def mark_colors(rt: Runtime) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def gc_view(rt: Runtime) -> GCView:
     n = rt.heap.n_objects
     live = np.asarray(rt.heap.obj_live[:n], dtype=bool)
-    if rt.mark is not None:
+    if rt.collector.mark is not None:
         grey, black, queued = mark_colors(rt)
-        allocated_black = rt.mark.black_allocs
+        allocated_black = rt.collector.mark.black_allocs
         n_grey, n_black = len(grey), len(black) + allocated_black
         n_white = int(live.sum()) - n_grey - n_black
-        done, total = rt.mark.work_done, rt.mark.work_done + rt.mark.remaining_work()
+        done, total = rt.collector.mark.work_done, rt.collector.mark.work_done + rt.collector.mark.remaining_work()
         n_queued = len(queued)
     else:
         n_grey = n_black = n_queued = 0
         n_white = int(live.sum())
         done = total = 0
     plan = rt.pacer.worker_plan()
-    history = rt.history.points()
+    history = rt.collector.history.points()
     return GCView(
-        phase=rt.gc_phase,
-        cycle=rt.num_gc + (1 if rt.gc_phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM) else 0),
-        gogc=rt.pacer_gogc(),
+        phase=rt.collector.phase,
+        cycle=rt.collector.num_gc + (1 if rt.collector.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM) else 0),
+        gogc=rt.collector.pacer_gogc(),
         memory_limit=rt.pacer.memory_limit,
-        trigger=rt.pacer_trigger() or 0,
-        goal=rt.pacer_goal(),
-        last_marked=rt.last_marked,
+        trigger=rt.collector.pacer_trigger() or 0,
+        goal=rt.collector.pacer_goal(),
+        last_marked=rt.collector.last_marked,
         mark_work_done=int(done),
         mark_work_total=int(total),
         grey_objects=n_grey,
@@ -82,12 +82,12 @@ def gc_view(rt: Runtime) -> GCView:
         white_objects=max(n_white, 0),
         queued_spans=n_queued,
         green_tea=rt.settings.green_tea,
-        write_barrier=rt.write_barrier_on(),
-        limiter_active=rt.limiter_active,
-        cpu_fraction=rt.gc_cpu_fraction(),
-        gctrace=tuple(rt.trace_lines),
+        write_barrier=rt.collector.write_barrier_on(),
+        limiter_active=rt.collector.limiter_active,
+        cpu_fraction=rt.collector.gc_cpu_fraction(),
+        gctrace=tuple(rt.collector.trace_lines),
         history=history,
-        pauses_ns=tuple(rt.pauses_ns),
+        pauses_ns=tuple(rt.collector.pauses_ns),
         background_workers=plan.description,
     )
 
@@ -97,7 +97,7 @@ def gc_view(rt: Runtime) -> GCView:
 
 def _array_holders(rt: Runtime) -> dict[int, list[str]]:
     holders: dict[int, list[str]] = {}
-    for var in rt.vars.values():
+    for var in rt.state.vars.values():
         if var.kind == "slice" and var.slice.array is not None:
             holders.setdefault(var.slice.array, []).append(var.name)
     return holders
@@ -106,11 +106,11 @@ def _array_holders(rt: Runtime) -> dict[int, list[str]]:
 def _object_color(rt: Runtime, oid: int, grey: set[int]) -> MarkColor:
     if oid == NIL:
         return MarkColor.WHITE
-    if rt.mark is not None:
+    if rt.collector.mark is not None:
         if oid in grey:
             return MarkColor.GREY
-        pos = rt.mark.pos[oid] if oid < len(rt.mark.pos) else -1
-        if pos >= 0 and rt.mark.scanned[pos]:
+        pos = rt.collector.mark.pos[oid] if oid < len(rt.collector.mark.pos) else -1
+        if pos >= 0 and rt.collector.mark.scanned[pos]:
             return MarkColor.BLACK
         if pos < 0 and rt.heap.obj_marked[oid]:
             return MarkColor.BLACK  # allocated black during this mark
@@ -125,12 +125,12 @@ def _parts_bytes(rt: Runtime, parts: dict) -> int:
 
 def map_bytes(rt: Runtime, map_id: int) -> int:
     """Bytes of a map's groups and tables."""
-    return _parts_bytes(rt, rt.maps[map_id].parts)
+    return _parts_bytes(rt, rt.state.maps[map_id].parts)
 
 
 def pool_bytes(rt: Runtime, pool_id: int) -> int:
     """Bytes of a pool's own heap objects (poolLocal arrays, chain dequeues), local and victim."""
-    return _parts_bytes(rt, rt.pools[pool_id].model.heap_objects)
+    return _parts_bytes(rt, rt.state.pools[pool_id].model.heap_objects)
 
 
 def var_bytes(rt: Runtime, var) -> int:
@@ -141,7 +141,7 @@ def var_bytes(rt: Runtime, var) -> int:
     if var.kind == "slice":
         if var.slice.array is None:
             return 0
-        return rt.arrays[var.slice.array].bytes
+        return rt.state.arrays[var.slice.array].bytes
     if var.kind == "map":
         return map_bytes(rt, var.map_id)
     if var.kind == "pool":
@@ -185,20 +185,20 @@ def build_view(rt: Runtime) -> RuntimeView:
     cached = rt.read_cache.get("view")
     if isinstance(cached, RuntimeView) and cached.generation == rt.generation:
         return cached
-    grey_ids = set(mark_colors(rt)[0].tolist()) if rt.mark is not None else set()
+    grey_ids = set(mark_colors(rt)[0].tolist()) if rt.collector.mark is not None else set()
     holders = _array_holders(rt)
     vars_ = []
     slices = []
     maps = []
     pools = []
-    for var in rt.vars.values():
+    for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name if var.type else "?"
         if var.kind == "pointer" and var.oid != NIL:
-            obj = rt.name_of(var.oid)
+            obj = rt.slots.name(var.oid)
         if var.kind == "slice":
             s = var.slice
-            arr = rt.arrays.get(s.array) if s.array is not None else None
+            arr = rt.state.arrays.get(s.array) if s.array is not None else None
             obj = arr.name if arr else None
             type_name = f"[]{var.type.name}"
             slices.append(SliceView(
@@ -208,20 +208,20 @@ def build_view(rt: Runtime) -> RuntimeView:
                 on_stack=bool(arr and arr.on_stack),
             ))
         elif var.kind == "map":
-            rec = rt.maps[var.map_id]
+            rec = rt.state.maps[var.map_id]
             model = rec.model
             type_name = f"map[{var.key_type.name}]{var.type.name}"
             maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_id)))
         elif var.kind == "pool":
-            rec = rt.pools[var.pool_id]
+            rec = rt.state.pools[var.pool_id]
             type_name = "sync.Pool"
-            pools.append(pool_view(rec.model, var.name, rec.type.name, rt.name_of, pool_bytes(rt, rec.id)))
+            pools.append(pool_view(rec.model, var.name, rec.type.name, rt.slots.name, pool_bytes(rt, rec.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
         ))
     arrays = []
-    for arr in rt.arrays.values():
+    for arr in rt.state.arrays.values():
         live = arr.on_stack or bool(rt.heap.obj_live[arr.oid])
         if not live:
             continue
@@ -233,8 +233,8 @@ def build_view(rt: Runtime) -> RuntimeView:
     retained = goroutine_retained(rt)
     stats = rt.heap.stats()
     goroutines = []
-    for g in rt.goroutines.values():
-        held_vars = tuple(v.name for v in rt.vars.values() if v.owner == g.name)
+    for g in rt.state.goroutines.values():
+        held_vars = tuple(v.name for v in rt.state.vars.values() if v.owner == g.name)
         size = rt.stacks.size(g.name) if g.state != "dead" else 0
         goroutines.append(GoroutineView(
             name=g.name, state=g.state, stack_size=size or 0,
@@ -265,7 +265,7 @@ def _graph(rt: Runtime, drop: int | None = None) -> tuple[np.ndarray, np.ndarray
     if drop is not None:
         keep = dst != drop
         src, dst = src[keep], dst[keep]
-    jobs = rt.root_jobs()
+    jobs = rt.state.root_jobs()
     roots = np.concatenate([j.oids for j in jobs]) if jobs else np.empty(0, dtype=np.int64)
     roots = roots[(roots >= 0) & (roots < n)]
     if drop is not None:
@@ -287,10 +287,10 @@ def goroutine_retained(rt: Runtime) -> dict[str, int]:
         return cache[1]
     result: dict[str, int] = {}
     n = rt.heap.n_objects
-    if n <= 300_000 and len(rt.goroutines) <= 16:
+    if n <= 300_000 and len(rt.state.goroutines) <= 16:
         sizes = rt.heap.object_bytes_array(np.arange(n))
         full = reachable_mask(rt)
-        for g in rt.goroutines.values():
+        for g in rt.state.goroutines.values():
             if g.state == "dead":
                 continue
             saved = g.state
@@ -305,22 +305,22 @@ def goroutine_retained(rt: Runtime) -> dict[str, int]:
 
 
 def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
-    var = rt.vars.get(name)
+    var = rt.state.vars.get(name)
     if var is not None:
-        objs = rt.var_objects(var)
+        objs = rt.state.var_objects(var)
         if var.kind == "slice" and var.slice.array is not None:
-            arr = rt.arrays[var.slice.array]
+            arr = rt.state.arrays[var.slice.array]
             if arr.on_stack:
                 return None, f"{name}'s backing array is in {var.owner}'s stack frame: not a heap object"
             return arr.oid, arr.name
         if var.kind == "map" and var.map_id is not None:
-            rec = rt.maps[var.map_id]
+            rec = rt.state.maps[var.map_id]
             header = next(iter(rec.parts.values()), None)
             return header, f"map {name}"
         if var.kind == "pool":
             return None, f"{name} is a sync.Pool: its caches are roots through sync.allPools"
         return (objs[0] if objs else None), name
-    for arr in rt.arrays.values():
+    for arr in rt.state.arrays.values():
         if arr.name == name and not arr.on_stack:
             return arr.oid, name
     oid = rt.slots.find(name)
@@ -341,7 +341,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     size = rt.heap.object_bytes(oid)
     if not reach[oid]:
         return RetentionPath(
-            name, False, "", (rt.name_of(oid),), 0,
+            name, False, "", (rt.slots.name(oid),), 0,
             f"{label} ({size} B) is garbage: no root reaches it. It still counts in HeapAlloc "
             "until the next GC marks without it and the sweeper frees its slot.",
         )
@@ -351,11 +351,11 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     chain.reverse()
     root_obj = chain[0]
     root = "?"
-    for job in rt.root_jobs():
+    for job in rt.state.root_jobs():
         if root_obj in set(job.oids.tolist()):
             holder = ""
-            for var in rt.vars.values():
-                if root_obj in rt.var_objects(var):
+            for var in rt.state.vars.values():
+                if root_obj in rt.state.var_objects(var):
                     if (var.owner is None and job.label.startswith("globals")) or (
                         var.owner is not None and job.label == f"stack of {var.owner}"
                     ):
@@ -369,7 +369,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     without = reachable_mask(rt, drop=oid)
     sizes = rt.heap.object_bytes_array(np.arange(n))
     retained = int(sizes[reach[:n] & ~without].sum())
-    path = tuple(rt.name_of(o) for o in chain)
+    path = tuple(rt.slots.name(o) for o in chain)
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. Dropping that reference would free "
@@ -382,13 +382,13 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
 
 def object_colors(rt: Runtime) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Per-object MarkColor codes and Green Tea's queued spans while marking (else None)."""
-    if rt.mark is None:
+    if rt.collector.mark is None:
         return None, None
     n = rt.heap.n_objects
     colors = np.zeros(n, dtype=np.uint8)
     marked = np.asarray(rt.heap.obj_marked[:n], dtype=bool)
     colors[marked] = MarkColor.BLACK  # allocated black during this mark
-    m = rt.mark
+    m = rt.collector.mark
     colors[m.order] = MarkColor.WHITE
     grey, black, queued = mark_colors(rt)
     colors[grey] = MarkColor.GREY
@@ -406,7 +406,7 @@ def heap_grid(rt: Runtime, rows: int, cols: int, mode: GridMode) -> np.ndarray:
 def span_view(rt: Runtime, span_id: int) -> SpanView:
     colors, queued = object_colors(rt)
     in_queue = bool(queued is not None and span_id in set(queued.tolist()))
-    return heap_map.span_detail(rt.heap, span_id, rt.name_of, colors, in_queue)
+    return heap_map.span_detail(rt.heap, span_id, rt.slots.name, colors, in_queue)
 
 
 # -- JSON ------------------------------------------------------------------------------
@@ -415,16 +415,16 @@ def span_view(rt: Runtime, span_id: int) -> SpanView:
 def json_state(rt: Runtime) -> dict:
     """The `vars`, `heap`, `gc` and `pools` fields of a `run --json` line."""
     out_vars: dict[str, dict] = {}
-    for var in rt.vars.values():
+    for var in rt.state.vars.values():
         if var.kind == "slice":
             s = var.slice
-            arr = rt.arrays.get(s.array) if s.array is not None else None
+            arr = rt.state.arrays.get(s.array) if s.array is not None else None
             out_vars[var.name] = {
                 "kind": "slice", "len": s.len, "cap": s.cap,
                 "array_bytes": 0 if arr is None or arr.on_stack else arr.bytes,
             }
         elif var.kind == "map":
-            out_vars[var.name] = {"kind": "map", "len": len(rt.maps[var.map_id].model),
+            out_vars[var.name] = {"kind": "map", "len": len(rt.state.maps[var.map_id].model),
                                   "bytes": map_bytes(rt, var.map_id)}
         elif var.kind == "pointer":
             out_vars[var.name] = {"kind": "pointer",
@@ -433,15 +433,15 @@ def json_state(rt: Runtime) -> dict:
             out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_id)}
     s = rt.heap.stats()
     pools = {}
-    for var in rt.vars.values():
+    for var in rt.state.vars.values():
         if var.kind == "pool":
-            model = rt.pools[var.pool_id].model
+            model = rt.state.pools[var.pool_id].model
             pools[var.name] = {"hits": model.hits, "misses": model.misses, "news": model.news,
                                "cached": len(model.cached_objects())}
     return {
         "vars": out_vars,
         "heap": {"alloc_bytes": int(s.heap_alloc), "inuse_bytes": int(s.heap_inuse),
-                 "objects": int(s.heap_objects), "goal_bytes": rt.pacer_goal()},
-        "gc": {"cycles": rt.num_gc, "phase": rt.gc_phase.value},
+                 "objects": int(s.heap_objects), "goal_bytes": rt.collector.pacer_goal()},
+        "gc": {"cycles": rt.collector.num_gc, "phase": rt.collector.phase.value},
         "pools": pools,
     }

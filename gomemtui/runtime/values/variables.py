@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gomemtui.runtime.types import GoType
+from gomemtui.runtime.types import NIL, GoType
+from gomemtui.runtime.values.maps import SwissMap
+from gomemtui.runtime.values.pool import SyncPool
 
-NIL = -1
+__all__ = ["NIL", "Array", "Goroutine", "MapRecord", "PoolRecord", "SliceHeader", "Var"]
 
 
 @dataclass
@@ -89,14 +91,16 @@ class MapRecord:
 
     id: int
     name: str
-    model: object
-    parts: dict = field(default_factory=dict)
+    model: SwissMap
+    parts: dict[tuple, int] = field(default_factory=dict)
     """Part identity → heap object id."""
 
 
 @dataclass
 class PoolRecord:
+    """A sync.Pool variable's model (its heap parts are in `model.heap_objects`)."""
+
     id: int
     name: str
     type: GoType
-    model: object
+    model: SyncPool

@@ -1,0 +1,32 @@
+"""The program's hold on the collector: `runtime.GC()`, `debug.SetGCPercent`, `debug.SetMemoryLimit`."""
+
+from __future__ import annotations
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.units import NOTE_STYLE, format_bytes
+
+
+def gc(m: Mutator, op: ops.GC) -> None:
+    m.owner(op.g)
+    m.collector.forced_gc()
+
+
+def set_gc_percent(m: Mutator, op: ops.SetGCPercent) -> None:
+    m.owner(op.g)
+    old = m.collector.pacer_gogc()
+    if op.value is None and m.collector.phase is GCPhase.MARK:
+        m.collector.finish_cycle_now()  # setGCPercent waits for a running mark (gcWaitOnMark)
+    m.collector.set_gogc(op.value)
+    m.emit("set_gc_percent", f"debug.SetGCPercent({-1 if op.value is None else op.value}) "
+              f"(was {'off' if old is None else old}): goal now {format_bytes(m.collector.pacer_goal(), **NOTE_STYLE)}",
+              value=op.value, old=old, goal=m.collector.pacer_goal())
+
+
+def set_memory_limit(m: Mutator, op: ops.SetMemoryLimit) -> None:
+    m.owner(op.g)
+    m.collector.set_memory_limit(op.value)
+    limit = "none" if op.value is None else format_bytes(op.value, **NOTE_STYLE)
+    m.emit("set_memory_limit", f"debug.SetMemoryLimit({limit}): goal now {format_bytes(m.collector.pacer_goal(), **NOTE_STYLE)}",
+              value=op.value, goal=m.collector.pacer_goal())

@@ -1,0 +1,30 @@
+"""`repeat = N` and `loop`: an op or a body run many times (big repeats in vectorized runs)."""
+
+from __future__ import annotations
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.mutator.maps import map_insert
+from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.runtime.mutator.pointers import new_many
+from gomemtui.runtime.mutator.slices import append
+
+
+def repeat(m: Mutator, op: ops.Repeat) -> None:
+    inner = op.op
+    if isinstance(inner, ops.New) and inner.escape == "heap" and op.times > 1:
+        new_many(m, inner, op.times)
+        return
+    if isinstance(inner, ops.Append) and inner.batch is None and inner.value is None:
+        append(m, ops.Append(inner.var, inner.count * op.times, None, None, inner.g))
+        return
+    if isinstance(inner, ops.MapInsert):
+        map_insert(m, ops.MapInsert(inner.var, inner.count * op.times, inner.g))
+        return
+    for _ in range(op.times):
+        m.run_op(inner)
+
+
+def loop(m: Mutator, op: ops.Loop) -> None:
+    for _ in range(op.times):
+        for inner in op.body:
+            m.run_op(inner)

@@ -1,0 +1,95 @@
+"""The Go program's own state: its variables, backing arrays, maps, pools and goroutines.
+
+`ProgramState` is what the mutator's operations change and what the collector's roots
+are made of (`gcPrepareMarkRoots`): the data and BSS segments (package-level variables,
+the caches of every sync.Pool through `sync.allPools`) and each live goroutine's stack.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gomemtui.runtime.gc.marking import RootJob
+from gomemtui.runtime.memory.stacks import Stacks
+from gomemtui.runtime.values.pool import PoolRegistry
+from gomemtui.runtime.values.variables import NIL, Array, Goroutine, MapRecord, PoolRecord, Var
+
+BASE_STACK_USED = 1024
+"""Stack bytes a goroutine uses before the scenario's own calls (runtime frames)."""
+
+
+class ProgramState:
+    """Variables, arrays, maps, pools and goroutines of the simulated program.
+
+    Args:
+        declared_goroutines: The goroutines the scenario declares ("main" first).
+        stacks: The goroutine stacks (their sizes are the stack roots' scan work).
+        globals_bytes: Size of data+bss the collector scans as roots (`globalsScan`).
+    """
+
+    def __init__(self, declared_goroutines: tuple[str, ...], stacks: Stacks, globals_bytes: int) -> None:
+        self.vars: dict[str, Var] = {}
+        """Live variables by name, in declaration order."""
+        self.arrays: dict[int, Array] = {}
+        """Every slice backing array made so far (dead ones too), by id."""
+        self.maps: dict[int, MapRecord] = {}
+        self.pools: dict[int, PoolRecord] = {}
+        self.all_pools = PoolRegistry()
+        """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
+        self.goroutines: dict[str, Goroutine] = {
+            "main": Goroutine("main", state="running", used=BASE_STACK_USED, started=True),
+        }
+        self.declared_goroutines = tuple(declared_goroutines)
+        self.stacks = stacks
+        self.globals_bytes = globals_bytes
+        self._next_id = 0
+
+    def new_id(self) -> int:
+        """A fresh id for an array, a map or a pool."""
+        self._next_id += 1
+        return self._next_id
+
+    def busy_goroutines(self) -> int:
+        """Goroutines that want a P (running or runnable)."""
+        return sum(1 for g in self.goroutines.values() if g.state in ("running", "runnable"))
+
+    def var_objects(self, var: Var) -> list[int]:
+        """Heap objects a variable points to directly."""
+        out: list[int] = []
+        if var.kind == "pointer":
+            if var.oid != NIL:
+                out.append(var.oid)
+            if var.stack_fields:
+                out.extend(t for t in var.stack_fields.values() if t != NIL)
+        elif var.kind == "slice" and var.slice is not None and var.slice.array is not None:
+            arr = self.arrays[var.slice.array]
+            if arr.on_stack:
+                if arr.stack_slots is not None:
+                    out.extend(int(t) for t in arr.stack_slots if t != NIL)
+            else:
+                out.append(arr.oid)
+        elif var.kind == "map" and var.map_id is not None:
+            out.extend(self.maps[var.map_id].parts.values())
+        return out
+
+    def root_jobs(self) -> list[RootJob]:
+        """`gcPrepareMarkRoots`: data/BSS (globals and every pool's caches), then stacks."""
+        global_oids: list[int] = []
+        for var in self.vars.values():
+            if var.owner is None:
+                global_oids.extend(self.var_objects(var))
+        for rec in self.pools.values():
+            global_oids.extend(rec.model.cached_objects())  # sync.allPools / oldPools
+            global_oids.extend(rec.model.heap_objects.values())  # p.local, p.victim and their chains
+        global_oids.extend(self.all_pools.heap_objects.values())  # the allPools / oldPools arrays
+        jobs = [RootJob("globals (data+bss)", self.globals_bytes, np.asarray(global_oids, dtype=np.int64))]
+        for g in self.goroutines.values():
+            if g.state == "dead":
+                continue
+            oids: list[int] = []
+            for var in self.vars.values():
+                if var.owner == g.name:
+                    oids.extend(self.var_objects(var))
+            jobs.append(RootJob(f"stack of {g.name}", self.stacks.used(g.name) or g.used,
+                                np.asarray(oids, dtype=np.int64)))
+        return jobs
