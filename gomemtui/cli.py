@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 import textwrap
+from types import ModuleType
 from typing import Sequence, TextIO
 
 from gomemtui import gc_hold
@@ -39,11 +39,10 @@ from gomemtui.commands import (
     resolve_for_command,
 )
 
-__all__ = ["Command", "COMMANDS", "COMMAND_MODULES", "register", "add_runtime_flags", "load_for_command",
-           "error", "build_parser", "main"]
+__all__ = ["COMMAND_MODULES", "build_parser", "check_one", "main", "entry_point"]
 
 COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands", "gomemtui.serve.command")
-"""Modules whose ``register_commands(register)`` adds subcommands (skipped while absent)."""
+"""Modules whose ``register_commands(register)`` adds subcommands."""
 
 
 def _examples(text: str) -> str:
@@ -62,10 +61,7 @@ def _configure_open(p: argparse.ArgumentParser) -> None:
 def _run_open(args: argparse.Namespace) -> int:
     if args.scenario is None:
         with gc_hold.holding():  # until the picker is on screen (it releases it)
-            app = _ui_app()
-            if app is None:
-                return EXIT_PROBLEMS
-            return app.run_picker()
+            return _ui_app().run_picker()
     from gomemtui.scenario.errors import ScenarioError
 
     # What can fail cheaply fails before the terminal switches to the app; loading and
@@ -75,24 +71,15 @@ def _run_open(args: argparse.Namespace) -> int:
         return resolved
     path, overrides = resolved
     with gc_hold.holding():  # until the first frame is on screen (the app releases it)
-        app = _ui_app()
-        if app is None:
-            return EXIT_PROBLEMS
         try:
-            return app.run_deferred(lambda: compile_file(path, overrides), str(path))
+            return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path))
         except ScenarioError as exc:
             return print_problems(exc)
 
 
-def _ui_app():
+def _ui_app() -> ModuleType:
     """gomemtui.ui.app, imported only when the app is opened (it pulls in textual)."""
-    try:
-        return importlib.import_module("gomemtui.ui.app")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("gomemtui.ui.app", "gomemtui.ui"):
-            raise
-        error("the terminal app is not part of this build yet; try: gomemtui run SCENARIO")
-        return None
+    return importlib.import_module("gomemtui.ui.app")
 
 
 register(Command(
@@ -238,12 +225,6 @@ def _run_run(args: argparse.Namespace) -> int:
         else:
             headless.run_text(timeline, sys.stdout, notes=args.notes, all_events=args.all_events)
         sys.stdout.flush()
-    except NotImplementedError:
-        if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
-            raise
-        error("the simulated runtime is not finished in this build (NotImplementedError); "
-               "`gomemtui check` works")
-        return EXIT_PROBLEMS
     except (BrokenPipeError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a bug in the core must not end in a traceback for users
@@ -282,14 +263,7 @@ register(Command(
 
 def _load_command_modules() -> None:
     for name in COMMAND_MODULES:
-        try:
-            found = importlib.util.find_spec(name)
-        except ModuleNotFoundError:
-            found = None
-        if found is not None:
-            hook = getattr(importlib.import_module(name), "register_commands", None)
-            if callable(hook):
-                hook(register)
+        importlib.import_module(name).register_commands(register)
 
 
 def build_parser() -> argparse.ArgumentParser:

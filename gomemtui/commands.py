@@ -13,9 +13,14 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
+
+if TYPE_CHECKING:  # the scenario reader and the program's classes load when a command reads a file
+    from gomemtui.runtime.program import Program
+    from gomemtui.scenario.errors import ScenarioError
 
 PROG = "gomemtui"
 
@@ -72,6 +77,7 @@ def _flag(parse: Callable[[str, str], object], name: str) -> Callable[[str], obj
 
 
 def flag_overrides(args: argparse.Namespace) -> Overrides:
+    """The runtime settings given as flags (--gogc, --gomemlimit, --gomaxprocs)."""
     values = {k: getattr(args, k) for k in ("gogc", "gomemlimit", "gomaxprocs") if hasattr(args, k)}
     return Overrides(**values)
 
@@ -81,7 +87,7 @@ def error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def resolve_for_command(scenario: str, args: argparse.Namespace):
+def resolve_for_command(scenario: str, args: argparse.Namespace) -> tuple[Path, Overrides] | int:
     """(path, overrides) for a SCENARIO argument — the file, and the environment's and
     `args`' runtime settings — or an exit status after printing why not. Cheap: reads
     no scenario and imports no runtime."""
@@ -97,7 +103,7 @@ def resolve_for_command(scenario: str, args: argparse.Namespace):
     return path, overrides
 
 
-def compile_file(path, overrides: Overrides):
+def compile_file(path: Path, overrides: Overrides) -> Program:
     """Load, check and compile a scenario file (raises ScenarioError)."""
     from gomemtui.scenario.compiler import compile_scenario
     from gomemtui.scenario.loader import load_scenario
@@ -105,14 +111,14 @@ def compile_file(path, overrides: Overrides):
     return compile_scenario(load_scenario(path), overrides)
 
 
-def print_problems(exc) -> int:
+def print_problems(exc: ScenarioError) -> int:
     """Print a ScenarioError's `file:line: message` problems; the exit status for them."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
     return EXIT_PROBLEMS
 
 
-def load_for_command(scenario: str, args: argparse.Namespace):
+def load_for_command(scenario: str, args: argparse.Namespace) -> tuple[Program, Path] | int:
     """(Program, path) for a SCENARIO argument with the environment and `args`' runtime
     flags applied, or an exit status after printing why not (for subcommands)."""
     from gomemtui.scenario.errors import ScenarioError

@@ -1,4 +1,4 @@
-"""The UI's subcommands for `gomemtui.cli`: `gomemtui screenshot`.
+"""The UI's subcommands for the command line: `gomemtui screenshot`.
 
 Cheap to import: textual is only imported when the command runs.
 """
@@ -9,6 +9,9 @@ import argparse
 import re
 from pathlib import Path
 from typing import Callable
+
+from gomemtui import commands
+from gomemtui.commands import Command
 
 KEY_ALIASES = {"]": "right_square_bracket", "[": "left_square_bracket", "+": "plus", "-": "minus",
                " ": "space", "?": "question_mark"}
@@ -32,8 +35,6 @@ def parse_keys(text: str) -> list[str]:
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    from gomemtui.commands import add_runtime_flags
-
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled scenario's name")
     p.add_argument("--step", type=int, default=0, metavar="N",
                    help="number of steps run before the picture (0: before the first step)")
@@ -45,11 +46,10 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    choices=("source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log"),
                    help="zoom one panel to the whole screen")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.svg", help="where to write the SVG")
-    add_runtime_flags(p)
+    commands.add_runtime_flags(p)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gomemtui import commands
     from gomemtui.ui.screenshot import screenshot
 
     loaded = commands.load_for_command(args.scenario, args)
@@ -64,10 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     return commands.EXIT_OK
 
 
-def register_commands(register: Callable) -> None:
+def register_commands(register: Callable[[Command], Command]) -> None:
     """Add `screenshot` to the gomemtui command line."""
-    from gomemtui.commands import Command
-
     register(Command(
         "screenshot",
         "write an SVG of a scenario at a step",
