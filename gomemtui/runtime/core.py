@@ -215,7 +215,7 @@ def _feed(h: Any, value: object, seen: dict[int, int]) -> None:
         h.update(f"<{getattr(value, '__qualname__', type(value).__name__)}>;".encode())
         return
     immutable = isinstance(value, (tuple, frozenset)) or (
-        is_dataclass(value) and type(value).__dataclass_params__.frozen  # type: ignore[attr-defined]
+        is_dataclass(value) and getattr(value, "__dataclass_params__").frozen
     )
     if not immutable:  # equal immutable values may or may not be one object: hash them as values
         key = id(value)

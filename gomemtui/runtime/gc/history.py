@@ -57,8 +57,8 @@ class PacerHistory:
 
     def points(self) -> tuple[PacerPoint, ...]:
         return tuple(
-            PacerPoint(*(int(v) for v in row), phase=_PHASES[int(p)])
-            for row, p in zip(self.values[: self.n], self.phase[: self.n])
+            PacerPoint(int(t), int(live), int(inuse), int(marked), int(trigger), int(goal), _PHASES[int(p)])
+            for (t, live, inuse, marked, trigger, goal), p in zip(self.values[: self.n], self.phase[: self.n])
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> PacerHistory:

@@ -57,13 +57,13 @@ def sync_map(m: Mutator, rec: MapRecord, inserted: range | None = None, moved: i
             m.collector.check_trigger()
         return
     # One object per key, all of one size: in runs up to the trigger, as _new_many does.
-    size, noscan, name = parts[0].size, parts[0].noscan, f"{rec.name}.{parts[0].role}"
+    size, noscan, label = parts[0].size, parts[0].noscan, f"{rec.name}.{parts[0].role}"
     done = 0
     while done < len(parts):
         chunk = m.chunk_before_trigger(len(parts) - done, size, noscan)
         oids = m.alloc_many(chunk, size, noscan)
         for part, oid in zip(parts[done : done + chunk], oids.tolist()):
-            m.slots.name_internal(oid, name)
+            m.slots.name_internal(oid, label)
             rec.parts[part.identity] = oid
         done += chunk
         m.collector.check_trigger()
@@ -86,7 +86,7 @@ def map_insert(m: Mutator, op: ops.MapInsert) -> None:
     them, and their bytes bring the next cycle closer, as in real Go.
     """
     m.owner(op.g)
-    rec = m.state.maps[m.state.vars[op.var].map_id]
+    rec = m.state.maps[m.state.vars[op.var].map_ref]
     left = op.count
     while left > 0:
         keys, changes = rec.model.insert_step(left)
@@ -98,7 +98,7 @@ def map_insert(m: Mutator, op: ops.MapInsert) -> None:
 
 def map_delete(m: Mutator, op: ops.MapDelete) -> None:
     m.owner(op.g)
-    rec = m.state.maps[m.state.vars[op.var].map_id]
+    rec = m.state.maps[m.state.vars[op.var].map_ref]
     before = len(rec.model)
     if op.all:
         rec.model.delete_all()
@@ -113,7 +113,7 @@ def map_delete(m: Mutator, op: ops.MapDelete) -> None:
 
 def map_clear(m: Mutator, op: ops.MapClear) -> None:
     m.owner(op.g)
-    rec = m.state.maps[m.state.vars[op.var].map_id]
+    rec = m.state.maps[m.state.vars[op.var].map_ref]
     before = len(rec.model)
     rec.model.clear()
     sync_map(m, rec)

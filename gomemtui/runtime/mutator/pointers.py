@@ -5,7 +5,7 @@ from __future__ import annotations
 from gomemtui.runtime import clock
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator.mutator import STACK_ALLOC_LIMIT, Mutator
-from gomemtui.runtime.values.variables import NIL, Var
+from gomemtui.runtime.values.variables import NIL, UNKNOWN_POINTEE, Var
 
 
 def new(m: Mutator, op: ops.New) -> None:
@@ -59,7 +59,7 @@ def assign(m: Mutator, op: ops.Assign) -> None:
         target = m.state.vars.get(op.target)
         src_var = None if op.value is None else m.state.vars[op.value]
         var = Var(op.target, "pointer", target.owner if target else owner,
-                  src_var.type if src_var else (target.type if target else None), new)
+                  src_var.type if src_var else (target.type if target else UNKNOWN_POINTEE), new)
         if src_var is not None and src_var.stack_fields is not None:
             var.stack_fields = src_var.stack_fields
         m.bind(var)

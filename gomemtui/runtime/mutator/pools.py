@@ -22,7 +22,7 @@ def pool_new(m: Mutator, op: ops.PoolNew) -> None:
 
 def pool_get(m: Mutator, op: ops.PoolGet) -> None:
     owner = m.owner(op.g)
-    rec = m.state.pools[m.state.vars[op.pool].pool_id]
+    rec = m.state.pools[m.state.vars[op.pool].pool_ref]
     registered = rec.model.registered
     oid, source = rec.model.get(0)
     sync_pool(m, rec, registered)  # pin → pinSlow before the caches are searched
@@ -47,7 +47,7 @@ def pool_get(m: Mutator, op: ops.PoolGet) -> None:
 
 def pool_put(m: Mutator, op: ops.PoolPut) -> None:
     m.owner(op.g)
-    rec = m.state.pools[m.state.vars[op.pool].pool_id]
+    rec = m.state.pools[m.state.vars[op.pool].pool_ref]
     oid = m.state.vars[op.var].oid
     m.advance(clock.POOL_OP_NS)
     if oid == NIL:

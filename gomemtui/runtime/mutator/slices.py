@@ -69,7 +69,7 @@ def register_array(m: Mutator, var: str, arr: Array) -> None:
 def append(m: Mutator, op: ops.Append) -> None:
     m.owner(op.g)
     var = m.state.vars[op.var]
-    s = var.slice
+    s = var.header
     value = NIL
     if op.value is not None:
         value = m.state.vars[op.value].oid
@@ -92,10 +92,10 @@ def append(m: Mutator, op: ops.Append) -> None:
 def store_elems(m: Mutator, var: Var, start: int, stop: int, value: int) -> None:
     if value == NIL or not var.type.has_pointers:
         return
-    arr = m.state.arrays[var.slice.array]
-    lo, hi = var.slice.offset + start, var.slice.offset + stop
+    arr = m.state.arrays[var.header.array_id]
+    lo, hi = var.header.offset + start, var.header.offset + stop
     if arr.on_stack:
-        arr.stack_slots[lo:hi] = value
+        arr.stack_pointers[lo:hi] = value
     else:
         if m.collector.write_barrier_on():
             m.collector.write_barrier(arr.oid, NIL, value)
@@ -104,7 +104,7 @@ def store_elems(m: Mutator, var: Var, start: int, stop: int, value: int) -> None
 
 def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
     """One `append` call adding k elements (growing if they do not fit)."""
-    s = var.slice
+    s = var.header
     elem = var.type
     new_len = s.len + k
     if s.array is not None and new_len <= s.cap:
@@ -158,7 +158,7 @@ def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
     if old_arr is not None and elem.has_pointers and old_len:
         # memmove of the old elements (typedmemmove: bulk barrier while marking)
         if old_arr.on_stack:
-            vals = old_arr.stack_slots[s.offset : s.offset + old_len]
+            vals = old_arr.stack_pointers[s.offset : s.offset + old_len]
             base = int(m.slots.obj_base[arr.oid])
             m.slots.slot_dst[base : base + old_len] = vals
         else:
@@ -172,7 +172,7 @@ def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
 def reslice(m: Mutator, op: ops.Reslice) -> None:
     owner = m.owner(op.g)
     src = m.state.vars[op.source]
-    s = src.slice
+    s = src.header
     low = op.low or 0
     high = s.len if op.high is None else op.high
     maxi = s.cap if op.max is None else op.max
@@ -202,7 +202,7 @@ def reslice(m: Mutator, op: ops.Reslice) -> None:
 def copy_slice(m: Mutator, op: ops.CopySlice) -> None:
     owner = m.owner(op.g)
     src = m.state.vars[op.source]
-    n = src.slice.len
+    n = src.header.len
     elem = src.type
     header = SliceHeader(None, 0, n, n)
     var = Var(op.var, "slice", owner, elem, slice=header, escape="heap", appended_before=True)
@@ -216,12 +216,12 @@ def copy_slice(m: Mutator, op: ops.CopySlice) -> None:
                         f"{op.var} := make([]{elem.name}, {n}) + copy = {n} × {elem.size} B")
     arr = new_array(m, op.var, elem, n, on_stack=False)
     header.array = arr.id
-    if elem.has_pointers and src.slice.array is not None:
-        old = m.state.arrays[src.slice.array]
+    if elem.has_pointers and src.header.array is not None:
+        old = m.state.arrays[src.header.array]
         if old.on_stack:
             base = int(m.slots.obj_base[arr.oid])
-            m.slots.slot_dst[base : base + n] = old.stack_slots[src.slice.offset : src.slice.offset + n]
+            m.slots.slot_dst[base : base + n] = old.stack_pointers[src.header.offset : src.header.offset + n]
         else:
-            m.slots.copy_range(old.oid, src.slice.offset, arr.oid, 0, n)
+            m.slots.copy_range(old.oid, src.header.offset, arr.oid, 0, n)
     m.advance(clock.copy_ns(n * elem.size))
     m.bind(var)

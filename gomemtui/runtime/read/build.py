@@ -98,8 +98,8 @@ def gc_view(rt: Runtime) -> GCView:
 def _array_holders(rt: Runtime) -> dict[int, list[str]]:
     holders: dict[int, list[str]] = {}
     for var in rt.state.vars.values():
-        if var.kind == "slice" and var.slice.array is not None:
-            holders.setdefault(var.slice.array, []).append(var.name)
+        if var.kind == "slice" and var.header.array is not None:
+            holders.setdefault(var.header.array, []).append(var.name)
     return holders
 
 
@@ -133,19 +133,20 @@ def pool_bytes(rt: Runtime, pool_id: int) -> int:
     return _parts_bytes(rt, rt.state.pools[pool_id].model.heap_objects)
 
 
-def var_bytes(rt: Runtime, var) -> int:
+def var_bytes(rt: Runtime, var: Var) -> int:
+    """Heap bytes a variable's value holds (its object, array, map or pool structures)."""
     if var.kind == "pointer":
         if var.oid != NIL:
             return rt.heap.object_bytes(var.oid)
         return var.type.size if var.stack_fields is not None else 0
     if var.kind == "slice":
-        if var.slice.array is None:
+        if var.header.array is None:
             return 0
-        return rt.state.arrays[var.slice.array].bytes
+        return rt.state.arrays[var.header.array].bytes
     if var.kind == "map":
-        return map_bytes(rt, var.map_id)
+        return map_bytes(rt, var.map_ref)
     if var.kind == "pool":
-        return pool_bytes(rt, var.pool_id)
+        return pool_bytes(rt, var.pool_ref)
     return 0
 
 
@@ -193,11 +194,11 @@ def build_view(rt: Runtime) -> RuntimeView:
     pools = []
     for var in rt.state.vars.values():
         obj = None
-        type_name = var.type.name if var.type else "?"
+        type_name = var.type.name
         if var.kind == "pointer" and var.oid != NIL:
             obj = rt.slots.name(var.oid)
         if var.kind == "slice":
-            s = var.slice
+            s = var.header
             arr = rt.state.arrays.get(s.array) if s.array is not None else None
             obj = arr.name if arr else None
             type_name = f"[]{var.type.name}"
@@ -208,14 +209,13 @@ def build_view(rt: Runtime) -> RuntimeView:
                 on_stack=bool(arr and arr.on_stack),
             ))
         elif var.kind == "map":
-            rec = rt.state.maps[var.map_id]
-            model = rec.model
-            type_name = f"map[{var.key_type.name}]{var.type.name}"
-            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_id)))
+            model = rt.state.maps[var.map_ref].model
+            type_name = f"map[{model.key_type.name}]{var.type.name}"
+            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_ref)))
         elif var.kind == "pool":
-            rec = rt.state.pools[var.pool_id]
+            pool = rt.state.pools[var.pool_ref]
             type_name = "sync.Pool"
-            pools.append(pool_view(rec.model, var.name, rec.type.name, rt.slots.name, pool_bytes(rt, rec.id)))
+            pools.append(pool_view(pool.model, var.name, pool.type.name, rt.slots.name, pool_bytes(rt, pool.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -308,8 +308,8 @@ def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
     var = rt.state.vars.get(name)
     if var is not None:
         objs = rt.state.var_objects(var)
-        if var.kind == "slice" and var.slice.array is not None:
-            arr = rt.state.arrays[var.slice.array]
+        if var.kind == "slice" and var.header.array is not None:
+            arr = rt.state.arrays[var.header.array]
             if arr.on_stack:
                 return None, f"{name}'s backing array is in {var.owner}'s stack frame: not a heap object"
             return arr.oid, arr.name
@@ -417,25 +417,25 @@ def json_state(rt: Runtime) -> dict:
     out_vars: dict[str, dict] = {}
     for var in rt.state.vars.values():
         if var.kind == "slice":
-            s = var.slice
-            arr = rt.state.arrays.get(s.array) if s.array is not None else None
+            header = var.header
+            arr = rt.state.arrays.get(header.array) if header.array is not None else None
             out_vars[var.name] = {
-                "kind": "slice", "len": s.len, "cap": s.cap,
+                "kind": "slice", "len": header.len, "cap": header.cap,
                 "array_bytes": 0 if arr is None or arr.on_stack else arr.bytes,
             }
         elif var.kind == "map":
-            out_vars[var.name] = {"kind": "map", "len": len(rt.state.maps[var.map_id].model),
-                                  "bytes": map_bytes(rt, var.map_id)}
+            out_vars[var.name] = {"kind": "map", "len": len(rt.state.maps[var.map_ref].model),
+                                  "bytes": map_bytes(rt, var.map_ref)}
         elif var.kind == "pointer":
             out_vars[var.name] = {"kind": "pointer",
                                   "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
         elif var.kind == "pool":
-            out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_id)}
+            out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_ref)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():
         if var.kind == "pool":
-            model = rt.state.pools[var.pool_id].model
+            model = rt.state.pools[var.pool_ref].model
             pools[var.name] = {"hits": model.hits, "misses": model.misses, "news": model.news,
                                "cached": len(model.cached_objects())}
     return {

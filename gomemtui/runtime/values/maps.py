@@ -798,7 +798,11 @@ class SwissMap:
         parts: list[MapPart] = []
         for k in keys:
             table, _ = self._where[k]
-            parent = ("group", self._small.uid) if table is _SMALL else ("groups", table.uid)
+            if table is None:  # _SMALL: the key sits in the small group
+                assert self._small is not None
+                parent: tuple[str, int] = ("group", self._small.uid)
+            else:
+                parent = ("groups", table.uid)
             if self.indirect_keys:
                 parts.append(MapPart(("key", k), "key", self.key_type.size, self.key_type.noscan, parent))
             if self.indirect_values:

@@ -14,7 +14,10 @@ from gomemtui.runtime.types import NIL, GoType
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import SyncPool
 
-__all__ = ["NIL", "Array", "Goroutine", "MapRecord", "PoolRecord", "SliceHeader", "Var"]
+__all__ = ["NIL", "UNKNOWN_POINTEE", "Array", "Goroutine", "MapRecord", "PoolRecord", "SliceHeader", "Var"]
+
+UNKNOWN_POINTEE = GoType("?", 0, True)
+"""The pointee of a pointer variable first assigned nil: no type is known for it."""
 
 
 @dataclass
@@ -37,6 +40,12 @@ class Array:
     def on_stack(self) -> bool:
         return self.oid == NIL
 
+    @property
+    def stack_pointers(self) -> np.ndarray:
+        """The pointer elements of a stack array of a pointerful type."""
+        assert self.stack_slots is not None, f"{self.name} holds no pointers on the stack"
+        return self.stack_slots
+
 
 @dataclass
 class SliceHeader:
@@ -47,6 +56,12 @@ class SliceHeader:
     offset: int = 0
     len: int = 0
     cap: int = 0
+
+    @property
+    def array_id(self) -> int:
+        """The backing array of a non-nil slice."""
+        assert self.array is not None, "a nil slice has no backing array"
+        return self.array
 
 
 @dataclass
@@ -71,6 +86,24 @@ class Var:
     key_type: GoType | None = None
     appended_before: bool = False
     """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
+
+    @property
+    def header(self) -> SliceHeader:
+        """The slice header of a slice variable."""
+        assert self.slice is not None, f"{self.name} is not a slice"
+        return self.slice
+
+    @property
+    def map_ref(self) -> int:
+        """The map id of a map variable."""
+        assert self.map_id is not None, f"{self.name} is not a map"
+        return self.map_id
+
+    @property
+    def pool_ref(self) -> int:
+        """The pool id of a sync.Pool variable."""
+        assert self.pool_id is not None, f"{self.name} is not a sync.Pool"
+        return self.pool_id
 
 
 @dataclass
