@@ -12,7 +12,6 @@ Go's runtime defaults (GOGC, GOMAXPROCS, globals) are `RuntimeSettings`'s, read 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable
@@ -115,14 +114,6 @@ def _f(name: str, kind: Kind, required: bool = False, default: object = None,
     return FieldSpec(name, kind, required, default, minimum, doc, default_from, holds, attr)
 
 
-def _class_default(cls: type, name: str) -> object:
-    """The default of field `name` of dataclass `cls` (a figure the runtime owns)."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return f.default
-    raise KeyError(f"{cls.__name__} has no field {name!r}")
-
-
 _GO = RuntimeSettings()
 """Go's runtime defaults, as the runtime declares them."""
 
@@ -188,7 +179,7 @@ OPS: dict[str, OpSpec] = {
         OpSpec("exit", "return from the goroutine's function", ops.Exit, (_OWN_GOROUTINE,)),
         OpSpec("call", "calls nested depth frames deep", ops.Call, (
             _f("depth", Kind.INT, True, minimum=0),
-            _f("frame", Kind.INT, default=_class_default(ops.Call, "frame"), minimum=1,
+            _f("frame", Kind.INT, default=ops.DEFAULT_CALL_FRAME, minimum=1,
                doc="bytes per frame"))),
         OpSpec("gc", "runtime.GC()", ops.GC),
         OpSpec("set_gc_percent", "debug.SetGCPercent(value)", ops.SetGCPercent, (
