@@ -42,10 +42,10 @@ class GridMode(str, Enum):
 
 # Codes in a heap grid (uint8). FILL mode: 0 = not mapped, 1 = idle page,
 # 2..10 = fill level of the span(s) in the cell, 0 % .. 100 % in eighths (2 = empty
-# span, 10 = full); 11 = stack span. SIZE_CLASS mode: 0 = not mapped, 1 = idle,
-# 2..69 = size class + 2 (class 0 = large object gets 2), 70 = stack span.
-# MARK mode: 0 = not mapped, 1 = idle, 2 = only white (unmarked) objects,
-# 3 = some grey, 4 = all marked objects black, 5 = span queued by Green Tea,
-# 6 = only free slots, 7 = stack span.
+# span, 10 = full). SIZE_CLASS mode: 0 = not mapped, 1 = idle, 2..69 = size class + 2
+# (class 0 = large object gets 2). MARK mode: 0 = not mapped, 1 = idle, 2 = only white
+# (unmarked) objects, 3 = some grey, 4 = all marked objects black, 5 = span queued by
+# Green Tea, 6 = only free slots. Goroutine stacks have spans of their own, never drawn
+# in the heap map.
 GRID_UNMAPPED = 0
 GRID_IDLE = 1

@@ -528,5 +528,6 @@ def test_single_allocs_and_batches_build_the_same_heap(ops: list) -> None:
     for name in ("obj_size", "obj_span", "obj_slot", "obj_live", "obj_marked", "obj_next"):
         assert (getattr(a, name)[:n] == getattr(b, name)[:n]).all(), name
     assert a.stats() == b.stats()
-    assert (a.tiny_span, a.tiny_slot, a.tiny_offset, a.tiny_last) == (b.tiny_span, b.tiny_slot, b.tiny_offset, b.tiny_last)
+    ta, tb = a.allocator, b.allocator
+    assert (ta.tiny_span, ta.tiny_slot, ta.tiny_offset, ta.tiny_last) == (tb.tiny_span, tb.tiny_slot, tb.tiny_offset, tb.tiny_last)
     check_invariants(a)

@@ -1,7 +1,8 @@
 """Spans (`runtime/mheap.go mspan`) and the per-span-class span sets of `mcentral`.
 
 A span is a run of pages holding objects of one span class (size class × noscan), or one
-large object (class 0), or a goroutine stack (a "manual" span, `allocManual`). Every
+large object (class 0). Goroutine stacks have spans of their own (`stacks.py`), not in
+this table. Every
 field lives in a numpy array indexed by span id; the per-slot state of all spans (the
 allocation bits `allocBits`, the mark bits `gcmarkBits`, which object sits in a slot)
 lives in one pool of slot arrays, each span owning a range of it.
@@ -25,11 +26,11 @@ __all__ = [
     "PARTIAL_UNSWEPT",
     "SPAN_DEAD",
     "SPAN_IN_USE",
-    "SPAN_MANUAL",
     "NUM_SPAN_CLASSES",
     "SpanLists",
     "SpanTable",
     "grow_array",
+    "span_class_of",
 ]
 
 NUM_SPAN_CLASSES = 136
@@ -39,8 +40,6 @@ SPAN_DEAD = 0
 """Free `mspan` struct (`mSpanDead`): its pages were returned to the page heap."""
 SPAN_IN_USE = 1
 """`mSpanInUse`: a heap span (counts in HeapInuse)."""
-SPAN_MANUAL = 2
-"""`mSpanManual`: a stack span (StackInuse, not heap)."""
 
 # Where a span is (span_where): not in any set, cached by the P's mcache, or in one of
 # mcentral's span sets. `mcentral.partial/full[2]spanSet` are indexed by sweepgen; here
@@ -51,6 +50,11 @@ PARTIAL_SWEPT = 2
 FULL_SWEPT = 3
 PARTIAL_UNSWEPT = 4
 FULL_UNSWEPT = 5
+
+
+def span_class_of(size_class: int, noscan: bool) -> int:
+    """`makeSpanClass`: sizeclass<<1 | noscan."""
+    return size_class << 1 | int(noscan)
 
 
 def grow_array(arr: np.ndarray, need: int, fill: int | bool = 0) -> np.ndarray:

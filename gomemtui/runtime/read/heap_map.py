@@ -8,8 +8,8 @@ optional per-object colour array in MARK mode.
 Cell rules when one cell covers several spans: SIZE_CLASS shows the class covering most
 heap pages of the cell; FILL averages the fill of the heap pages (objects allocated /
 nelems of their span; 2 only if empty, 10 only if full); MARK shows the most urgent
-state (queued > grey > black > white > free slots > stack). A cell with no heap page is
-a stack span's code if it has stack pages, else idle (1), or unmapped (0).
+state (queued > grey > black > white > free slots). A cell with no heap page is idle (1),
+or unmapped (0).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from gomemtui.runtime.memory.spans import SPAN_IN_USE, SPAN_MANUAL
+from gomemtui.runtime.memory.spans import SPAN_IN_USE
 from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GridMode, MarkColor
 from gomemtui.runtime.read.views import SpanSlot, SpanView
 
@@ -27,12 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = ["grid", "object_colors", "span_at", "span_detail"]
 
-# Code tables (views.py).
-FILL_EMPTY, FILL_FULL, FILL_STACK = 2, 10, 11
-CLASS_BASE, CLASS_STACK = 2, 70
-MARK_WHITE, MARK_GREY, MARK_BLACK, MARK_QUEUED, MARK_FREE, MARK_STACK = 2, 3, 4, 5, 6, 7
+# Code tables (enums.py).
+FILL_EMPTY, FILL_FULL = 2, 10
+CLASS_BASE = 2
+MARK_WHITE, MARK_GREY, MARK_BLACK, MARK_QUEUED, MARK_FREE = 2, 3, 4, 5, 6
 # MARK priority (higher wins in a cell) -> code.
-_MARK_BY_PRIO = np.array([GRID_IDLE, MARK_STACK, MARK_FREE, MARK_WHITE, MARK_BLACK, MARK_GREY, MARK_QUEUED], np.uint8)
+_MARK_BY_PRIO = np.array([GRID_IDLE, MARK_FREE, MARK_WHITE, MARK_BLACK, MARK_GREY, MARK_QUEUED], np.uint8)
 
 
 def _layout(heap: Heap, rows: int, cols: int) -> tuple[int, int, int]:
@@ -93,22 +93,21 @@ def _span_mark_prio(
     n = sp.n_spans
     prio = np.zeros(n, dtype=np.int8)
     inuse = sp.span_state[:n] == SPAN_IN_USE
-    prio[sp.span_state[:n] == SPAN_MANUAL] = 1
-    prio[inuse] = 2
-    prio[inuse & (sp.span_nalloc[:n] > 0)] = 3
+    prio[inuse] = 1
+    prio[inuse & (sp.span_nalloc[:n] > 0)] = 2
 
     def spans_holding(ids: np.ndarray) -> np.ndarray:
         ids = ids[heap.obj_live[ids]]
         return np.bincount(heap.obj_span[ids], minlength=n)[:n] > 0
 
     has_black = sp.span_nmarked[:n] > 0 if black is None else spans_holding(black)
-    prio[inuse & has_black] = 4
+    prio[inuse & has_black] = 3
     if grey is not None and grey.size:
-        prio[inuse & spans_holding(grey)] = 5
+        prio[inuse & spans_holding(grey)] = 4
     if queued is not None and len(queued):
         q = np.asarray(queued, dtype=np.int64)
         q = q[(q >= 0) & (q < n)]
-        prio[q[inuse[q]]] = 6
+        prio[q[inuse[q]]] = 5
     return prio
 
 
@@ -143,10 +142,8 @@ def grid(
     sid = np.where(mapped, ps, 0)
     state = np.where(mapped, sp.span_state[sid], 0)
     heap_pg = state == SPAN_IN_USE
-    stack_pg = state == SPAN_MANUAL
     cell = np.arange(n_pages) // per
     n_heap = np.bincount(cell, weights=heap_pg, minlength=used)
-    n_stack = np.bincount(cell, weights=stack_pg, minlength=used)
     res = np.full(used, GRID_IDLE, dtype=np.uint8)
 
     if mode is GridMode.SIZE_CLASS:
@@ -154,7 +151,7 @@ def grid(
         counts = np.bincount(cell * 71 + codes, minlength=used * 71).reshape(used, 71)
         counts[:, 0] = 0
         best = counts.argmax(axis=1).astype(np.uint8)
-        res = np.where(n_heap > 0, best, np.where(n_stack > 0, CLASS_STACK, GRID_IDLE)).astype(np.uint8)
+        res = np.where(n_heap > 0, best, GRID_IDLE).astype(np.uint8)
     elif mode is GridMode.FILL:
         nel = np.maximum(sp.span_nelems[sid], 1)
         fill = np.where(heap_pg, sp.span_nalloc[sid] / nel, 0.0)
@@ -163,7 +160,7 @@ def grid(
         level = np.where((mean > 0) & (level < 1), 1, level)
         level = np.where((mean < 1) & (level > 7), 7, level)
         code = (FILL_EMPTY + level).astype(np.uint8)
-        res = np.where(n_heap > 0, code, np.where(n_stack > 0, FILL_STACK, GRID_IDLE)).astype(np.uint8)
+        res = np.where(n_heap > 0, code, GRID_IDLE).astype(np.uint8)
     else:
         g_ids, b_ids = _color_ids(heap, colors, grey, black)
         prio_span = _span_mark_prio(heap, g_ids, b_ids, queued_spans)
