@@ -12,7 +12,7 @@ from gomemtui.runtime.memory import sizeclasses as sc
 from gomemtui.runtime.values.growslice import growslice
 from tests.oracle_data import load_oracle, oracle_cases
 
-GO_CSV = Path(__file__).resolve().parents[1] / "oracle" / "sizeclasses.csv"
+GO_CSV = Path(__file__).resolve().parents[2] / "oracle" / "sizeclasses.csv"
 
 _ROUNDUP = [c for c in oracle_cases("sizeclass_roundup") if "requested_bytes" in c]
 _SPANS = [c for c in oracle_cases("sizeclass_roundup") if "objects_per_span_observed" in c]
