@@ -9,8 +9,8 @@ Two outputs over the same walk through the `Timeline`:
   (``step``, ``line``, ``do``, ``vars``, ``heap``, ``gc``, ``pools``, ``events``), then one
   object with ``"summary": true``.
 
-Everything shown is computed by the runtime core (`Runtime.json_state`, `view`,
-`why_alive`, `Event`); this module only walks and formats.
+Everything shown is computed by the runtime and its read side (`RuntimeReader.json_state`,
+`view`, `why_alive`, `Event`); this module only walks and formats.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class StepResult:
     step: Step
     events: tuple[Event, ...]
     state: dict[str, Any]
-    """`Runtime.json_state()` after the step: vars, heap, gc, pools."""
+    """`RuntimeReader.json_state()` after the step: vars, heap, gc, pools."""
 
 
 @dataclass

@@ -207,7 +207,7 @@ class Scavenger:
     def mapped_ready(self) -> int:
         """`gcController.mappedReady`: heap spans, free unreleased pages, stacks, runtime memory.
 
-        The same sum the pacer's memory-limit goal uses (`Collector.update_pacer_memory`).
+        The same sum the pacer's memory-limit goal reads (`Collector.update_pacer_memory`).
         """
         return self.heap_retained() + int(self.inputs.stack_inuse()) + self.runtime_overhead
 

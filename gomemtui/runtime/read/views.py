@@ -2,7 +2,7 @@
 
 Everything here is a frozen dataclass of plain values computed by the core: widgets
 only draw them. Large views (the heap map) are numpy arrays returned by
-`Runtime.heap_grid`, never stored in these objects.
+`RuntimeReader.heap_grid` (`read/reader.py`), never stored in these objects.
 """
 
 from __future__ import annotations
