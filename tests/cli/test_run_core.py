@@ -84,9 +84,19 @@ def test_tour_numbers_are_real_gos(gomemtui) -> None:
 
 
 def test_gogc_override_reaches_the_runtime(gomemtui, monkeypatch) -> None:
+    """GOGC sets the pacer's goal: with tour's tiny heap it is heapMinimum, 4 MiB × GOGC/100
+    (runtime.(*gcControllerState).commit); GOGC=off puts it out of reach."""
+
+    def final_goal() -> int:
+        return json.loads(gomemtui("run", "tour", "--json").out.splitlines()[-1])["heap"]["goal_bytes"]
+
     monkeypatch.setenv("GOGC", "off")
-    r = gomemtui("run", "tour")
-    assert "GOGC=off" in r.out
+    assert "GOGC=off" in gomemtui("run", "tour").out
+    assert final_goal() > 1 << 60
+    monkeypatch.setenv("GOGC", "50")
+    assert final_goal() == 2 << 20
+    monkeypatch.setenv("GOGC", "200")
+    assert final_goal() == 8 << 20
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
