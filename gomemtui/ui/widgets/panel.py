@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.widget import Widget
 
 
 class Panel(Vertical):
@@ -30,14 +31,14 @@ class Panel(Vertical):
     }
     """
 
-    def __init__(self, *children, title: str, id: str) -> None:
+    def __init__(self, *children: Widget, title: str, id: str) -> None:
         super().__init__(*children, id=id)
         self.title = title
         """The panel's name."""
         self.border_title = title
 
     @property
-    def target(self):
+    def target(self) -> Widget | None:
         """The widget to focus when the panel is activated."""
         for child in self.query("*"):
             if child.focusable or child.can_focus:
