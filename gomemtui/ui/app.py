@@ -93,9 +93,11 @@ def timeline_factory(program: Program) -> Callable[[], TimelineSource]:
     return make
 
 
-def make_app(program: Program, path: str = "", **kwargs: object) -> GoMemApp:
-    """An app over a fresh Timeline of `program`; the core is imported after the first frame."""
-    app = GoMemApp(timeline_factory(program), path=path, **kwargs)  # type: ignore[arg-type]
+def make_app(program: Program, path: str = "", *, start_step: int | None = None,
+             autoplay: bool = False) -> GoMemApp:
+    """An app over a fresh Timeline of `program`; the core is imported after the first frame.
+    `path`, `start_step` and `autoplay` are `GoMemApp`'s."""
+    app = GoMemApp(timeline_factory(program), path=path, start_step=start_step, autoplay=autoplay)
     app.title = program.title or "gomemtui"
     return app
 

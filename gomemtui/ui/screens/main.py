@@ -287,7 +287,9 @@ class MainScreen(Screen[None]):
                 self.app.title = frame.program.title  # a scenario loaded behind the first paint
             self.call_after_refresh(gc_hold.release)  # held by the command line since before textual
         if self._pending_span and frame.span is not None:
-            self.query_one("#heap-map").show_span = True  # type: ignore[attr-defined]
+            from gomemtui.ui.widgets.heap_map import HeapMap  # mounted, so imported, by now
+
+            self.query_one("#heap-map", HeapMap).show_span = True
         self._pending_span = False
         if self.playback.playing:
             step = frame.step
