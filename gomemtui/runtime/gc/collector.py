@@ -571,8 +571,8 @@ class Collector:
                 break
         if work_done:
             self.events.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
-                      f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
-                      work_bytes=work_done)
+                             f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
+                             work_bytes=work_done)
 
     def _root_work_done(self) -> int:
         mark = self.mark
@@ -612,8 +612,8 @@ class Collector:
             spans, objects, freed = self.heap.sweep_all()  # finishsweep_m
             if spans:
                 self.events.emit("sweep", f"sweep termination finished sweeping {spans} span(s): "
-                          f"{objects} dead object(s), {freed} B freed", spans=spans,
-                          freed_bytes=freed, freed_objects=objects)
+                                 f"{objects} dead object(s), {freed} B freed", spans=spans,
+                                 freed_bytes=freed, freed_objects=objects)
         self.phase = GCPhase.SWEEP_TERM
         number = self.num_gc + 1
         cycle = self.cycle = Cycle(number, forced, self.time_ns, self.heap_live(), self.pacer_goal())
@@ -623,8 +623,8 @@ class Collector:
         why = "runtime.GC()" if forced else (
             f"heap {cycle.heap0} B reached the trigger {self.pacer_trigger()} B")
         self.events.emit("gc_phase", f"GC {number} starts ({why}): stop the world — sweep termination "
-                  f"({pause / 1000:.1f} µs)", cycle=number, phase=GCPhase.SWEEP_TERM.value,
-                  reason="forced" if forced else "heap")
+                         f"({pause / 1000:.1f} µs)", cycle=number, phase=GCPhase.SWEEP_TERM.value,
+                         reason="forced" if forced else "heap")
         if self.pool_cleanup is not None:
             self.pool_cleanup.clear_pools()  # clearpools → sync.poolCleanup
 
@@ -696,10 +696,10 @@ class Collector:
         shaded = mark.shade_objects(targets)
         names = ", ".join(self.graph.name(int(o)) for o in shaded) or "nothing new (already marked)"
         self.events.emit("write_barrier", f"write barrier: shaded old {self.graph.name(old) if old != NIL else 'nil'} "
-                  f"and new {self.graph.name(new) if new != NIL else 'nil'} → greyed {names}",
-                  target=self.graph.name(holder) if holder != NIL else None,
-                  old=self.graph.name(old) if old != NIL else None,
-                  new=self.graph.name(new) if new != NIL else None)
+                         f"and new {self.graph.name(new) if new != NIL else 'nil'} → greyed {names}",
+                         target=self.graph.name(holder) if holder != NIL else None,
+                         old=self.graph.name(old) if old != NIL else None,
+                         new=self.graph.name(new) if new != NIL else None)
 
     def mark_termination(self, stop: bool = False) -> None:
         """`gcMarkDone` → STW #2 → `gcMarkTermination`, then sweeping starts.
@@ -737,8 +737,8 @@ class Collector:
         )
         cycle.goal = self.pacer.last_heap_goal
         self.events.emit("gc_phase", f"GC {cycle.number}: stop the world — mark termination "
-                  f"({pause / 1000:.1f} µs); {cycle.marked} B marked live",
-                  cycle=cycle.number, phase=GCPhase.MARK_TERM.value, reason="")
+                         f"({pause / 1000:.1f} µs); {cycle.marked} B marked live",
+                         cycle=cycle.number, phase=GCPhase.MARK_TERM.value, reason="")
         if not stop:
             self.begin_sweep()
 
@@ -787,22 +787,22 @@ class Collector:
         self.trace_lines.append(line)
         for change in cycle.stack_shrinks:
             self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {change.old_size} → "
-                      f"{change.new_size} B at its GC scan (less than a quarter in use)",
-                      goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
+                             f"{change.new_size} B at its GC scan (less than a quarter in use)",
+                             goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
         self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
-                  live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
-                  next_goal=self.pacer_goal())
+                         live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
+                         next_goal=self.pacer_goal())
         self.phase = GCPhase.SWEEP
         self.cycle = None
         self.events.emit("gc_phase", f"GC {cycle.number}: sweep — {self.heap.unswept_span_count()} span(s) to sweep "
-                  f"lazily and in the background; next goal {self.pacer_goal()} B",
-                  cycle=cycle.number, phase=GCPhase.SWEEP.value, reason="")
+                         f"lazily and in the background; next goal {self.pacer_goal()} B",
+                         cycle=cycle.number, phase=GCPhase.SWEEP.value, reason="")
         self.sample()
 
     def sweep_done(self) -> None:
         self.phase = GCPhase.OFF
         self.events.emit("gc_phase", "sweeping finished: every span swept, GC off until the next trigger",
-                  cycle=self.num_gc, phase=GCPhase.OFF.value, reason="")
+                         cycle=self.num_gc, phase=GCPhase.OFF.value, reason="")
 
     def gc_cpu_fraction(self) -> float:
         total = self.time_ns * self.gomaxprocs
@@ -874,6 +874,6 @@ class Collector:
         self.time_ns += spans * clock.SWEEP_SPAN_NS
         if spans:
             self.events.emit("sweep", f"runtime.GC swept all {spans} span(s): {objects} dead object(s), "
-                      f"{freed} B freed", spans=spans, freed_bytes=freed, freed_objects=objects)
+                             f"{freed} B freed", spans=spans, freed_bytes=freed, freed_objects=objects)
         self.sweep_done()
         self.sample()

@@ -10,6 +10,7 @@ from gomemtui.runtime.mutator.slices import append
 
 
 def repeat(m: Mutator, op: ops.Repeat) -> None:
+    """`repeat = N`: the op N times; a run of `new`, a one-by-one `append` or a map insert in one go."""
     inner = op.op
     if isinstance(inner, ops.New) and inner.escape == "heap" and op.times > 1:
         new_many(m, inner, op.times)
@@ -25,6 +26,7 @@ def repeat(m: Mutator, op: ops.Repeat) -> None:
 
 
 def loop(m: Mutator, op: ops.Loop) -> None:
+    """`for i := 0; i < times; i++ { body }`."""
     for _ in range(op.times):
         for inner in op.body:
             m.run_op(inner)

@@ -11,6 +11,7 @@ from gomemtui.runtime.values.variables import MapRecord, Var
 
 
 def make_map(m: Mutator, op: ops.MakeMap) -> None:
+    """`make(map[K]V, hint)` (`runtime.makemap`): the Swiss-table map and its first parts."""
     owner = m.owner(op.g)
     model = SwissMap(op.key, op.value, op.hint, seed=len(m.state.maps) + 1)
     rec = MapRecord(m.state.new_id(), op.var, model)
@@ -18,8 +19,8 @@ def make_map(m: Mutator, op: ops.MakeMap) -> None:
     m.bind(Var(op.var, "map", owner, op.value, map_id=rec.id, key_type=op.key))
     hint = "" if op.hint is None else f", {op.hint}"
     m.emit("alloc", f"make(map[{op.key.name}]{op.value.name}{hint}): Swiss-table map",
-              var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=False, tiny=False,
-              large=False, stack=False)
+           var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=False, tiny=False,
+           large=False, stack=False)
     sync_map(m, rec)
 
 
@@ -70,10 +71,11 @@ def sync_map(m: Mutator, rec: MapRecord, inserted: range | None = None, moved: i
 
 
 def map_events(m: Mutator, rec: MapRecord, changes) -> None:
+    """One event per structural change an insert made (growth to a table, table grow, split)."""
     for change in changes:
         m.emit(change.kind, change.text, var=rec.name, cause=change.cause, len=change.len,
-                  old_slots=change.old_slots, new_slots=change.new_slots, tables=change.tables,
-                  dir_len=change.dir_len)
+               old_slots=change.old_slots, new_slots=change.new_slots, tables=change.tables,
+               dir_len=change.dir_len)
 
 
 def map_insert(m: Mutator, op: ops.MapInsert) -> None:
@@ -97,6 +99,7 @@ def map_insert(m: Mutator, op: ops.MapInsert) -> None:
 
 
 def map_delete(m: Mutator, op: ops.MapDelete) -> None:
+    """`delete(m, k)` for `count` keys, oldest first, or every key: slots emptied or tombstoned, no memory freed."""
     m.owner(op.g)
     rec = m.state.maps[m.state.vars[op.var].map_ref]
     before = len(rec.model)
@@ -107,15 +110,16 @@ def map_delete(m: Mutator, op: ops.MapDelete) -> None:
     sync_map(m, rec)
     gone = before - len(rec.model)
     m.emit("map_delete", f"deleted {gone} key(s) from {op.var}: slots emptied or tombstoned, "
-              "no memory released (maps never shrink)", var=op.var, deleted=gone, len=len(rec.model))
+           "no memory released (maps never shrink)", var=op.var, deleted=gone, len=len(rec.model))
     m.advance(gone * clock.MAP_DELETE_NS)
 
 
 def map_clear(m: Mutator, op: ops.MapClear) -> None:
+    """`clear(m)` (`maps.(*Map).Clear`): every entry gone, every table and the directory kept."""
     m.owner(op.g)
     rec = m.state.maps[m.state.vars[op.var].map_ref]
     before = len(rec.model)
     rec.model.clear()
     sync_map(m, rec)
     m.emit("map_clear", f"clear({op.var}): {before} entries gone, tombstones reset, every table "
-              "and the directory kept — memory unchanged", var=op.var, deleted=before)
+           "and the directory kept — memory unchanged", var=op.var, deleted=before)

@@ -70,6 +70,7 @@ class Mutator:
         self.collector.check_trigger()
 
     def emit(self, kind: str, text: str, **data: Any) -> None:
+        """Report what the runtime did (an `Event`)."""
         self.events.emit(kind, text, **data)
 
     def advance(self, ns: int) -> None:
@@ -77,6 +78,7 @@ class Mutator:
         self.collector.advance(ns)
 
     def name_of(self, oid: int) -> str:
+        """An object's display name (the variable that first held it, or its role)."""
         return self.slots.name(oid)
 
     # -- goroutines and variables -------------------------------------------------------

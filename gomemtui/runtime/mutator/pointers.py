@@ -9,6 +9,7 @@ from gomemtui.runtime.values.variables import NIL, UNKNOWN_POINTEE, Var
 
 
 def new(m: Mutator, op: ops.New) -> None:
+    """`new(T)` / `&T{}` (`runtime.newobject`), or a stack slot when it does not escape."""
     owner = m.owner(op.g)
     t = op.type
     if op.escape == "stack" and t.size <= STACK_ALLOC_LIMIT:
@@ -26,8 +27,8 @@ def new(m: Mutator, op: ops.New) -> None:
     if size == 0:
         m.bind(Var(op.var, "pointer", owner, t, NIL))
         m.emit("alloc", f"new({t.name}) is zero-sized: &runtime.zerobase, nothing allocated",
-                  var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=True,
-                  tiny=False, large=False, stack=False)
+               var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=True,
+               tiny=False, large=False, stack=False)
         return
     m.describe_alloc(op.var, size, t.noscan, f"new({t.name})")
     oid = m.alloc(size, t.noscan, pointer_slots=len(t.pointer_fields))
@@ -52,6 +53,7 @@ def new_many(m: Mutator, op: ops.New, times: int) -> None:
 
 
 def assign(m: Mutator, op: ops.Assign) -> None:
+    """A pointer write: a local (no barrier) or `holder.field = value` (`gcWriteBarrier` while marking)."""
     owner = m.owner(op.g)
     new = NIL if op.value is None else m.state.vars[op.value].oid
     new_name = "nil" if op.value is None else op.value
@@ -64,15 +66,15 @@ def assign(m: Mutator, op: ops.Assign) -> None:
             var.stack_fields = src_var.stack_fields
         m.bind(var)
         m.emit("assign", f"{op.target} = {new_name} (a local: no write barrier on stack slots)",
-                  target=op.target, value=op.value)
+               target=op.target, value=op.value)
         m.advance(clock.POINTER_WRITE_NS)
         return
     holder = m.state.vars[op.target]
     index = holder.type.pointer_fields.index(op.field)
     if holder.stack_fields is None and holder.oid == NIL:
         m.emit("panic", f"{op.target}.{op.field} = {new_name}: {op.target} is nil — the real "
-                  "program panics (invalid memory address or nil pointer dereference); nothing written",
-                  target=f"{op.target}.{op.field}", value=op.value)
+               "program panics (invalid memory address or nil pointer dereference); nothing written",
+               target=f"{op.target}.{op.field}", value=op.value)
         return
     if holder.stack_fields is not None:
         old = holder.stack_fields.get(op.field, NIL)
@@ -82,20 +84,22 @@ def assign(m: Mutator, op: ops.Assign) -> None:
     if m.collector.write_barrier_on():
         m.collector.write_barrier(holder.oid, old, new)
     m.emit("assign", f"{op.target}.{op.field} = {new_name}", target=f"{op.target}.{op.field}",
-              value=op.value)
+           value=op.value)
     m.advance(clock.POINTER_WRITE_NS)
 
 
 def drop(m: Mutator, op: ops.Drop) -> None:
+    """The variable dies (goes out of scope or is set to nil): what only it reached is garbage."""
     m.owner(op.g)
     var = m.state.vars.pop(op.var)
     m.emit("var", f"{op.var} is dead (out of scope or nil): what only it reached is garbage "
-              "for the next GC", var=op.var, state="dead")
+           "for the next GC", var=op.var, state="dead")
     _ = var
 
 
 def make_global(m: Mutator, op: ops.Global) -> None:
+    """The variable is package-level: in data/BSS, a root for ever."""
     m.owner(op.g)
     m.state.vars[op.var].owner = None
     m.emit("var", f"{op.var} is a package-level variable: a GC root for ever", var=op.var,
-              state="global")
+           state="global")

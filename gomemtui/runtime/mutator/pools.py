@@ -11,16 +11,18 @@ from gomemtui.runtime.values.variables import NIL, PoolRecord, Var
 
 
 def pool_new(m: Mutator, op: ops.PoolNew) -> None:
+    """`sync.Pool{New: ...}`: the pool and its model; nothing is allocated until first use (`pinSlow`)."""
     owner = m.owner(op.g)
     model = SyncPool(m.settings.gomaxprocs, op.has_new)
     rec = PoolRecord(m.state.new_id(), op.var, op.type, model)
     m.state.pools[rec.id] = rec
     m.bind(Var(op.var, "pool", owner, op.type, pool_id=rec.id))
     m.emit("pool_new", f"{op.var} := sync.Pool{{{'New: new(' + op.type.name + ')' if op.has_new else ''}}}",
-              pool=op.var)
+           pool=op.var)
 
 
 def pool_get(m: Mutator, op: ops.PoolGet) -> None:
+    """`p.Get()` (`sync.(*Pool).Get`): private, shared, other Ps, victim, then `New` (or nil)."""
     owner = m.owner(op.g)
     rec = m.state.pools[m.state.vars[op.pool].pool_ref]
     registered = rec.model.registered
@@ -41,25 +43,26 @@ def pool_get(m: Mutator, op: ops.PoolGet) -> None:
         "nil": "a miss everywhere and no New: nil",
     }.get(source, source)
     m.emit("pool_get", f"{op.var} := {op.pool}.Get() → {obj or 'nil'} from {why}",
-              pool=op.pool, var=op.var, source=source, object=obj)
+           pool=op.pool, var=op.var, source=source, object=obj)
     m.bind(Var(op.var, "pointer", owner, t, NIL if oid is None else oid))
 
 
 def pool_put(m: Mutator, op: ops.PoolPut) -> None:
+    """`p.Put(x)` (`sync.(*Pool).Put`): the private slot if empty, else the shared chain's head."""
     m.owner(op.g)
     rec = m.state.pools[m.state.vars[op.pool].pool_ref]
     oid = m.state.vars[op.var].oid
     m.advance(clock.POOL_OP_NS)
     if oid == NIL:
         m.emit("pool_put", f"{op.pool}.Put(nil) is ignored", pool=op.pool, var=op.var,
-                  object=None, where="ignored")
+               object=None, where="ignored")
         return
     registered = rec.model.registered
     where = rec.model.put(oid, 0)
     sync_pool(m, rec, registered)
     m.emit("pool_put", f"{op.pool}.Put({m.name_of(oid)}) → P0's {where} slot" if where == "private"
-              else f"{op.pool}.Put({m.name_of(oid)}) → P0's shared chain (private slot taken)",
-              pool=op.pool, var=op.var, object=m.name_of(oid), where=where)
+           else f"{op.pool}.Put({m.name_of(oid)}) → P0's shared chain (private slot taken)",
+           pool=op.pool, var=op.var, object=m.name_of(oid), where=where)
 
 
 def sync_pool(m: Mutator, rec: PoolRecord, was_registered: bool) -> None:
@@ -96,6 +99,7 @@ def sync_pool_objects(m: Mutator, objects: dict, layout: list[PoolPart], owner: 
 
 
 def pool_part_name(owner: str, part: PoolPart) -> str:
+    """The display name of a pool's heap part (`p.local`, a dequeue, `sync.allPools[]`)."""
     if part.role in ("allPools", "oldPools"):
         return f"sync.{part.role}[]"
     if part.role == "local":
@@ -106,6 +110,7 @@ def pool_part_name(owner: str, part: PoolPart) -> str:
 
 
 def pool_part_what(m: Mutator, owner: str, part: PoolPart) -> str:
+    """What allocating a pool's heap part stands for in Go, for its `alloc` event."""
     if part.role == "allPools":
         return (f"{owner}'s first use since the last GC (pinSlow): sync.allPools = append(allPools, p) "
                 f"needs a new []*Pool array, cap {part.size // 8}")
@@ -132,6 +137,7 @@ class PoolCleanup:
         self.mutator = mutator
 
     def clear_pools(self) -> None:
+        """Run `poolCleanup` on every pool and on `allPools`/`oldPools`, dropping what lost its references."""
         m = self.mutator
         for rec in m.state.pools.values():
             dropped, moved = rec.model.cleanup()  # sync.poolCleanup via clearpools

@@ -15,6 +15,7 @@ from gomemtui.runtime.values.variables import NIL, Array, SliceHeader, Var
 
 
 def make_slice(m: Mutator, op: ops.MakeSlice) -> None:
+    """`make([]T, len, cap)` (`runtime.makeslice`), on the stack when it does not escape and fits."""
     owner = m.owner(op.g)
     cap = max(op.cap, op.len)
     header = SliceHeader(None, 0, op.len, cap)
@@ -22,8 +23,8 @@ def make_slice(m: Mutator, op: ops.MakeSlice) -> None:
     if cap == 0:
         m.bind(var)
         m.emit("alloc", f"var {op.var} []{op.elem.name}: a nil slice (ptr=nil, len=0, cap=0), nothing allocated",
-                  var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=op.elem.noscan,
-                  tiny=False, large=False, stack=op.escape == "stack")
+               var=op.var, bytes=0, size=0, size_class=0, span_class=0, noscan=op.elem.noscan,
+               tiny=False, large=False, stack=op.escape == "stack")
         return
     nbytes = cap * op.elem.size
     if op.escape == "stack" and nbytes <= STACK_ALLOC_LIMIT:
@@ -31,18 +32,20 @@ def make_slice(m: Mutator, op: ops.MakeSlice) -> None:
         header.array = arr.id
         m.bind(var)
         m.emit("alloc",
-                  f"make([]{op.elem.name}, {op.len}, {cap}) does not escape: {nbytes} B array in "
-                  f"{owner}'s stack frame",
-                  var=op.var, bytes=0, size=nbytes, size_class=0, span_class=0,
-                  noscan=op.elem.noscan, tiny=False, large=False, stack=True)
+               f"make([]{op.elem.name}, {op.len}, {cap}) does not escape: {nbytes} B array in "
+               f"{owner}'s stack frame",
+               var=op.var, bytes=0, size=nbytes, size_class=0, span_class=0,
+               noscan=op.elem.noscan, tiny=False, large=False, stack=True)
         return
-    m.describe_alloc(op.var, nbytes, op.elem.noscan, f"make([]{op.elem.name}, {op.len}, {cap}) = {cap} × {op.elem.size} B")
+    m.describe_alloc(op.var, nbytes, op.elem.noscan,
+                     f"make([]{op.elem.name}, {op.len}, {cap}) = {cap} × {op.elem.size} B")
     arr = new_array(m, op.var, op.elem, cap, on_stack=False)
     header.array = arr.id
     m.bind(var)
 
 
 def new_array(m: Mutator, var: str, elem: GoType, elems: int, on_stack: bool) -> Array:
+    """A backing array of `elems` elements: a heap object, or a buffer in the goroutine's frame."""
     nbytes = elems * elem.size
     ptr_slots = elems if elem.has_pointers else 0
     arr = Array(m.state.new_id(), "", elem, elems)
@@ -67,6 +70,7 @@ def register_array(m: Mutator, var: str, arr: Array) -> None:
 
 
 def append(m: Mutator, op: ops.Append) -> None:
+    """`s = append(s, x)` `count` times, or one `append(s, xs...)` of `batch` elements."""
     m.owner(op.g)
     var = m.state.vars[op.var]
     s = var.header
@@ -90,6 +94,7 @@ def append(m: Mutator, op: ops.Append) -> None:
 
 
 def store_elems(m: Mutator, var: Var, start: int, stop: int, value: int) -> None:
+    """Store pointer `value` in elements [start, stop) (a bulk write barrier while marking)."""
     if value == NIL or not var.type.has_pointers:
         return
     arr = m.state.arrays[var.header.array_id]
@@ -117,8 +122,8 @@ def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
         # runtime.growslice: zero-size elements get &zerobase, cap = len, no allocation
         s.len = s.cap = new_len
         m.emit("growslice", f"append to {var.name}: zero-size elements, cap {new_len} at "
-                  "runtime.zerobase, nothing allocated", var=var.name, old_len=old_len,
-                  old_cap=old_cap, new_cap=new_len, new_bytes=0, stack=False)
+               "runtime.zerobase, nothing allocated", var=var.name, old_len=old_len,
+               old_cap=old_cap, new_cap=new_len, new_bytes=0, stack=False)
         return
     buffer = stack_buffer_elems(elem.size)
     use_buffer = (
@@ -170,6 +175,7 @@ def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
 
 
 def reslice(m: Mutator, op: ops.Reslice) -> None:
+    """`v = from[low:high:max]`: a new header into the same backing array (which stays whole)."""
     owner = m.owner(op.g)
     src = m.state.vars[op.source]
     s = src.header
@@ -188,7 +194,7 @@ def reslice(m: Mutator, op: ops.Reslice) -> None:
     bounds = f"[{low}:{high}" + (f":{maxi}]" if op.max is not None else "]")
     if arr is None:
         m.emit("reslice", f"{op.var} = {op.source}{bounds} of a nil slice", var=op.var,
-                  len=header.len, cap=header.cap, array=None, array_bytes=0)
+               len=header.len, cap=header.cap, array=None, array_bytes=0)
         return
     m.emit(
         "reslice",
@@ -200,6 +206,7 @@ def reslice(m: Mutator, op: ops.Reslice) -> None:
 
 
 def copy_slice(m: Mutator, op: ops.CopySlice) -> None:
+    """`v := make([]T, len(from)); copy(v, from)`: a new array of exactly len elements."""
     owner = m.owner(op.g)
     src = m.state.vars[op.source]
     n = src.header.len
@@ -209,11 +216,11 @@ def copy_slice(m: Mutator, op: ops.CopySlice) -> None:
     if n == 0:
         m.bind(var)
         m.emit("alloc", f"{op.var} := make([]{elem.name}, 0): nothing allocated", var=op.var,
-                  bytes=0, size=0, size_class=0, span_class=0, noscan=elem.noscan, tiny=False,
-                  large=False, stack=False)
+               bytes=0, size=0, size_class=0, span_class=0, noscan=elem.noscan, tiny=False,
+               large=False, stack=False)
         return
     m.describe_alloc(op.var, n * elem.size, elem.noscan,
-                        f"{op.var} := make([]{elem.name}, {n}) + copy = {n} × {elem.size} B")
+                     f"{op.var} := make([]{elem.name}, {n}) + copy = {n} × {elem.size} B")
     arr = new_array(m, op.var, elem, n, on_stack=False)
     header.array = arr.id
     if elem.has_pointers and src.header.array is not None:
