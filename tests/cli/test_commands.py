@@ -227,6 +227,8 @@ def test_opening_the_app_imports_no_core_before_the_first_frame() -> None:
 
 def test_the_core_imports_scipy_only_when_it_walks_the_graph_in_order() -> None:
     code = ("import sys; from gomemtui.runtime.timeline import Timeline; from gomemtui.scenario import load_program; "
-            "t = Timeline(load_program('tour')); t.step(); from gomemtui.runtime.read.build import build_view; build_view(t.runtime);  before = 'scipy' in sys.modules; "
+            "from gomemtui.runtime.read.reader import RuntimeReader; "
+            "t = Timeline(load_program('tour')); t.step(); RuntimeReader(t.runtime).view(); "
+            "before = 'scipy' in sys.modules; "
             "t.preload(); print(before, 'scipy' in sys.modules)")
     assert fresh_python(code).split() == ["False", "True"]
