@@ -1,1 +1,2 @@
-"""The garbage collector: pacer and CPU limiter, marking, the collector's cycles, gctrace."""
+"""The garbage collector: pacer and CPU limiter, marking, the collector and its per-cycle
+state (`Cycle`), gctrace."""

@@ -1,1 +1,2 @@
-"""Go values as the runtime lays them out: slices (growslice), Swiss-table maps, sync.Pool, pointer slots, the program's variables."""
+"""Go values as the runtime lays them out: slices (growslice), Swiss-table maps, sync.Pool,
+pointer slots, the program's variables and roots (`ProgramState`)."""
