@@ -37,10 +37,14 @@ def sync_map(m: Mutator, rec: MapRecord, inserted: range | None = None, moved: i
     """
     model = rec.model
     name = lambda part: f"{rec.name}.{part.role}"  # noqa: E731
-    keep = alloc_parts(m, rec.parts, model.layout(values=inserted is None), name)
+    born, died = model.take_structure_changes()
     if inserted is None:
+        keep = alloc_parts(m, rec.parts, model.layout(), name)
         drop_parts(rec.parts, keep)
         return
+    # Only what changed since the last sync: `born` are the parts of the layout that
+    # have no object yet, in layout order, `died` those that left it.
+    alloc_parts(m, rec.parts, born, name)
     # A cycle started by the new tables' allocation still finds the old ones: the
     # write barrier of replaceTable/installTableSplit shades the pointers they drop.
     m.collector.check_trigger()
@@ -48,7 +52,8 @@ def sync_map(m: Mutator, rec: MapRecord, inserted: range | None = None, moved: i
     # between allocating the new table(s) and installing them, every entry of the
     # old one is hashed again and put into its new table (uncheckedPutSlot).
     m.advance(moved * clock.MAP_MOVE_NS)
-    drop_parts(rec.parts, keep, spared=("key", "value"))
+    for identity in died:  # drop_parts, sparing the keys and values: nothing points to them now
+        rec.parts.pop(identity, None)
     parts = model.value_parts(inserted)  # Map.PutSlot: newobject for the key, then the elem
     if not parts:
         return

@@ -97,5 +97,3 @@ def group_layout(key: GoType, value: GoType) -> tuple[int, int, bool, bool, bool
     group = 8 + MAP_GROUP_SLOTS * slot
     noscan = not (ind_key or ind_val or key.has_pointers or value.has_pointers)
     return group, slot, noscan, ind_key, ind_val
-
-

@@ -17,17 +17,26 @@ directory. Nothing ever shrinks: only dropping the map frees its memory. Keys or
 values larger than 128 bytes are stored indirectly, each in its own heap object that
 a delete (or clear) releases.
 
-The model simulates the control bytes and slot contents of every group for real
-(`bytearray`s, exposed to numpy for counting), runs the same probe sequences as
-`PutSlot`, `Delete`, `uncheckedPutSlot` and `pruneTombstones`, and describes its memory
-as `MapPart`s; the facade allocates those and diffs consecutive layouts. `insert_step`
+The model simulates the control bytes and slot contents of every group for real (in
+numpy arrays, `map_slots.SlotStore`), runs the same probe sequences as `PutSlot`,
+`Delete`, `uncheckedPutSlot` and `pruneTombstones`, and describes its memory as
+`MapPart`s; the facade allocates those and diffs consecutive layouts. `insert_step`
 inserts up to the next growth, so the facade sees (and allocates) every table a long
 insert outgrows, each at the insert that created it.
 
+Many keys are handled at once where that gives the very slots one key at a time would:
+keys bound for different tables do not interact, so an insert probes one key per table
+per round (`map_slots.put_round`); a growth fills its new table(s) with array operations
+(`map_slots.fill_new_table`); a delete decides tombstones per group from the group as
+it was (deleting from a group never gives it an empty slot it lacked). The keys that
+need the runtime's full logic — the first key of a step, which may grow the map, a key
+whose table has no growth left, a small map — go through the one-key path.
+
 Where this simplifies real Go:
 * Keys are abstract: the n-th key ever inserted is the integer n, and the caller only
-  inserts keys never inserted before and deletes present ones. There is therefore no
-  H2 matching against existing keys (it could never succeed), only the probing.
+  inserts keys never inserted before and deletes present ones (the oldest first, so
+  the present keys are always one run of integers). There is therefore no H2 matching
+  against existing keys (it could never succeed), only the probing.
 * Hashes are a 64-bit mix of the key and the map's seed; the seed (`Map.seed`, new on
   `make`, on deleting the last key and on `clear`) comes from a numpy PRNG seeded with
   the `seed` argument. Real Go uses AES/wyhash with a random seed, so *which* groups
@@ -45,14 +54,25 @@ Where this simplifies real Go:
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 import numpy as np
 
 from gomemtui.runtime.memory.sizeclasses import alloc_size
-from gomemtui.runtime.types import BUILTIN_TYPES, PTR_SIZE, GoType, parse_type
+from gomemtui.runtime.types import PTR_SIZE, GoType
+from gomemtui.runtime.values.map_groups import (
+    CTRL_DELETED,
+    CTRL_EMPTY,
+    MAP_GROUP_SLOTS,
+    MAP_HEADER_SIZE,
+    MAX_ALLOC,
+    MAX_AVG_GROUP_LOAD,
+    MAX_TABLE_CAPACITY,
+    TABLE_HEADER_SIZE,
+    group_layout,
+)
+from gomemtui.runtime.values.map_slots import SlotStore, fill_new_table, hash_keys, put_round, stable_rank
 
 __all__ = [
     "CTRL_DELETED",
@@ -67,84 +87,12 @@ __all__ = [
     "group_layout",
 ]
 
-MAP_GROUP_SLOTS = 8
-"""`abi.MapGroupSlots`."""
-MAX_TABLE_CAPACITY = 1024
-"""`maxTableCapacity`: a bigger table is split, not grown."""
-MAX_AVG_GROUP_LOAD = 7
-"""`maxAvgGroupLoad`: tables are filled to 7/8."""
-MAP_MAX_KEY_BYTES = 128
-"""`abi.MapMaxKeyBytes`: bigger keys are stored indirectly."""
-MAP_MAX_ELEM_BYTES = 128
-"""`abi.MapMaxElemBytes`: bigger values are stored indirectly."""
-CTRL_EMPTY = 0b1000_0000
-"""`ctrlEmpty`."""
-CTRL_DELETED = 0b1111_1110
-"""`ctrlDeleted`: a tombstone."""
-MAP_HEADER_SIZE = 48
-"""`unsafe.Sizeof(maps.Map{})`: what `make(map[K]V)` costs before the first insert."""
-TABLE_HEADER_SIZE = 32
-"""`unsafe.Sizeof(maps.table{})`: used, capacity, growthLeft, localDepth, index, groups."""
-MAX_ALLOC = 1 << 48
-"""`maxAlloc` on linux/amd64: `NewMap` returns an empty map for hints above it."""
-
 _MASK64 = (1 << 64) - 1
-
-
-# -- the group type (cmd/compile/internal/reflectdata.MapGroupType) ----------------
-
-
-_BUILTIN_ALIGN = {
-    "int8": 1, "uint8": 1, "byte": 1, "bool": 1,
-    "int16": 2, "uint16": 2,
-    "int32": 4, "uint32": 4, "rune": 4, "float32": 4, "complex64": 4,
-}
-
-
-def _align_of(t: GoType) -> int:
-    """Alignment of a type on amd64, inferred (GoType keeps only size and pointers).
-
-    Arrays align like their element, small built-ins like their size, everything with
-    pointers and every other built-in to 8; user structs to the largest power of two
-    (≤ 8) dividing their size.
-    """
-    name = t.name
-    if name.startswith("[") and not name.startswith("[]"):
-        elem = parse_type(name[name.index("]") + 1 :])
-        if elem is not None:
-            return _align_of(elem)
-    if name in _BUILTIN_ALIGN:
-        return _BUILTIN_ALIGN[name]
-    if t.has_pointers or name in BUILTIN_TYPES:
-        return PTR_SIZE
-    align = PTR_SIZE
-    while align > 1 and t.size % align:
-        align //= 2
-    return align
-
-
-def _round_up(n: int, a: int) -> int:
-    return (n + a - 1) // a * a
-
-
-def group_layout(key: GoType, value: GoType) -> tuple[int, int, bool, bool, bool]:
-    """`MapGroupType`: (group bytes, slot bytes, noscan, indirect key, indirect value).
-
-    A group is `struct{ ctrl uint64; slots [8]struct{ key K; elem V } }` (the default
-    interleaved layout); K or V bigger than 128 B become pointers. A zero-size value
-    at the end of the slot struct gets one byte of padding, as `types.CalcSize` does.
-    """
-    ind_key = key.size > MAP_MAX_KEY_BYTES
-    ind_val = value.size > MAP_MAX_ELEM_BYTES
-    ksize, kalign = (PTR_SIZE, PTR_SIZE) if ind_key else (key.size, _align_of(key))
-    vsize, valign = (PTR_SIZE, PTR_SIZE) if ind_val else (value.size, _align_of(value))
-    off = _round_up(ksize, valign) + vsize
-    if vsize == 0 and off > 0:
-        off += 1  # trailing zero-size field padding
-    slot = _round_up(off, max(kalign, valign, 1))
-    group = 8 + MAP_GROUP_SLOTS * slot
-    noscan = not (ind_key or ind_val or key.has_pointers or value.has_pointers)
-    return group, slot, noscan, ind_key, ind_val
+_VECTOR_MIN = 16
+"""Fewer keys than this in a round of `put_round` go through the one-key path instead."""
+_CTRL_CHARS = np.full(256, ord("F"), dtype=np.uint8)
+_CTRL_CHARS[CTRL_EMPTY] = ord(".")
+_CTRL_CHARS[CTRL_DELETED] = ord("x")
 
 
 # -- what the facade sees ------------------------------------------------------------
@@ -215,11 +163,11 @@ class MapGrowth:
 
 
 class _Table:
-    """`maps.table`: control bytes and slot contents of one groups array."""
+    """`maps.table`: one groups array, its slots a row of the map's `SlotStore`."""
 
-    __slots__ = ("uid", "capacity", "mask", "growth_left", "used", "local_depth", "index", "ctrl", "keys")
+    __slots__ = ("uid", "capacity", "mask", "local_depth", "index", "row", "store")
 
-    def __init__(self, uid: int, capacity: int, index: int, local_depth: int) -> None:
+    def __init__(self, store: SlotStore, uid: int, capacity: int, index: int, local_depth: int) -> None:
         # newTable: capacity ≥ 8, rounded up to a power of two.
         capacity = max(capacity, MAP_GROUP_SLOTS)
         capacity = 1 << (capacity - 1).bit_length()
@@ -230,10 +178,29 @@ class _Table:
         self.mask = capacity // MAP_GROUP_SLOTS - 1
         self.index = index
         self.local_depth = local_depth
-        self.used = 0
-        self.ctrl = bytearray([CTRL_EMPTY]) * capacity
-        self.keys: list[int] = [-1] * capacity
-        self.growth_left = self.max_growth_left()
+        self.store = store
+        self.row = store.take(capacity, self.max_growth_left())
+
+    @property
+    def used(self) -> int:
+        return int(self.store.used[self.row])
+
+    @used.setter
+    def used(self, value: int) -> None:
+        self.store.used[self.row] = value
+
+    @property
+    def growth_left(self) -> int:
+        return int(self.store.growth_left[self.row])
+
+    @growth_left.setter
+    def growth_left(self, value: int) -> None:
+        self.store.growth_left[self.row] = value
+
+    @property
+    def ctrl(self) -> np.ndarray:
+        """The control bytes of this table's slots (a view into the store)."""
+        return self.store.ctrl[self.row, : self.capacity]
 
     def max_growth_left(self) -> int:
         """`table.maxGrowthLeft`: 7/8 of the slots, or all but one in a single group."""
@@ -245,19 +212,21 @@ class _Table:
         """`table.tombstones`: maxGrowth − used − growthLeft."""
         return self.capacity * MAX_AVG_GROUP_LOAD // MAP_GROUP_SLOTS - self.used - self.growth_left
 
+    def group(self, g: int) -> bytes:
+        """The 8 control bytes of group g."""
+        base = g * MAP_GROUP_SLOTS
+        return self.store.ctrl[self.row, base : base + MAP_GROUP_SLOTS].tobytes()
+
     def first_free(self, g: int) -> int:
         """`matchEmptyOrDeleted().first()` in group g: lowest slot that is empty or deleted, or -1."""
-        base = g * MAP_GROUP_SLOTS
-        ctrl = self.ctrl
-        for j in range(MAP_GROUP_SLOTS):
-            if ctrl[base + j] & CTRL_EMPTY:
+        for j, c in enumerate(self.group(g)):
+            if c & CTRL_EMPTY:
                 return j
         return -1
 
     def has_empty(self, g: int) -> bool:
         """`matchEmpty() != 0` for group g."""
-        base = g * MAP_GROUP_SLOTS
-        return CTRL_EMPTY in self.ctrl[base : base + MAP_GROUP_SLOTS]
+        return CTRL_EMPTY in self.group(g)
 
     def probe(self, h1: int) -> Iterator[int]:
         """`probeSeq`: triangular probing over groups, h1, h1+1, h1+1+2, ... (mod groups)."""
@@ -269,38 +238,24 @@ class _Table:
             index += 1
             offset = (offset + index) & mask
 
-    def unchecked_put(self, key: int, h: int) -> int:
-        """`uncheckedPutSlot`: first empty-or-deleted slot along the probe sequence."""
-        for g in self.probe(h >> 7):
-            j = self.first_free(g)
-            if j >= 0:
-                slot = g * MAP_GROUP_SLOTS + j
-                self.ctrl[slot] = h & 0x7F
-                self.keys[slot] = key
-                self.growth_left -= 1
-                self.used += 1
-                return slot
-        raise AssertionError("unreachable: probe sequences visit every group")
+    def set_slot(self, slot: int, h: int, key: int) -> None:
+        """A full slot: control byte h2, the key."""
+        self.store.ctrl[self.row, slot] = h & 0x7F
+        self.store.keys[self.row, slot] = key
 
-    def full_slots(self) -> Iterator[int]:
+    def full_slots(self) -> np.ndarray:
         """Slots holding a key, in group order (how grow/split walk a table)."""
-        for slot, c in enumerate(self.ctrl):
-            if not c & CTRL_EMPTY:
-                yield slot
+        return np.flatnonzero((self.ctrl & CTRL_EMPTY) == 0)
 
     def ctrl_array(self) -> np.ndarray:
         """The control bytes as a read-only numpy view (no copy)."""
-        arr = np.frombuffer(self.ctrl, dtype=np.uint8)
+        arr = self.ctrl
         arr.flags.writeable = False
         return arr
 
     def ctrl_string(self) -> str:
         """One character per slot: 'F' full, '.' empty, 'x' tombstone."""
-        return "".join("." if c == CTRL_EMPTY else "x" if c == CTRL_DELETED else "F" for c in self.ctrl)
-
-
-_SMALL = None  # location marker: the key sits in the small group
-_WOULD_GROW = -2  # _table_put: the key needs a rehash the caller did not allow
+        return _CTRL_CHARS[self.ctrl].tobytes().decode("ascii")
 
 
 class SwissMap:
@@ -326,13 +281,24 @@ class SwissMap:
         self.global_depth = 0
         self.tombstone_possible = False
         self.clear_seq = 0
+        self._store = SlotStore()
         self._small: _Table | None = None  # the small group: a one-group "table" without header
         self._dir: list[_Table] = []
+        self._dir_rows = np.zeros(0, dtype=np.int64)  # the store row of each directory entry
         self._dir_uid = 0
+        self._tables: dict[int, _Table] = {}  # live tables (not the small group) by uid, oldest first
+        self._table_slots = 0  # their capacities' sum
+        self._row_table: dict[int, _Table] = {}  # store row → the table (or small group) in it
+        self._first_key = 0  # the present keys are range(_first_key, _next_key)
         self._next_key = 0
-        self._present: OrderedDict[int, None] = OrderedDict()  # oldest first; O(1) at the front
-        self._where: dict[int, tuple[_Table | None, int]] = {}
+        self._key_row = np.zeros(0, dtype=np.int32)  # key → store row of its slot
+        self._key_slot = np.zeros(0, dtype=np.int16)  # key → slot within the row
+        self._structure: dict[tuple, MapPart] = {}  # parts but the header and values, in creation order
+        self._born: list[MapPart] = []  # structure parts created since `take_structure_changes`
+        self._died: list[tuple] = []  # identities of structure parts dropped since then
         self._events: list[MapGrowth] = []
+        self._step_hint = 0  # keys the last insert step took
+        self._batch = 256  # keys `_put_many` looks at at once (grows while no key needs growth)
         self.hash_seed = 0
         self._reseed()
         self._make(0 if hint is None or hint < 0 else hint)  # makemap: negative hint → 0
@@ -354,11 +320,21 @@ class SwissMap:
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
         return z ^ (z >> 31)
 
+    def _hashes(self, keys: np.ndarray) -> np.ndarray:
+        """`hash` of many keys at once (uint64)."""
+        return hash_keys(keys, self.hash_seed)
+
     def _dir_index(self, h: int) -> int:
         """`Map.directoryIndex`: the top globalDepth bits of the hash."""
         if len(self._dir) == 1:
             return 0
         return h >> (64 - self.global_depth)
+
+    def _dir_row_of(self, hashes: np.ndarray) -> np.ndarray:
+        """`Map.directoryIndex` of many hashes, as the store row of the table there."""
+        if len(self._dir) == 1:
+            return np.full(len(hashes), self._dir_rows[0], dtype=np.int64)
+        return self._dir_rows[(hashes >> np.uint64(64 - self.global_depth)).astype(np.int64)]
 
     def _distinct_tables(self) -> list[_Table]:
         out: list[_Table] = []
@@ -372,7 +348,7 @@ class SwissMap:
     def _slots(self) -> int:
         if self._small is not None:
             return MAP_GROUP_SLOTS
-        return sum(t.capacity for t in self._distinct_tables())
+        return self._table_slots
 
     def _note(self, kind: str, cause: str, old_slots: int, text: str, moved: int = 0) -> None:
         self._events.append(
@@ -382,6 +358,74 @@ class SwissMap:
                 moved=moved,
             )
         )
+
+    def _ensure_key_room(self, end: int) -> None:
+        """Room in the key → slot arrays for keys below `end`."""
+        if end <= len(self._key_row):
+            return
+        size = max(end, 2 * len(self._key_row), 64)
+        row = np.zeros(size, dtype=np.int32)
+        row[: len(self._key_row)] = self._key_row
+        slot = np.zeros(size, dtype=np.int16)
+        slot[: len(self._key_slot)] = self._key_slot
+        self._key_row, self._key_slot = row, slot
+
+    # -- the parts ------------------------------------------------------------------
+
+    def _add_part(self, part: MapPart) -> None:
+        self._structure[part.identity] = part
+        self._born.append(part)
+
+    def _drop_part(self, identity: tuple) -> None:
+        del self._structure[identity]
+        self._died.append(identity)
+
+    def _new_table(self, capacity: int, index: int, local_depth: int) -> _Table:
+        """`newTable`: the 32-byte table struct, then its groups array."""
+        t = _Table(self._store, self._new_uid(), capacity, index, local_depth)
+        self._tables[t.uid] = t
+        self._table_slots += t.capacity
+        self._row_table[t.row] = t
+        t_ident = ("table", t.uid)
+        self._add_part(MapPart(t_ident, "table", TABLE_HEADER_SIZE, False, ("directory", self._dir_uid)))
+        self._add_part(MapPart(("groups", t.uid), "groups", (t.mask + 1) * self.group_bytes, self.group_noscan, t_ident))
+        return t
+
+    def _free_table(self, t: _Table) -> None:
+        """A table replaced by grow or split: its parts are garbage, its row free."""
+        del self._tables[t.uid]
+        self._table_slots -= t.capacity
+        del self._row_table[t.row]
+        self._store.release(t.row)
+        self._drop_part(("table", t.uid))
+        self._drop_part(("groups", t.uid))
+
+    def _new_directory(self, length: int) -> None:
+        """A new `[]*table` of `length` entries replaces the directory (if any)."""
+        if self._dir_uid and ("directory", self._dir_uid) in self._structure:
+            self._drop_part(("directory", self._dir_uid))
+        self._dir_uid = self._new_uid()
+        self._add_part(MapPart(("directory", self._dir_uid), "directory", PTR_SIZE * length, False, ("header",)))
+
+    def _current(self, part: MapPart) -> MapPart:
+        """The part with its parent as of now: a table struct hangs off the directory of
+        the moment (`growToTable` and `installTableSplit` make a new one)."""
+        if part.role == "table" and part.parent != ("directory", self._dir_uid):
+            return replace(part, parent=("directory", self._dir_uid))
+        return part
+
+    def _set_dir(self, tables: list[_Table]) -> None:
+        self._dir = tables
+        self._dir_rows = np.array([t.row for t in tables], dtype=np.int64)
+
+    def take_structure_changes(self) -> tuple[list[MapPart], list[tuple]]:
+        """The structure parts (small group, directory, tables, groups arrays) made since
+        the last call and still there, in the order `layout` lists them, and the
+        identities of those dropped since then; forgets both."""
+        born = [self._current(p) for p in self._born if p.identity in self._structure]
+        died = self._died
+        self._born, self._died = [], []
+        return born, died
 
     # -- make ------------------------------------------------------------------------
 
@@ -395,8 +439,8 @@ class SwissMap:
         if dir_size * MAX_TABLE_CAPACITY * self.group_bytes > MAX_ALLOC:
             return  # mem > maxAlloc: an empty map
         self.global_depth = dir_size.bit_length() - 1
-        self._dir_uid = self._new_uid()
-        self._dir = [_Table(self._new_uid(), target // dir_size, i, self.global_depth) for i in range(dir_size)]
+        self._new_directory(dir_size)
+        self._set_dir([self._new_table(target // dir_size, i, self.global_depth) for i in range(dir_size)])
 
     # -- properties the views need ----------------------------------------------
 
@@ -419,7 +463,7 @@ class SwissMap:
 
     @property
     def distinct_tables(self) -> int:
-        return len(self._distinct_tables())
+        return len(self._tables) if self._dir else 0
 
     @property
     def total_slots(self) -> int:
@@ -432,7 +476,7 @@ class SwissMap:
 
     def keys(self) -> list[int]:
         """Present keys, oldest first."""
-        return list(self._present)
+        return list(range(self._first_key, self._next_key))
 
     def contains(self, key: int) -> bool:
         """`Map.getWithKey`'s lookup: probe for the key as Go does (H2 match, stop at an empty slot).
@@ -443,15 +487,17 @@ class SwissMap:
             return False
         h = self.hash(key)
         h2 = h & 0x7F
+        store = self._store
         if self._small is not None:  # getWithKeySmall: the one group
-            return any(self._small.ctrl[j] == h2 and self._small.keys[j] == key for j in range(MAP_GROUP_SLOTS))
+            row = self._small.row
+            return any(store.ctrl[row, j] == h2 and store.keys[row, j] == key for j in range(MAP_GROUP_SLOTS))
         if not self._dir:
             return False
         t = self._dir[self._dir_index(h)]
         for g in t.probe(h >> 7):
             base = g * MAP_GROUP_SLOTS
             for j in range(MAP_GROUP_SLOTS):
-                if t.ctrl[base + j] == h2 and t.keys[base + j] == key:
+                if store.ctrl[t.row, base + j] == h2 and store.keys[t.row, base + j] == key:
                     return True
             if t.has_empty(g):
                 return False
@@ -461,11 +507,13 @@ class SwissMap:
 
     def insert(self, count: int = 1) -> list[MapGrowth]:
         """`m[k] = v` for `count` keys never inserted before; returns the growth it caused."""
-        self._events = []
-        for _ in range(count):
-            self._put(self._next_key, True)
-            self._next_key += 1
-        return self._events
+        events: list[MapGrowth] = []
+        left = count
+        while left > 0:
+            keys, changes = self.insert_step(left)
+            events += changes
+            left -= len(keys)
+        return events
 
     def insert_step(self, count: int) -> tuple[range, list[MapGrowth]]:
         """Insert up to `count` new keys, stopping *before* a key that would allocate.
@@ -478,12 +526,72 @@ class SwissMap:
         until `count` keys are in leaves the map exactly as `insert(count)` does.
         """
         self._events = []
+        self._batch = max(256, 2 * self._step_hint)
         first = self._next_key
-        while self._next_key - first < count:
-            if not self._put(self._next_key, self._next_key == first):
-                break  # this key would grow the map: it opens the next step
+        end = first + count
+        if count > 0:
+            self._ensure_key_room(end)
+            self._put(first, True)
             self._next_key += 1
+        while self._next_key < end:
+            if self._small is not None or not self._dir:
+                if not self._put(self._next_key, False):
+                    break  # this key would grow the map: it opens the next step
+                self._next_key += 1
+            elif not self._put_many(end):
+                break
+        self._step_hint = self._next_key - first
         return range(first, self._next_key), self._events
+
+    def _put_many(self, end: int) -> bool:
+        """Insert keys from `_next_key` on, below `end`, into the tables, as long as no
+        key needs its table grown; False when the next key would grow the map.
+
+        A batch of keys is cut before the first key that finds its table without growth
+        left once the batch's earlier keys are in (that key goes through `_put`, which
+        may still put it without growing: a reused tombstone, a successful prune). The
+        keys before the cut go in rounds: the first key of each table, then the second,
+        and so on; within a round every key has its own table.
+        """
+        start = self._next_key
+        size = min(end - start, self._batch)
+        keys = np.arange(start, start + size, dtype=np.int64)
+        hashes = self._hashes(keys)
+        rows = self._dir_row_of(hashes)
+        rank = stable_rank(rows)
+        over = np.flatnonzero(rank >= self._store.growth_left[rows])
+        cut = int(over[0]) if over.size else size
+        if cut:
+            self._put_rounds(keys[:cut], hashes[:cut], rows[:cut], rank[:cut])
+            self._next_key += cut
+        if cut == size:
+            self._batch *= 2
+            return True
+        key = int(keys[cut])
+        if not self._put(key, False):
+            return False
+        self._next_key += 1
+        return True
+
+    def _put_rounds(self, keys: np.ndarray, hashes: np.ndarray, rows: np.ndarray, rank: np.ndarray) -> None:
+        """`(*table).PutSlot` of keys whose tables all have growth left for them."""
+        order = np.argsort(rank, kind="stable")
+        bounds = np.cumsum(np.bincount(rank))
+        start = 0
+        for stop in bounds.tolist():
+            pick = order[start:stop]
+            start = stop
+            if len(pick) >= _VECTOR_MIN:
+                slots = put_round(self._store, rows[pick], keys[pick], hashes[pick])
+                self._key_row[keys[pick]] = rows[pick]
+                self._key_slot[keys[pick]] = slots
+            else:
+                for k, h, row in zip(keys[pick].tolist(), hashes[pick].tolist(), rows[pick].tolist()):
+                    slot = self._table_put(self._row_table[row], h, k, False)
+                    assert slot >= 0, "a table with growth left took no key"
+                    self._key_row[k] = row
+                    self._key_slot[k] = slot
+        self.used += len(keys)
 
     def _put(self, key: int, may_grow: bool) -> bool:
         """`Map.PutSlot` (and `runtime_mapassign_fast*`, which follow the same steps).
@@ -495,20 +603,21 @@ class SwissMap:
         if not may_grow and (not self.has_storage or (self._small is not None and self._small.used == MAP_GROUP_SLOTS)):
             return False  # growToSmall / growToTable would allocate
         if not self.has_storage:
-            self._small = _Table(0, MAP_GROUP_SLOTS, 0, 0)  # growToSmall: one group, all slots empty
-            self._small.uid = self._new_uid()
+            # growToSmall: one group, all slots empty
+            self._small = _Table(self._store, self._new_uid(), MAP_GROUP_SLOTS, 0, 0)
+            self._row_table[self._small.row] = self._small
+            self._add_part(MapPart(("group", self._small.uid), "group", self.group_bytes, self.group_noscan, ("header",)))
             self._note("map_grow", "growToSmall", 0, "first insert allocates the map's single 8-slot group")
         if self._small is not None:
             small = self._small
             j = small.first_free(0)  # putSlotSmall: matchEmptyOrDeleted().first()
             if j >= 0:
-                small.ctrl[j] = h & 0x7F
-                small.keys[j] = key
+                small.set_slot(j, h, key)
                 small.used += 1
-                self._record(key, None, j)
+                self._record(key, small, j)
                 return True
             tab = self._grow_to_table()
-            slot = tab.unchecked_put(key, h)  # uncheckedPutSlotForAssign
+            slot = self._table_put(tab, h, key)  # uncheckedPutSlotForAssign
             self._record(key, tab, slot)
             return True
         while True:
@@ -521,10 +630,10 @@ class SwissMap:
                 return False
             # rehash replaced t; look the key's table up again (PutSlot returned !ok)
 
-    def _record(self, key: int, table: _Table | None, slot: int) -> None:
+    def _record(self, key: int, table: _Table, slot: int) -> None:
         self.used += 1
-        self._present[key] = None
-        self._where[key] = (table, slot)
+        self._key_row[key] = table.row
+        self._key_slot[key] = slot
 
     def _table_put(self, t: _Table, h: int, key: int, may_grow: bool = True) -> int:
         """`table.PutSlot` for a new key: the slot used, or -1 after a rehash.
@@ -533,24 +642,27 @@ class SwissMap:
         """
         first_deleted = -1
         for g in t.probe(h >> 7):
-            j = t.first_free(g)
+            group = t.group(g)
+            j = next((j for j, c in enumerate(group) if c & CTRL_EMPTY), -1)  # matchEmptyOrDeleted().first()
             if j < 0:
                 continue  # nothing but filled slots: keep probing
             slot = g * MAP_GROUP_SLOTS + j
-            if t.ctrl[slot] == CTRL_DELETED:
+            if group[j] == CTRL_DELETED:
                 if first_deleted < 0:
                     first_deleted = slot  # remember the first tombstone, keep probing
                 continue
             # An empty slot: the end of the probe sequence.
+            growth_left = t.growth_left
             if first_deleted >= 0:
                 slot = first_deleted
-                t.growth_left += 1  # reusing a tombstone costs no growth
-            if t.growth_left == 0:
+                growth_left += 1  # reusing a tombstone costs no growth
+                t.growth_left = growth_left
+            if growth_left == 0:
                 self._prune_tombstones(t)
-            if t.growth_left > 0:
-                t.ctrl[slot] = h & 0x7F
-                t.keys[slot] = key
-                t.growth_left -= 1
+                growth_left = t.growth_left
+            if growth_left > 0:
+                t.set_slot(slot, h, key)
+                t.growth_left = growth_left - 1
                 t.used += 1
                 return slot
             if not may_grow:
@@ -559,21 +671,33 @@ class SwissMap:
             return -1
         raise AssertionError("unreachable")
 
+    def _move_into(self, new: _Table, keys: np.ndarray, hashes: np.ndarray) -> None:
+        """`uncheckedPutSlot` of moved entries, in the old table's slot order, into `new`."""
+        slots = fill_new_table(self._store, new.row, keys, hashes)
+        self._key_row[keys] = new.row
+        self._key_slot[keys] = slots
+
+    def _entries(self, t: _Table) -> tuple[np.ndarray, np.ndarray]:
+        """Keys of every full slot of t in slot order (how grow/split walk a table), and
+        their hashes (`typ.Hasher`, computed again for each)."""
+        keys = self._store.keys[t.row, t.full_slots()]
+        return keys, self._hashes(keys)
+
     def _grow_to_table(self) -> _Table:
         """`Map.growToTable`: the 8 small entries move into a 16-slot table."""
         assert self._small is not None
         small, self._small = self._small, None
-        tab = _Table(self._new_uid(), 2 * MAP_GROUP_SLOTS, 0, 0)
-        for j in range(MAP_GROUP_SLOTS):
-            if small.ctrl[j] & CTRL_EMPTY:
-                continue
-            k = small.keys[j]
-            self._where[k] = (tab, tab.unchecked_put(k, self.hash(k)))
-        self._dir = [tab]
-        self._dir_uid = self._new_uid()
+        tab = self._new_table(2 * MAP_GROUP_SLOTS, 0, 0)
+        keys, hashes = self._entries(small)
+        self._move_into(tab, keys, hashes)
+        self._new_directory(1)
+        self._set_dir([tab])
         self.global_depth = 0
+        del self._row_table[small.row]
+        self._store.release(small.row)
+        self._drop_part(("group", small.uid))
         self._note("map_grow", "growToTable", MAP_GROUP_SLOTS, "9th entry: the small group becomes a table of 16 slots",
-                   moved=small.used)
+                   moved=len(keys))
         return tab
 
     def _rehash(self, t: _Table) -> None:
@@ -583,53 +707,44 @@ class SwissMap:
         else:
             self._split(t)
 
-    def _move_all(self, old: _Table, pick) -> int:
-        """Rehash every entry of `old` into the table `pick(hash)` chooses (`table.grow`,
-        `table.split`: `typ.Hasher` then `uncheckedPutSlot` for each full slot); returns
-        how many entries moved (tombstones are left behind)."""
-        moved = 0
-        for slot in old.full_slots():
-            moved += 1
-            k = old.keys[slot]
-            h = self.hash(k)
-            nt = pick(h)
-            self._where[k] = (nt, nt.unchecked_put(k, h))
-        return moved
-
     def _grow(self, t: _Table, new_capacity: int) -> None:
         """`table.grow`: a new, bigger table replaces t in every directory slot it had."""
         old_slots = self._slots()
-        nt = _Table(self._new_uid(), new_capacity, t.index, t.local_depth)
-        moved = self._move_all(t, lambda h: nt)
+        nt = self._new_table(new_capacity, t.index, t.local_depth)
+        keys, hashes = self._entries(t)
+        self._move_into(nt, keys, hashes)
         self._replace_table(nt)
         t.index = -1
-        self._note(
-            "map_grow", "grow", old_slots,
-            f"table full ({t.used} entries, {t.tombstones()} tombstones): grows {t.capacity} → {new_capacity} slots",
-            moved=moved,
-        )
+        text = f"table full ({t.used} entries, {t.tombstones()} tombstones): grows {t.capacity} → {new_capacity} slots"
+        self._free_table(t)
+        self._note("map_grow", "grow", old_slots, text, moved=len(keys))
 
     def _split(self, t: _Table) -> None:
         """`table.split`: two 1024-slot tables, divided by hash bit localDepth+1 from the top."""
         old_slots = self._slots()
         depth = t.local_depth + 1
-        left = _Table(self._new_uid(), MAX_TABLE_CAPACITY, -1, depth)
-        right = _Table(self._new_uid(), MAX_TABLE_CAPACITY, -1, depth)
-        bit = 1 << (64 - depth)  # localDepthMask
-        moved = self._move_all(t, lambda h: right if h & bit else left)
+        left = self._new_table(MAX_TABLE_CAPACITY, -1, depth)
+        right = self._new_table(MAX_TABLE_CAPACITY, -1, depth)
+        keys, hashes = self._entries(t)
+        to_right = (hashes >> np.uint64(64 - depth)) & np.uint64(1) != 0  # localDepthMask
+        self._move_into(left, keys[~to_right], hashes[~to_right])
+        self._move_into(right, keys[to_right], hashes[to_right])
         doubled = self._install_table_split(t, left, right)
         t.index = -1
+        self._free_table(t)  # the old table's struct and groups are garbage from here on
         self._note(
             "map_split", "split", old_slots,
             f"1024-slot table full: split in two by hash bit {depth}"
             + (f"; directory doubles to {self.dir_len}" if doubled else ""),
-            moved=moved,
+            moved=len(keys),
         )
 
     def _replace_table(self, nt: _Table) -> None:
         """`Map.replaceTable`: nt takes its 2^(globalDepth − localDepth) directory entries."""
-        for i in range(1 << (self.global_depth - nt.local_depth)):
+        span = 1 << (self.global_depth - nt.local_depth)
+        for i in range(span):
             self._dir[nt.index + i] = nt
+        self._dir_rows[nt.index : nt.index + span] = nt.row
 
     def _install_table_split(self, old: _Table, left: _Table, right: _Table) -> bool:
         """`Map.installTableSplit`: double the directory if needed, then install both halves."""
@@ -640,8 +755,9 @@ class SwissMap:
                 new_dir += [t, t]
                 if t.index == i:
                     t.index = 2 * i
+            self._new_directory(len(new_dir))
             self._dir = new_dir
-            self._dir_uid = self._new_uid()
+            self._dir_rows = np.repeat(self._dir_rows, 2)
             self.global_depth += 1
             doubled = True
         left.index = old.index
@@ -659,35 +775,28 @@ class SwissMap:
         if t.tombstones() * 10 < t.capacity:
             return
         groups = t.mask + 1
-        needed = [False] * groups
-        for g in range(groups):
-            base = g * MAP_GROUP_SLOTS
-            for j in range(MAP_GROUP_SLOTS):
-                if t.ctrl[base + j] & CTRL_EMPTY:
-                    continue
-                h = self.hash(t.keys[base + j])
-                for off in t.probe(h >> 7):
-                    if off == g:
-                        break
-                    if t.first_free(off) >= 0:  # must be a tombstone: mark it needed
-                        needed[off] = True
-            if t.has_empty(g):
-                needed[g] = True
-        cnt = sum(
-            1 for g in range(groups) if not needed[g]
-            for j in range(MAP_GROUP_SLOTS) if t.ctrl[g * MAP_GROUP_SLOTS + j] & CTRL_EMPTY
-        )
+        ctrl = t.ctrl.reshape(groups, MAP_GROUP_SLOTS)
+        free = (ctrl & CTRL_EMPTY) != 0
+        has_free = free.any(axis=1).tolist()  # a group a probe passes with one is all tombstones
+        needed = (ctrl == CTRL_EMPTY).any(axis=1).tolist()  # a group with an empty slot
+        full = t.full_slots()
+        homes = (self._hashes(self._store.keys[t.row, full]) >> np.uint64(7)).astype(np.int64) & t.mask
+        mask = t.mask
+        for g, off in zip((full // MAP_GROUP_SLOTS).tolist(), homes.tolist()):
+            index = 0
+            while off != g:  # the groups the probe sequence passes before reaching g
+                if has_free[off]:  # must be a tombstone: mark it needed
+                    needed[off] = True
+                index += 1
+                off = (off + index) & mask
+        prunable = ~np.array(needed, dtype=bool)
+        cnt = int(free[prunable].sum())
         if cnt * 10 < t.capacity:
             return
         old_tomb = t.tombstones()
-        for g in range(groups):
-            if needed[g]:
-                continue
-            for j in range(MAP_GROUP_SLOTS):
-                s = g * MAP_GROUP_SLOTS + j
-                if t.ctrl[s] & CTRL_EMPTY:
-                    t.ctrl[s] = CTRL_EMPTY
-                    t.growth_left += 1
+        pruned = free & prunable[:, None]
+        ctrl[pruned] = CTRL_EMPTY
+        t.growth_left += cnt
         self._note(
             "map_prune", "pruneTombstones", self._slots(),
             f"table full: {old_tomb - t.tombstones()} of {old_tomb} tombstones pruned instead of growing",
@@ -696,65 +805,64 @@ class SwissMap:
     # -- delete / clear ---------------------------------------------------------
 
     def delete(self, count: int = 1) -> int:
-        """`delete(m, k)` for the `count` oldest present keys; returns how many tombstones it left."""
+        """`delete(m, k)` for the `count` oldest present keys; returns how many tombstones it left.
+
+        `Map.Delete` → `deleteSmall` (never a tombstone) or `table.Delete`: the slot
+        becomes empty if its group has an empty slot, else a tombstone (a full group can
+        sit in the middle of a probe sequence). Deleting never gives a group an empty
+        slot it lacked, so the group as it was before decides for all of its keys.
+        """
         if count > self.used:
             raise ValueError(f"cannot delete {count} keys from a map of {self.used}")
-        made = 0
-        for _ in range(count):
-            made += self._delete(next(iter(self._present)))
+        if count <= 0:
+            return 0
+        keys = np.arange(self._first_key, self._first_key + count, dtype=np.int64)
+        rows = self._key_row[keys].astype(np.int64)
+        slots = self._key_slot[keys].astype(np.int64)
+        store = self._store
+        if self._small is not None:
+            tomb = np.zeros(count, dtype=bool)  # deleteSmall
+        else:
+            base = slots // MAP_GROUP_SLOTS * MAP_GROUP_SLOTS
+            groups = store.ctrl[rows[:, None], base[:, None] + np.arange(MAP_GROUP_SLOTS)]
+            tomb = ~(groups == CTRL_EMPTY).any(axis=1)
+        store.ctrl[rows, slots] = np.where(tomb, CTRL_DELETED, CTRL_EMPTY).astype(np.uint8)
+        store.keys[rows, slots] = -1
+        store.used -= np.bincount(rows, minlength=store.rows)
+        made = int(tomb.sum())
+        if self._small is None:
+            store.growth_left += np.bincount(rows[~tomb], minlength=store.rows)
+            if made:
+                self.tombstone_possible = True
+        self._first_key += count
+        self.used -= count
+        if self.used == 0:
+            self._reseed()
         return made
 
     def delete_all(self) -> int:
         """Delete every key in a loop (oldest first), as `for k := range ... { delete(m, k) }`."""
         return self.delete(self.used)
 
-    def _delete(self, key: int) -> int:
-        """`Map.Delete` → `deleteSmall` or `table.Delete`."""
-        table, slot = self._where.pop(key)
-        del self._present[key]
-        tomb = 0
-        if table is _SMALL:
-            assert self._small is not None
-            self._small.ctrl[slot] = CTRL_EMPTY  # deleteSmall: never a tombstone
-            self._small.keys[slot] = -1
-            self._small.used -= 1
-        else:
-            table.used -= 1
-            table.keys[slot] = -1
-            g = slot // MAP_GROUP_SLOTS
-            if table.has_empty(g):
-                table.ctrl[slot] = CTRL_EMPTY
-                table.growth_left += 1
-            else:
-                # A full group can sit in the middle of a probe sequence: keep it "full".
-                table.ctrl[slot] = CTRL_DELETED
-                self.tombstone_possible = True
-                tomb = 1
-        self.used -= 1
-        if self.used == 0:
-            self._reseed()
-        return tomb
-
     def clear(self) -> None:
         """`clear(m)` (`Map.Clear`): every slot empty, tombstones gone, memory kept."""
         if self.used == 0 and not self.tombstone_possible:
             return
+        store = self._store
         if self._small is not None:
-            self._small.ctrl[:] = bytes([CTRL_EMPTY]) * MAP_GROUP_SLOTS  # clearSmall
-            self._small.keys = [-1] * MAP_GROUP_SLOTS
-            self._small.used = 0
+            row = self._small.row  # clearSmall
+            store.ctrl[row] = CTRL_EMPTY
+            store.keys[row] = -1
+            store.used[row] = 0
         else:
-            for t in self._distinct_tables():  # table.Clear
-                if t.used == 0 and t.growth_left == t.max_growth_left():
-                    continue
-                t.ctrl[:] = bytes([CTRL_EMPTY]) * t.capacity
-                t.keys = [-1] * t.capacity
-                t.used = 0
-                t.growth_left = t.max_growth_left()
+            for t in self._tables.values():  # table.Clear
+                store.ctrl[t.row] = CTRL_EMPTY
+                store.keys[t.row] = -1
+                store.used[t.row] = 0
+                store.growth_left[t.row] = t.max_growth_left()
             self.tombstone_possible = False
         self.used = 0
-        self._present.clear()
-        self._where.clear()
+        self._first_key = self._next_key
         self.clear_seq += 1
         self._reseed()
 
@@ -769,25 +877,10 @@ class SwissMap:
         directory after the tables it will hold); then, with `values`, the indirect keys
         and values of the present keys, oldest first (see `value_parts`).
         """
-        header = ("header",)
-        parts = [MapPart(header, "header", MAP_HEADER_SIZE, False, None)]
-        if self._small is not None:
-            parts.append(MapPart(("group", self._small.uid), "group", self.group_bytes, self.group_noscan, header))
-        elif self._dir:
-            dir_ident = ("directory", self._dir_uid)
-            born: list[tuple[int, int, MapPart]] = [
-                (self._dir_uid, 0, MapPart(dir_ident, "directory", PTR_SIZE * len(self._dir), False, header))
-            ]
-            for t in self._distinct_tables():
-                t_ident = ("table", t.uid)
-                born.append((t.uid, 0, MapPart(t_ident, "table", TABLE_HEADER_SIZE, False, dir_ident)))
-                born.append((t.uid, 1, MapPart(
-                    ("groups", t.uid), "groups", (t.mask + 1) * self.group_bytes, self.group_noscan, t_ident
-                )))
-            born.sort(key=lambda b: (b[0], b[1]))  # uids are drawn in creation order
-            parts += [b[2] for b in born]
+        parts = [MapPart(("header",), "header", MAP_HEADER_SIZE, False, None)]
+        parts += [self._current(p) for p in self._structure.values()]
         if values:
-            parts += self.value_parts(self._present)
+            parts += self.value_parts(range(self._first_key, self._next_key))
         return parts
 
     def value_parts(self, keys: Iterable[int]) -> list[MapPart]:
@@ -796,17 +889,18 @@ class SwissMap:
         if not (self.indirect_keys or self.indirect_values):
             return []
         parts: list[MapPart] = []
-        for k in keys:
-            table, _ = self._where[k]
-            if table is None:  # _SMALL: the key sits in the small group
-                assert self._small is not None
-                parent: tuple[str, int] = ("group", self._small.uid)
-            else:
-                parent = ("groups", table.uid)
+        key_list = list(keys)
+        rows = self._key_row[np.array(key_list, dtype=np.int64)].tolist() if key_list else []
+        parents: dict[int, tuple[str, int]] = {}
+        for row, t in self._row_table.items():
+            parents[row] = ("group", t.uid) if t is self._small else ("groups", t.uid)
+        kt, vt = self.key_type, self.value_type
+        for k, row in zip(key_list, rows):
+            parent = parents[row]
             if self.indirect_keys:
-                parts.append(MapPart(("key", k), "key", self.key_type.size, self.key_type.noscan, parent))
+                parts.append(MapPart(("key", k), "key", kt.size, kt.noscan, parent))
             if self.indirect_values:
-                parts.append(MapPart(("value", k), "value", self.value_type.size, self.value_type.noscan, parent))
+                parts.append(MapPart(("value", k), "value", vt.size, vt.noscan, parent))
         return parts
 
     def heap_bytes(self) -> int:
@@ -830,3 +924,6 @@ class SwissMap:
         if self._small is not None:
             return (self._small.ctrl_array(),)
         return tuple(t.ctrl_array() for t in self._distinct_tables())
+
+
+_WOULD_GROW = -2  # _table_put: the key needs a rehash the caller did not allow
