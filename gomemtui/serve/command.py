@@ -1,4 +1,5 @@
-"""The `gomemtui serve` subcommand (registered through `gomemtui.cli.COMMAND_MODULES`).
+"""The `gomemtui serve` subcommand (named in `gomemtui.cli.COMMAND_MODULES`; it imports
+`gomemtui.commands`, never the command line itself).
 
 Cheap to import: asyncssh, textual-serve and textual are imported when it runs.
 """
@@ -11,7 +12,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TextIO
 
 __all__ = ["register_commands", "parse_hostport", "parse_duration"]
 
@@ -104,12 +105,12 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     import asyncio
 
+    from gomemtui.scenario.settings import SettingsError, overrides_from_env
     from gomemtui.serve.server import GomemServer, ServeError, ServeOptions
+    from gomemtui.sync import RUNTIME_VARIABLES
 
     _setup_logging(args.verbose)
-    from gomemtui.scenario.settings import SettingsError, overrides_from_env
-
-    runtime_env = {k: v for k, v in os.environ.items() if k in ("GOGC", "GOMEMLIMIT", "GOMAXPROCS")}
+    runtime_env = {k: v for k, v in os.environ.items() if k in RUNTIME_VARIABLES}
     try:
         overrides_from_env(runtime_env)
     except SettingsError as exc:
@@ -169,12 +170,12 @@ class _StderrHandler(logging.StreamHandler):
     def __init__(self) -> None:
         super().__init__(sys.stderr)
 
-    @property  # type: ignore[override]
-    def stream(self):
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:
+    def stream(self, value: object) -> None:
         pass
 
 

@@ -1,4 +1,4 @@
-"""The sync hub: relays the presenter's position to the followers (see `protocol`).
+"""The sync hub: relays the presenter's position to the followers (protocol in `gomemtui.sync`).
 
 It listens on a Unix socket that only this user can open (0600 in a 0700 directory):
 the viewers' app processes, which `gomemtui serve` starts, and the presenter's own local
@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gomemtui.serve.protocol import MAX_LINE, PresenterState, ProtocolError, decode, encode
+from gomemtui.sync import MAX_LINE, PresenterState, ProtocolError, decode, encode
 
 __all__ = ["SyncHub", "HubError"]
 

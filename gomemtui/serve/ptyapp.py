@@ -1,7 +1,7 @@
 """An app process on a pseudo-terminal of its own, driven from asyncio.
 
-The process is a session leader with the PTY as its controlling terminal (the child
-takes it, `gomemtui.serve.child`), so a window-size change (TIOCSWINSZ) reaches it as
+The process is a session leader with the PTY as its controlling terminal (it takes it
+as it starts, `gomemtui.serve.viewers`), so a window-size change (TIOCSWINSZ) reaches it as
 SIGWINCH. Bytes go both ways untouched (binary-safe). Output is read only while the
 consumer accepts it (`pause_output`/`resume_output`), so a slow viewer slows their own
 app instead of filling the server's memory. `stop` asks the app to quit (SIGTERM, which
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import fcntl
 import os
 import pty
@@ -21,8 +20,10 @@ import signal
 import struct
 import termios
 import time
-from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+if TYPE_CHECKING:
+    from gomemtui.serve.viewers import ViewerProcess
 
 __all__ = ["PtyApp"]
 
@@ -44,30 +45,18 @@ class PtyApp:
     """One app process on its own PTY.
 
     Args:
-        argv: The command.
-        env: Its whole environment.
-        cwd: Its working directory.
         size: (columns, rows) at start.
         on_output: Called with each chunk of output bytes.
     """
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path,
-                 size: tuple[int, int], on_output: Callable[[bytes], None],
-                 fork_args: Sequence[str] | None = None) -> None:
-        self.argv = list(argv)
-        self.fork_args = list(fork_args) if fork_args is not None else None
-        """The arguments for `gomemtui.serve.child` when a zygote forks the app."""
-        self.env = dict(env)
-        self.cwd = cwd
+    def __init__(self, size: tuple[int, int], on_output: Callable[[bytes], None]) -> None:
         self.size = size
         self.on_output = on_output
-        self.process = None
-        """The app's process (an asyncio Process, or a zygote's ForkedProcess)."""
+        self.process: ViewerProcess | None = None
+        """The app's process, once started."""
         self.master: int | None = None
         self.last_activity = time.monotonic()
         """When bytes last went either way."""
-        self.bytes_out = 0
-        self.bytes_in = 0
         self.killed = False
         """The app had to be killed (it did not quit when asked)."""
         self._eof = asyncio.Event()
@@ -76,23 +65,12 @@ class PtyApp:
         self._pending = bytearray()
         self._loop = asyncio.get_running_loop()
 
-    # -- start ---------------------------------------------------------------------------
-
-    async def start(self, zygote=None) -> None:
-        """Start the app: forked by `zygote` (a warm `spawner.Zygote`) if given, else exec'd."""
+    async def start(self, launch: Callable[[int], Awaitable[ViewerProcess]]) -> None:
+        """Open the PTY and start the app on its slave end: `launch(slave)` (see `viewers`)."""
         master, slave = pty.openpty()
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, _winsize(*self.size))
-            if zygote is not None and zygote.alive and self.fork_args is not None:
-                try:
-                    self.process = await zygote.spawn(self.fork_args, self.env, self.cwd, slave)
-                except (OSError, asyncio.TimeoutError):
-                    self.process = None
-            if self.process is None:
-                self.process = await asyncio.create_subprocess_exec(
-                    *self.argv, stdin=slave, stdout=slave, stderr=slave, env=self.env, cwd=str(self.cwd),
-                    start_new_session=True, close_fds=True,
-                )
+            self.process = await launch(slave)
         except BaseException:
             os.close(master)
             raise
@@ -120,15 +98,12 @@ class PtyApp:
             data = os.read(self.master, 65536)
         except BlockingIOError:
             return
-        except OSError as exc:  # EIO: every process holding the PTY has gone
-            if exc.errno not in (errno.EIO, errno.EBADF):
-                pass
+        except OSError:  # EIO: every process holding the PTY has gone
             data = b""
         if not data:
             self._stop_reading()
             self._eof.set()
             return
-        self.bytes_out += len(data)
         self.last_activity = time.monotonic()
         self.on_output(data)
 
@@ -147,7 +122,6 @@ class PtyApp:
         """Send the viewer's bytes to the app, as typed."""
         if self.master is None or self._eof.is_set() or not data:
             return
-        self.bytes_in += len(data)
         self.last_activity = time.monotonic()
         if len(self._pending) + len(data) > MAX_PENDING_INPUT:
             return
@@ -213,11 +187,7 @@ class PtyApp:
                 try:
                     await asyncio.wait_for(asyncio.shield(exit_task), timeout=3)
                 except asyncio.TimeoutError:
-                    gone = getattr(process, "gone", None)
-                    if gone is not None:
-                        gone(-1)
-                    else:
-                        await self.stop(0.5)
+                    await self.stop(0.5)
             status = await exit_task
         finally:
             eof_task.cancel()
@@ -230,16 +200,12 @@ class PtyApp:
         if process is None or process.returncode is not None:
             self._close()
             return
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(process.wait(), timeout=grace)
         except asyncio.TimeoutError:
             self.killed = True
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
+            process.kill()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(process.wait(), timeout=2.0)
 

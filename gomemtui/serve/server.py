@@ -18,115 +18,45 @@ import logging
 import shutil
 import signal
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from gomemtui.serve.environ import COLOR_LEVELS
+from gomemtui.serve.host import Host, ServeOptions, Session
+from gomemtui.serve.hub import HubError, SyncHub
 from gomemtui.serve.scenarios import Served, ServeError, resolve_served
 
-__all__ = ["ServeOptions", "GomemServer", "Limiter", "ServeError"]
+if TYPE_CHECKING:
+    from gomemtui.serve.ssh import SSHFront
+    from gomemtui.serve.web import WebFront
+
+__all__ = ["ServeOptions", "GomemServer", "ServeError"]
 
 log = logging.getLogger("gomemtui.serve")
-
-
-@dataclass
-class ServeOptions:
-    """Everything `gomemtui serve` was asked (see the command's --help)."""
-
-    target: str
-    """SCENARIO_OR_FOLDER."""
-    ssh: tuple[str, int] | None = None
-    web: tuple[str, int] | None = None
-    authorized_keys: Path | None = None
-    host_key: Path | None = None
-    presenter_keys: tuple[Path, ...] = ()
-    allow_anonymous: bool = False
-    max_sessions: int = 20
-    idle_timeout: float = 1800.0
-    """Seconds without a byte either way before a viewer is disconnected (0: never)."""
-    fps: int = 10
-    """Frame-rate cap over SSH."""
-    colors: str = "truecolor"
-    """At most this many colors, one of COLOR_LEVELS (terminals that show fewer get fewer)."""
-    ascii: bool = False
-    sync_socket: Path | None = None
-    public_url: str | None = None
-    runtime_env: dict[str, str] = field(default_factory=dict)
-    """GOGC, GOMEMLIMIT, GOMAXPROCS given to every app."""
-    preload: bool = True
-    """Start viewers' apps from a warm zygote (see `gomemtui.serve.zygote`)."""
-    login_timeout: float = 30.0
-    stop_grace: float = 3.0
-    """Seconds an app has to quit before it is killed."""
-
-    def check(self) -> None:
-        if self.ssh is None and self.web is None:
-            raise ServeError("say where to listen: --ssh HOST:PORT and/or --web HOST:PORT")
-        if self.ssh is not None:
-            if self.host_key is None:
-                raise ServeError("--ssh needs --host-key FILE (made on first run)")
-            if self.authorized_keys is None and not self.presenter_keys and not self.allow_anonymous:
-                raise ServeError("--ssh needs --authorized-keys FILE (or --presenter-key FILE, "
-                                 "or an explicit --allow-anonymous)")
-        if self.max_sessions < 1:
-            raise ServeError("--max-sessions must be at least 1")
-        if self.colors not in COLOR_LEVELS:
-            raise ServeError(f"--colors must be one of {', '.join(COLOR_LEVELS)}")
-        if not 1 <= self.fps <= 60:
-            raise ServeError("--fps must be between 1 and 60")
-
-
-class Limiter:
-    """A count of running apps, at most `limit`."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.used = 0
-
-    @property
-    def full(self) -> bool:
-        return self.used >= self.limit
-
-    def acquire(self) -> bool:
-        if self.full:
-            return False
-        self.used += 1
-        return True
-
-    def release(self) -> None:
-        self.used = max(0, self.used - 1)
-
-
-class _Session(Protocol):
-    async def shutdown(self, reason: str) -> None: ...
 
 
 class GomemServer:
     """The running service."""
 
-    def __init__(self, options: ServeOptions, *, zygote=None) -> None:
-        """`zygote`: a running `spawner.Zygote` to share (it is not closed with this server)."""
+    def __init__(self, options: ServeOptions) -> None:
         options.check()
         self.options = options
-        self.limiter = Limiter(options.max_sessions)
-        self.sessions: set[_Session] = set()
-        """Running viewer apps (SSH sessions and web visitors)."""
-        self.closing = False
-        self.served: Served | None = None
-        self.hub = None
-        self.hub_path: Path | None = None
-        self.workdir: Path | None = None
-        self.ssh = None
-        self.web = None
-        self.zygote = zygote
-        """The warm app forker (None: apps are exec'd)."""
-        self._own_zygote = zygote is None
+        self.host: Host | None = None
+        """What the fronts share (once started)."""
+        self.hub: SyncHub | None = None
+        self.ssh: SSHFront | None = None
+        self.web: WebFront | None = None
+        self._workdir: Path | None = None
+        self._closing = False
         self._stopped = asyncio.Event()
 
     @property
-    def runtime_env(self) -> dict[str, str]:
-        return self.options.runtime_env
+    def served(self) -> Served | None:
+        return self.host.served if self.host is not None else None
+
+    @property
+    def sessions(self) -> set[Session]:
+        """Running viewer apps (SSH sessions and web visitors)."""
+        return self.host.sessions if self.host is not None else set()
 
     @property
     def ssh_port(self) -> int | None:
@@ -136,41 +66,31 @@ class GomemServer:
     def web_port(self) -> int | None:
         return self.web.port if self.web is not None else None
 
-    def new_home(self) -> Path:
-        """A private, empty folder for one viewer's app (its HOME and working directory)."""
-        assert self.workdir is not None
-        return Path(tempfile.mkdtemp(prefix="viewer-", dir=self.workdir / "homes"))
-
     async def start(self) -> None:
         """Check everything, then listen. Raises ServeError (nothing is left running then)."""
         options = self.options
         try:
-            self.served = await asyncio.to_thread(resolve_served, options.target)
+            served = await asyncio.to_thread(resolve_served, options.target)
             host_key = None
-            if options.ssh is not None:
+            if options.ssh is not None and options.host_key is not None:
                 from gomemtui.serve.hostkey import load_or_create_host_key
 
-                host_key = load_or_create_host_key(options.host_key)  # type: ignore[arg-type]
-            self.workdir = Path(tempfile.mkdtemp(prefix="gomemtui-serve-"))
-            (self.workdir / "homes").mkdir(mode=0o700)
-            from gomemtui.serve.hub import HubError, SyncHub
-
-            self.hub_path = options.sync_socket.expanduser() if options.sync_socket else self.workdir / "sync.sock"
-            self.hub = SyncHub(self.hub_path)
+                host_key = load_or_create_host_key(options.host_key)
+            self._workdir = Path(tempfile.mkdtemp(prefix="gomemtui-serve-"))
+            hub_path = options.sync_socket.expanduser() if options.sync_socket else self._workdir / "sync.sock"
+            self.hub = SyncHub(hub_path)
             try:
                 await self.hub.start()
             except HubError as exc:
                 raise ServeError(str(exc)) from None
-            if options.ssh is not None and options.preload and self.zygote is None:
-                from gomemtui.serve.spawner import Zygote
+            from gomemtui.serve.viewers import warm
 
-                zygote = Zygote()
-                if await zygote.start():
-                    self.zygote = zygote
-            if options.ssh is not None:
+            await warm()
+            self.host = Host(options, served, hub_path, self._workdir)
+            if options.ssh is not None and host_key is not None:
                 from gomemtui.serve.ssh import SSHFront
 
-                self.ssh = SSHFront(self, *options.ssh)
+                self.ssh = SSHFront(self.host, *options.ssh)
                 try:
                     await self.ssh.start(host_key)
                 except OSError as exc:
@@ -178,7 +98,7 @@ class GomemServer:
             if options.web is not None:
                 from gomemtui.serve.web import WebFront
 
-                self.web = WebFront(self, *options.web, options.public_url)
+                self.web = WebFront(self.host, *options.web)
                 try:
                     await self.web.start()
                 except OSError as exc:
@@ -186,34 +106,34 @@ class GomemServer:
         except BaseException:
             await self._teardown()
             raise
-        self._announce()
+        self._announce(served, hub_path)
 
-    def _announce(self) -> None:
-        options, served = self.options, self.served
-        assert served is not None
-        what = (f"{len(served.files)} scenarios from {served.root}" if served.folder
-                else f"{served.files[0]}")
+    def _announce(self, served: Served, hub_path: Path) -> None:
+        options = self.options
+        what = f"{len(served.files)} scenarios from {served.root}" if served.folder else f"{served.files[0]}"
         log.info("serving %s; at most %d viewers", what, options.max_sessions)
-        if self.ssh is not None:
-            log.info("ssh on %s:%d (%s)", options.ssh[0], self.ssh.port,  # type: ignore[index]
+        if self.ssh is not None and options.ssh is not None:
+            log.info("ssh on %s:%d (%s)", options.ssh[0], self.ssh.port,
                      "public keys only" if not options.allow_anonymous else "ANY viewer")
             if options.allow_anonymous:
                 log.warning("!!! --allow-anonymous: ANYONE who reaches %s:%d gets an app, without a key !!!",
-                            options.ssh[0], self.ssh.port)  # type: ignore[index]
+                            options.ssh[0], self.ssh.port)
             if not options.presenter_keys:
                 log.info("no --presenter-key: SSH viewers are all followers")
-        if self.web is not None:
+        if self.web is not None and options.web is not None:
             log.info("web on http://%s:%d/ (no sign-in on the web: anyone who reaches it gets an app)",
-                     options.web[0], self.web.port)  # type: ignore[index]
+                     options.web[0], self.web.port)
         log.info("present from this machine: GOMEMTUI_SYNC=%s GOMEMTUI_ROLE=presenter gomemtui %s",
-                 self.hub_path, served.files[0] if not served.folder else "SCENARIO")
+                 hub_path, served.files[0] if not served.folder else "SCENARIO")
 
     async def close(self, reason: str = "the server is shutting down") -> None:
         """Stop listening, end every app (telling its viewer why), remove our files."""
-        if self.closing:
+        if self._closing:
             await self._stopped.wait()
             return
-        self.closing = True
+        self._closing = True
+        if self.host is not None:
+            self.host.closing = True
         if self.ssh is not None:
             await self.ssh.close()
         sessions = list(self.sessions)
@@ -230,37 +150,36 @@ class GomemServer:
         if self.ssh is not None:
             await self.ssh.close()
             self.ssh.drop_all()
-        if self.zygote is not None:
-            if self._own_zygote:
-                await self.zygote.close()
-            self.zygote = None
         if self.hub is not None:
             await self.hub.close()
             self.hub = None
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
 
     async def serve_forever(self) -> None:
         """Run until SIGTERM or SIGINT, then close gracefully."""
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
-        names = {}
+        received: list[signal.Signals] = []
+
+        def on_signal(sig: signal.Signals) -> None:
+            received.append(sig)
+            stop.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, lambda s=sig: (names.setdefault("sig", s), stop.set()))
+                loop.add_signal_handler(sig, on_signal, sig)
         try:
             await stop.wait()
         finally:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 with contextlib.suppress(Exception):
                     loop.remove_signal_handler(sig)
-        sig = names.get("sig")
-        log.info("%s: shutting down", signal.Signals(sig).name if sig else "stop")
+        log.info("%s: shutting down", received[0].name if received else "stop")
         await self.close("the server is shutting down")
 
 
 def _hostport(pair: tuple[str, int]) -> str:
     host, port = pair
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-

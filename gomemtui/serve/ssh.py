@@ -19,34 +19,61 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Mapping
 
 import asyncssh
 
-from gomemtui.serve.environ import child_args, child_argv, viewer_env
+from gomemtui.serve.host import COLOR_LEVELS, Host
 from gomemtui.serve.ptyapp import RESET_TERMINAL, PtyApp
+from gomemtui.serve.scenarios import ServeError
+from gomemtui.serve.viewers import start_viewer
+from gomemtui.sync import ViewerConfig, locale_is_utf8
+from gomemtui.units import format_duration
 
-if TYPE_CHECKING:
-    from gomemtui.serve.server import GomemServer
-
-__all__ = ["KeyRing", "SSHFront", "fmt_duration"]
+__all__ = ["KeyRing", "SSHFront", "color_system", "clean_term", "terminal_config"]
 
 log = logging.getLogger("gomemtui.serve")
 
 BANNER = "gomemtui: sign in with your SSH key (passwords are not accepted).\r\n"
 
+_TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+_TEXTUAL_COLORS = {"16": "standard", "256": "256", "truecolor": "truecolor"}
 
-def fmt_duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+
+def clean_term(term: str | None) -> str:
+    """The client's TERM if it looks like a terminal name, else a safe default."""
+    if term and _TERM.match(term):
+        return term
+    return "xterm-256color" if term else "xterm"
+
+
+def color_system(term: str, colorterm: str | None, cap: str = "truecolor") -> str:
+    """"16", "256" or "truecolor": what the terminal announces, at most `cap`."""
+    if colorterm and colorterm.strip().lower() in ("truecolor", "24bit"):
+        level = "truecolor"
+    elif "256col" in term:
+        level = "256"
+    else:
+        level = "16"
+    return COLOR_LEVELS[min(COLOR_LEVELS.index(level), COLOR_LEVELS.index(cap))]
+
+
+def terminal_config(term: str | None, client_env: Mapping[str, str], *, colors: str = "truecolor",
+                    force_ascii: bool = False) -> dict[str, object]:
+    """The ViewerConfig fields an SSH client's terminal asks for, checked first.
+
+    From the client, only TERM, COLORTERM, NO_COLOR and whether the locale is UTF-8 count.
+    Colors follow the terminal, capped by `colors`; a locale that is not UTF-8 (or
+    `force_ascii`) turns on ASCII glyphs.
+    """
+    clean = clean_term(term)
+    level = color_system(clean, client_env.get("COLORTERM"), colors)
+    return {"term": clean, "color_system": _TEXTUAL_COLORS[level], "truecolor": level == "truecolor",
+            "no_color": "NO_COLOR" in client_env, "ascii": force_ascii or not locale_is_utf8(client_env)}
 
 
 class KeyRing:
@@ -55,13 +82,13 @@ class KeyRing:
     def __init__(self, authorized: Path | None, presenters: tuple[Path, ...]) -> None:
         self.authorized_path = authorized
         self.presenter_paths = presenters
-        self._stamp: tuple | None = None
+        self._stamp: tuple[tuple[str, int | None, int | None], ...] | None = None
         self.authorized: asyncssh.SSHAuthorizedKeys | None = None
         self.presenters: asyncssh.SSHAuthorizedKeys | None = None
         self.load(strict=True)
 
-    def _stamps(self) -> tuple:
-        out = []
+    def _stamps(self) -> tuple[tuple[str, int | None, int | None], ...]:
+        out: list[tuple[str, int | None, int | None]] = []
         for p in (self.authorized_path, *self.presenter_paths):
             if p is None:
                 continue
@@ -74,8 +101,6 @@ class KeyRing:
 
     def load(self, strict: bool = False) -> None:
         """Read the files (again); `strict`: raise ServeError on a problem, else keep the old keys."""
-        from gomemtui.serve.scenarios import ServeError
-
         stamp = self._stamps()
         if stamp == self._stamp:
             return
@@ -109,7 +134,7 @@ class _Connection(asyncssh.SSHServer):
 
     def __init__(self, front: "SSHFront") -> None:
         self.front = front
-        self.server = front.server
+        self.host = front.host
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer = ("?", 0)
         self.started = time.monotonic()
@@ -138,7 +163,7 @@ class _Connection(asyncssh.SSHServer):
         pending = [t for t in self.tasks if not t.done()]
         if pending:  # log when its sessions have ended (their apps are being stopped)
             async def later() -> None:
-                await asyncio.wait(pending, timeout=self.server.options.stop_grace + 5)
+                await asyncio.wait(pending, timeout=self.host.options.stop_grace + 5)
                 self._log(exc)
 
             asyncio.get_running_loop().create_task(later())
@@ -150,7 +175,7 @@ class _Connection(asyncssh.SSHServer):
         who = self.username or "?"
         if self.authenticated:
             who += f" ({self.key_fp or 'anonymous'}, {self.role})"
-        took = fmt_duration(time.monotonic() - self.started)
+        took = format_duration(time.monotonic() - self.started)
         if not self.authenticated:
             outcome = self.refused or "not signed in (no accepted key)"
         elif self.outcomes:
@@ -164,7 +189,7 @@ class _Connection(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.username = username[:64]
         front = self.front
-        if front.closing:
+        if self.host.closing:
             self.refused = "refused: the server is shutting down"
             assert self.conn is not None
             self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, "gomemtui: the server is shutting down")
@@ -245,9 +270,11 @@ class _AppSession(asyncssh.SSHServerSession):
 
     def __init__(self, owner: _Connection) -> None:
         self.owner = owner
-        self.server = owner.server
+        self.host = owner.host
         self.chan: asyncssh.SSHServerChannel | None = None
         self.app: PtyApp | None = None
+        self.config: ViewerConfig | None = None
+        """The app's configuration (once it starts)."""
         self.start: Path | None = None
         self.refusal = ""
         self.end_reason = ""
@@ -268,10 +295,10 @@ class _AppSession(asyncssh.SSHServerSession):
 
     def exec_requested(self, command: str) -> bool:
         name = command.strip()
-        served = self.server.served
-        path = served.by_name(name) if served is not None else None
+        served = self.host.served
+        path = served.by_name(name)
         if path is None:
-            names = ", ".join(served.names()) if served is not None else ""
+            names = ", ".join(served.names())
             self.refusal = (f"gomemtui: there is no command here, only the app; {name[:60]!r} is not a "
                             f"served scenario (served: {names}).")
         else:
@@ -334,7 +361,7 @@ class _AppSession(asyncssh.SSHServerSession):
             chan.exit(status)
 
     async def _run(self) -> None:
-        owner, server = self.owner, self.server
+        owner, host = self.owner, self.host
         chan = self.chan
         assert chan is not None
         owner.sessions += 1
@@ -349,15 +376,15 @@ class _AppSession(asyncssh.SSHServerSession):
             self._say("gomemtui: this is an app for your terminal; connect with a terminal: ssh -t ...")
             self._exit(1)
             return
-        if server.closing:
+        if host.closing:
             self._say("gomemtui: the server is shutting down.")
             self._exit(1)
             return
-        if not server.limiter.acquire():
+        if not host.acquire():
+            limit = host.options.max_sessions
             owner.outcomes.append("refused: server full")
-            log.warning("ssh %s from %s: refused, %d sessions already", owner.username, owner.peer[0],
-                        server.limiter.limit)
-            self._say(f"gomemtui: the server is full ({server.limiter.limit} viewers at most); "
+            log.warning("ssh %s from %s: refused, %d sessions already", owner.username, owner.peer[0], limit)
+            self._say(f"gomemtui: the server is full ({limit} viewers at most); "
                       "try again in a while.")
             self._exit(1)
             return
@@ -365,21 +392,20 @@ class _AppSession(asyncssh.SSHServerSession):
         status = 1
         try:
             width, height, pixw, pixh = chan.get_terminal_size()
-            home = server.new_home()
-            who = owner.username + (f" {owner.key_fp}" if owner.key_fp else " anonymous")
-            host, port = owner.peer
+            home = host.new_home()
+            options = host.options
+            client_ip, client_port = owner.peer
             local = chan.get_extra_info("sockname") or ("127.0.0.1", 0)
-            env = viewer_env(
-                term=term, client_env=chan.get_environment(), home=home, kind="ssh",
-                colors=server.options.colors, force_ascii=server.options.ascii, fps=server.options.fps,
-                sync=server.hub_path, role=owner.role, who=who, scenarios=server.served.files,
-                runtime_env=server.runtime_env, ssh_connection=f"{host} {port} {local[0]} {local[1]}",
+            config = self.config = host.viewer_config(
+                home, served="ssh", role=owner.role, fps=options.fps,
+                who=owner.username + (f" {owner.key_fp}" if owner.key_fp else " anonymous"),
+                ssh_connection=f"{client_ip} {client_port} {local[0]} {local[1]}",
+                **terminal_config(term, chan.get_environment(), colors=options.colors, force_ascii=options.ascii),
             )
-            argv = child_argv(server.served.files, self.start)
-            self.app = PtyApp(argv, env, home, (width or 80, height or 24), self._write,
-                              fork_args=child_args(server.served.files, self.start))
-            await self.app.start(server.zygote)
-            server.sessions.add(self)
+            self.app = PtyApp((width or 80, height or 24), self._write)
+            files, start = host.served.files, self.start
+            await self.app.start(lambda slave: start_viewer(config, files, start, stdio=(slave,) * 3, terminal=True))
+            host.sessions.add(self)
             if self.end_reason:  # the viewer left (or the server began to stop) while it started
                 self.stop(self.end_reason)
             idle = asyncio.get_running_loop().create_task(self._idle_watch())
@@ -397,24 +423,24 @@ class _AppSession(asyncssh.SSHServerSession):
             if self.app is not None:
                 await self.app.stop(0.5)
         finally:
-            server.sessions.discard(self)
-            server.limiter.release()
+            host.sessions.discard(self)
+            host.release()
             if home is not None:
                 shutil.rmtree(home, ignore_errors=True)
-            took = fmt_duration(time.monotonic() - self.started)
+            took = format_duration(time.monotonic() - self.started)
             why = self.end_reason or ("quit" if status == 0 else f"exit {status}")
             owner.outcomes.append(f"app {took}, {why}")
             self._exit(status if status >= 0 else 1)
 
     async def _idle_watch(self) -> None:
-        limit = self.server.options.idle_timeout
+        limit = self.host.options.idle_timeout
         if not limit or limit <= 0:
             return
         period = max(0.05, min(5.0, limit / 4))
         while self.app is not None and self.app.running:
             await asyncio.sleep(period)
             if self.app is not None and time.monotonic() - self.app.last_activity > limit:
-                self.stop(f"closed after {fmt_duration(limit)} without activity")
+                self.stop(f"closed after {format_duration(limit)} without activity")
                 return
 
     def stop(self, reason: str) -> None:
@@ -423,36 +449,32 @@ class _AppSession(asyncssh.SSHServerSession):
             self.end_reason = reason
         app = self.app
         if app is not None and app.running:
-            asyncio.get_running_loop().create_task(app.stop(self.server.options.stop_grace))
+            asyncio.get_running_loop().create_task(app.stop(self.host.options.stop_grace))
 
     async def shutdown(self, reason: str) -> None:
         """End the app for the server's stop, and wait until the session has closed."""
         self.stop(reason)
         if self.task is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
-                await asyncio.wait_for(asyncio.shield(self.task), timeout=self.server.options.stop_grace + 3)
+                await asyncio.wait_for(asyncio.shield(self.task), timeout=self.host.options.stop_grace + 3)
 
 
 class SSHFront:
     """The SSH listener."""
 
-    def __init__(self, server: "GomemServer", host: str, port: int) -> None:
-        self.server = server
-        self.host, self.port = host, port
-        opts = server.options
+    def __init__(self, host: Host, address: str, port: int) -> None:
+        self.host = host
+        self.address, self.port = address, port
+        opts = host.options
         self.allow_anonymous = opts.allow_anonymous
         self.keys = KeyRing(opts.authorized_keys, tuple(opts.presenter_keys))
         self.connections: set[_Connection] = set()
         self.max_connections = 2 * opts.max_sessions + 8
         self._listener: asyncssh.SSHAcceptor | None = None
 
-    @property
-    def closing(self) -> bool:
-        return self.server.closing
-
     async def start(self, host_key: asyncssh.SSHKey) -> None:
         self._listener = await asyncssh.create_server(
-            lambda: _Connection(self), self.host, self.port,
+            lambda: _Connection(self), self.address, self.port,
             server_host_keys=[host_key],
             encoding=None,
             allow_pty=True,
@@ -463,7 +485,7 @@ class SSHFront:
             kbdint_auth=self.allow_anonymous,
             public_key_auth=True,
             gss_host=None,
-            login_timeout=self.server.options.login_timeout,
+            login_timeout=self.host.options.login_timeout,
             keepalive_interval=30,
             keepalive_count_max=4,
             server_version="gomemtui",

@@ -1,11 +1,16 @@
 """The browser front (textual-serve): one app process per visitor.
 
-textual-serve serves the page and a web socket; each socket gets its own app process,
-started here (not through a shell) with the environment from `environ` (never the
-server's own), in a session of its own so that it can be ended whole. Visitors count
-against --max-sessions like SSH viewers, and a visitor past the limit is told why (the
-page says so; the socket closes with "try again later"). Web visitors are followers.
-There is no sign-in on the web side: bind it to an address only your audience reaches.
+textual-serve gives the page, its scripts and the app side of its protocol (`AppService`:
+what the app sends back, downloads included); this front decides who gets an app and
+starts it as SSH viewers' apps are started (`gomemtui.serve.viewers`: forked warm, in a
+session of its own, with its own environment, never the server's), on a pair of pipes
+for Textual's web driver. It uses textual-serve's public API only: the `Server`
+constructor, attributes and request handlers, and `AppService`'s public methods.
+
+Visitors count against --max-sessions like SSH viewers, and a visitor past the limit is
+told why (the page says so; the socket closes with "try again later"); an idle visitor's
+app is closed as over SSH. Web visitors are followers. There is no sign-in on the web
+side: bind it to an address only your audience reaches.
 """
 
 from __future__ import annotations
@@ -15,43 +20,115 @@ import contextlib
 import logging
 import os
 import shutil
-import signal
 import socket
 import time
+from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import aiohttp_jinja2
-from aiohttp import web
+import jinja2
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from gomemtui.serve.environ import child_argv, viewer_env
+from gomemtui.serve.host import Host
 from gomemtui.serve.ptyapp import RESET_TERMINAL
-from gomemtui.serve.ssh import fmt_duration
-
-if TYPE_CHECKING:
-    from gomemtui.serve.server import GomemServer
+from gomemtui.serve.viewers import ViewerProcess, start_viewer
+from gomemtui.units import format_duration
 
 __all__ = ["WebFront"]
 
 log = logging.getLogger("gomemtui.serve")
 
+PRELUDE = b"__GANGLION__\n"
+"""What Textual's web driver writes first."""
+
 
 class _VisitorApp(AppService):
-    """textual-serve's app service, with our command, environment and a bounded stop."""
+    """One visitor's app: started by us, spoken to in textual-serve's packets."""
 
-    def __init__(self, *args: Any, argv: list[str], env: dict[str, str], cwd: Path, **kwargs: Any) -> None:
-        super().__init__(" ".join(argv), *args, **kwargs)
-        self._argv = argv
-        self._env = env
-        self._cwd = cwd
+    def __init__(self, front: WebFront, websocket: web.WebSocketResponse, who: str) -> None:
+        async def close() -> None:
+            await websocket.close()
+
+        super().__init__("gomemtui", write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                         close=close, download_manager=front.download_manager)
+        self.front = front
+        self.who = who
+        self.process: ViewerProcess | None = None
+        self.home: Path | None = None
+        """The app's private folder (removed when the visitor leaves)."""
+        self.end_reason = ""
         self.last_activity = time.monotonic()
         """When something last went either way: keys or a resize in, the app's output out."""
+        self.done = asyncio.Event()
+        self._pipe: asyncio.StreamWriter | None = None
+        self._output: asyncio.StreamReader | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, width: int, height: int) -> None:
+        host = self.front.shared
+        self.home = host.new_home()
+        config = host.viewer_config(self.home, served="web", who=self.who, color_system="truecolor",
+                                    term="xterm-256color")
+        web_driver = {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_FPS": "60",
+                      "TERM_PROGRAM": "textual",
+                      "TERM_PROGRAM_VERSION": version("textual-serve"), "COLUMNS": str(width), "ROWS": str(height)}
+        app_in, ours_in = os.pipe()
+        ours_out, app_out = os.pipe()
+        try:
+            self.process = await start_viewer(config, host.served.files, None, stdio=(app_in, app_out),
+                                              terminal=False, extra_env=web_driver)
+        except BaseException:
+            os.close(ours_in)
+            os.close(ours_out)
+            raise
+        finally:
+            os.close(app_in)
+            os.close(app_out)
+        loop = asyncio.get_running_loop()
+        self._output = output = asyncio.StreamReader(limit=1 << 22)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(output), open(ours_out, "rb", 0))
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, open(ours_in, "wb", 0))
+        self._pipe = asyncio.StreamWriter(transport, protocol, None, loop)
+        self._task = asyncio.create_task(self.run())
+
+    async def run(self) -> None:
+        """Hand the app's packets to textual-serve's handlers until it ends."""
+        output = self._output
+        assert output is not None
+        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
+        try:
+            while (line := await output.readline()) and line != PRELUDE:
+                pass
+            while True:
+                kind = await output.readexactly(1)
+                size = int.from_bytes(await output.readexactly(4), "big")
+                payload = await output.readexactly(size)
+                handler = handlers.get(kind)
+                if handler is not None:
+                    await handler(payload)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+
+    async def _send(self, kind: bytes, payload: bytes) -> bool:
+        if self._pipe is None or self._pipe.is_closing():
+            return False
+        try:
+            self._pipe.write(self.encode_packet(kind, payload))  # type: ignore[arg-type]
+            await self._pipe.drain()
+        except (ConnectionError, RuntimeError):
+            return False
+        return True
 
     async def send_bytes(self, data: bytes) -> bool:
         self.last_activity = time.monotonic()
-        return await super().send_bytes(data)
+        return await self._send(b"D", data)
+
+    async def send_meta(self, data: dict[str, str | None | int | bool]) -> bool:
+        import json
+
+        return await self._send(b"M", json.dumps(data).encode())
 
     async def set_terminal_size(self, width: int, height: int) -> None:
         self.last_activity = time.monotonic()
@@ -61,73 +138,59 @@ class _VisitorApp(AppService):
         self.last_activity = time.monotonic()
         await super().on_data(payload)
 
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        theirs = super()._build_environment(width, height)
-        env = dict(self._env)
-        for name in ("TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM",
-                     "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS"):
-            if name in theirs:
-                env[name] = theirs[name]
-        return env
-
-    async def _open_app_process(self, width: int = 80, height: int = 24):
-        environment = self._build_environment(width=width, height=height)
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self._argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=environment, cwd=str(self._cwd), start_new_session=True,
-        )
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        return process
+    async def stop(self) -> None:
+        """Ask the app to quit and wait for its output to end."""
+        await self.front.download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        await self.send_meta({"type": "quit"})
+        if self._task is not None:
+            await self._task
 
     async def stop_within(self, grace: float) -> None:
-        """Ask the app to quit; kill its process group after `grace` seconds."""
-        try:
+        """Ask the app to quit; kill its session after `grace` seconds."""
+        with contextlib.suppress(Exception):
             await asyncio.wait_for(self.stop(), timeout=grace)
-        except (asyncio.TimeoutError, Exception):
-            pass
-        process = self._process
+        process = self.process
         if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(process.wait(), timeout=2)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(BaseException):
                 await self._task
-            self._task = None
-
-
-class _Visitor:
-    """One visitor's app, as the server's session registry sees it."""
-
-    def __init__(self, front: "WebFront", service: _VisitorApp) -> None:
-        self.front = front
-        self.service = service
-        self.end_reason = ""
-        self.done = asyncio.Event()
+        if self._pipe is not None:
+            self._pipe.close()
 
     async def shutdown(self, reason: str) -> None:
+        """End the app for the server's stop."""
         self.end_reason = reason
-        await self.service.stop_within(self.front.server.options.stop_grace)
+        await self.stop_within(self.front.shared.options.stop_grace)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self.done.wait(), timeout=2)
 
 
 class WebFront(Server):
-    """The web listener (a textual-serve Server we run in our own event loop)."""
+    """The web listener (a textual-serve Server run in our own event loop)."""
 
-    def __init__(self, server: "GomemServer", host: str, port: int, public_url: str | None) -> None:
-        super().__init__("gomemtui", host=host, port=port, title="gomemtui", public_url=public_url)
-        self.server = server
+    def __init__(self, host: Host, address: str, port: int) -> None:
+        public_url = host.options.public_url
+        super().__init__("gomemtui", host=address, port=port, title="gomemtui", public_url=public_url)
+        self.shared = host
+        """What the server shares with its fronts (`self.host` is textual-serve's: the address)."""
         self.fixed_url = public_url
         self._runner: web.AppRunner | None = None
 
     # -- listening --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = await self._make_app()
+        app = web.Application()
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            web.static("/static", self.statics_path, name="static"),
+        ])
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         infos = await asyncio.get_running_loop().getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM,
@@ -142,8 +205,7 @@ class WebFront(Server):
         except OSError:
             sock.close()
             raise
-        site = web.SockSite(self._runner, sock)
-        await site.start()
+        await web.SockSite(self._runner, sock).start()
         self.port = sock.getsockname()[1]
 
     async def close(self) -> None:
@@ -152,61 +214,41 @@ class WebFront(Server):
                 await asyncio.wait_for(self._runner.cleanup(), timeout=5)
             self._runner = None
 
-    async def on_startup(self, app: web.Application) -> None:
-        """(textual-serve prints a logo here; our server logs its own lines)."""
-
-    def _url_for(self, request: web.Request) -> str:
-        if self.fixed_url:
-            return self.fixed_url.rstrip("/")
-        return f"{request.scheme}://{request.host}"
-
-    @aiohttp_jinja2.template("app_index.html")
-    async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        if self.server.limiter.full:
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if self.shared.full:
             raise web.HTTPServiceUnavailable(
-                text=f"gomemtui: the server is full ({self.server.limiter.limit} viewers at most); "
+                text=f"gomemtui: the server is full ({self.shared.options.max_sessions} viewers at most); "
                      "try again in a while.\n")
-        self.public_url = self._url_for(request)
-        return await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
+        # The page's socket URL is the address the visitor reached (unless --public-url).
+        self.public_url = self.fixed_url.rstrip("/") if self.fixed_url else f"{request.scheme}://{request.host}"
+        response: web.StreamResponse = await super().handle_index(request)
+        return response
 
     # -- one visitor ----------------------------------------------------------------------------------
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        server = self.server
+        host = self.shared
         peer = request.remote or "?"
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=1 << 20)
         await websocket.prepare(request)
-        if server.closing or not server.limiter.acquire():
-            why = "the server is shutting down" if server.closing else "the server is full"
+        if host.closing or not host.acquire():
+            why = "the server is shutting down" if host.closing else "the server is full"
             log.info("web visitor from %s, 0.0s, refused: %s", peer, why)
             await websocket.close(code=1013, message=f"gomemtui: {why}; try again later".encode())
             return websocket
         started = time.monotonic()
-        home = server.new_home()
-        visitor: _Visitor | None = None
+        visitor = _VisitorApp(self, websocket, f"web {peer}")
         outcome = "left"
         try:
-            width = _to_int(request.query.get("width"), 80)
-            height = _to_int(request.query.get("height"), 24)
-            env = viewer_env(term="xterm-256color", client_env={}, home=home, kind="web", fps=None,
-                             sync=server.hub_path, role="follower", who=f"web {peer}",
-                             scenarios=server.served.files, runtime_env=server.runtime_env)
-            service = _VisitorApp(
-                argv=child_argv(server.served.files), env=env, cwd=home,
-                write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
-                download_manager=self.download_manager, debug=False,
-            )
-            visitor = _Visitor(self, service)
-            server.sessions.add(visitor)
-            await service.start(width, height)
+            host.sessions.add(visitor)
+            await visitor.start(_to_int(request.query.get("width"), 80), _to_int(request.query.get("height"), 24))
             idle = asyncio.get_running_loop().create_task(self._idle_watch(visitor, websocket))
             try:
-                await self._process_messages(websocket, service)
+                await self._messages(websocket, visitor)
             finally:
                 idle.cancel()
-                await service.stop_within(server.options.stop_grace)
-            if visitor.end_reason:
-                outcome = visitor.end_reason
+                await visitor.stop_within(host.options.stop_grace)
+            outcome = visitor.end_reason or outcome
         except asyncio.CancelledError:
             outcome = "cancelled"
             with contextlib.suppress(Exception):
@@ -215,33 +257,52 @@ class WebFront(Server):
             outcome = f"failed: {type(exc).__name__}: {exc}"
             log.exception("web visitor from %s failed", peer)
         finally:
-            if visitor is not None:
-                visitor.done.set()
-                server.sessions.discard(visitor)
-                with contextlib.suppress(Exception):
-                    await visitor.service.stop_within(0.5)
-            server.limiter.release()
-            shutil.rmtree(home, ignore_errors=True)
-            log.info("web visitor from %s, %s, %s", peer, fmt_duration(time.monotonic() - started), outcome)
+            visitor.done.set()
+            host.sessions.discard(visitor)
+            with contextlib.suppress(Exception):
+                await visitor.stop_within(0.5)
+            host.release()
+            if visitor.home is not None:
+                shutil.rmtree(visitor.home, ignore_errors=True)
+            log.info("web visitor from %s, %s, %s", peer, format_duration(time.monotonic() - started), outcome)
         return websocket
 
+    async def _messages(self, websocket: web.WebSocketResponse, visitor: _VisitorApp) -> None:
+        """What the page sends: keys, resizes, focus, pings."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            envelope = message.json()
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+            if kind == "stdin" and isinstance(data, str):
+                await visitor.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                await visitor.set_terminal_size(_to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await visitor.blur()
+            elif kind == "focus":
+                await visitor.focus()
 
-    async def _idle_watch(self, visitor: _Visitor, websocket: web.WebSocketResponse) -> None:
+    async def _idle_watch(self, visitor: _VisitorApp, websocket: web.WebSocketResponse) -> None:
         """Close a visitor's app after --idle-timeout with nothing sent either way (as over SSH)."""
-        limit = self.server.options.idle_timeout
+        limit = self.shared.options.idle_timeout
         if not limit or limit <= 0:
             return
         period = max(0.05, min(5.0, limit / 4))
         while not websocket.closed:
             await asyncio.sleep(period)
-            if time.monotonic() - visitor.service.last_activity > limit:
-                visitor.end_reason = f"closed after {fmt_duration(limit)} without activity"
+            if time.monotonic() - visitor.last_activity > limit:
+                visitor.end_reason = f"closed after {format_duration(limit)} without activity"
                 # Say why on the page's terminal and in the close frame, then end the app
                 # (whose exit would otherwise close the socket without a word).
                 with contextlib.suppress(Exception):
                     await websocket.send_bytes(RESET_TERMINAL + f"\r\ngomemtui: {visitor.end_reason}. Bye.\r\n".encode())
                     await websocket.close(code=1000, message=f"gomemtui: {visitor.end_reason}".encode()[:120])
-                await visitor.service.stop_within(self.server.options.stop_grace)
+                await visitor.stop_within(self.shared.options.stop_grace)
                 return
 
 

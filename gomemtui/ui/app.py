@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
-from gomemtui.ui.remote import RemoteSync
+from gomemtui.ui.follow import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown

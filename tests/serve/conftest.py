@@ -44,25 +44,8 @@ def keys(tmp_path_factory) -> Keys:
     return Keys(viewer, presenter, stranger, authorized, presenter_pub)
 
 
-SHARED_ZYGOTE: list[int] = []
-"""The pid of the app preloader shared by the tests (not a leftover)."""
-
-
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def zygote():
-    """One warm app preloader for every test (starting one costs seconds)."""
-    from gomemtui.serve.spawner import Zygote
-
-    zygote = Zygote()
-    assert await zygote.start()
-    SHARED_ZYGOTE.append(zygote.process.pid)
-    yield zygote
-    await zygote.close()
-    SHARED_ZYGOTE.clear()
-
-
 @pytest_asyncio.fixture(loop_scope="session")
-async def serve(keys: Keys, tmp_path: Path, zygote):
+async def serve(keys: Keys, tmp_path: Path):
     """start(target="tour", **options) → a running GomemServer on 127.0.0.1 (closed after the test)."""
     servers: list[GomemServer] = []
 
@@ -71,8 +54,8 @@ async def serve(keys: Keys, tmp_path: Path, zygote):
                        presenter_keys=(keys.presenter_pub,), idle_timeout=120, stop_grace=2.0,
                        login_timeout=10)
         options.update(overrides)
-        server = GomemServer(ServeOptions(target, **options), zygote=zygote)
-        await asyncio.wait_for(server.start(), timeout=30)
+        server = GomemServer(ServeOptions(target, **options))
+        await asyncio.wait_for(server.start(), timeout=60)  # the first one starts the forkserver
         servers.append(server)
         return server
 
@@ -101,7 +84,7 @@ async def ssh():
 
 
 def viewer_processes() -> list[int]:
-    """Our descendants that are viewers' apps or their preloader (gomemtui.serve.child/zygote)."""
+    """Our descendants that are viewers' apps (named gomemtui-viewer as they start)."""
     me = os.getpid()
     parent: dict[int, int] = {}
     ours: list[int] = []
@@ -110,15 +93,13 @@ def viewer_processes() -> list[int]:
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().decode(errors="replace").rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read()
+                name, rest = f.read().decode(errors="replace").split("(", 1)[1].rsplit(")", 1)
+            fields = rest.split()
         except (OSError, ValueError, IndexError):
             continue
         parent[int(entry)] = int(fields[1])
-        if fields[0] != "Z" and (b"gomemtui.serve.child" in cmdline or b"gomemtui.serve.zygote" in cmdline):
-            if int(entry) not in SHARED_ZYGOTE:
-                ours.append(int(entry))
+        if fields[0] != "Z" and name == "gomemtui-viewer":
+            ours.append(int(entry))
     found = []
     for pid in ours:
         up, hops = parent.get(pid), 0

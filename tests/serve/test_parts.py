@@ -1,4 +1,4 @@
-"""The serve parts on their own: glyphs, protocol, environment, served set, host key, hub, sync."""
+"""The serve parts on their own: glyphs, protocol, viewer configuration, served set, host key, hub, sync."""
 
 from __future__ import annotations
 
@@ -6,22 +6,21 @@ import asyncio
 import os
 import shutil
 import stat
-import sys
 import unicodedata
 
 import asyncssh
 import pytest
 
 from gomemtui.scenario import find_scenario, load_program
-from gomemtui.serve.environ import color_system, viewer_env
-from gomemtui.serve.glyphs import to_ascii
 from gomemtui.serve.hostkey import load_or_create_host_key
 from gomemtui.serve.hub import SyncHub
-from gomemtui.serve.protocol import PresenterState, ProtocolError, decode, encode, rle_decode, rle_encode
 from gomemtui.serve.scenarios import ServeError, resolve_served
-from gomemtui.ui.remote import (
-    _kind_driver, apply_position, ascii_wanted, history_letters, read_position, slow_link_fps,
+from gomemtui.serve.ssh import color_system, terminal_config
+from gomemtui.sync import (
+    PresenterState, ProtocolError, ViewerConfig, decode, encode, rle_decode, rle_encode,
 )
+from gomemtui.ui.follow import apply_position, history_letters, read_position
+from gomemtui.ui.terminal import kind_driver, to_ascii
 
 
 def _cells(text: str) -> int:
@@ -52,17 +51,27 @@ def test_the_app_driver_writes_ascii_only_when_asked():
         def write(self, data):
             written.append(data)
 
-    _kind_driver(Base, True, None)(object()).write("╭─█─╮ step")
-    _kind_driver(Base, False, None)(object()).write("█")
+    kind_driver(Base, True, None)(object()).write("╭─█─╮ step")  # type: ignore[arg-type]
+    kind_driver(Base, False, None)(object()).write("█")  # type: ignore[arg-type]
     assert written == ["+-#-+ step", "█"]
-    assert ascii_wanted({"LANG": "en_US.ISO-8859-1"}) and ascii_wanted({"LC_ALL": "C"})
-    assert ascii_wanted({"GOMEMTUI_ASCII": "1", "LANG": "C.UTF-8"})
-    assert not ascii_wanted({"LANG": "en_US.UTF-8"}) and not ascii_wanted({})
-    assert not ascii_wanted({"LC_ALL": "POSIX", "GOMEMTUI_ASCII": "0"})
-    assert slow_link_fps({"SSH_CONNECTION": "1 2 3 4"}) == 10
-    assert slow_link_fps({"SSH_CONNECTION": "1 2 3 4", "GOMEMTUI_FPS": "5"}) == 5
-    assert slow_link_fps({"GOMEMTUI_SLOW_LINK": "0", "SSH_CONNECTION": "x"}) is None
-    assert slow_link_fps({}) is None
+
+
+def test_a_local_run_asks_for_ascii_and_a_frame_cap_through_its_environment():
+    def asked(env: dict[str, str]) -> tuple[bool, int | None]:
+        config = ViewerConfig.from_env(env)
+        return config.ascii, config.fps
+
+    assert asked({"LANG": "en_US.ISO-8859-1"})[0] and asked({"LC_ALL": "C"})[0]
+    assert asked({"GOMEMTUI_ASCII": "1", "LANG": "C.UTF-8"})[0]
+    assert not asked({"LANG": "en_US.UTF-8"})[0] and not asked({})[0]
+    assert not asked({"LC_ALL": "POSIX", "GOMEMTUI_ASCII": "0"})[0]
+    assert asked({"SSH_CONNECTION": "1 2 3 4"})[1] == 10
+    assert asked({"SSH_CONNECTION": "1 2 3 4", "GOMEMTUI_FPS": "5"})[1] == 5
+    assert asked({"GOMEMTUI_SLOW_LINK": "0", "SSH_CONNECTION": "x"})[1] is None
+    assert asked({})[1] is None
+    local = ViewerConfig.from_env({"GOMEMTUI_SYNC": "/run/s.sock", "GOMEMTUI_ROLE": "Presenter"})
+    assert (local.sync, local.role, local.served) == ("/run/s.sock", "presenter", "")
+    assert ViewerConfig.from_env({"GOMEMTUI_ROLE": "admin"}).role == "follower"
 
 
 # -- protocol ------------------------------------------------------------------------------------
@@ -96,16 +105,31 @@ def test_colors_follow_the_terminal_capped_by_the_server():
 
 def test_a_viewers_environment_is_built_not_inherited(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "hush")
-    env = viewer_env(term="xterm-256color; rm -rf /", client_env={"LANG": "fr_FR.ISO-8859-1", "LD_PRELOAD": "x",
-                                                                   "COLORTERM": "truecolor"},
-                     home=tmp_path, kind="ssh", runtime_env={"GOGC": "50", "PATH": "/evil"})
+    client = {"LANG": "fr_FR.ISO-8859-1", "LD_PRELOAD": "x", "COLORTERM": "truecolor"}
+    config = ViewerConfig(served="ssh", home=str(tmp_path), fps=10, runtime_env={"GOGC": "50", "PATH": "/evil"},
+                          **terminal_config("xterm-256color; rm -rf /", client))  # type: ignore[arg-type]
+    env = config.to_env()
     assert "AWS_SECRET_ACCESS_KEY" not in env and "LD_PRELOAD" not in env
     assert env["TERM"] == "xterm-256color" and env["PATH"] == os.defpath and env["GOGC"] == "50"
     assert env["GOMEMTUI_ASCII"] == "1" and env["LANG"] == "C.UTF-8" and env["HOME"] == str(tmp_path)
-    assert env["TEXTUAL_COLOR_SYSTEM"] == "truecolor" and env["TEXTUAL_FPS"] == "10"
-    utf8 = viewer_env(term="xterm", client_env={"LC_ALL": "en_GB.UTF-8"}, home=tmp_path, kind="ssh")
-    assert utf8["GOMEMTUI_ASCII"] == "0" and utf8["TEXTUAL_COLOR_SYSTEM"] == "standard"
-    assert viewer_env(term="xterm", client_env={}, home=tmp_path, kind="ssh", force_ascii=True)["GOMEMTUI_ASCII"] == "1"
+    assert env["TEXTUAL_COLOR_SYSTEM"] == "truecolor" and env["TEXTUAL_FPS"] == "10" and env["COLORTERM"] == "truecolor"
+    utf8 = terminal_config("xterm", {"LC_ALL": "en_GB.UTF-8"})
+    assert utf8["ascii"] is False and utf8["color_system"] == "standard" and utf8["truecolor"] is False
+    assert terminal_config("xterm", {}, force_ascii=True)["ascii"] is True
+    assert terminal_config("xterm-256color", {"COLORTERM": "truecolor"}, colors="256")["color_system"] == "256"
+
+
+def test_the_app_reads_back_the_configuration_the_server_wrote(tmp_path):
+    sent = ViewerConfig(served="ssh", sync=str(tmp_path / "sync.sock"), role="presenter", who="ada SHA256:x",
+                        scenarios=(tmp_path / "a.toml", tmp_path / "b.toml"), ascii=True, fps=4, home=str(tmp_path),
+                        term="screen-256color", color_system="256", no_color=True,
+                        ssh_connection="127.0.0.1 5 127.0.0.1 22", runtime_env={"GOGC": "off", "GOMAXPROCS": "2"})
+    env = sent.to_env()
+    assert ViewerConfig.from_env(env) == sent
+    assert env["GOMEMTUI_SCENARIOS"] == os.pathsep.join([str(tmp_path / "a.toml"), str(tmp_path / "b.toml")])
+    assert (env["GOMEMTUI_SLOW_LINK"], env["GOMEMTUI_FPS"], env["TEXTUAL_ANIMATIONS"]) == ("1", "4", "none")
+    web = ViewerConfig(served="web", home=str(tmp_path), color_system="truecolor", term="xterm-256color")
+    assert ViewerConfig.from_env(web.to_env()) == web and "TEXTUAL_FPS" not in web.to_env()
 
 
 # -- the served set ----------------------------------------------------------------------------------
@@ -222,32 +246,44 @@ def test_a_follower_replays_the_presenters_position_exactly():
     assert apply_position(follower, history_letters(presenter.timeline)) is False  # already there
 
 
-# -- the PTY ---------------------------------------------------------------------------------------------
+# -- the PTY and the forked app process -------------------------------------------------------------------
 
-ECHO = """
-import os, sys, tty
-tty.setraw(0)
-os.write(1, b"raw!")
-data = b""
-while len(data) < 256:
-    data += os.read(0, 256 - len(data))
-os.write(1, b"<" + data.hex().encode() + b">")
-"""
+def _echo_raw() -> int:
+    """In the forked child: say what it got (environment, session, terminal), then echo 256 raw bytes as hex."""
+    import json
+    import tty
+
+    tty.setraw(0)
+    facts = {"env": dict(os.environ), "cwd": os.getcwd(), "leader": os.getsid(0) == os.getpid(),
+             "terminal": os.tcgetpgrp(0) == os.getpid()}
+    os.write(1, b"raw!" + json.dumps(facts).encode() + b"\n")
+    data = b""
+    while len(data) < 256:
+        data += os.read(0, 256 - len(data))
+    os.write(1, b"<" + data.hex().encode() + b">")
+    return 3
 
 
-async def test_an_app_on_its_pty_gets_every_byte_as_sent(tmp_path):
+async def test_an_app_on_its_pty_gets_every_byte_and_only_the_environment_it_is_given(tmp_path, monkeypatch):
+    import json
+
     from gomemtui.serve.ptyapp import PtyApp
+    from gomemtui.serve.viewers import spawn
 
+    monkeypatch.setenv("SERVER_SECRET", "hush")
     received = bytearray()
-    app = PtyApp([sys.executable, "-c", ECHO], {"PATH": os.defpath}, tmp_path, (80, 24), received.extend)
-    await app.start()
+    app = PtyApp((80, 24), received.extend)
+    env = {"PATH": os.defpath, "HOME": str(tmp_path)}
+    await app.start(lambda slave: spawn(_echo_raw, (), stdio=(slave,) * 3, env=env, cwd=tmp_path, terminal=True))
     try:
-        async with asyncio.timeout(10):
-            while b"raw!" not in received:  # it has put its terminal in raw mode
+        async with asyncio.timeout(30):
+            while b"\n" not in received.partition(b"raw!")[2]:  # it has put its terminal in raw mode
                 await asyncio.sleep(0.02)
         app.write(bytes(range(256)))
-        assert await asyncio.wait_for(app.wait(), 10) == 0
+        assert await asyncio.wait_for(app.wait(), 10) == 3
     finally:
         await app.stop(1)
+    facts = json.loads(bytes(received).partition(b"raw!")[2].partition(b"\n")[0])
+    assert facts == {"env": env, "cwd": str(tmp_path), "leader": True, "terminal": True}
     echoed = bytes(received).split(b"<")[-1].split(b">")[0]
     assert bytes.fromhex(echoed.decode()) == bytes(range(256))

@@ -16,7 +16,7 @@ import pytest
 from gomemtui.scenario import find_scenario
 from tests.serve.viewer import AnonymousClient, open_viewer
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")  # one app preloader for all
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def _sessions_by_pid(server) -> dict[int, object]:
@@ -35,7 +35,7 @@ async def test_a_viewer_sees_the_app_with_their_terminal_and_q_ends_the_session(
                                                                                 "SECRET": "x"})
     await viewer.wait_for(r"Tour: a slice.*step 0/10")
     (session,) = server.sessions
-    env = session.app.env  # the app's whole environment
+    env = session.config.to_env()  # the app's whole environment
     assert env["TERM"] == "xterm-256color" and env["COLORTERM"] == "truecolor"
     assert env["TEXTUAL_COLOR_SYSTEM"] == "truecolor"
     assert env["GOMEMTUI_ROLE"] == "follower" and env["SSH_CONNECTION"].startswith("127.0.0.1 ")
@@ -197,7 +197,7 @@ async def test_anonymous_viewers_only_with_the_flag(serve, ssh, keys, caplog):
     viewer = await open_viewer(await ssh(server.ssh_port, None, username="guest", client_factory=AnonymousClient))
     await viewer.wait_for(r"step 0/10")
     (session,) = server.sessions
-    assert session.app.env["GOMEMTUI_ROLE"] == "follower"
+    assert session.config.role == "follower"
     viewer.press("q")
     assert await viewer.closed_with() == 0
 
@@ -231,8 +231,8 @@ async def test_no_shell_no_command_no_forwarding_no_sftp_and_only_served_scenari
     viewer = await open_viewer(conn, command="reslice")  # a served scenario, by name
     await viewer.wait_for(r"step 0/\d+")
     (session,) = server.sessions
-    args = session.app.fork_args
-    assert str(folder / "03-reslice.toml") in args and str(secret) not in " ".join(args)
+    assert session.start == (folder / "03-reslice.toml").resolve()
+    assert secret not in session.config.scenarios and len(session.config.scenarios) == 2
     viewer.press("q")
     assert await viewer.closed_with() == 0
 

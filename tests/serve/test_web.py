@@ -12,7 +12,7 @@ import pytest
 
 from tests.serve.viewer import ANSI
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")  # one app preloader for all
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def _read_until(ws: aiohttp.ClientWebSocketResponse, pattern: str, timeout: float = 20.0) -> bytes:

@@ -1,33 +1,25 @@
-"""The app's side of `gomemtui serve`: presenter and followers, and kind terminal output.
+"""Presenter and followers, and the app's ways when `gomemtui serve` runs it.
 
-`RemoteSync` is a base class of `GoMemApp`. It does nothing unless the environment asks:
+`RemoteSync` is a base class of `GoMemApp`. It does what the environment asks, read once
+as a `gomemtui.sync.ViewerConfig`, and nothing when it asks nothing: ASCII glyphs and a
+frame-rate cap (`gomemtui.ui.terminal`), a clean quit on SIGTERM and no screenshot written
+on an SSH server, and, given a sync hub, presenting or following.
 
-    GOMEMTUI_SYNC=PATH        the sync hub's Unix socket (printed by `gomemtui serve`)
-    GOMEMTUI_ROLE=presenter   this app drives (default: follower, when GOMEMTUI_SYNC is set)
-    GOMEMTUI_WHO=NAME         who this is, for the hub's log
-    GOMEMTUI_SCENARIOS=A:B    files a follower may switch to when the presenter does
-    GOMEMTUI_ASCII=1          ASCII glyphs only (also automatic when LC_ALL, LC_CTYPE or
-                              LANG names a locale that is not UTF-8); 0 turns it off
-    GOMEMTUI_SLOW_LINK=1      cap the frame rate and drop animations (also automatic when
-                              SSH_CONNECTION is set); 0 turns it off
-    GOMEMTUI_FPS=N            that cap (default 10 frames per second)
-    GOMEMTUI_SERVED=ssh|web   set by `gomemtui serve`: SIGTERM quits cleanly, and over SSH
-                              no screenshot is written on the server
-
-A presenter sends its position (see `gomemtui.serve.protocol`) whenever the main screen's
-frame, active panel or zoom changes. A follower applies the presenter's position live:
-it replays the presenter's actions on its own timeline (going back through the player's
+A presenter sends its position (see `gomemtui.sync`) whenever the main screen's frame,
+active panel or zoom changes. A follower applies the presenter's position live: it replays
+the presenter's actions on its own timeline (going back through the player's
 `goto`/`step_back`, forward with `goto`/`mark_unit`/`run_gc`/`next_phase`, so its event
-log stays right), then shows the presenter's panel and zoom. While following, keys that
-move the timeline are held back with a reminder; `e` explores alone, `f` follows again.
-With a folder served, a follower also opens the scenario the presenter opens.
+log stays right), then shows the presenter's panel and zoom. While following, the main
+screen's actions that move the timeline (`TIMELINE_ACTIONS`, whatever key or command asks
+for them) are held back with a reminder; `e` explores alone, `f` follows again. With a
+folder served, a follower also opens the scenario the presenter opens.
 
 A presenter that joins while a talk is under way first takes the talk's position (so a
 dropped presenter reconnects where they were), then drives.
 
 Note for GoMemApp: keep `RemoteSync` first among the bases, and if GoMemApp ever defines
-`check_action`, `get_driver_class`, `deliver_screenshot` or `save_screenshot`, let it
-call `super()`.
+`check_action`, `run_action`, `get_driver_class`, `deliver_screenshot` or
+`save_screenshot`, let it call `super()`.
 """
 
 from __future__ import annotations
@@ -36,125 +28,30 @@ import asyncio
 import os
 import signal
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
+from textual.actions import parse
 from textual.app import App
 from textual.binding import Binding
 
+from gomemtui.sync import (
+    ACTION_LETTERS, MAX_LINE, PresenterState, ProtocolError, ViewerConfig, decode, encode,
+)
+
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
     from textual.driver import Driver
 
     from gomemtui.ui.player import Player
     from gomemtui.ui.screens.main import MainScreen
 
-__all__ = [
-    "RemoteSync", "RemoteConfig", "ascii_wanted", "slow_link_fps", "history_letters",
-    "scenario_key", "apply_position", "read_position", "BLOCKED_KEYS",
-]
+__all__ = ["RemoteSync", "TIMELINE_ACTIONS", "history_letters", "scenario_key", "apply_position",
+           "read_position"]
 
-DEFAULT_FPS = 10
-"""Frames per second over a slow link (SSH)."""
-
-BLOCKED_KEYS = ("space,n,right,p,left,right_square_bracket,left_square_bracket,m,g,"
-                "plus,equals_sign,minus,home,end")
-"""Keys that move the timeline; held back while a follower follows."""
-
-_TRUE = {"1", "yes", "true", "on"}
-_FALSE = {"0", "no", "false", "off"}
-
-
-# -- environment --------------------------------------------------------------------------
-
-def _flag(env: Mapping[str, str], name: str) -> bool | None:
-    value = env.get(name, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    return None
-
-
-def locale_is_utf8(env: Mapping[str, str]) -> bool:
-    """Whether the locale (LC_ALL, else LC_CTYPE, else LANG) encodes UTF-8; unknown → True."""
-    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = env.get(name, "").strip()
-        if value:
-            if value in ("C", "POSIX"):
-                return False
-            return "utf-8" in value.lower() or "utf8" in value.lower()
-    return True
-
-
-def ascii_wanted(env: Mapping[str, str]) -> bool:
-    """GOMEMTUI_ASCII, else whether the locale is not UTF-8."""
-    flag = _flag(env, "GOMEMTUI_ASCII")
-    return (not locale_is_utf8(env)) if flag is None else flag
-
-
-def slow_link_fps(env: Mapping[str, str]) -> int | None:
-    """The frame-rate cap for a slow link (GOMEMTUI_SLOW_LINK, else SSH_CONNECTION), or None."""
-    flag = _flag(env, "GOMEMTUI_SLOW_LINK")
-    if flag is None:
-        flag = bool(env.get("SSH_CONNECTION"))
-    if not flag:
-        return None
-    try:
-        return max(1, min(60, int(env.get("GOMEMTUI_FPS", DEFAULT_FPS))))
-    except ValueError:
-        return DEFAULT_FPS
-
-
-@dataclass
-class RemoteConfig:
-    """What the environment asks of this app."""
-
-    sync: str | None = None
-    role: str = "follower"
-    who: str = ""
-    scenarios: tuple[Path, ...] = ()
-    served: str = ""
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "RemoteConfig":
-        role = env.get("GOMEMTUI_ROLE", "follower").strip().lower()
-        scenarios = tuple(Path(p) for p in env.get("GOMEMTUI_SCENARIOS", "").split(os.pathsep) if p)
-        return cls(
-            sync=env.get("GOMEMTUI_SYNC") or None,
-            role="presenter" if role == "presenter" else "follower",
-            who=env.get("GOMEMTUI_WHO", "")[:80],
-            scenarios=scenarios,
-            served=env.get("GOMEMTUI_SERVED", "").strip().lower(),
-        )
-
-
-# -- the driver: ASCII output and the frame-rate cap -------------------------------------------
-
-@lru_cache(maxsize=16)
-def _kind_driver(base: type, ascii_only: bool, fps: int | None) -> type:
-    """`base` (a Textual driver class) writing ASCII only and/or capping the frame rate."""
-
-    from gomemtui.serve.glyphs import to_ascii
-
-    class KindDriver(base):  # type: ignore[misc, valid-type]
-        def __init__(self, app: App, *args: object, **kwargs: object) -> None:
-            super().__init__(app, *args, **kwargs)
-            if fps is not None:
-                # Screens batch their updates at this period (read when a screen first
-                # updates, after the driver exists); animations only cost bytes here.
-                import textual.screen
-
-                if "TEXTUAL_FPS" not in os.environ:
-                    textual.screen.UPDATE_PERIOD = 1 / fps  # type: ignore[misc]
-                app.animation_level = "none"
-
-        if ascii_only:
-            def write(self, data: str) -> None:
-                super().write(to_ascii(data))
-
-    KindDriver.__name__ = KindDriver.__qualname__ = f"Kind{base.__name__}"
-    return KindDriver
+TIMELINE_ACTIONS = frozenset({"toggle_play", "step", "step_back", "next_phase", "prev_phase", "mark_unit",
+                              "run_gc", "speed", "home", "end"})
+"""The main screen's actions that move the timeline (or its playback): held back while following."""
 
 
 # -- positions: reading and replaying --------------------------------------------------------
@@ -169,19 +66,17 @@ def scenario_key(program: object) -> str:
 
 
 def history_letters(timeline: object) -> str:
-    """One letter per action applied up to the timeline's position (see protocol)."""
-    from gomemtui.serve.protocol import ACTION_LETTERS
-
+    """One letter per action applied up to the timeline's position (see `gomemtui.sync`)."""
     actions = getattr(timeline, "actions", None)
     if actions is None:  # a timeline without recorded actions (a test fake): steps only
         return "s" * int(getattr(timeline, "next_step", 0))
     return "".join(ACTION_LETTERS.get(a.kind, "?") for a in actions)
 
 
-def read_position(player: "Player") -> tuple[str, str, int, str]:
+def read_position(player: Player) -> tuple[str, str, int, str]:
     """(scenario key, action letters, steps done, GC phase) of a player's timeline."""
     with player.lock:
-        tl = player.timeline
+        tl: Any = player.timeline
         phase = getattr(tl.runtime.phase, "value", str(tl.runtime.phase))
         return scenario_key(tl.program), history_letters(tl), tl.next_step, phase
 
@@ -194,7 +89,7 @@ def _common_prefix(a: str, b: str) -> int:
     return i
 
 
-def apply_position(player: "Player", target: str) -> bool:
+def apply_position(player: Player, target: str) -> bool:
     """Bring a player's timeline to the position `target` (action letters); True if it moved.
 
     Runs in a thread (it may replay many steps). Uses the player's own actions, so the
@@ -203,7 +98,7 @@ def apply_position(player: "Player", target: str) -> bool:
     from gomemtui.ui.player import Action
 
     with player.lock:
-        tl = player.timeline
+        tl: Any = player.timeline
         have = history_letters(tl)
         if have == target:
             return False
@@ -245,18 +140,15 @@ def apply_position(player: "Player", target: str) -> bool:
 class _Link:
     """Live state of the sync link."""
 
-    config: RemoteConfig
+    config: ViewerConfig
     following: bool = True
     """A follower's choice: follow (True) or explore alone (False)."""
     presenter_present: bool = False
-    connected: bool = False
-    target: object = None
+    target: PresenterState | None = None
     """The newest PresenterState received."""
-    target_version: int = 0
-    applied_version: int = 0
     applied_view: tuple[str, bool] | None = None
     """The presenter's (panel, zoomed) last applied."""
-    last_sent: object = None
+    last_sent: PresenterState | None = None
     welcomed: bool = False
     """The hub answered this connection's hello."""
     writer: asyncio.StreamWriter | None = None
@@ -265,49 +157,52 @@ class _Link:
     watched: set[int] = field(default_factory=set)
     warned: set[str] = field(default_factory=set)
 
+    @property
+    def presenting(self) -> bool:
+        return self.config.role == "presenter"
 
-class RemoteSync(App):
-    """Presenter/follower sync and terminal fallbacks for GoMemApp (inert by default)."""
+
+class RemoteSync(App[Any]):
+    """Presenter/follower sync and served-app behaviour for GoMemApp (inert by default)."""
 
     BINDINGS = [
-        Binding("e", "remote_explore", "Explore alone", show=True),
-        Binding("f", "remote_follow", "Follow presenter", show=True),
-        Binding(BLOCKED_KEYS, "remote_blocked", show=False, priority=True),
+        Binding("e", "explore_alone", "Explore alone", show=True),
+        Binding("f", "follow_presenter", "Follow presenter", show=True),
     ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        config = RemoteConfig.from_env(os.environ)
-        self.remote: _Link | None = _Link(config) if config.sync else None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.viewer = ViewerConfig.from_env(os.environ)
+        """What the environment asks of this app (read first: App.__init__ picks the driver)."""
+        super().__init__(*args, **kwargs)
+        self.remote: _Link | None = _Link(self.viewer) if self.viewer.sync else None
         """The sync link (None when this app neither presents nor follows)."""
-        self._remote_served = config.served
 
     # -- output ----------------------------------------------------------------------------------
 
-    def get_driver_class(self) -> type["Driver"]:
+    def get_driver_class(self) -> type[Driver]:
         base = super().get_driver_class()
-        ascii_only = ascii_wanted(os.environ)
-        fps = slow_link_fps(os.environ)
-        if not ascii_only and fps is None:
+        if not self.viewer.ascii and self.viewer.fps is None:
             return base
-        return _kind_driver(base, ascii_only, fps)
+        from gomemtui.ui.terminal import kind_driver
 
-    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
-        if self._remote_served == "ssh":
+        return kind_driver(base, self.viewer.ascii, self.viewer.fps)
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        if self.viewer.served == "ssh":
             self.notify("Screenshots are not saved on a shared server.", severity="warning")
             return None
-        return super().deliver_screenshot(*args, **kwargs)  # type: ignore[arg-type]
+        return super().deliver_screenshot(*args, **kwargs)
 
-    def save_screenshot(self, *args: object, **kwargs: object) -> str:
-        if self._remote_served == "ssh":
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        if self.viewer.served == "ssh":
             self.notify("Screenshots are not saved on a shared server.", severity="warning")
             return ""
-        return super().save_screenshot(*args, **kwargs)  # type: ignore[arg-type]
+        return super().save_screenshot(*args, **kwargs)
 
-    # -- start and stop ------------------------------------------------------------------------
+    # -- start ---------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._remote_served:
+        if self.viewer.served:
             try:
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
             except (NotImplementedError, RuntimeError, ValueError):
@@ -318,11 +213,11 @@ class RemoteSync(App):
         self.screen_change_signal.subscribe(self, self._remote_screen_changed)
         self.call_after_refresh(self._remote_screen_changed, self.screen)
         self.run_worker(self._remote_connection(), group="remote", exit_on_error=False, name="remote-link")
-        if link.config.role == "presenter":
+        if link.presenting:
             self.run_worker(self._remote_publisher(), group="remote", exit_on_error=False, name="remote-send")
         self.run_worker(self._remote_applier(), group="remote", exit_on_error=False, name="remote-apply")
 
-    def _remote_main(self) -> "MainScreen | None":
+    def _remote_main(self) -> MainScreen | None:
         """The topmost main screen (help or why-alive may be above it)."""
         from gomemtui.ui.screens.main import MainScreen
 
@@ -338,11 +233,11 @@ class RemoteSync(App):
             return
         if id(main) not in link.watched:
             link.watched.add(id(main))
-            if link.config.role == "presenter":
+            if link.presenting:
                 for name in ("frame", "active", "zoomed"):
                     self.watch(main, name, self._remote_changed, init=False)
             link.applied_view = None
-        if link.config.role == "presenter":
+        if link.presenting:
             link.dirty.set()
         link.wake.set()
         self.refresh_bindings()
@@ -354,8 +249,6 @@ class RemoteSync(App):
     # -- the connection ------------------------------------------------------------------------
 
     async def _remote_connection(self) -> None:
-        from gomemtui.serve.protocol import MAX_LINE, PresenterState, ProtocolError, decode, encode
-
         link = self.remote
         assert link is not None and link.config.sync
         delay = 0.5
@@ -369,7 +262,6 @@ class RemoteSync(App):
                 continue
             delay = 0.5
             link.warned.discard("down")
-            link.connected = True
             link.writer = writer
             try:
                 writer.write(encode({"type": "hello", "role": link.config.role, "who": link.config.who}))
@@ -389,7 +281,6 @@ class RemoteSync(App):
             except (OSError, ValueError, asyncio.IncompleteReadError):
                 pass
             finally:
-                link.connected = False
                 link.welcomed = False
                 link.writer = None
                 writer.close()
@@ -402,14 +293,12 @@ class RemoteSync(App):
             link.warned.add(key)
             self.notify(message, severity="warning", timeout=4)
 
-    def _remote_welcome(self, message: dict[str, object]) -> None:
+    def _remote_welcome(self, message: Mapping[str, object]) -> None:
         """The hub's answer to hello: whether a presenter is here, and where the talk is.
 
         A presenter takes that position before driving (so a presenter who reconnects, or
         a second one, carries on where the talk was); a follower goes there.
         """
-        from gomemtui.serve.protocol import PresenterState, ProtocolError
-
         link = self.remote
         assert link is not None
         state = None
@@ -419,7 +308,7 @@ class RemoteSync(App):
             except ProtocolError:
                 state = None
         link.welcomed = True
-        if link.config.role == "presenter":
+        if link.presenting:
             link.target = state
             link.last_sent = None
             if state is not None:
@@ -430,20 +319,19 @@ class RemoteSync(App):
         if state is not None:
             self._remote_received(state)
 
-    def _remote_received(self, state: object) -> None:
+    def _remote_received(self, state: PresenterState) -> None:
         link = self.remote
         assert link is not None
-        if link.config.role == "presenter":
+        if link.presenting:
             return  # a presenter drives; it only takes the talk's position on joining
         if not link.presenter_present:
             self._remote_presence(True)
         link.target = state
-        link.target_version += 1
         link.wake.set()
 
     def _remote_presence(self, present: bool) -> None:
         link = self.remote
-        if link is None or link.config.role == "presenter" or present == link.presenter_present:
+        if link is None or link.presenting or present == link.presenter_present:
             return
         link.presenter_present = present
         if present:
@@ -458,8 +346,6 @@ class RemoteSync(App):
     # -- presenter: send ---------------------------------------------------------------------------
 
     async def _remote_publisher(self) -> None:
-        from gomemtui.serve.protocol import PresenterState, encode
-
         link = self.remote
         assert link is not None
         while True:
@@ -486,10 +372,11 @@ class RemoteSync(App):
 
     # -- follower: apply ----------------------------------------------------------------------------
 
-    def _remote_following(self) -> bool:
+    @property
+    def following(self) -> bool:
+        """This follower follows a presenter who is here (the timeline is theirs to move)."""
         link = self.remote
-        return (link is not None and link.config.role == "follower" and link.following
-                and link.presenter_present)
+        return link is not None and not link.presenting and link.following and link.presenter_present
 
     async def _remote_applier(self) -> None:
         link = self.remote
@@ -498,9 +385,7 @@ class RemoteSync(App):
             await link.wake.wait()
             link.wake.clear()
             state = link.target
-            if state is None:
-                continue
-            if link.config.role == "follower" and not self._remote_following():
+            if state is None or (not link.presenting and not self.following):
                 continue
             try:
                 done = await self._remote_apply(state)
@@ -508,25 +393,24 @@ class RemoteSync(App):
                 self.log.warning(f"remote: cannot follow: {error!r}")
                 self._remote_warn_once("apply", f"Cannot follow the presenter here: {error}")
                 done = True
-            if link.config.role == "presenter" and done and link.target is state:
+            if link.presenting and done and link.target is state:
                 link.target = None  # the talk's position is taken: drive from here
                 link.dirty.set()
 
-    async def _remote_apply(self, state: object) -> bool:
+    async def _remote_apply(self, state: PresenterState) -> bool:
         """Go where `state` says; False while a scenario is still being opened for it."""
-        from gomemtui.serve.protocol import PresenterState
         from gomemtui.ui.player import Action
 
-        assert isinstance(state, PresenterState)
         link = self.remote
         assert link is not None
         main = self._remote_main()
         if main is None:
             return not await self._remote_open(state.scenario)
-        key = await asyncio.to_thread(lambda: read_position(main.player)[0])
+        player = main.player
+        key = await asyncio.to_thread(lambda: read_position(player)[0])
         if key != state.scenario:
             return not await self._remote_open(state.scenario)
-        moved = await asyncio.to_thread(apply_position, main.player, state.actions)
+        moved = await asyncio.to_thread(apply_position, player, state.actions)
         if main is not self._remote_main():
             return False
         if moved:
@@ -546,9 +430,7 @@ class RemoteSync(App):
         """Open the served scenario the presenter opened (a folder is served)."""
         from gomemtui.ui.screens.picker import PickerScreen
 
-        link = self.remote
-        assert link is not None
-        path = next((p for p in link.config.scenarios if p.name == name), None)
+        path = next((p for p in self.viewer.scenarios if p.name == name), None)
         if path is None or not self.screen_stack or not isinstance(self.screen_stack[0], PickerScreen):
             self._remote_warn_once(f"missing:{name}", f"The presenter shows {name}, which this app cannot open.")
             return False
@@ -562,33 +444,39 @@ class RemoteSync(App):
         if main is not None and main.playback.playing:
             main.action_toggle_play()
 
-    # -- keys -----------------------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------------------
+
+    async def run_action(self, action: Any, default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
+        """Hold back the main screen's timeline actions while following (any key, any command)."""
+        if self.following and isinstance(action, str):
+            from gomemtui.ui.screens.main import MainScreen
+
+            destination, name, _ = parse(action)
+            target = ((namespaces or {}).get(destination, getattr(self, destination, None)) if destination
+                      else default_namespace)
+            if name in TIMELINE_ACTIONS and isinstance(target, MainScreen):
+                self.notify("You follow the presenter. Press e to explore on your own, f to follow again.",
+                            title="Following", timeout=3)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("remote_explore", "remote_follow", "remote_blocked"):
-            link = self.remote
-            if link is None or link.config.role != "follower" or not link.presenter_present:
-                return False
-            if action == "remote_explore":
-                return link.following
-            if action == "remote_follow":
-                return not link.following
-            return link.following and self._remote_main() is self.screen
+        link = self.remote
+        if action == "explore_alone":
+            return self.following
+        if action == "follow_presenter":
+            return link is not None and not link.presenting and link.presenter_present and not link.following
         return super().check_action(action, parameters)
 
-    def action_remote_blocked(self) -> None:
-        """A key that moves the timeline, pressed while following."""
-        self.notify("You follow the presenter. Press e to explore on your own, f to follow again.",
-                    title="Following", timeout=3)
-
-    def action_remote_explore(self) -> None:
+    def action_explore_alone(self) -> None:
         """Stop following: this viewer moves on their own."""
         if self.remote is not None:
             self.remote.following = False
             self.notify("Exploring on your own. Press f to follow the presenter again.", timeout=4)
             self.refresh_bindings()
 
-    def action_remote_follow(self) -> None:
+    def action_follow_presenter(self) -> None:
         """Follow the presenter again, from where they are now."""
         link = self.remote
         if link is not None:

@@ -1,22 +1,31 @@
-"""ASCII stand-ins for the glyphs old terminals and non-UTF-8 locales cannot show.
+"""The app's output for terminals that need less: ASCII glyphs and a frame-rate cap.
 
-`to_ascii` keeps every cell where it was: each character becomes ASCII of the same
-width (one cell → one character, a wide character → two). Block elements become a
-density ramp (░ . ▒ : ▓ # █ #, ▁…█ by height), braille dots become ' . :' by where the
-dots are (so a braille chart still reads as a chart), box drawing becomes - | +, and
-arrows, bullets and dashes their usual ASCII spelling. Anything else is decomposed
-(é → e) or becomes '?'. Escape sequences are ASCII already and pass unchanged.
+`kind_driver` wraps Textual's driver so that what the app writes is ASCII only (for old
+terminals and non-UTF-8 locales) and/or drawn at most `fps` times a second without
+animations (for a slow link such as SSH). `gomemtui.ui.follow` picks it from the
+viewer's configuration (`gomemtui.sync.ViewerConfig`).
 
-Plain Python (no Textual): used by the app's output filter (`gomemtui.ui.remote`).
+`to_ascii` keeps every cell where it was: each character becomes ASCII of the same width
+(one cell → one character, a wide character → two). Block elements become a density ramp
+(░ . ▒ : ▓ # █ #, ▁…█ by height), braille dots become ' . :' by where the dots are (so a
+braille chart still reads as a chart), box drawing becomes - | +, and arrows, bullets and
+dashes their usual ASCII spelling. Anything else is decomposed (é → e) or becomes '?'.
+Escape sequences are ASCII already and pass unchanged.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-__all__ = ["to_ascii", "ascii_char"]
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.driver import Driver
+
+__all__ = ["to_ascii", "ascii_char", "kind_driver"]
 
 _FIXED = {
     # blocks: shades and full
@@ -112,3 +121,27 @@ def to_ascii(text: str) -> str:
     if text.isascii():
         return text
     return _NON_ASCII.sub(_replace, text)
+
+
+@lru_cache(maxsize=16)
+def kind_driver(base: type[Driver], ascii_only: bool, fps: int | None) -> type[Driver]:
+    """`base` (a Textual driver class) writing ASCII only and/or capping the frame rate."""
+
+    class KindDriver(base):  # type: ignore[valid-type, misc]
+        def __init__(self, app: App[object], *args: object, **kwargs: object) -> None:
+            super().__init__(app, *args, **kwargs)
+            if fps is not None:
+                # Screens batch their updates at this period (read when a screen first
+                # updates, after the driver exists); animations only cost bytes here.
+                import textual.screen
+
+                if "TEXTUAL_FPS" not in os.environ:
+                    textual.screen.UPDATE_PERIOD = 1 / fps  # type: ignore[misc]
+                app.animation_level = "none"
+
+        if ascii_only:
+            def write(self, data: str) -> None:
+                super().write(to_ascii(data))
+
+    KindDriver.__name__ = KindDriver.__qualname__ = f"Kind{base.__name__}"
+    return KindDriver
