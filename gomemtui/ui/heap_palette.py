@@ -15,17 +15,15 @@ from rich.style import Style
 
 from gomemtui.runtime.enums import GridMode
 
-STACK_GLYPH = "≡"
 IDLE_GLYPH = "·"
 FILL_GLYPHS = " ▁▂▃▄▅▆▇█"
 """Fill level of a span in eighths: codes 2 (empty) .. 10 (full) in FILL mode."""
 CLASS_GLYPHS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Mono glyph of size class c (class 62 and up share '+')."""
-MARK_GLYPHS = {2: "○", 3: "◐", 4: "●", 5: "◆", 6: "□", 7: STACK_GLYPH}
-"""MARK mode: white, some grey, all black, queued by Green Tea, free only, stack."""
+MARK_GLYPHS = {2: "○", 3: "◐", 4: "●", 5: "◆", 6: "□"}
+"""MARK mode: white, some grey, all black, queued by Green Tea, free only."""
 
 IDLE_COLOR = "#5c6370"
-STACK_COLOR = "#b48ead"
 LARGE_COLOR = "#d16ba5"
 
 Cell = tuple[str, Style]
@@ -55,18 +53,15 @@ def _raw_cells(mode: GridMode, mono: bool) -> list[tuple[str, str | None, str | 
         for c in range(1, 68):
             glyph = CLASS_GLYPHS[c] if c < len(CLASS_GLYPHS) else "+"
             cells[c + 2] = (glyph if mono else " ", "#000000", class_color(c))
-        cells[70] = (STACK_GLYPH, "#000000", STACK_COLOR)
     elif mode is GridMode.FILL:
         for level in range(9):
             cells[2 + level] = (FILL_GLYPHS[level] if level else "_", _fill_color(level), "#2b313b")
-        cells[11] = (STACK_GLYPH, "#000000", STACK_COLOR)
     else:
         cells[2] = (MARK_GLYPHS[2], "#3a3a3a", "#e8e8e8")
         cells[3] = (MARK_GLYPHS[3], "#1a1a1a", "#9e9e9e")
         cells[4] = (MARK_GLYPHS[4], "#d0d0d0", "#262626")
         cells[5] = (MARK_GLYPHS[5], "#ffffff", "#2e7d32")
         cells[6] = (MARK_GLYPHS[6], IDLE_COLOR, None)
-        cells[7] = (STACK_GLYPH, "#000000", STACK_COLOR)
     return cells
 
 
@@ -95,7 +90,7 @@ def palette(mode: GridMode, mono: bool, base: Style = Style()) -> tuple[Cell, ..
 def legend(mode: GridMode) -> list[tuple[int, str]]:
     """Codes worth a legend entry for a mode, with their labels."""
     if mode is GridMode.SIZE_CLASS:
-        return [(3, "small class"), (20, "medium"), (50, "big"), (2, "large obj"), (70, "stack"), (1, "idle")]
+        return [(3, "small class"), (20, "medium"), (50, "big"), (2, "large obj"), (1, "idle")]
     if mode is GridMode.FILL:
-        return [(2, "empty"), (6, "half"), (10, "full"), (11, "stack"), (1, "idle")]
-    return [(2, "white"), (3, "grey"), (4, "black"), (5, "queued"), (6, "free"), (7, "stack")]
+        return [(2, "empty"), (6, "half"), (10, "full"), (1, "idle")]
+    return [(2, "white"), (3, "grey"), (4, "black"), (5, "queued"), (6, "free")]

@@ -68,8 +68,8 @@ def test_cursor_cell_is_split_out_of_its_run():
 
 
 def test_mono_size_class_glyphs_differ_per_class():
-    row = np.array([2, 3, 4, 70], dtype=np.uint8)
-    assert grid_row_strip(row, GridMode.SIZE_CLASS, True, Style(), 4).text == "@12≡"
+    row = np.array([2, 3, 4, 69], dtype=np.uint8)
+    assert grid_row_strip(row, GridMode.SIZE_CLASS, True, Style(), 4).text == "@12+"  # class 67 shares '+'
 
 
 def test_render_line_draws_grid_rows_then_legend():

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS, STACK_GLYPH
+from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS
 
 PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Source", "the Go program; ▶ marks the line of the last step run, · lines that have steps"),
@@ -71,7 +71,7 @@ def legend_text() -> Text:
     fill = " ".join(FILL_GLYPHS[1:])
     return Text.assemble(
         ("Heap map glyphs\n", "bold"),
-        f"  fill mode: {fill}  a span from nearly empty to full · idle page · {STACK_GLYPH} stack span\n",
+        f"  fill mode: {fill}  a span from nearly empty to full · idle page\n",
         f"  mark mode: {MARK_GLYPHS[2]} white (not reached)  {MARK_GLYPHS[3]} grey (queued)  "
         f"{MARK_GLYPHS[4]} black (marked)  {MARK_GLYPHS[5]} span queued by Green Tea  {MARK_GLYPHS[6]} free slots only\n",
         "  class mode: one color per size class (letters and digits under NO_COLOR)",
