@@ -279,7 +279,8 @@ class WebFront(Server):
             if kind == "stdin" and isinstance(data, str):
                 await visitor.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
-                await visitor.set_terminal_size(_to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24))
+                width, height = _to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24)
+                await visitor.set_terminal_size(width, height)
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
             elif kind == "blur":
@@ -300,7 +301,8 @@ class WebFront(Server):
                 # Say why on the page's terminal and in the close frame, then end the app
                 # (whose exit would otherwise close the socket without a word).
                 with contextlib.suppress(Exception):
-                    await websocket.send_bytes(RESET_TERMINAL + f"\r\ngomemtui: {visitor.end_reason}. Bye.\r\n".encode())
+                    bye = f"\r\ngomemtui: {visitor.end_reason}. Bye.\r\n".encode()
+                    await websocket.send_bytes(RESET_TERMINAL + bye)
                     await websocket.close(code=1000, message=f"gomemtui: {visitor.end_reason}".encode()[:120])
                 await visitor.stop_within(self.shared.options.stop_grace)
                 return

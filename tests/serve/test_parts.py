@@ -287,3 +287,35 @@ async def test_an_app_on_its_pty_gets_every_byte_and_only_the_environment_it_is_
     assert facts == {"env": env, "cwd": str(tmp_path), "leader": True, "terminal": True}
     echoed = bytes(received).split(b"<")[-1].split(b">")[0]
     assert bytes.fromhex(echoed.decode()) == bytes(range(256))
+
+
+# -- following: keys and commands that move the timeline are held back by action name ----------------------
+
+async def test_a_follower_holds_back_timeline_actions_whatever_asks_for_them():
+    from gomemtui.sync import ViewerConfig
+    from gomemtui.ui.app import make_app
+    from gomemtui.ui.follow import _Link
+    from gomemtui.ui.screens.main import MainScreen
+    from gomemtui.ui.screenshot import wait_idle
+
+    app = make_app(load_program("tour"), "tour.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_idle(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen) and main.frame is not None
+        await pilot.press("n")  # exploring: n steps
+        await wait_idle(pilot)
+        assert main.frame.next_step == 1
+        app.remote = _Link(ViewerConfig(sync="/nowhere"), presenter_present=True)  # a follower, following
+        for press in (lambda: pilot.press("n"), lambda: pilot.press("g"), lambda: app.run_action("screen.step")):
+            await press()
+            await wait_idle(pilot)
+            assert main.frame.next_step == 1 and main.frame.position == 1  # held back
+        await pilot.press("tab")  # looking around is not moving the timeline
+        await wait_idle(pilot)
+        assert main.active != "heap"
+        assert app.check_action("explore_alone", ()) and not app.check_action("follow_presenter", ())
+        await pilot.press("e")  # explore alone: n steps again
+        await pilot.press("n")
+        await wait_idle(pilot)
+        assert main.frame.next_step == 2
