@@ -7,7 +7,9 @@
 It starts `gomemtui serve` in this process on 127.0.0.1 (an ephemeral port, a throwaway
 host key and client key), connects one asyncssh client with a PTY (TERM=xterm-256color,
 COLORTERM=truecolor unless --colors says less: the most bytes per color), waits for the
-app, presses space and counts the bytes received during the playback. The scenario's
+app (timing how long a viewer waits from connecting to the scenario on screen, the viewer
+app forked from the server's warm forkserver), presses space and counts the bytes
+received during the playback. The scenario's
 `pause = true` marks are taken out of a temporary copy, and playback starts again from the
 beginning when it reaches the end, so the app plays for the whole measurement.
 Target: at most 20 KB/s at 80x24 and the default speed.
@@ -53,10 +55,12 @@ async def measure(scenario: str, seconds: float, size: tuple[int, int], speed: f
                                           host_key=tmpdir / "host_key", colors=colors, fps=fps))
         await server.start()
         try:
+            joined = time.monotonic()
             conn = await connect(server.ssh_port, key)
             env = {"COLORTERM": "truecolor", "LANG": "en_US.UTF-8"}
             viewer = await open_viewer(conn, size=size, env=env)
             match = await viewer.wait_for(r"step 0/(\d+)", timeout=60)
+            on_screen = time.monotonic() - joined
             total = int(match.group(1))
             await viewer.wait_quiet(0.5, 10)
             presses = SPEEDS.index(speed) - SPEEDS.index(DEFAULT_SPEED)
@@ -83,7 +87,8 @@ async def measure(scenario: str, seconds: float, size: tuple[int, int], speed: f
             conn.close()
         finally:
             await server.close()
-    return {"bytes": received, "seconds": elapsed, "rate": received / elapsed, "steps": steps_shown}
+    return {"bytes": received, "seconds": elapsed, "rate": received / elapsed, "steps": steps_shown,
+            "on_screen": on_screen}
 
 
 def main() -> int:
@@ -99,6 +104,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     result = asyncio.run(measure(args.scenario, args.seconds, (cols, rows), args.speed, args.colors, args.fps))
     rate = result["rate"]
+    print(f"a viewer waits {result['on_screen']:.2f} s from connecting to the scenario on screen")
     print(f"ssh playback {args.scenario} at {cols}x{rows}, {args.speed:g} steps/s, colors {args.colors}, "
           f"fps cap {args.fps}: {result['bytes']:,} bytes in {result['seconds']:.1f} s = "
           f"{rate / 1024:.1f} KB/s ({result['steps']} steps shown)")

@@ -248,7 +248,8 @@ class WebFront(Server):
             finally:
                 idle.cancel()
                 await visitor.stop_within(host.options.stop_grace)
-            outcome = visitor.end_reason or outcome
+            status = visitor.process.returncode if visitor.process is not None else None
+            outcome = visitor.end_reason or (f"exit {status}" if status else outcome)
         except asyncio.CancelledError:
             outcome = "cancelled"
             with contextlib.suppress(Exception):
