@@ -8,7 +8,7 @@ server is stopping), so the server imports its fronts and no front imports the s
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -109,7 +109,7 @@ class Host:
         homes.mkdir(mode=0o700, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix="viewer-", dir=homes))
 
-    def viewer_config(self, home: Path, **fields: object) -> ViewerConfig:
-        """A viewer's configuration: this server's hub, files and runtime settings, and `fields`."""
-        return ViewerConfig(sync=str(self.hub_path), scenarios=self.served.files, home=str(home),
-                            runtime_env=dict(self.options.runtime_env), **fields)  # type: ignore[arg-type]
+    def viewer_config(self, home: Path, viewer: ViewerConfig) -> ViewerConfig:
+        """`viewer` with this server's hub, files and runtime settings, in `home`."""
+        return replace(viewer, sync=str(self.hub_path), scenarios=self.served.files, home=str(home),
+                       runtime_env=dict(self.options.runtime_env))

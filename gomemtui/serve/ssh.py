@@ -22,6 +22,7 @@ import logging
 import re
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 
@@ -63,8 +64,8 @@ def color_system(term: str, colorterm: str | None, cap: str = "truecolor") -> st
 
 
 def terminal_config(term: str | None, client_env: Mapping[str, str], *, colors: str = "truecolor",
-                    force_ascii: bool = False) -> dict[str, object]:
-    """The ViewerConfig fields an SSH client's terminal asks for, checked first.
+                    force_ascii: bool = False) -> ViewerConfig:
+    """What an SSH client's terminal asks for (checked first), as a viewer configuration.
 
     From the client, only TERM, COLORTERM, NO_COLOR and whether the locale is UTF-8 count.
     Colors follow the terminal, capped by `colors`; a locale that is not UTF-8 (or
@@ -72,8 +73,8 @@ def terminal_config(term: str | None, client_env: Mapping[str, str], *, colors: 
     """
     clean = clean_term(term)
     level = color_system(clean, client_env.get("COLORTERM"), colors)
-    return {"term": clean, "color_system": _TEXTUAL_COLORS[level], "truecolor": level == "truecolor",
-            "no_color": "NO_COLOR" in client_env, "ascii": force_ascii or not locale_is_utf8(client_env)}
+    return ViewerConfig(term=clean, color_system=_TEXTUAL_COLORS[level], truecolor=level == "truecolor",
+                        no_color="NO_COLOR" in client_env, ascii=force_ascii or not locale_is_utf8(client_env))
 
 
 class KeyRing:
@@ -396,12 +397,13 @@ class _AppSession(asyncssh.SSHServerSession):
             options = host.options
             client_ip, client_port = owner.peer
             local = chan.get_extra_info("sockname") or ("127.0.0.1", 0)
-            config = self.config = host.viewer_config(
-                home, served="ssh", role=owner.role, fps=options.fps,
+            terminal = terminal_config(term, chan.get_environment(), colors=options.colors,
+                                       force_ascii=options.ascii)
+            config = self.config = host.viewer_config(home, replace(
+                terminal, served="ssh", role=owner.role, fps=options.fps,
                 who=owner.username + (f" {owner.key_fp}" if owner.key_fp else " anonymous"),
                 ssh_connection=f"{client_ip} {client_port} {local[0]} {local[1]}",
-                **terminal_config(term, chan.get_environment(), colors=options.colors, force_ascii=options.ascii),
-            )
+            ))
             self.app = PtyApp((width or 80, height or 24), self._write)
             files, start = host.served.files, self.start
             await self.app.start(lambda slave: start_viewer(config, files, start, stdio=(slave,) * 3, terminal=True))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -34,6 +35,7 @@ from textual_serve.server import Server
 from gomemtui.serve.host import Host
 from gomemtui.serve.ptyapp import RESET_TERMINAL
 from gomemtui.serve.viewers import ViewerProcess, start_viewer
+from gomemtui.sync import ViewerConfig
 from gomemtui.units import format_duration
 
 __all__ = ["WebFront"]
@@ -64,16 +66,16 @@ class _VisitorApp(AppService):
         self.done = asyncio.Event()
         self._pipe: asyncio.StreamWriter | None = None
         self._output: asyncio.StreamReader | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._reader: asyncio.Task[None] | None = None
 
     async def start(self, width: int, height: int) -> None:
         host = self.front.shared
         self.home = host.new_home()
-        config = host.viewer_config(self.home, served="web", who=self.who, color_system="truecolor",
-                                    term="xterm-256color")
+        config = host.viewer_config(self.home, ViewerConfig(served="web", who=self.who, term="xterm-256color",
+                                                            color_system="truecolor"))
         web_driver = {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_FPS": "60",
-                      "TERM_PROGRAM": "textual",
-                      "TERM_PROGRAM_VERSION": version("textual-serve"), "COLUMNS": str(width), "ROWS": str(height)}
+                      "TERM_PROGRAM": "textual", "TERM_PROGRAM_VERSION": version("textual-serve"),
+                      "COLUMNS": str(width), "ROWS": str(height)}
         app_in, ours_in = os.pipe()
         ours_out, app_out = os.pipe()
         try:
@@ -91,7 +93,7 @@ class _VisitorApp(AppService):
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(output), open(ours_out, "rb", 0))
         transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, open(ours_in, "wb", 0))
         self._pipe = asyncio.StreamWriter(transport, protocol, None, loop)
-        self._task = asyncio.create_task(self.run())
+        self._reader = asyncio.create_task(self.run())
 
     async def run(self) -> None:
         """Hand the app's packets to textual-serve's handlers until it ends."""
@@ -108,7 +110,7 @@ class _VisitorApp(AppService):
                 handler = handlers.get(kind)
                 if handler is not None:
                     await handler(payload)
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass
 
     async def _send(self, kind: bytes, payload: bytes) -> bool:
@@ -126,8 +128,6 @@ class _VisitorApp(AppService):
         return await self._send(b"D", data)
 
     async def send_meta(self, data: dict[str, str | None | int | bool]) -> bool:
-        import json
-
         return await self._send(b"M", json.dumps(data).encode())
 
     async def set_terminal_size(self, width: int, height: int) -> None:
@@ -142,8 +142,8 @@ class _VisitorApp(AppService):
         """Ask the app to quit and wait for its output to end."""
         await self.front.download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         await self.send_meta({"type": "quit"})
-        if self._task is not None:
-            await self._task
+        if self._reader is not None:
+            await self._reader
 
     async def stop_within(self, grace: float) -> None:
         """Ask the app to quit; kill its session after `grace` seconds."""
@@ -154,10 +154,10 @@ class _VisitorApp(AppService):
             process.kill()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(process.wait(), timeout=2)
-        if self._task is not None:
-            self._task.cancel()
+        if self._reader is not None:
+            self._reader.cancel()
             with contextlib.suppress(BaseException):
-                await self._task
+                await self._reader
         if self._pipe is not None:
             self._pipe.close()
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import unicodedata
+from dataclasses import replace
 
 import asyncssh
 import pytest
@@ -106,17 +107,17 @@ def test_colors_follow_the_terminal_capped_by_the_server():
 def test_a_viewers_environment_is_built_not_inherited(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "hush")
     client = {"LANG": "fr_FR.ISO-8859-1", "LD_PRELOAD": "x", "COLORTERM": "truecolor"}
-    config = ViewerConfig(served="ssh", home=str(tmp_path), fps=10, runtime_env={"GOGC": "50", "PATH": "/evil"},
-                          **terminal_config("xterm-256color; rm -rf /", client))  # type: ignore[arg-type]
+    config = replace(terminal_config("xterm-256color; rm -rf /", client), served="ssh", home=str(tmp_path), fps=10,
+                     runtime_env={"GOGC": "50", "PATH": "/evil"})
     env = config.to_env()
     assert "AWS_SECRET_ACCESS_KEY" not in env and "LD_PRELOAD" not in env
     assert env["TERM"] == "xterm-256color" and env["PATH"] == os.defpath and env["GOGC"] == "50"
     assert env["GOMEMTUI_ASCII"] == "1" and env["LANG"] == "C.UTF-8" and env["HOME"] == str(tmp_path)
     assert env["TEXTUAL_COLOR_SYSTEM"] == "truecolor" and env["TEXTUAL_FPS"] == "10" and env["COLORTERM"] == "truecolor"
-    utf8 = terminal_config("xterm", {"LC_ALL": "en_GB.UTF-8"})
-    assert utf8["ascii"] is False and utf8["color_system"] == "standard" and utf8["truecolor"] is False
-    assert terminal_config("xterm", {}, force_ascii=True)["ascii"] is True
-    assert terminal_config("xterm-256color", {"COLORTERM": "truecolor"}, colors="256")["color_system"] == "256"
+    utf8 = terminal_config("xterm", {"LC_ALL": "en_GB.UTF-8", "NO_COLOR": ""})
+    assert (utf8.ascii, utf8.color_system, utf8.truecolor, utf8.no_color) == (False, "standard", False, True)
+    assert terminal_config("xterm", {}, force_ascii=True).ascii is True
+    assert terminal_config("xterm-256color", {"COLORTERM": "truecolor"}, colors="256").color_system == "256"
 
 
 def test_the_app_reads_back_the_configuration_the_server_wrote(tmp_path):
