@@ -14,15 +14,19 @@ import logging
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gomemtui.serve.scenarios import ServeError
+
+if TYPE_CHECKING:
+    from asyncssh import SSHKey
 
 __all__ = ["load_or_create_host_key"]
 
 log = logging.getLogger("gomemtui.serve")
 
 
-def load_or_create_host_key(path: Path):
+def load_or_create_host_key(path: Path) -> SSHKey:
     """The host key at `path` (an asyncssh SSHKey), made first if there is no file."""
     import asyncssh
 

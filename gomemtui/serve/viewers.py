@@ -10,7 +10,9 @@ A child gets its terminal as file descriptors passed when it starts (SCM_RIGHTS,
 `multiprocessing.reduction.DupFd`): a PTY's slave end (SSH), which becomes the
 controlling terminal of the child's own session so that resizes signal it, or a pair of
 pipes (web, textual-serve's protocol). It takes exactly the environment it is given
-(`gomemtui.sync.ViewerConfig.to_env`: nothing of the server's), in its private home.
+(`gomemtui.sync.ViewerConfig.to_env`), in its private home. The forkserver itself is
+started from a minimal environment, so nothing of the server's variables is in a viewer's
+process at all (not even in /proc/PID/environ, which shows what the forkserver started with).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import os
 import signal
 import sys
 import termios
-from multiprocessing import get_context, reduction
+from multiprocessing import forkserver, get_context, reduction
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+import gomemtui
 from gomemtui.serve import child
 from gomemtui.sync import ViewerConfig
 
@@ -46,6 +49,25 @@ SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_N
 """So that numpy and scipy start no thread pool in the forkserver (which forks)."""
 
 _CONTEXT = get_context("forkserver")
+_started = False
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (once) with `PRELOAD`, from a minimal environment."""
+    global _started
+    if _started:
+        return
+    _CONTEXT.set_forkserver_preload(PRELOAD)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update({"PATH": os.defpath, "LANG": "C.UTF-8", **SINGLE_THREAD_ENV,
+                       "PYTHONPATH": str(Path(gomemtui.__file__).resolve().parent.parent)})
+    try:
+        forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    _started = True
 
 
 class _PassedFd:
@@ -104,6 +126,7 @@ async def spawn(target: Callable[..., object], args: Sequence[object], *, stdio:
 
     `terminal`: stdio[0] is a PTY's slave end, to become the controlling terminal.
     """
+    _start_forkserver()
     process = _CONTEXT.Process(target=_in_child, name="gomemtui-viewer", daemon=True,
                                args=(target, tuple(args), tuple(_PassedFd(fd) for fd in stdio),
                                      dict(env), str(cwd), terminal))
@@ -122,9 +145,7 @@ async def start_viewer(config: ViewerConfig, files: tuple[Path, ...], start: Pat
 
 async def warm() -> None:
     """Start the forkserver and wait until it has imported `PRELOAD` (a few seconds, once)."""
-    for name, value in SINGLE_THREAD_ENV.items():
-        os.environ.setdefault(name, value)
-    _CONTEXT.set_forkserver_preload(PRELOAD)
+    _start_forkserver()
     process = _CONTEXT.Process(target=int, daemon=True)
     await asyncio.to_thread(process.start)
     await asyncio.to_thread(process.join)

@@ -25,6 +25,7 @@ import socket
 import time
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal
 
 import aiohttp_jinja2
 import jinja2
@@ -113,11 +114,11 @@ class _VisitorApp(AppService):
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass
 
-    async def _send(self, kind: bytes, payload: bytes) -> bool:
+    async def _send(self, kind: Literal[b"D", b"M"], payload: bytes) -> bool:
         if self._pipe is None or self._pipe.is_closing():
             return False
         try:
-            self._pipe.write(self.encode_packet(kind, payload))  # type: ignore[arg-type]
+            self._pipe.write(self.encode_packet(kind, payload))
             await self._pipe.drain()
         except (ConnectionError, RuntimeError):
             return False

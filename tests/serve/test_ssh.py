@@ -41,6 +41,8 @@ async def test_a_viewer_sees_the_app_with_their_terminal_and_q_ends_the_session(
     assert env["GOMEMTUI_ROLE"] == "follower" and env["SSH_CONNECTION"].startswith("127.0.0.1 ")
     assert int(env["TEXTUAL_FPS"]) <= 10
     assert "SECRET" not in env and "PYTEST_CURRENT_TEST" not in env  # nothing leaks in either way
+    with open(f"/proc/{session.app.process.pid}/environ", "rb") as started_with:  # not even what it began with
+        assert b"PYTEST_CURRENT_TEST" not in started_with.read()
     assert TRUECOLOR.search(viewer.out)  # a truecolor terminal gets 24-bit colors
     rows, cols, *_ = struct.unpack("HHHH", fcntl.ioctl(session.app.master, termios.TIOCGWINSZ, b"\0" * 8))
     assert (cols, rows) == (80, 24)
