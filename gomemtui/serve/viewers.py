@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import termios
+from functools import cache
 from multiprocessing import forkserver, get_context, reduction
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -49,14 +50,11 @@ SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_N
 """So that numpy and scipy start no thread pool in the forkserver (which forks)."""
 
 _CONTEXT = get_context("forkserver")
-_started = False
 
 
+@cache
 def _start_forkserver() -> None:
     """Start the forkserver (once) with `PRELOAD`, from a minimal environment."""
-    global _started
-    if _started:
-        return
     _CONTEXT.set_forkserver_preload(PRELOAD)
     saved = dict(os.environ)
     os.environ.clear()
@@ -67,7 +65,6 @@ def _start_forkserver() -> None:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    _started = True
 
 
 class _PassedFd:
