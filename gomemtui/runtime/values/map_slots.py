@@ -24,10 +24,16 @@ import numpy as np
 
 from gomemtui.runtime.values.map_groups import CTRL_DELETED, CTRL_EMPTY, MAP_GROUP_SLOTS, MAX_TABLE_CAPACITY
 
-__all__ = ["SlotStore", "fill_new_table", "hash_keys", "put_round", "stable_rank"]
+__all__ = ["SlotStore", "fill_new_table", "first_empty_or_deleted", "hash_keys", "put_round", "stable_rank"]
 
 _GROUP = np.arange(MAP_GROUP_SLOTS, dtype=np.int64)
 _H2_MASK = np.uint64(0x7F)
+_HIGH_BITS = 0x8080808080808080
+_HIGH_BITS_64 = np.uint64(_HIGH_BITS)
+_ONE = np.uint64(1)
+_SIX = np.uint64(6)
+_PROBE_ALONE = 8
+"""Keys still probing when `put_round` lets them finish one by one."""
 
 
 def hash_keys(keys: np.ndarray, seed: int) -> np.ndarray:
@@ -109,6 +115,14 @@ class SlotStore:
         self.mask[row] = 0
         self.free_rows.append(row)
 
+    def copy(self) -> SlotStore:
+        """An independent copy (for a checkpoint)."""
+        new = SlotStore.__new__(SlotStore)
+        new.ctrl, new.keys = self.ctrl.copy(), self.keys.copy()
+        new.used, new.growth_left, new.mask = self.used.copy(), self.growth_left.copy(), self.mask.copy()
+        new.free_rows = list(self.free_rows)
+        return new
+
     def _grow_rows(self) -> None:
         old = self.rows
         new = 2 * old
@@ -123,6 +137,13 @@ class SlotStore:
         self.free_rows.extend(range(new - 1, old - 1, -1))
 
 
+def first_empty_or_deleted(group: bytes) -> int:
+    """`ctrlGroup.matchEmptyOrDeleted().first()`: the lowest slot of the 8 control bytes
+    with the high bit set (empty or deleted), or -1: the same bit trick as Go's."""
+    bits = int.from_bytes(group, "little") & _HIGH_BITS
+    return ((bits & -bits).bit_length() - 1) // MAP_GROUP_SLOTS if bits else -1
+
+
 def put_round(store: SlotStore, rows: np.ndarray, keys: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """`(*table).PutSlot` of new keys, one per table (`rows` distinct), each with growth left.
 
@@ -130,7 +151,8 @@ def put_round(store: SlotStore, rows: np.ndarray, keys: np.ndarray, hashes: np.n
     group count) to the first group whose first empty-or-deleted slot is empty,
     remembering the first tombstone met on the way; it takes that tombstone if there
     was one (which costs no growth), else the empty slot. As the tables are distinct
-    the keys probe independently, all at once. Returns the slot of each key.
+    the keys probe independently, all at once; the last few keys still probing finish
+    one by one. Returns the slot of each key.
     """
     n = len(rows)
     mask = store.mask[rows]
@@ -140,23 +162,43 @@ def put_round(store: SlotStore, rows: np.ndarray, keys: np.ndarray, hashes: np.n
     pending = np.arange(n, dtype=np.int64)
     probe_index = 0
     ctrl = store.ctrl
-    while pending.size:
-        base = offset[pending] * MAP_GROUP_SLOTS
-        group = ctrl[rows[pending][:, None], base[:, None] + _GROUP]
-        free = (group & CTRL_EMPTY) != 0  # matchEmptyOrDeleted
-        any_free = free.any(axis=1)
-        j = free.argmax(axis=1)  # .first()
-        first = group[np.arange(len(pending)), j]
-        deleted = any_free & (first == CTRL_DELETED)
+    words = ctrl.view(np.uint64)  # one little-endian word per group: byte j is slot j
+    while len(pending) > _PROBE_ALONE:
+        group_offset = offset[pending]
+        word = words[rows[pending], group_offset]
+        free = word & _HIGH_BITS_64  # matchEmptyOrDeleted
+        lowest = free & (~free + _ONE)  # .first(), as a bit: 0x80 << 8·j
+        # The first free slot is a tombstone if its byte is ctrlDeleted (0xFE), not
+        # ctrlEmpty (0x80): bit 1 of that byte.
+        deleted = (word & (lowest >> _SIX)) != 0
+        j = np.bitwise_count((lowest - _ONE) & _HIGH_BITS_64).astype(np.int64)
+        slot = group_offset * MAP_GROUP_SLOTS + j
         remember = deleted & (first_deleted[pending] < 0)
-        first_deleted[pending[remember]] = base[remember] + j[remember]
-        done = any_free & (first == CTRL_EMPTY)
+        first_deleted[pending[remember]] = slot[remember]
+        done = (free != 0) & ~deleted
         finished = pending[done]
         tomb = first_deleted[finished]
-        slots[finished] = np.where(tomb >= 0, tomb, base[done] + j[done])
+        slots[finished] = np.where(tomb >= 0, tomb, slot[done])
         pending = pending[~done]
         probe_index += 1
         offset[pending] = (offset[pending] + probe_index) & mask[pending]
+    for p in pending.tolist():
+        row, group_mask, off, index = int(rows[p]), int(mask[p]), int(offset[p]), probe_index
+        tomb_slot = int(first_deleted[p])
+        row_ctrl = ctrl[row].tobytes()
+        while True:
+            base_slot = off * MAP_GROUP_SLOTS
+            group_bytes = row_ctrl[base_slot : base_slot + MAP_GROUP_SLOTS]
+            j_free = first_empty_or_deleted(group_bytes)
+            if j_free >= 0:
+                if group_bytes[j_free] == CTRL_EMPTY:
+                    slots[p] = tomb_slot if tomb_slot >= 0 else base_slot + j_free
+                    break
+                if tomb_slot < 0:
+                    tomb_slot = base_slot + j_free
+            index += 1
+            off = (off + index) & group_mask
+        first_deleted[p] = tomb_slot
     ctrl[rows, slots] = h2_of(hashes)
     store.keys[rows, slots] = keys
     store.used[rows] += 1
@@ -169,31 +211,39 @@ def fill_new_table(store: SlotStore, row: int, keys: np.ndarray, hashes: np.ndar
 
     In a table that has only had keys put in, each group fills from its first slot on,
     so a key lands in the first group along its probe sequence with fewer than 8 keys,
-    in the slot after the last one taken. Keys are placed in runs up to the first key
-    whose home group is full by then; that key probes on alone. Returns the slots.
+    in the slot after the last one taken: its position there is the number of earlier
+    keys in that group. Every key is first counted in its home group; a key that finds
+    its home full probes on alone, and the later keys' positions in the group it left
+    and the group it took are corrected. Returns the slots.
     """
     n = len(keys)
     mask = int(store.mask[row])
     home = h1_of(hashes) & mask
-    counts = np.zeros(mask + 1, dtype=np.int64)
-    slots = np.empty(n, dtype=np.int64)
+    position = stable_rank(home)
+    alone: dict[int, int] = {}  # the keys that probed on: their slots
+    counts = np.zeros(mask + 1, dtype=np.int64)  # keys in each group before `counted`
+    counted = 0
     i = 0
-    while i < n:
-        rest = home[i:]
-        position = counts[rest] + stable_rank(rest)
-        over = np.flatnonzero(position >= MAP_GROUP_SLOTS)
-        run = int(over[0]) if over.size else len(rest)
-        slots[i : i + run] = rest[:run] * MAP_GROUP_SLOTS + position[:run]
-        counts += np.bincount(rest[:run], minlength=mask + 1)
-        i += run
-        if i < n:  # its home group is full: probeSeq on to a group with room
-            g, probe_index = int(home[i]), 0
-            while counts[g] >= MAP_GROUP_SLOTS:
-                probe_index += 1
-                g = (g + probe_index) & mask
-            slots[i] = g * MAP_GROUP_SLOTS + counts[g]
-            counts[g] += 1
-            i += 1
+    while True:
+        over = np.flatnonzero(position[i:] >= MAP_GROUP_SLOTS)
+        if not over.size:
+            break
+        i += int(over[0])  # its home group is full: probeSeq on to a group with room
+        counts += np.bincount(home[counted:i], minlength=mask + 1)
+        counted = i + 1
+        g, probe_index = int(home[i]), 0
+        while counts[g] >= MAP_GROUP_SLOTS:
+            probe_index += 1
+            g = (g + probe_index) & mask
+        alone[i] = g * MAP_GROUP_SLOTS + int(counts[g])
+        counts[g] += 1
+        later_home, later_position = home[i + 1 :], position[i + 1 :]
+        later_position[later_home == home[i]] -= 1
+        later_position[later_home == g] += 1
+        i += 1
+    slots = home * MAP_GROUP_SLOTS + position
+    for i, slot in alone.items():
+        slots[i] = slot
     store.ctrl[row, slots] = h2_of(hashes)
     store.keys[row, slots] = keys
     store.used[row] += n

@@ -54,6 +54,7 @@ Where this simplifies real Go:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
@@ -72,7 +73,14 @@ from gomemtui.runtime.values.map_groups import (
     TABLE_HEADER_SIZE,
     group_layout,
 )
-from gomemtui.runtime.values.map_slots import SlotStore, fill_new_table, hash_keys, put_round, stable_rank
+from gomemtui.runtime.values.map_slots import (
+    SlotStore,
+    fill_new_table,
+    first_empty_or_deleted,
+    hash_keys,
+    put_round,
+    stable_rank,
+)
 
 __all__ = [
     "CTRL_DELETED",
@@ -181,6 +189,14 @@ class _Table:
         self.store = store
         self.row = store.take(capacity, self.max_growth_left())
 
+    def moved_to(self, store: SlotStore) -> _Table:
+        """The same table over a copy of its store (for a checkpoint)."""
+        new = _Table.__new__(_Table)
+        for name in _Table.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.store = store
+        return new
+
     @property
     def used(self) -> int:
         return int(self.store.used[self.row])
@@ -219,10 +235,7 @@ class _Table:
 
     def first_free(self, g: int) -> int:
         """`matchEmptyOrDeleted().first()` in group g: lowest slot that is empty or deleted, or -1."""
-        for j, c in enumerate(self.group(g)):
-            if c & CTRL_EMPTY:
-                return j
-        return -1
+        return first_empty_or_deleted(self.group(g))
 
     def has_empty(self, g: int) -> bool:
         """`matchEmpty() != 0` for group g."""
@@ -302,6 +315,25 @@ class SwissMap:
         self.hash_seed = 0
         self._reseed()
         self._make(0 if hint is None or hint < 0 else hint)  # makemap: negative hint → 0
+
+    def __deepcopy__(self, memo: dict[int, object]) -> SwissMap:
+        """A checkpoint's copy: the arrays copied, the frozen parts and events shared
+        (copying them one by one would cost a Python object per table and part)."""
+        new = SwissMap.__new__(SwissMap)
+        memo[id(self)] = new
+        new.__dict__.update(self.__dict__)
+        new._rng = copy.deepcopy(self._rng, memo)
+        new._store = self._store.copy()
+        tables = {id(t): t.moved_to(new._store) for t in self._row_table.values()}
+        new._small = None if self._small is None else tables[id(self._small)]
+        new._dir = [tables[id(t)] for t in self._dir]
+        new._dir_rows = self._dir_rows.copy()
+        new._tables = {uid: tables[id(t)] for uid, t in self._tables.items()}
+        new._row_table = {row: tables[id(t)] for row, t in self._row_table.items()}
+        new._key_row, new._key_slot = self._key_row.copy(), self._key_slot.copy()
+        new._structure = dict(self._structure)
+        new._born, new._died, new._events = list(self._born), list(self._died), list(self._events)
+        return new
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -641,12 +673,14 @@ class SwissMap:
         With `may_grow` False: `_WOULD_GROW` instead of rehashing, nothing changed.
         """
         first_deleted = -1
+        row_ctrl = self._store.ctrl[t.row].tobytes()
         for g in t.probe(h >> 7):
-            group = t.group(g)
-            j = next((j for j, c in enumerate(group) if c & CTRL_EMPTY), -1)  # matchEmptyOrDeleted().first()
+            base = g * MAP_GROUP_SLOTS
+            group = row_ctrl[base : base + MAP_GROUP_SLOTS]
+            j = first_empty_or_deleted(group)
             if j < 0:
                 continue  # nothing but filled slots: keep probing
-            slot = g * MAP_GROUP_SLOTS + j
+            slot = base + j
             if group[j] == CTRL_DELETED:
                 if first_deleted < 0:
                     first_deleted = slot  # remember the first tombstone, keep probing
