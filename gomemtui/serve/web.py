@@ -67,6 +67,7 @@ class _VisitorApp(AppService):
         self.done = asyncio.Event()
         self._pipe: asyncio.StreamWriter | None = None
         self._output: asyncio.StreamReader | None = None
+        self._output_transport: asyncio.ReadTransport | None = None
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self, width: int, height: int) -> None:
@@ -91,7 +92,8 @@ class _VisitorApp(AppService):
             os.close(app_out)
         loop = asyncio.get_running_loop()
         self._output = output = asyncio.StreamReader(limit=1 << 22)
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(output), open(ours_out, "rb", 0))
+        self._output_transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(output),
+                                                                 open(ours_out, "rb", 0))
         transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, open(ours_in, "wb", 0))
         self._pipe = asyncio.StreamWriter(transport, protocol, None, loop)
         self._reader = asyncio.create_task(self.run())
@@ -161,6 +163,8 @@ class _VisitorApp(AppService):
                 await self._reader
         if self._pipe is not None:
             self._pipe.close()
+        if self._output_transport is not None:
+            self._output_transport.close()
 
     async def shutdown(self, reason: str) -> None:
         """End the app for the server's stop."""
