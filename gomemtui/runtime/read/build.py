@@ -120,7 +120,10 @@ def _object_color(rt: Runtime, oid: int, grey: set[int]) -> MarkColor:
 
 def _parts_bytes(rt: Runtime, parts: dict) -> int:
     """Heap bytes of the objects in a part identity → object id record."""
-    return int(sum(rt.heap.object_bytes(oid) for oid in parts.values()))
+    if not parts:
+        return 0
+    oids = np.fromiter(parts.values(), dtype=np.int64, count=len(parts))
+    return int(rt.heap.object_bytes_array(oids).sum())
 
 
 def map_bytes(rt: Runtime, map_id: int) -> int:

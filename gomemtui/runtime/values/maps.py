@@ -926,7 +926,8 @@ class SwissMap:
         key_list = list(keys)
         rows = self._key_row[np.array(key_list, dtype=np.int64)].tolist() if key_list else []
         parents: dict[int, tuple[str, int]] = {}
-        for row, t in self._row_table.items():
+        for row in set(rows):
+            t = self._row_table[row]
             parents[row] = ("group", t.uid) if t is self._small else ("groups", t.uid)
         kt, vt = self.key_type, self.value_type
         for k, row in zip(key_list, rows):
