@@ -55,8 +55,8 @@ Where this simplifies real Go:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from dataclasses import replace
+from typing import Iterable
 
 import numpy as np
 
@@ -73,6 +73,7 @@ from gomemtui.runtime.values.map_groups import (
     TABLE_HEADER_SIZE,
     group_layout,
 )
+from gomemtui.runtime.values.map_parts import MapGrowth, MapPart, TableView
 from gomemtui.runtime.values.map_slots import (
     SlotStore,
     fill_new_table,
@@ -81,6 +82,7 @@ from gomemtui.runtime.values.map_slots import (
     put_round,
     stable_rank,
 )
+from gomemtui.runtime.values.map_table import Table
 
 __all__ = [
     "CTRL_DELETED",
@@ -98,177 +100,6 @@ __all__ = [
 _MASK64 = (1 << 64) - 1
 _VECTOR_MIN = 16
 """Fewer keys than this in a round of `put_round` go through the one-key path instead."""
-_CTRL_CHARS = np.full(256, ord("F"), dtype=np.uint8)
-_CTRL_CHARS[CTRL_EMPTY] = ord(".")
-_CTRL_CHARS[CTRL_DELETED] = ord("x")
-
-
-# -- what the facade sees ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TableView:
-    """One Swiss table of a map (or a small map's group), as the map panel shows it."""
-
-    capacity: int
-    used: int
-    tombstones: int
-    growth_left: int
-    local_depth: int
-    ctrl: str
-    """One character per slot: 'F' full, '.' empty, 'x' deleted (tombstone)."""
-
-
-@dataclass(frozen=True)
-class MapPart:
-    """One heap object of a map, as the facade allocates it.
-
-    `identity` is stable for as long as the object exists and unique within the map
-    (the facade namespaces it by map). A table that grows is a *new* table: both its
-    32-byte struct and its groups array get a new uid, and the old ones vanish.
-    """
-
-    identity: tuple
-    """("header",), ("group", uid) for the small group, ("directory", uid), ("table", uid),
-    ("groups", uid) for a table's groups array, ("key", k) / ("value", k) for indirect ones."""
-    role: str
-    """"header", "group", "directory", "table", "groups", "key" or "value"."""
-    size: int
-    """Bytes requested from mallocgc (before size-class rounding)."""
-    noscan: bool
-    """True if the object holds no pointers."""
-    parent: tuple | None
-    """Identity of the object holding the pointer to this one (None for the header)."""
-
-
-@dataclass(frozen=True)
-class MapGrowth:
-    """A structural change made by an insert (or pruning), in the order it happened."""
-
-    kind: str
-    """Event kind: "map_grow", "map_split" or "map_prune"."""
-    cause: str
-    """The Go function: "growToSmall", "growToTable", "grow", "split", "pruneTombstones"."""
-    len: int
-    """len(m) just before the insert that caused it."""
-    old_slots: int
-    """Slots of the whole map before."""
-    new_slots: int
-    """Slots of the whole map after."""
-    tables: int
-    """Distinct tables after (0 for a small map)."""
-    dir_len: int
-    global_depth: int
-    text: str
-    """A sentence for the event log."""
-    moved: int = 0
-    """Entries rehashed into the new table(s): `Map.growToTable`, `table.grow` and
-    `table.split` hash every full slot of what they replace again and put it with
-    `uncheckedPutSlot` (the mutator pays `clock.MAP_MOVE_NS` for each)."""
-
-
-# -- tables ----------------------------------------------------------------------------
-
-
-class _Table:
-    """`maps.table`: one groups array, its slots a row of the map's `SlotStore`."""
-
-    __slots__ = ("uid", "capacity", "mask", "local_depth", "index", "row", "store")
-
-    def __init__(self, store: SlotStore, uid: int, capacity: int, index: int, local_depth: int) -> None:
-        # newTable: capacity ≥ 8, rounded up to a power of two.
-        capacity = max(capacity, MAP_GROUP_SLOTS)
-        capacity = 1 << (capacity - 1).bit_length()
-        if capacity > MAX_TABLE_CAPACITY:
-            raise ValueError("initial table capacity too large")
-        self.uid = uid
-        self.capacity = capacity
-        self.mask = capacity // MAP_GROUP_SLOTS - 1
-        self.index = index
-        self.local_depth = local_depth
-        self.store = store
-        self.row = store.take(capacity, self.max_growth_left())
-
-    def moved_to(self, store: SlotStore) -> _Table:
-        """The same table over a copy of its store (for a checkpoint)."""
-        new = _Table.__new__(_Table)
-        for name in _Table.__slots__:
-            setattr(new, name, getattr(self, name))
-        new.store = store
-        return new
-
-    @property
-    def used(self) -> int:
-        return int(self.store.used[self.row])
-
-    @used.setter
-    def used(self, value: int) -> None:
-        self.store.used[self.row] = value
-
-    @property
-    def growth_left(self) -> int:
-        return int(self.store.growth_left[self.row])
-
-    @growth_left.setter
-    def growth_left(self, value: int) -> None:
-        self.store.growth_left[self.row] = value
-
-    @property
-    def ctrl(self) -> np.ndarray:
-        """The control bytes of this table's slots (a view into the store)."""
-        return self.store.ctrl[self.row, : self.capacity]
-
-    def max_growth_left(self) -> int:
-        """`table.maxGrowthLeft`: 7/8 of the slots, or all but one in a single group."""
-        if self.capacity <= MAP_GROUP_SLOTS:
-            return self.capacity - 1
-        return self.capacity * MAX_AVG_GROUP_LOAD // MAP_GROUP_SLOTS
-
-    def tombstones(self) -> int:
-        """`table.tombstones`: maxGrowth − used − growthLeft."""
-        return self.capacity * MAX_AVG_GROUP_LOAD // MAP_GROUP_SLOTS - self.used - self.growth_left
-
-    def group(self, g: int) -> bytes:
-        """The 8 control bytes of group g."""
-        base = g * MAP_GROUP_SLOTS
-        return self.store.ctrl[self.row, base : base + MAP_GROUP_SLOTS].tobytes()
-
-    def first_free(self, g: int) -> int:
-        """`matchEmptyOrDeleted().first()` in group g: lowest slot that is empty or deleted, or -1."""
-        return first_empty_or_deleted(self.group(g))
-
-    def has_empty(self, g: int) -> bool:
-        """`matchEmpty() != 0` for group g."""
-        return CTRL_EMPTY in self.group(g)
-
-    def probe(self, h1: int) -> Iterator[int]:
-        """`probeSeq`: triangular probing over groups, h1, h1+1, h1+1+2, ... (mod groups)."""
-        mask = self.mask
-        offset = h1 & mask
-        index = 0
-        while True:
-            yield offset
-            index += 1
-            offset = (offset + index) & mask
-
-    def set_slot(self, slot: int, h: int, key: int) -> None:
-        """A full slot: control byte h2, the key."""
-        self.store.ctrl[self.row, slot] = h & 0x7F
-        self.store.keys[self.row, slot] = key
-
-    def full_slots(self) -> np.ndarray:
-        """Slots holding a key, in group order (how grow/split walk a table)."""
-        return np.flatnonzero((self.ctrl & CTRL_EMPTY) == 0)
-
-    def ctrl_array(self) -> np.ndarray:
-        """The control bytes as a read-only numpy view (no copy)."""
-        arr = self.ctrl
-        arr.flags.writeable = False
-        return arr
-
-    def ctrl_string(self) -> str:
-        """One character per slot: 'F' full, '.' empty, 'x' tombstone."""
-        return _CTRL_CHARS[self.ctrl].tobytes().decode("ascii")
 
 
 class SwissMap:
@@ -295,13 +126,13 @@ class SwissMap:
         self.tombstone_possible = False
         self.clear_seq = 0
         self._store = SlotStore()
-        self._small: _Table | None = None  # the small group: a one-group "table" without header
-        self._dir: list[_Table] = []
+        self._small: Table | None = None  # the small group: a one-group "table" without header
+        self._dir: list[Table] = []
         self._dir_rows = np.zeros(0, dtype=np.int64)  # the store row of each directory entry
         self._dir_uid = 0
-        self._tables: dict[int, _Table] = {}  # live tables (not the small group) by uid, oldest first
+        self._tables: dict[int, Table] = {}  # live tables (not the small group) by uid, oldest first
         self._table_slots = 0  # their capacities' sum
-        self._row_table: dict[int, _Table] = {}  # store row → the table (or small group) in it
+        self._row_table: dict[int, Table] = {}  # store row → the table (or small group) in it
         self._first_key = 0  # the present keys are range(_first_key, _next_key)
         self._next_key = 0
         self._key_row = np.zeros(0, dtype=np.int32)  # key → store row of its slot
@@ -368,8 +199,8 @@ class SwissMap:
             return np.full(len(hashes), self._dir_rows[0], dtype=np.int64)
         return self._dir_rows[(hashes >> np.uint64(64 - self.global_depth)).astype(np.int64)]
 
-    def _distinct_tables(self) -> list[_Table]:
-        out: list[_Table] = []
+    def _distinct_tables(self) -> list[Table]:
+        out: list[Table] = []
         last = None
         for t in self._dir:
             if t is not last:
@@ -412,9 +243,9 @@ class SwissMap:
         del self._structure[identity]
         self._died.append(identity)
 
-    def _new_table(self, capacity: int, index: int, local_depth: int) -> _Table:
+    def _new_table(self, capacity: int, index: int, local_depth: int) -> Table:
         """`newTable`: the 32-byte table struct, then its groups array."""
-        t = _Table(self._store, self._new_uid(), capacity, index, local_depth)
+        t = Table(self._store, self._new_uid(), capacity, index, local_depth)
         self._tables[t.uid] = t
         self._table_slots += t.capacity
         self._row_table[t.row] = t
@@ -423,7 +254,7 @@ class SwissMap:
         self._add_part(MapPart(("groups", t.uid), "groups", (t.mask + 1) * self.group_bytes, self.group_noscan, t_ident))
         return t
 
-    def _free_table(self, t: _Table) -> None:
+    def _free_table(self, t: Table) -> None:
         """A table replaced by grow or split: its parts are garbage, its row free."""
         del self._tables[t.uid]
         self._table_slots -= t.capacity
@@ -446,7 +277,7 @@ class SwissMap:
             return replace(part, parent=("directory", self._dir_uid))
         return part
 
-    def _set_dir(self, tables: list[_Table]) -> None:
+    def _set_dir(self, tables: list[Table]) -> None:
         self._dir = tables
         self._dir_rows = np.array([t.row for t in tables], dtype=np.int64)
 
@@ -636,7 +467,7 @@ class SwissMap:
             return False  # growToSmall / growToTable would allocate
         if not self.has_storage:
             # growToSmall: one group, all slots empty
-            self._small = _Table(self._store, self._new_uid(), MAP_GROUP_SLOTS, 0, 0)
+            self._small = Table(self._store, self._new_uid(), MAP_GROUP_SLOTS, 0, 0)
             self._row_table[self._small.row] = self._small
             self._add_part(MapPart(("group", self._small.uid), "group", self.group_bytes, self.group_noscan, ("header",)))
             self._note("map_grow", "growToSmall", 0, "first insert allocates the map's single 8-slot group")
@@ -662,12 +493,12 @@ class SwissMap:
                 return False
             # rehash replaced t; look the key's table up again (PutSlot returned !ok)
 
-    def _record(self, key: int, table: _Table, slot: int) -> None:
+    def _record(self, key: int, table: Table, slot: int) -> None:
         self.used += 1
         self._key_row[key] = table.row
         self._key_slot[key] = slot
 
-    def _table_put(self, t: _Table, h: int, key: int, may_grow: bool = True) -> int:
+    def _table_put(self, t: Table, h: int, key: int, may_grow: bool = True) -> int:
         """`table.PutSlot` for a new key: the slot used, or -1 after a rehash.
 
         With `may_grow` False: `_WOULD_GROW` instead of rehashing, nothing changed.
@@ -705,19 +536,19 @@ class SwissMap:
             return -1
         raise AssertionError("unreachable")
 
-    def _move_into(self, new: _Table, keys: np.ndarray, hashes: np.ndarray) -> None:
+    def _move_into(self, new: Table, keys: np.ndarray, hashes: np.ndarray) -> None:
         """`uncheckedPutSlot` of moved entries, in the old table's slot order, into `new`."""
         slots = fill_new_table(self._store, new.row, keys, hashes)
         self._key_row[keys] = new.row
         self._key_slot[keys] = slots
 
-    def _entries(self, t: _Table) -> tuple[np.ndarray, np.ndarray]:
+    def _entries(self, t: Table) -> tuple[np.ndarray, np.ndarray]:
         """Keys of every full slot of t in slot order (how grow/split walk a table), and
         their hashes (`typ.Hasher`, computed again for each)."""
         keys = self._store.keys[t.row, t.full_slots()]
         return keys, self._hashes(keys)
 
-    def _grow_to_table(self) -> _Table:
+    def _grow_to_table(self) -> Table:
         """`Map.growToTable`: the 8 small entries move into a 16-slot table."""
         assert self._small is not None
         small, self._small = self._small, None
@@ -734,14 +565,14 @@ class SwissMap:
                    moved=len(keys))
         return tab
 
-    def _rehash(self, t: _Table) -> None:
+    def _rehash(self, t: Table) -> None:
         """`table.rehash`: grow to 2× capacity, or split at 1024 slots."""
         if 2 * t.capacity <= MAX_TABLE_CAPACITY:
             self._grow(t, 2 * t.capacity)
         else:
             self._split(t)
 
-    def _grow(self, t: _Table, new_capacity: int) -> None:
+    def _grow(self, t: Table, new_capacity: int) -> None:
         """`table.grow`: a new, bigger table replaces t in every directory slot it had."""
         old_slots = self._slots()
         nt = self._new_table(new_capacity, t.index, t.local_depth)
@@ -753,7 +584,7 @@ class SwissMap:
         self._free_table(t)
         self._note("map_grow", "grow", old_slots, text, moved=len(keys))
 
-    def _split(self, t: _Table) -> None:
+    def _split(self, t: Table) -> None:
         """`table.split`: two 1024-slot tables, divided by hash bit localDepth+1 from the top."""
         old_slots = self._slots()
         depth = t.local_depth + 1
@@ -773,18 +604,18 @@ class SwissMap:
             moved=len(keys),
         )
 
-    def _replace_table(self, nt: _Table) -> None:
+    def _replace_table(self, nt: Table) -> None:
         """`Map.replaceTable`: nt takes its 2^(globalDepth − localDepth) directory entries."""
         span = 1 << (self.global_depth - nt.local_depth)
         for i in range(span):
             self._dir[nt.index + i] = nt
         self._dir_rows[nt.index : nt.index + span] = nt.row
 
-    def _install_table_split(self, old: _Table, left: _Table, right: _Table) -> bool:
+    def _install_table_split(self, old: Table, left: Table, right: Table) -> bool:
         """`Map.installTableSplit`: double the directory if needed, then install both halves."""
         doubled = False
         if old.local_depth == self.global_depth:
-            new_dir: list[_Table] = []
+            new_dir: list[Table] = []
             for i, t in enumerate(self._dir):
                 new_dir += [t, t]
                 if t.index == i:
@@ -800,7 +631,7 @@ class SwissMap:
         self._replace_table(right)
         return doubled
 
-    def _prune_tombstones(self, t: _Table) -> None:
+    def _prune_tombstones(self, t: Table) -> None:
         """`table.pruneTombstones`: turn unneeded tombstones back into empty slots.
 
         Only if tombstones are ≥ 10 % of capacity and ≥ 10 % of capacity can go: a
