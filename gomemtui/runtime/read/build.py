@@ -215,7 +215,12 @@ def build_view(rt: Runtime) -> RuntimeView:
         elif var.kind == "pool":
             pool = rt.state.pools[var.pool_ref]
             type_name = "sync.Pool"
-            pools.append(pool_view(pool.model, var.name, pool.type.name, rt.slots.name, pool_bytes(rt, pool.id)))
+            typed_nil = f"(*{pool.type.name})(nil)"  # a nil pointer a Put left: the pool keeps it
+
+            def entry(oid: int, typed_nil: str = typed_nil) -> str:
+                return typed_nil if oid == NIL else rt.slots.name(oid)
+
+            pools.append(pool_view(pool.model, var.name, pool.type.name, entry, pool_bytes(rt, pool.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
