@@ -322,7 +322,7 @@ def _goroutine_of(step: Step) -> str:
 
 # -- JSON Lines -------------------------------------------------------------------------
 
-STEP_KEYS = ("step", "line", "do", "vars", "heap", "gc", "pools", "events")
+STEP_KEYS = ("step", "line", "do", "vars", "heap", "gc", "pools", "events", "goroutines", "goal")
 """The keys of each step object, in order (DESIGN.md)."""
 
 
