@@ -15,6 +15,7 @@ from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
 from gomemtui.runtime.values.variables import NIL, Var
+from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
@@ -348,7 +349,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     if not reach[oid]:
         return RetentionPath(
             name, False, "", (rt.slots.name(oid),), 0,
-            f"{label} ({size} B) is garbage: no root reaches it. It still counts in HeapAlloc "
+            f"{label} ({format_exact(size)}) is garbage: no root reaches it. It still counts in HeapAlloc "
             "until the next GC marks without it and the sweeper frees its slot.",
         )
     chain = [oid]
@@ -379,7 +380,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. Dropping that reference would free "
-        f"{retained} B at the next GC.",
+        f"{format_exact(retained)} at the next GC.",
     )
 
 
