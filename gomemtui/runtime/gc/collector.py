@@ -804,8 +804,8 @@ class Collector:
         line = format_gctrace(record)
         self.trace_lines.append(line)
         for change in cycle.stack_shrinks:
-            self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {change.old_size} → "
-                             f"{change.new_size} B at its GC scan (less than a quarter in use)",
+            self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {format_exact(change.old_size)} → "
+                             f"{format_exact(change.new_size)} at its GC scan (less than a quarter in use)",
                              goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
         self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
                          live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
