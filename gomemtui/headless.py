@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, TextIO
 
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.program import Program, Step
-from gomemtui.units import MESSAGE_STYLE, format_bytes
+from gomemtui.units import MESSAGE_STYLE, format_bytes, format_exact, format_goal
 
 __all__ = ["StepResult", "RunSummary", "walk", "summarize", "run_text", "run_json", "to_jsonable"]
 
@@ -226,7 +226,11 @@ def _event_lines(events: Iterable[Event], *, all_events: bool = False) -> Iterat
 
     for i, e in enumerate(events):
         if e.kind == "gc_phase":
-            phases.append(str(to_jsonable(e.data.get("phase", e.text))))
+            phase = str(to_jsonable(e.data.get("phase", e.text)))
+            if phase == "sweep termination" and e.text:  # a cycle starts: say what started it
+                yield from flush()
+                yield f"    {e.text}"
+            phases.append(phase)
             continue
         yield from flush()
         if i in hidden:
@@ -258,13 +262,12 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
         yield (f"  stop-the-world pauses: {_ns(summary.pause_total_ns)} in all, longest "
                f"{_ns(max(summary.pauses_ns))}")
     where = f" (step {summary.peak_step})" if summary.peak_step else ""
-    peak = format_bytes(summary.peak_heap_bytes, **MESSAGE_STYLE)
-    exact = f"{summary.peak_heap_bytes} B"
-    yield f"  peak heap: {peak}{'' if peak == exact else f' ({exact})'}{where}"
+    yield f"  peak heap: {format_exact(summary.peak_heap_bytes, exact_below=1024)}{where}"
     heap = summary.heap
     if heap:
-        alloc, inuse, goal = (format_bytes(int(heap.get(key, 0)), **MESSAGE_STYLE)
-                              for key in ("alloc_bytes", "inuse_bytes", "goal_bytes"))
+        alloc, inuse = (format_bytes(int(heap.get(key, 0)), **MESSAGE_STYLE)
+                        for key in ("alloc_bytes", "inuse_bytes"))
+        goal = format_goal(int(heap.get("goal_bytes", 0)), **MESSAGE_STYLE)
         yield (f"  heap at the end: HeapAlloc {alloc}, HeapInuse {inuse}, "
                f"{heap.get('objects', 0)} objects, next GC at {goal}")
     if summary.live:
@@ -322,7 +325,7 @@ def _goroutine_of(step: Step) -> str:
 
 # -- JSON Lines -------------------------------------------------------------------------
 
-STEP_KEYS = ("step", "line", "do", "vars", "heap", "gc", "pools", "events")
+STEP_KEYS = ("step", "line", "do", "vars", "heap", "gc", "pools", "events", "goroutines", "goal")
 """The keys of each step object, in order (DESIGN.md)."""
 
 

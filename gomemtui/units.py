@@ -45,6 +45,30 @@ MESSAGE_STYLE: dict[str, Any] = {"exact_below": 1024, "largest": "PiB", "whole_f
 """`format_bytes(n, **MESSAGE_STYLE)`: the style of scenario problems and settings."""
 
 
+EXACT_STYLE: dict[str, Any] = {"exact_below": 1024, "largest": "GiB", "whole_from": None, "trim": True}
+"""The rounded half of `format_exact`: "8 MiB", "105.2 MiB"."""
+
+NEVER_BYTES = 1 << 62
+"""A heap goal this big is never reached: with GOGC=off and no memory limit Go's goal is
+the limit-based goal of `math.MaxInt64` (about 8.95 × 10¹⁸ B), not a figure to read."""
+
+
+def format_exact(n: int, *, exact_below: int = 10 * 1024) -> str:
+    """A byte count a person can read that keeps the exact figure: "6784 B",
+    "105.0 MiB (110,100,992 B)". Counts below `exact_below` are shown in bytes only."""
+    if abs(n) < exact_below:
+        return f"{n} B"
+    return f"{format_bytes(n, **EXACT_STYLE)} ({n:,} B)"
+
+
+def format_goal(n: int | None, **style: Any) -> str:
+    """A heap goal or trigger: `format_bytes(n, **style)`, or "never (GOGC=off, no limit)"
+    for None or a goal of `NEVER_BYTES` and more (no heap-triggered cycle can happen)."""
+    if n is None or n >= NEVER_BYTES:
+        return "never (GOGC=off, no limit)"
+    return format_bytes(n, **style)
+
+
 def format_si(n: int) -> str:
     """A byte count in decimal units, as in "would need 80 GB": "80 GB", "1.5 MB"."""
     for unit, scale in (("EB", 10**18), ("PB", 10**15), ("TB", 10**12), ("GB", 10**9),

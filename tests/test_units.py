@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gomemtui.units import MESSAGE_STYLE, NOTE_STYLE, format_bytes, format_duration, format_ns, format_si
+from gomemtui.units import (
+    MESSAGE_STYLE, NEVER_BYTES, NOTE_STYLE, format_bytes, format_duration, format_exact, format_goal, format_ns,
+    format_si,
+)
 
 
 @pytest.mark.parametrize(("n", "panel", "note", "message"), [
@@ -33,3 +36,24 @@ def test_decimal_units_and_times() -> None:
     assert (format_si(999), format_si(80 * 10**9), format_si(1_500_000)) == ("999 B", "80 GB", "1.5 MB")
     assert [format_ns(n) for n in (850, 12_300, 4_200_000, 1_234_000_000)] == ["850 ns", "12.3 µs", "4.20 ms", "1.234 s"]
     assert [format_duration(s) for s in (4.2, 187, 7500)] == ["4.2s", "3m07s", "2h05m"]
+
+
+@pytest.mark.parametrize(("n", "text"), [
+    (0, "0 B"),
+    (6784, "6784 B"),
+    (10 * 1024, "10 KiB (10,240 B)"),
+    (110_100_992, "105 MiB (110,100,992 B)"),
+    (126_914_413, "121 MiB (126,914,413 B)"),
+    (3_997_704, "3.8 MiB (3,997,704 B)"),
+    (5 << 30, "5 GiB (5,368,709,120 B)"),
+])
+def test_exact_figures_read_in_units_and_keep_every_byte(n: int, text: str) -> None:
+    assert format_exact(n) == text
+
+
+def test_an_infinite_goal_reads_never() -> None:
+    # GOGC=off without a limit: Go's NextGC is the limit goal of MaxInt64, 8,946,670,875,749,132,533 B.
+    assert format_goal(8_946_670_875_749_132_533) == "never (GOGC=off, no limit)"
+    assert format_goal(None) == "never (GOGC=off, no limit)"
+    assert format_goal(NEVER_BYTES - 1, **MESSAGE_STYLE) == "4096 PiB"
+    assert format_goal(4 << 20, **MESSAGE_STYLE) == "4 MiB"

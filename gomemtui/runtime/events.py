@@ -9,8 +9,8 @@ below are a contract other tools rely on (see DESIGN.md); more kinds may be adde
 |---|---|
 | growslice | var, old_len, old_cap, new_cap, new_bytes |
 | gc | cycle, heap0, heap1, live, goal (bytes, as in a gctrace line), forced, line (the gctrace line) |
-| pool_get | pool, var, source ("private"/"shared"/"victim"/"new"/"nil"), object |
-| pool_put | pool, var, object, where ("private"/"shared") |
+| pool_get | pool, var, source ("private"/"shared"/"victim"/"new"/"nil"), object (None for nil), typed_nil (a `(*T)(nil)` a Put left) |
+| pool_put | pool, var (None for `Put(nil)`), object (None for a nil), where ("private"/"shared"/"ignored"), typed_nil |
 | pool_cleanup | pool, dropped, to_victim |
 | alloc | var, bytes, size, size_class, span_class, noscan, tiny, large, stack |
 | gc_phase | cycle, phase (see views.GCPhase), reason |

@@ -142,10 +142,10 @@ class PoolGet:
 
 @dataclass(frozen=True)
 class PoolPut:
-    """`p.Put(v)`."""
+    """`p.Put(v)`; var None is `p.Put(nil)` (an untyped nil, which Put ignores)."""
 
     pool: str
-    var: str
+    var: str | None
     g: str = "main"
 
 

@@ -79,7 +79,7 @@ def check_new(track: Tracker, step: StepSpec, times: int) -> None:
         stack = track.escape_check(step, t.size, f"new({t.name})")
         obj = 0 if stack else track.new_object(t.size)
         track.bind(step, "var", Var(step.args["var"], "pointer", step.line_of("var"), "new",
-                                    step.goroutine, t, obj=obj))
+                                    step.goroutine, t, obj=obj, stack=stack))
 
 
 @rule("make_slice")
@@ -318,9 +318,17 @@ def check_pool_get(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("pool_put")
 def check_pool_put(track: Tracker, step: StepSpec, _: int) -> None:
-    """`p.Put(v)`: a pool and a pointer."""
+    """`p.Put(v)`: a pool and a pointer (a nil one too: the pool keeps a typed nil), or
+    `"nil"` for `p.Put(nil)`; never a pointer to a stack object, which Put makes escape."""
     track.lookup(step, "pool")
-    track.lookup(step, "var")
+    if step.args["var"] is None:  # p.Put(nil): sync.(*Pool).Put returns at once
+        return
+    var = track.lookup(step, "var")
+    if var.kind == "pointer" and var.stack:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)} points to a stack object ({var.do} at line {var.line} with "
+            'escape = "stack"); Put(v) stores it in the pool\'s interface slots, so Go\'s escape '
+            'analysis puts it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
 
 
 @rule("assign")
@@ -338,7 +346,8 @@ def check_assign(track: Tracker, step: StepSpec, _: int) -> None:
                 f"{old.line}); assign writes pointers"))
         new = Var(target, "pointer", step.line_of("target"), "assign", step.goroutine,
                   value.type if value else (old.type if old else None),
-                  obj=value.obj if value else 0, nil=value.nil if value else True)
+                  obj=value.obj if value else 0, nil=value.nil if value else True,
+                  stack=value.stack if value else False)
         if old is not None:
             new.line, new.do, new.goroutine = old.line, old.do, old.goroutine
         track.bind(step, "target", new)

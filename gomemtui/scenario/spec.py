@@ -168,7 +168,9 @@ OPS: dict[str, OpSpec] = {
         OpSpec("pool_get", "v := p.Get().(*T)", ops.PoolGet, (
             _f("pool", Kind.VAR, True, holds=("pool",)), _var_new("pointer"))),
         OpSpec("pool_put", "p.Put(v)", ops.PoolPut, (
-            _f("pool", Kind.VAR, True, holds=("pool",)), _var("pointer"))),
+            _f("pool", Kind.VAR, True, holds=("pool",)),
+            _f("var", Kind.VAR_OR_NIL, True, holds=("pointer",),
+               doc='the pointer to put (a nil one is kept), or "nil" for Put(nil) (ignored)'))),
         OpSpec("assign", "target = value / target.field = value", ops.Assign, (
             _f("target", Kind.TARGET, True),
             _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",)))),

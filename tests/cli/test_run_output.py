@@ -105,7 +105,7 @@ def test_text_summary_has_peak_cycles_pauses_and_what_is_live() -> None:
     summary = text.split("\nsummary\n", 1)[1]
     assert "10 steps, 1 GC cycle(s) (1 forced)" in summary
     assert "stop-the-world pauses: 0.013 ms in all, longest 0.013 ms" in summary
-    assert "peak heap: 24 KiB (24576 B) (step 3)" in summary
+    assert "peak heap: 24 KiB (24,576 B) (step 3)" in summary
     assert "small  slice []int, 8 KiB (stack of main): small points into numbers[], 8 KiB" in summary
     assert "leaked goroutine worker: blocked for ever, 8 KiB stack" in summary
     assert "# make" not in text
@@ -151,3 +151,21 @@ def test_long_steps_are_cut_but_gc_lines_always_shown() -> None:
     assert GCTRACE in lines
     assert lines[-4:] == [f"    alloc {i}" for i in range(46, 50)]
     assert len(list(headless._event_lines(many, all_events=True))) == 51
+
+
+def test_with_gogc_off_and_no_limit_the_summary_says_the_next_gc_never_comes() -> None:
+    from gomemtui.runtime.timeline import Timeline
+
+    out = io.StringIO()
+    headless.run_text(Timeline(load_program("tour", env={"GOGC": "off"})), out)
+    summary = out.getvalue().split("\nsummary\n", 1)[1]
+    assert "next GC at never (GOGC=off, no limit)" in summary
+    assert "PiB" not in summary
+
+
+def test_a_cycle_start_is_told_with_what_started_it() -> None:
+    start = Event.make("gc_phase", "GC 2 starts: runtime.GC() was called. Stop the world — sweep termination "
+                       "(9.4 µs)", cycle=2, phase="sweep termination", reason="forced")
+    lines = list(headless._event_lines([start, Event.make("gc_phase", "", cycle=2, phase="mark")]))
+    assert lines == ["    GC 2 starts: runtime.GC() was called. Stop the world — sweep termination (9.4 µs)",
+                     "    GC phase: sweep termination → mark"]

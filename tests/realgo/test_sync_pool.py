@@ -153,7 +153,10 @@ def simulate(case: dict) -> tuple[list[dict], int]:
             for o in (ops.New(name, OBJ), ops.PoolPut("p", name), ops.Drop(name)):
                 r.apply(o)
         elif op.startswith("putback:"):
-            name = f"got{op[len('putback:'):]}"
+            j = int(op[len("putback:"):])
+            if gets[j - 1]["object"] is None and gets[j - 1]["source"] != "new":
+                continue  # the Go program Puts back only what a Get returned (held[j]): a nil is never Put
+            name = f"got{j}"
             r.apply(ops.PoolPut("p", name))
             r.apply(ops.Drop(name))
         elif op == "gc":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +92,30 @@ def test_next_phase_with_no_steps_left_starts_a_cycle_in_sweep_termination():
     assert tl.runtime.phase is GCPhase.SWEEP_TERM
     tl.next_phase()
     assert tl.runtime.phase is GCPhase.MARK
+
+
+def test_a_cycle_started_with_next_phase_says_so_and_not_that_the_heap_reached_the_trigger():
+    tl = Timeline(churn(2))
+    tl.end()
+    events = tl.next_phase()
+    (start,) = [e for e in events if e.kind == "gc_phase" and e.data["phase"] == "sweep termination"]
+    assert start.data["reason"] == "user"
+    assert "started by hand" in start.text and "had not reached the trigger" in start.text
+    assert "reached the trigger," not in start.text.replace("had not reached the trigger,", "")
+
+
+def test_cycle_start_events_name_what_started_them_in_readable_units():
+    tl = Timeline(churn())
+    heap_started: list[str] = []
+    while not tl.at_end:
+        heap_started += [e.text for e in tl.step() if e.kind == "gc_phase" and e.data["reason"] == "heap"]
+    assert heap_started, "churn triggers cycles"
+    # "GC 1 starts: the heap, 3.8 MiB (3,997,704 B), reached the trigger, 3.8 MiB (3,997,696 B). ..."
+    pattern = re.compile(r"GC \d+ starts: the heap, [\d.]+ MiB \([\d,]+ B\), reached the trigger, "
+                         r"[\d.]+ MiB \([\d,]+ B\)\. ")
+    assert all(pattern.match(t) for t in heap_started), heap_started
+    forced = [e for e in tl.run_gc() if e.kind == "gc_phase" and e.data["phase"] == "sweep termination"]
+    assert forced[0].data["reason"] == "forced" and "runtime.GC() was called" in forced[0].text
 
 
 def test_prev_phase_goes_back_to_where_the_phase_changed():

@@ -151,6 +151,8 @@ CASES: list[tuple[str, str, list[str]]] = [
      ['pool = "nums" is a slice', "needs a sync.Pool"]),
     ("pool_put_a_slice", PRELUDE + TYPES + steps(POOL, SLICE, 'do = "pool_put"\npool = "pool"\nvar = "nums"  # <-'),
      ['var = "nums" is a slice', "needs a pointer"]),
+    ("pool_put_a_stack_object", PRELUDE + TYPES + steps(POOL, 'do = "new"\nvar = "n"\ntype = "Node"\nescape = "stack"',
+     'do = "pool_put"\npool = "pool"\nvar = "n"  # <-'), ['var = "n" points to a stack object', "escapes to heap"]),
     ("rebind_with_other_kind", PRELUDE + steps(SLICE, 'do = "make_map"\nvar = "nums"  # <-\nkey = "int"\nvalue = "int"'),
      ['var = "nums"', "already a slice"]),
     ("assign_unknown_field", PRELUDE + TYPES + steps(NODE, 'do = "assign"\ntarget = "head.nxt"  # <-\nvalue = "nil"'),

@@ -115,6 +115,16 @@ def test_every_operation_compiles_to_its_op() -> None:
     assert loop.body[1] == ops.Drop("x")
 
 
+def test_pool_put_writes_a_typed_nil_as_a_nil_variable_and_put_nil_as_the_string_nil() -> None:
+    sc = _load('do = "pool_new"\nvar = "p"\ntype = "Node"',
+               'do = "assign"\ntarget = "x"\nvalue = "nil"',
+               'do = "pool_put"\npool = "p"\nvar = "x"',
+               'do = "pool_put"\npool = "p"\nvar = "nil"', extra=TYPES)
+    got = [s.op for s in compile_scenario(sc).steps]
+    assert got[2] == ops.PoolPut("p", "x")  # p.Put(x), x a nil *Node: a typed nil
+    assert got[3] == ops.PoolPut("p", None)  # p.Put(nil)
+
+
 def test_body_steps_inherit_line_and_goroutine_from_their_loop() -> None:
     sc = _load('do = "go"\ngoroutine = "worker"',
                'line = 5\ndo = "loop"\ntimes = 2\nin = "worker"\nbody = [ { do = "new", var = "x", type = "int" } ]',

@@ -66,8 +66,9 @@ from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.memory.stacks import Stacks
 from gomemtui.runtime.program import RuntimeSettings
 from gomemtui.runtime.types import NIL
+from gomemtui.units import NEVER_BYTES, NOTE_STYLE, format_exact, format_goal
 
-NO_GOAL = 1 << 62
+NO_GOAL = NEVER_BYTES
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""
 RUNTIME_NON_HEAP_BYTES = 4_300_000
 """Memory a minimal Go 1.27 program maps besides heap objects, free heap and stacks:
@@ -571,7 +572,7 @@ class Collector:
                 break
         if work_done:
             self.events.emit("mark_assist", f"mark assist: allocating outran the background workers, so the "
-                             f"allocating goroutine scanned {work_done} B itself ({took / 1000:.1f} µs)", g="main",
+                             f"allocating goroutine scanned {format_exact(work_done)} itself ({took / 1000:.1f} µs)", g="main",
                              work_bytes=work_done)
 
     def _root_work_done(self) -> int:
@@ -606,13 +607,18 @@ class Collector:
         if self.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
             self.advance_phase()
 
-    def start_cycle(self, forced: bool) -> None:
-        """`gcStart` up to and including STW #1 (sweep termination)."""
+    def start_cycle(self, forced: bool, reason: str = "heap") -> None:
+        """`gcStart` up to and including STW #1 (sweep termination).
+
+        `reason` says what started it, as its event tells: "heap" (`gcTrigger{kind:
+        gcTriggerHeap}`: the heap reached the trigger), "forced" (`runtime.GC()`) or "user"
+        (the viewer asked for the next phase before the heap got there).
+        """
         if self.heap.unswept_span_count():
             spans, objects, freed = self.heap.sweep_all()  # finishsweep_m
             if spans:
                 self.events.emit("sweep", f"sweep termination finished sweeping {spans} span(s): "
-                                 f"{objects} dead object(s), {freed} B freed", spans=spans,
+                                 f"{objects} dead object(s), {format_exact(freed)} freed", spans=spans,
                                  freed_bytes=freed, freed_objects=objects)
         self.phase = GCPhase.SWEEP_TERM
         number = self.num_gc + 1
@@ -620,13 +626,25 @@ class Collector:
         pause = clock.STW_SWEEP_TERM_NS + clock.STW_PER_P_NS * self.gomaxprocs
         cycle.stw1_ns = pause
         self._pause(pause)
-        why = "runtime.GC()" if forced else (
-            f"heap {cycle.heap0} B reached the trigger {self.pacer_trigger()} B")
-        self.events.emit("gc_phase", f"GC {number} starts ({why}): stop the world — sweep termination "
+        trigger = None if forced else self.pacer_trigger()
+        if forced:
+            reason, why = "forced", "runtime.GC() was called"
+        elif reason == "user":
+            why = (f"started by hand with ] (next GC phase): the heap, {format_exact(cycle.heap0)}, "
+                   f"had not reached the trigger, {format_goal(trigger, **NOTE_STYLE)}"
+                   + ("" if trigger is None else f" ({trigger:,} B)"))
+        else:
+            why = f"the heap, {format_exact(cycle.heap0)}, reached the trigger, {format_exact(trigger or 0)}"
+        self.events.emit("gc_phase", f"GC {number} starts: {why}. Stop the world — sweep termination "
                          f"({pause / 1000:.1f} µs)", cycle=number, phase=GCPhase.SWEEP_TERM.value,
-                         reason="forced" if forced else "heap")
+                         reason=reason)
         if self.pool_cleanup is not None:
             self.pool_cleanup.clear_pools()  # clearpools → sync.poolCleanup
+
+    @staticmethod
+    def _goal_text(goal: int) -> str:
+        """A goal as events state it: readable, exact, or "never"."""
+        return format_goal(goal) if goal >= NO_GOAL else format_exact(goal)
 
     def _pause(self, ns: int) -> None:
         """A stop-the-world pause: `startGCTransition` flushes the limiter, then
@@ -737,7 +755,7 @@ class Collector:
         )
         cycle.goal = self.pacer.last_heap_goal
         self.events.emit("gc_phase", f"GC {cycle.number}: stop the world — mark termination "
-                         f"({pause / 1000:.1f} µs); {cycle.marked} B marked live",
+                         f"({pause / 1000:.1f} µs); {format_exact(cycle.marked)} marked live",
                          cycle=cycle.number, phase=GCPhase.MARK_TERM.value, reason="")
         if not stop:
             self.begin_sweep()
@@ -786,8 +804,8 @@ class Collector:
         line = format_gctrace(record)
         self.trace_lines.append(line)
         for change in cycle.stack_shrinks:
-            self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {change.old_size} → "
-                             f"{change.new_size} B at its GC scan (less than a quarter in use)",
+            self.events.emit("stack_shrink", f"{change.goroutine}'s stack shrank {format_exact(change.old_size)} → "
+                             f"{format_exact(change.new_size)} at its GC scan (less than a quarter in use)",
                              goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
         self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
                          live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
@@ -795,7 +813,7 @@ class Collector:
         self.phase = GCPhase.SWEEP
         self.cycle = None
         self.events.emit("gc_phase", f"GC {cycle.number}: sweep — {self.heap.unswept_span_count()} span(s) to sweep "
-                         f"lazily and in the background; next goal {self.pacer_goal()} B",
+                         f"lazily and in the background; next goal {self._goal_text(self.pacer_goal())}",
                          cycle=cycle.number, phase=GCPhase.SWEEP.value, reason="")
         self.sample()
 
@@ -815,7 +833,7 @@ class Collector:
         in mark termination), or end STW #2."""
         phase = self.phase
         if phase in (GCPhase.OFF, GCPhase.SWEEP):
-            self.start_cycle(forced=False)
+            self.start_cycle(forced=False, reason="user")
         elif phase is GCPhase.SWEEP_TERM:
             self.begin_mark()
         elif phase is GCPhase.MARK:
@@ -874,6 +892,6 @@ class Collector:
         self.time_ns += spans * clock.SWEEP_SPAN_NS
         if spans:
             self.events.emit("sweep", f"runtime.GC swept all {spans} span(s): {objects} dead object(s), "
-                             f"{freed} B freed", spans=spans, freed_bytes=freed, freed_objects=objects)
+                             f"{format_exact(freed)} freed", spans=spans, freed_bytes=freed, freed_objects=objects)
         self.sweep_done()
         self.sample()

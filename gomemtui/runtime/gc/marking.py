@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gomemtui.runtime.graph import bfs_order
+from gomemtui.units import format_exact
 
 OBJECT_MARK_COST = 16
 """Work (in bytes-equivalent) to mark and enqueue one object, besides scanning it."""
@@ -285,7 +286,7 @@ def one_unit(state: MarkState, green_tea: bool, name) -> MarkUnit | None:
     if job is not None:
         root, greyed = job
         return MarkUnit(
-            f"scanned root {root.label} ({root.work} B): {len(greyed)} object(s) greyed",
+            f"scanned root {root.label}, {format_exact(root.work)}: {len(greyed)} object(s) greyed",
             root.work,
             0,
             len(greyed),
@@ -300,14 +301,14 @@ def one_unit(state: MarkState, green_tea: bool, name) -> MarkUnit | None:
         work, greyed = state.scan_positions(batch)
         return MarkUnit(
             f"Green Tea: dequeued span {int(span)} and scanned its {len(batch)} marked "
-            f"object(s) together ({work} B); {len(greyed)} greyed",
+            f"object(s) together, {format_exact(work)}; {len(greyed)} greyed",
             work,
             len(batch),
             len(greyed),
         )
     work, greyed = state.scan_positions(np.array([first]))
     return MarkUnit(
-        f"scanned object {name(int(state.order[first]))} ({work} B); {len(greyed)} greyed",
+        f"scanned object {name(int(state.order[first]))}, {format_exact(work)}; {len(greyed)} greyed",
         work,
         1,
         len(greyed),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.runtime.mutator.mutator import Mutator
-from gomemtui.units import NOTE_STYLE, format_bytes
+from gomemtui.units import NOTE_STYLE, format_bytes, format_goal
 
 
 def gc(m: Mutator, op: ops.GC) -> None:
@@ -22,7 +22,7 @@ def set_gc_percent(m: Mutator, op: ops.SetGCPercent) -> None:
         m.collector.finish_cycle_now()  # setGCPercent waits for a running mark (gcWaitOnMark)
     m.collector.set_gogc(op.value)
     m.emit("set_gc_percent", f"debug.SetGCPercent({-1 if op.value is None else op.value}) "
-           f"(was {'off' if old is None else old}): goal now {format_bytes(m.collector.pacer_goal(), **NOTE_STYLE)}",
+           f"(was {'off' if old is None else old}): goal now {format_goal(m.collector.pacer_goal(), **NOTE_STYLE)}",
            value=op.value, old=old, goal=m.collector.pacer_goal())
 
 
@@ -32,5 +32,5 @@ def set_memory_limit(m: Mutator, op: ops.SetMemoryLimit) -> None:
     m.collector.set_memory_limit(op.value)
     limit = "none" if op.value is None else format_bytes(op.value, **NOTE_STYLE)
     goal = m.collector.pacer_goal()
-    m.emit("set_memory_limit", f"debug.SetMemoryLimit({limit}): goal now {format_bytes(goal, **NOTE_STYLE)}",
+    m.emit("set_memory_limit", f"debug.SetMemoryLimit({limit}): goal now {format_goal(goal, **NOTE_STYLE)}",
            value=op.value, goal=goal)

@@ -8,6 +8,7 @@ from gomemtui.runtime.memory.stacks import StackOverflow
 from gomemtui.runtime.mutator.mutator import Mutator
 from gomemtui.runtime.values.state import BASE_STACK_USED
 from gomemtui.runtime.values.variables import Goroutine
+from gomemtui.units import format_exact
 
 
 def go(m: Mutator, op: ops.Go) -> None:
@@ -61,10 +62,11 @@ def call(m: Mutator, op: ops.Call) -> None:
     if growths:
         # runtime.newstack doubles the size until the frame fits, then copies once.
         old, new = growths[0].old_size, growths[-1].new_size
-        m.emit("stack_grow", f"{owner}'s stack grew {old} → {new} B (newstack doubles until "
+        m.emit("stack_grow", f"{owner}'s stack grew {format_exact(old)} → {format_exact(new)} (newstack doubles until "
                "the frame fits and copies the stack once)", goroutine=owner, old_size=old,
                new_size=new)
         m.advance(int(old * clock.STACK_COPY_NS_PER_BYTE))
     if not growths:
-        m.emit("call", f"{owner} at call depth {op.depth}: {g.used} B of its {before} B stack in use",
+        m.emit("call", f"{owner} at call depth {op.depth}: {format_exact(g.used)} of its {format_exact(before)} "
+               "stack in use",
                goroutine=owner, depth=op.depth, used=g.used)

@@ -26,6 +26,7 @@ from gomemtui.runtime.program import RuntimeSettings
 from gomemtui.runtime.values.pointers import PointerSlots
 from gomemtui.runtime.values.state import ProgramState
 from gomemtui.runtime.values.variables import Var
+from gomemtui.units import format_exact
 
 Handler = Callable[["Mutator", Any], None]
 """A handler: the Go code of one op class, run against the mutator's parts."""
@@ -148,8 +149,8 @@ class Mutator:
         kind = "noscan" if noscan else "scan"
         if size > MAX_SMALL_ALLOC:
             text = (
-                f"{what}: {size} B is a large object (> 32760 B): its own span of "
-                f"{slot // 8192} page(s), {slot} B"
+                f"{what}: {format_exact(size)} is a large object (> 32760 B): its own span of "
+                f"{slot // 8192} page(s)" + ("" if slot == size else f", {format_exact(slot)}")
             )
         elif noscan and size < 16:
             text = f"{what}: {size} B, pointer-free and < 16 B: packed into a 16-byte tiny block"

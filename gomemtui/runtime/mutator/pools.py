@@ -34,7 +34,8 @@ def pool_get(m: Mutator, op: ops.PoolGet) -> None:
         oid = m.alloc(max(t.size, 1), t.noscan, pointer_slots=len(t.pointer_fields))
         m.slots.name_objects(oid, op.var)
         m.describe_alloc(op.var, t.size, t.noscan, f"{op.pool}.New()")
-    obj = None if oid is None else m.name_of(oid)
+    typed_nil = oid == NIL  # a (*T)(nil) a Put left: a non-nil interface, returned as is
+    obj = None if oid is None or typed_nil else m.name_of(oid)
     why = {
         "private": "this P's private slot",
         "shared": "this P's shared chain (LIFO)",
@@ -42,27 +43,45 @@ def pool_get(m: Mutator, op: ops.PoolGet) -> None:
         "new": "a miss everywhere: New was called",
         "nil": "a miss everywhere and no New: nil",
     }.get(source, source)
-    m.emit("pool_get", f"{op.var} := {op.pool}.Get() → {obj or 'nil'} from {why}",
-           pool=op.pool, var=op.var, source=source, object=obj)
+    shown = pool_entry_name(m, NIL, rec) + " (a typed nil a Put left)" if typed_nil else obj or "nil"
+    m.emit("pool_get", f"{op.var} := {op.pool}.Get() → {shown} from {why}",
+           pool=op.pool, var=op.var, source=source, object=obj, typed_nil=typed_nil)
     m.bind(Var(op.var, "pointer", owner, t, NIL if oid is None else oid))
 
 
 def pool_put(m: Mutator, op: ops.PoolPut) -> None:
-    """`p.Put(x)` (`sync.(*Pool).Put`): the private slot if empty, else the shared chain's head."""
+    """`p.Put(x)` (`sync.(*Pool).Put`): the private slot if empty, else the shared chain's head.
+
+    Put returns at once only when `x == nil`, i.e. for a nil interface (`p.Put(nil)`,
+    `op.var` None). A nil pointer variable converts to a non-nil `any` holding a typed
+    nil `(*T)(nil)`: the pool keeps it like any object (the model holds it as NIL) and
+    a later Get returns it.
+    """
     m.owner(op.g)
     rec = m.state.pools[m.state.vars[op.pool].pool_ref]
-    oid = m.state.vars[op.var].oid
     m.advance(clock.POOL_OP_NS)
-    if oid == NIL:
-        m.emit("pool_put", f"{op.pool}.Put(nil) is ignored", pool=op.pool, var=op.var,
-               object=None, where="ignored")
+    if op.var is None:  # sync.(*Pool).Put: if x == nil { return }
+        m.emit("pool_put", f"{op.pool}.Put(nil) is ignored: Put returns at once for a nil interface",
+               pool=op.pool, var=None, object=None, where="ignored", typed_nil=False)
         return
+    oid = m.state.vars[op.var].oid
     registered = rec.model.registered
     where = rec.model.put(oid, 0)
     sync_pool(m, rec, registered)
-    m.emit("pool_put", f"{op.pool}.Put({m.name_of(oid)}) → P0's {where} slot" if where == "private"
-           else f"{op.pool}.Put({m.name_of(oid)}) → P0's shared chain (private slot taken)",
-           pool=op.pool, var=op.var, object=m.name_of(oid), where=where)
+    obj = pool_entry_name(m, oid, rec)
+    text = (f"{op.pool}.Put({op.var}) → P0's private slot" if where == "private"
+            else f"{op.pool}.Put({op.var}) → P0's shared chain (private slot taken)")
+    if oid == NIL:
+        text += f": {op.var} is a nil pointer, and {obj} in an `any` is not nil, so the pool keeps it"
+    elif op.var != obj:
+        text += f" (the object {obj})"
+    m.emit("pool_put", text, pool=op.pool, var=op.var, object=None if oid == NIL else obj, where=where,
+           typed_nil=oid == NIL)
+
+
+def pool_entry_name(m: Mutator, oid: int, rec: PoolRecord) -> str:
+    """How a pool entry is named: its object's name, or `(*T)(nil)` for a typed nil."""
+    return f"(*{rec.type.name})(nil)" if oid == NIL else m.name_of(oid)
 
 
 def sync_pool(m: Mutator, rec: PoolRecord, was_registered: bool) -> None:
@@ -144,6 +163,6 @@ class PoolCleanup:
             if dropped or moved:
                 m.emit("pool_cleanup", f"poolCleanup: {rec.name}'s victim cache dropped "
                        f"({len(dropped)} object(s)), its {moved} cached object(s) move to the victim cache",
-                       pool=rec.name, dropped=[m.name_of(o) for o in dropped], to_victim=moved)
+                       pool=rec.name, dropped=[pool_entry_name(m, o, rec) for o in dropped], to_victim=moved)
         m.state.all_pools.cleanup()
         sync_pool_parts(m)  # allocates nothing: poolCleanup only drops references

@@ -12,6 +12,7 @@ from gomemtui.runtime.types import GoType
 from gomemtui.units import NOTE_STYLE, format_bytes
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.variables import NIL, Array, SliceHeader, Var
+from gomemtui.units import format_exact
 
 
 def make_slice(m: Mutator, op: ops.MakeSlice) -> None:
@@ -32,7 +33,7 @@ def make_slice(m: Mutator, op: ops.MakeSlice) -> None:
         header.array = arr.id
         m.bind(var)
         m.emit("alloc",
-               f"make([]{op.elem.name}, {op.len}, {cap}) does not escape: {nbytes} B array in "
+               f"make([]{op.elem.name}, {op.len}, {cap}) does not escape: {format_exact(nbytes)} array in "
                f"{owner}'s stack frame",
                var=op.var, bytes=0, size=nbytes, size_class=0, span_class=0,
                noscan=op.elem.noscan, tiny=False, large=False, stack=True)
@@ -152,7 +153,8 @@ def append_n(m: Mutator, var: Var, k: int, value: int, bulk: bool) -> None:
     m.emit(
         "growslice",
         f"append grew {var.name} cap {old_cap} → {new_cap}: {new_cap} × {elem.size} B = "
-        f"{new_cap * elem.size} B, {where} ({capmem} B)"
+        f"{format_exact(new_cap * elem.size)}, {where}"
+        + ("" if capmem == new_cap * elem.size else f" ({format_exact(capmem)})")
         + (f"; the old {old_cap}-element array is garbage unless another slice keeps it" if old_arr else ""),
         var=var.name, old_len=old_len, old_cap=old_cap, new_cap=new_cap, new_bytes=capmem, stack=False,
     )

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
 from gomemtui.runtime.values.variables import NIL, Var
+from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
@@ -218,7 +220,12 @@ def build_view(rt: Runtime) -> RuntimeView:
         elif var.kind == "pool":
             pool = rt.state.pools[var.pool_ref]
             type_name = "sync.Pool"
-            pools.append(pool_view(pool.model, var.name, pool.type.name, rt.slots.name, pool_bytes(rt, pool.id)))
+            typed_nil = f"(*{pool.type.name})(nil)"  # a nil pointer a Put left: the pool keeps it
+
+            def entry(oid: int, typed_nil: str = typed_nil) -> str:
+                return typed_nil if oid == NIL else rt.slots.name(oid)
+
+            pools.append(pool_view(pool.model, var.name, pool.type.name, entry, pool_bytes(rt, pool.id)))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -345,7 +352,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     if not reach[oid]:
         return RetentionPath(
             name, False, "", (rt.slots.name(oid),), 0,
-            f"{label} ({size} B) is garbage: no root reaches it. It still counts in HeapAlloc "
+            f"{label} ({format_exact(size)}) is garbage: no root reaches it. It still counts in HeapAlloc "
             "until the next GC marks without it and the sweeper frees its slot.",
         )
     chain = [oid]
@@ -376,7 +383,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. Dropping that reference would free "
-        f"{retained} B at the next GC.",
+        f"{format_exact(retained)} at the next GC.",
     )
 
 
@@ -441,10 +448,45 @@ def json_state(rt: Runtime) -> dict:
             model = rt.state.pools[var.pool_ref].model
             pools[var.name] = {"hits": model.hits, "misses": model.misses, "news": model.news,
                                "cached": len(model.cached_objects())}
+    ms = memstats(rt)
     return {
         "vars": out_vars,
         "heap": {"alloc_bytes": int(s.heap_alloc), "inuse_bytes": int(s.heap_inuse),
-                 "objects": int(s.heap_objects), "goal_bytes": rt.collector.pacer_goal()},
+                 "objects": int(s.heap_objects), "goal_bytes": rt.collector.pacer_goal(),
+                 # runtime.MemStats' names: StackInuse, TotalAlloc, Mallocs, Frees, HeapIdle,
+                 # HeapReleased, HeapSys, NextGC (docs/scenario-format.md, `run --json`)
+                 "stack_inuse_bytes": ms.stack_inuse, "total_alloc_bytes": ms.total_alloc,
+                 "mallocs": ms.mallocs, "frees": ms.frees, "idle_bytes": ms.heap_idle,
+                 "released_bytes": ms.heap_released, "sys_bytes": ms.heap_sys, "next_gc_bytes": ms.next_gc},
         "gc": {"cycles": rt.collector.num_gc, "phase": rt.collector.phase.value},
         "pools": pools,
+        "goroutines": num_goroutine(rt),
+        "goal": goal_terms(rt),
+    }
+
+
+def num_goroutine(rt: Runtime) -> int:
+    """`runtime.NumGoroutine()` (`gcount`): the program's live goroutines, main included,
+    blocked ones too; the runtime's system goroutines are not counted, as in Go."""
+    return len(rt.stacks.goroutines())
+
+
+def goal_terms(rt: Runtime) -> dict:
+    """The terms `gcControllerState.commit` and `heapGoalInternal` computed the heap goal
+    from, under the names of the runtime/metrics they match (`run --json`'s `goal`)."""
+    g = rt.pacer.explain()
+    limit = rt.pacer.memory_limit
+    return {
+        "live_heap_bytes": g.heap_marked,  # heapMarked: /gc/heap/live:bytes
+        "stack_bytes": g.stack_scan,  # lastStackScan: /gc/scan/stack:bytes
+        "globals_bytes": g.globals_scan,  # globalsScan: /gc/scan/globals:bytes
+        "gogc": rt.pacer.gogc,  # /gc/gogc:percent; None: off
+        "gogc_goal_bytes": g.percent_goal,  # live + (live + stacks + globals) × GOGC/100; None: off
+        "heap_minimum_bytes": g.heap_minimum,  # heapMinimum = 4 MiB × GOGC/100
+        "sweep_floor_bytes": g.sweep_floor,  # sweepDistMinTrigger (0 once swept at commit)
+        "memory_limit_bytes": limit,  # /gc/gomemlimit:bytes; None: off (math.MaxInt64)
+        "memory_limit_goal_bytes": g.memory_limit_goal,  # memoryLimitHeapGoal
+        "memory_limited": g.memory_limited,
+        "goal_bytes": g.goal,  # heapGoal(): /gc/heap/goal:bytes, NextGC
+        "trigger_bytes": None if g.goal >= NO_GOAL else g.trigger,  # None: no heap-triggered GC
     }

@@ -79,7 +79,8 @@ class ProgramState:
             if var.owner is None:
                 global_oids.extend(self.var_objects(var))
         for rec in self.pools.values():
-            global_oids.extend(rec.model.cached_objects())  # sync.allPools / oldPools
+            # sync.allPools / oldPools; a typed nil a Put left (NIL) points to nothing
+            global_oids.extend(o for o in rec.model.cached_objects() if o != NIL)
             global_oids.extend(rec.model.heap_objects.values())  # p.local, p.victim and their chains
         global_oids.extend(self.all_pools.heap_objects.values())  # the allPools / oldPools arrays
         jobs = [RootJob("globals (data+bss)", self.globals_bytes, np.asarray(global_oids, dtype=np.int64))]

@@ -10,7 +10,7 @@ from rich.text import Text
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
-from gomemtui.units import format_bytes, format_count, format_ns
+from gomemtui.units import NEVER_BYTES, format_bytes, format_count, format_goal, format_ns
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import GCView
@@ -68,7 +68,7 @@ def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -
         phase_text(gc.phase, styles),
         Text(f"cycle {gc.cycle} · GOGC {gogc} · limit {limit} · {marker} · {wb}"),
         Text(f"in use {format_bytes(mem.heap_inuse)} · alloc {format_bytes(mem.heap_alloc)} · "
-             f"trigger {format_bytes(gc.trigger)} · goal {format_bytes(gc.goal)} · "
+             f"trigger {format_goal(None if gc.goal >= NEVER_BYTES else gc.trigger)} · goal {format_goal(gc.goal)} · "
              f"last marked {format_bytes(gc.last_marked)}"),
     ]
     if gc.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM):

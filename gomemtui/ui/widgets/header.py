@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from gomemtui.ui.frame import Frame
-from gomemtui.units import format_bytes, format_ns
+from gomemtui.units import format_bytes, format_goal, format_ns
 
 
 def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
@@ -33,7 +33,7 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
         f" {frame.program.title or 'gomemtui'}",
         f"step {frame.next_step}/{frame.total_steps}",
         f"GC {view.gc.phase.value}",
-        f"heap {format_bytes(view.memstats.heap_inuse)} / goal {format_bytes(view.gc.goal)}",
+        f"heap {format_bytes(view.memstats.heap_inuse)} / goal {format_goal(view.gc.goal)}",
         state,
         f"t={format_ns(view.time_ns)}",
         f"cycle {view.gc.cycle}",

@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_runs
-from gomemtui.units import format_bytes
+from gomemtui.units import NEVER_BYTES, format_bytes
 
 SERIES: tuple[tuple[str, str], ...] = (
     ("heap_inuse", "in use"),
@@ -95,6 +95,11 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
     if not history or rows <= 0 or cols <= 0:
         return bits, owner, None
     values = np.array([[getattr(p, name) for name, _ in SERIES] for p in history], dtype=np.float64)
+    # GOGC=off without a limit: the goal (≈ MaxInt64) and the trigger are "never", not points
+    never = values[:, [i for i, (name, _) in enumerate(SERIES) if name == "goal"]] >= NEVER_BYTES
+    hidden = np.zeros(values.shape, dtype=bool)
+    hidden[:, [i for i, (name, _) in enumerate(SERIES) if name in ("goal", "trigger")]] = never
+    values[hidden] = 0
     axis = choose_axis(values)
     if axis is None:
         return bits, owner, None
@@ -103,7 +108,10 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
     xs = np.zeros(1, dtype=int) if n == 1 else np.round(np.arange(n) * (width - 1) / (n - 1)).astype(int)
     ys = np.clip(np.round((1 - axis.fraction(values)) * (height - 1)).astype(int), 0, height - 1)
     for s in range(len(SERIES)):
-        canvas = _polyline(xs, ys[:, s], height, width)
+        shown = ~hidden[:, s]
+        if not shown.any():
+            continue
+        canvas = _polyline(xs[shown], ys[shown, s], height, width)
         cells = canvas.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3)
         series_bits = (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
         bits |= series_bits
