@@ -188,7 +188,15 @@ def retention(rt: Runtime) -> Retention:
         if rec.id not in held_pools:
             globals_objs.extend(rec.model.cached_objects())
             globals_objs.extend(rec.model.heap_objects.values())
-    globals_objs.extend(state.all_pools.heap_objects.values())
+    registry = list(state.all_pools.heap_objects.values())  # the allPools / oldPools arrays
+    pool_vars = [v for v in state.vars.values() if v.kind == "pool"]
+    if len(state.pools) == 1 and len(pool_vars) == 1:
+        # One pool: the registry's arrays exist for it alone (pinSlow appended it), and the
+        # clearpools after it is dropped frees them with it.
+        extra_src.extend([var_node[pool_vars[0].name]] * len(registry))
+        extra_dst.extend(registry)
+    else:
+        globals_objs.extend(registry)
     extra_src.extend([globals_node] * len(globals_objs))
     extra_dst.extend(globals_objs)
     src = np.concatenate(src_parts + [np.asarray(extra_src, dtype=np.int64)])
