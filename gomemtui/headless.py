@@ -279,10 +279,10 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
         yield "  still live: nothing"
     leaked = summary.leaked_goroutines
     if len(leaked) > 1:
-        heap = sum(int(g["retained_bytes"]) for g in leaked)
+        held = sum(int(g["retained_bytes"]) for g in leaked)
         stacks = sum(int(g["stack_bytes"]) for g in leaked)
-        exact = f" ({heap} B)" if heap >= 1024 else ""
-        yield (f"  {len(leaked)} leaked goroutines keep {format_bytes(heap, **MESSAGE_STYLE)}{exact} of heap "
+        exact = f" ({held} B)" if held >= 1024 else ""
+        yield (f"  {len(leaked)} leaked goroutines keep {format_bytes(held, **MESSAGE_STYLE)}{exact} of heap "
                f"and {format_bytes(stacks, **MESSAGE_STYLE)} of stack alive, each its own:")
     for g in leaked:
         yield (f"  leaked goroutine {g['goroutine']}: {g['state']} for ever, "
