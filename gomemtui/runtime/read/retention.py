@@ -53,13 +53,9 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tup
         `UNREACHED` for a node `root` does not reach); `order` lists the reached nodes,
         each after its dominators.
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import breadth_first_order
-
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
-    graph = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n_nodes, n_nodes))
-    order, parent = breadth_first_order(graph, root, directed=True, return_predecessors=True)
+    order, parent = _bfs(src, dst, n_nodes, root)
     idom = np.full(n_nodes, UNREACHED, dtype=np.int64)
     idom[order] = parent[order]
     idom[root] = root
@@ -99,6 +95,38 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tup
                 dom[v] = new
                 changed = True
     return np.asarray(dom, dtype=np.int64), order
+
+
+def _bfs(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tuple[np.ndarray, np.ndarray]:
+    """Breadth-first order and each reached node's parent: level by level with numpy (no
+    scipy import for a view: architecture.md's first-frame rule), scipy's C walk for a
+    graph deeper than `MAX_NUMPY_LEVELS`."""
+    from gomemtui.runtime.graph import MAX_NUMPY_LEVELS, _csr, bfs_order
+
+    parent = np.full(n_nodes, -9999, dtype=np.int64)
+    seen = np.zeros(n_nodes, dtype=bool)
+    seen[root] = True
+    indptr, indices = _csr(src, dst, n_nodes)
+    frontier = np.array([root], dtype=np.int64)
+    levels = [frontier]
+    for _ in range(MAX_NUMPY_LEVELS):
+        begin, end = indptr[frontier], indptr[frontier + 1]
+        counts = end - begin
+        total = int(counts.sum())
+        if total == 0:
+            return np.concatenate(levels), parent
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        successors = indices[np.repeat(begin, counts) + offsets]
+        sources = np.repeat(frontier, counts)
+        new = ~seen[successors]
+        fresh, first = np.unique(successors[new], return_index=True)
+        if fresh.size == 0:
+            return np.concatenate(levels), parent
+        seen[fresh] = True
+        parent[fresh] = sources[new][first]
+        levels.append(fresh)
+        frontier = fresh
+    return bfs_order(src, dst, n_nodes, root)  # deep: scipy's C walk
 
 
 def subtree_sums(idom: np.ndarray, order: np.ndarray, weight: np.ndarray) -> np.ndarray:
