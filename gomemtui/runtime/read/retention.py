@@ -39,7 +39,8 @@ UNREACHED = -1
 """`idom` of a node no root reaches."""
 
 
-def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tuple[np.ndarray, np.ndarray]:
+def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int
+               ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
     """The immediate dominator of every node and the breadth-first order from `root`.
 
     Args:
@@ -49,13 +50,14 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tup
         root: The start node.
 
     Returns:
-        (idom, order): `idom[v]` is v's immediate dominator (`idom[root] == root`,
+        (idom, order, levels): `idom[v]` is v's immediate dominator (`idom[root] == root`,
         `UNREACHED` for a node `root` does not reach); `order` lists the reached nodes,
-        each after its dominators.
+        each after its dominators; `levels` are the breadth-first levels (None for a
+        graph deeper than `MAX_NUMPY_LEVELS`, walked by scipy).
     """
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
-    order, parent = _bfs(src, dst, n_nodes, root)
+    order, parent, levels = _bfs(src, dst, n_nodes, root)
     idom = np.full(n_nodes, UNREACHED, dtype=np.int64)
     idom[order] = parent[order]
     idom[root] = root
@@ -63,12 +65,12 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tup
     rank[order] = np.arange(len(order))
     # Edges among reached nodes, once each; a node with one predecessor is dominated by it.
     reached = (rank[src] < n_nodes) & (dst != root)
-    pairs = np.unique(np.stack([dst[reached], src[reached]]), axis=1)
-    preds_of, preds = pairs[0], pairs[1]
+    pairs = np.unique(dst[reached] * n_nodes + src[reached])  # one key per edge: sorted by target
+    preds_of, preds = pairs // n_nodes, pairs % n_nodes
     indegree = np.bincount(preds_of, minlength=n_nodes)
     joins = np.flatnonzero(indegree >= 2)
     if joins.size == 0:
-        return idom, order
+        return idom, order, levels
     joins = joins[np.argsort(rank[joins], kind="stable")]
     starts = np.searchsorted(preds_of, joins).tolist()
     ends = (np.asarray(starts, dtype=np.int64) + indegree[joins]).tolist()
@@ -94,10 +96,11 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tup
             if new != dom[v]:
                 dom[v] = new
                 changed = True
-    return np.asarray(dom, dtype=np.int64), order
+    return np.asarray(dom, dtype=np.int64), order, levels
 
 
-def _bfs(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tuple[np.ndarray, np.ndarray]:
+def _bfs(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int
+         ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
     """Breadth-first order and each reached node's parent: level by level with numpy (no
     scipy import for a view: architecture.md's first-frame rule), scipy's C walk for a
     graph deeper than `MAX_NUMPY_LEVELS`."""
@@ -114,46 +117,50 @@ def _bfs(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int) -> tuple[np.
         counts = end - begin
         total = int(counts.sum())
         if total == 0:
-            return np.concatenate(levels), parent
+            return np.concatenate(levels), parent, levels
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         successors = indices[np.repeat(begin, counts) + offsets]
         sources = np.repeat(frontier, counts)
         new = ~seen[successors]
         fresh, first = np.unique(successors[new], return_index=True)
         if fresh.size == 0:
-            return np.concatenate(levels), parent
+            return np.concatenate(levels), parent, levels
         seen[fresh] = True
         parent[fresh] = sources[new][first]
         levels.append(fresh)
         frontier = fresh
-    return bfs_order(src, dst, n_nodes, root)  # deep: scipy's C walk
+    order, parent = bfs_order(src, dst, n_nodes, root)  # deep: scipy's C walk
+    return order, parent, None
 
 
-def subtree_sums(idom: np.ndarray, order: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Each node's weight plus its dominator-tree descendants' (nodes `order` leaves out: 0)."""
+def subtree_sums(idom: np.ndarray, order: np.ndarray, weight: np.ndarray,
+                 levels: list[np.ndarray] | None = None) -> np.ndarray:
+    """Each node's weight plus its dominator-tree descendants' (nodes `order` leaves out: 0).
+
+    With the breadth-first `levels`, level by level in numpy: a node's dominators lie on
+    its breadth-first path, so the tree is no deeper than the levels and a node's depth is
+    its immediate dominator's plus one, known from an earlier level. Without them (a deep
+    graph, a long list), node by node, children after parents in `order`.
+    """
     total = np.zeros(len(idom), dtype=np.int64)
     total[order] = weight[order]
-    # Children come after their parents in `order`: add bottom-up. Level by level when
-    # the tree is shallow (numpy), node by node when it is deep (a long list).
+    if len(order) <= 1:
+        return total
+    if levels is None:
+        acc = total.tolist()
+        par = idom.tolist()
+        for v in order[:0:-1].tolist():
+            acc[par[v]] += acc[v]
+        return np.asarray(acc, dtype=np.int64)
     depth = np.zeros(len(idom), dtype=np.int64)
-    parents = idom[order[1:]]
-    if len(order) > 1:
-        for _ in range(64):
-            nd = depth[parents] + 1
-            if np.array_equal(nd, depth[order[1:]]):
-                break
-            depth[order[1:]] = nd
-        else:
-            acc = total.tolist()
-            par = idom.tolist()
-            for v in order[:0:-1].tolist():
-                acc[par[v]] += acc[v]
-            return np.asarray(acc, dtype=np.int64)
-        nodes = order[1:]
-        d = depth[nodes]
-        for level in range(int(d.max()), 0, -1):
-            at = nodes[d == level]
-            np.add.at(total, idom[at], total[at])
+    for level in levels[1:]:
+        depth[level] = depth[idom[level]] + 1
+    nodes = order[1:]
+    by_depth = nodes[np.argsort(-depth[nodes], kind="stable")]
+    d = depth[by_depth]
+    bounds = np.flatnonzero(np.diff(d)) + 1
+    for group in np.split(by_depth, bounds):
+        np.add.at(total, idom[group], total[group])
     return total
 
 
@@ -231,12 +238,12 @@ def retention(rt: Runtime) -> Retention:
     dst = np.concatenate(dst_parts + [np.asarray(extra_dst, dtype=np.int64)])
     valid = (dst >= 0) & (dst != NIL)
     src, dst = src[valid], dst[valid]
-    idom, order = dominators(src, dst, next_node, super_root)
+    idom, order, levels = dominators(src, dst, next_node, super_root)
     weight = np.zeros(next_node, dtype=np.int64)
     if n:
         live = np.flatnonzero(np.asarray(rt.heap.obj_live[:n], dtype=bool))
         weight[live] = rt.heap.object_bytes_array(live)
-    total = subtree_sums(idom, order, weight)
+    total = subtree_sums(idom, order, weight, levels)
     result = Retention(
         generation=rt.generation,
         by_var={name: int(total[node]) for name, node in var_node.items()},
