@@ -3,9 +3,9 @@
     python benchmarks/bench_retained.py           # 1M objects, 1,000 goroutines
     python benchmarks/bench_retained.py --small   # 100k objects, 100 goroutines
 
-Cases: a 1M-node linked list held by one variable (one chain as deep as the heap), 1M
-objects each pointed to twice (every node a join: the dominator search's worst common
-case), and 1,000 leaked goroutines each holding its own buffer (one pass for all of them).
+Cases: a 1M-node linked list held by one variable (one chain as deep as the heap), a
+doubly linked one (every node a join: the dominator search's worst common case), a 1M-node
+binary tree (shallow: numpy level by level), and 1,000 leaked goroutines each holding its own buffer (one pass for all of them).
 """
 
 from __future__ import annotations
@@ -35,6 +35,20 @@ def _fresh(rt: Runtime) -> float:
     start = time.perf_counter()
     retention(rt)
     return time.perf_counter() - start
+
+
+def tree_heap(n: int) -> Runtime:
+    """n nodes in a complete binary tree (node i points to 2i+1 and 2i+2): 20 levels."""
+    r = Runtime(ops.RuntimeSettings(gogc=None, gomaxprocs=4))
+    r.apply(ops.Repeat(ops.New("node", NODE), n))
+    first = int(r.state.vars["node"].oid) - (n - 1)
+    i = np.arange(n, dtype=np.int64)
+    base = r.slots.obj_base[first + i]
+    left, right = 2 * i + 1, 2 * i + 2
+    r.slots.slot_dst[base[left < n]] = first + left[left < n]
+    r.slots.slot_dst[base[right < n] + 1] = first + right[right < n]
+    r.state.vars["node"].oid = first
+    return r
 
 
 def list_heap(n: int, doubly: bool) -> Runtime:
@@ -79,6 +93,10 @@ def main() -> None:
         what = "doubly linked (every node a join)" if doubly else "singly linked (one deep chain)"
         print(f"retained bytes, {n:,}-node list, {what}: {seconds:.2f} s "
               f"(node retains {retention(rt).by_var['node']:,} B)")
+    rt = tree_heap(n)
+    seconds = min(_fresh(rt) for _ in range(2))
+    print(f"retained bytes, {n:,}-node binary tree (shallow): {seconds:.2f} s "
+          f"(node retains {retention(rt).by_var['node']:,} B)")
     rt = goroutines(k)
     seconds = min(_fresh(rt) for _ in range(3))
     figures = retention(rt).by_goroutine
