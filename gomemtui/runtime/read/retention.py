@@ -65,7 +65,9 @@ def dominators(src: np.ndarray, dst: np.ndarray, n_nodes: int, root: int
     rank[order] = np.arange(len(order))
     # Edges among reached nodes, once each; a node with one predecessor is dominated by it.
     reached = (rank[src] < n_nodes) & (dst != root)
-    pairs = np.unique(dst[reached] * n_nodes + src[reached])  # one key per edge: sorted by target
+    pairs = np.sort(dst[reached] * n_nodes + src[reached])  # one key per edge: sorted by target
+    if pairs.size:
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # duplicate edges once
     preds_of, preds = pairs // n_nodes, pairs % n_nodes
     indegree = np.bincount(preds_of, minlength=n_nodes)
     joins = np.flatnonzero(indegree >= 2)
