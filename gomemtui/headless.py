@@ -280,7 +280,13 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
                    f"{format_bytes(int(v.get('bytes', 0)), **MESSAGE_STYLE)} ({scope})" + (f": {why}" if why else ""))
     else:
         yield "  still live: nothing"
-    for g in summary.leaked_goroutines:
+    leaked = summary.leaked_goroutines
+    if len(leaked) > 1:
+        held = sum(int(g["retained_bytes"]) for g in leaked)
+        stacks = sum(int(g["stack_bytes"]) for g in leaked)
+        yield (f"  {len(leaked)} leaked goroutines keep {format_exact(held)} of heap "
+               f"and {format_bytes(stacks, **MESSAGE_STYLE)} of stack alive, each its own:")
+    for g in leaked:
         yield (f"  leaked goroutine {g['goroutine']}: {g['state']} for ever, "
                f"{format_bytes(g['stack_bytes'], **MESSAGE_STYLE)} stack, "
                f"keeps {format_bytes(g['retained_bytes'], **MESSAGE_STYLE)} "

@@ -38,6 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
 def load_text(text: str, shown: str = "<scenario>") -> Scenario:
     """Load a scenario from TOML text; `shown` names it in messages."""
     from gomemtui.scenario.checker import check_scenario
+    from gomemtui.scenario.scopes import localize
 
     data = parse_toml(text, shown)
     try:
@@ -48,6 +49,8 @@ def load_text(text: str, shown: str = "<scenario>") -> Scenario:
     scenario = builder.build()
     problems = list(builder.problems)
     if scenario is not None:
+        scenario, crossing = localize(scenario)  # goroutine-local names (scopes.py)
+        problems += crossing
         problems += check_scenario(scenario, builder.broken_steps)
     if problems:
         raise ScenarioError(problems)

@@ -302,6 +302,29 @@ def test_07_blocked_goroutines_keep_their_stacks_and_buffers() -> None:
     assert alloc(p, 14) == 3 * MiB  # the fixed call's buffer is freed, the leaked ones stay
 
 
+def test_100_leaked_goroutines_each_keep_their_own_buffer() -> None:
+    p = played("leak-100")
+    buffer = oracle_slot("noscan", 65536)  # a []byte of 64 KiB: 65,536 bytes of HeapAlloc
+    leaked = p.summary["leaked_goroutines"]
+    assert [g["goroutine"] for g in leaked] == [f"worker{i}" for i in range(100)]
+    assert [g["retained_bytes"] for g in leaked] == [buffer] * 100
+    assert [g["vars"] for g in leaked] == [[f"buf@worker{i}"] for i in range(100)]
+    assert sum(g["retained_bytes"] for g in leaked) == alloc(p, 301) == 100 * buffer
+    assert sorted(v["var"] for v in p.summary["live"]) == sorted(f"buf@worker{i}" for i in range(100))
+    assert all(v["retained_bytes"] == buffer for v in p.summary["live"])
+
+
+def test_100_leaked_goroutines_summary_states_the_total() -> None:
+    from gomemtui.headless import run_text
+
+    out = io.StringIO()
+    run_text(Timeline(load_program("leak-100", env={})), out)
+    text = out.getvalue()
+    assert re.search(r"^  100 leaked goroutines keep \S+ MiB \(6,553,600 B\) of heap and 200 KiB of stack alive",
+                     text, re.M), text[-3000:]
+    assert text.count("keeps 64 KiB of heap alive") == 100
+
+
 # -- 8. sync.Pool -----------------------------------------------------------------------------------------
 
 

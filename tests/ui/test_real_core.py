@@ -128,3 +128,20 @@ def test_snapshot_zoomed_panel_of_the_leak(snap_compare, panel):
     program = load_program("leak")
     app = GoMemApp(Timeline(program), start_step=len(program.steps))
     assert snap_compare(app, terminal_size=(160, 48), run_before=before(zoom=panel))
+
+
+async def test_why_alive_shows_a_map_type_as_written_and_all_it_retains():
+    app = GoMemApp(Timeline(load_program("04-map-delete-clear")), path="04.toml", start_step=3)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_idle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyAliveScreen)
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "map[int]int" in text
+        # 1000 int keys: 36,992 bytes of groups, tables and directory in real Go
+        # (tests/oracle map cases; scenarios/README.md claim 4), not the 48-byte header
+        assert "36992 B" in text

@@ -12,6 +12,7 @@ import numpy as np
 from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.read import heap_map
+from gomemtui.runtime.read.retention import retention
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
 from gomemtui.runtime.values.variables import NIL, Var
@@ -291,27 +292,8 @@ def reachable_mask(rt: Runtime, drop: int | None = None) -> np.ndarray:
 
 
 def goroutine_retained(rt: Runtime) -> dict[str, int]:
-    """Heap bytes only each live goroutine's stack keeps alive (cached per generation)."""
-    cache = rt.read_cache.get("retained")
-    if isinstance(cache, tuple) and cache[0] == rt.generation:
-        return cache[1]
-    result: dict[str, int] = {}
-    n = rt.heap.n_objects
-    if n <= 300_000 and len(rt.state.goroutines) <= 16:
-        sizes = rt.heap.object_bytes_array(np.arange(n))
-        full = reachable_mask(rt)
-        for g in rt.state.goroutines.values():
-            if g.state == "dead":
-                continue
-            saved = g.state
-            g.state = "dead"
-            try:
-                without = reachable_mask(rt)
-            finally:
-                g.state = saved
-            result[g.name] = int(sizes[full & ~without].sum())
-    rt.read_cache["retained"] = (rt.generation, result)
-    return result
+    """Heap bytes only each live goroutine's stack keeps alive (one dominator tree for all)."""
+    return retention(rt).by_goroutine
 
 
 def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
@@ -337,8 +319,25 @@ def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
     return oid, name
 
 
+def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
+    """A sync.Pool variable: what its poolLocal arrays, chains and cached objects take."""
+    root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
+    retained = retention(rt).by_var.get(var.name, 0)
+    model = rt.state.pools[var.pool_ref].model
+    return RetentionPath(
+        var.name, True, root, (), retained,
+        f"{var.name} is a sync.Pool held by {root}: its poolLocal arrays, their chains and the "
+        f"{len(model.cached_objects())} object(s) it caches take {format_exact(retained)} that "
+        f"nothing else keeps alive. Dropping {var.name} frees them within two cycles (sync.allPools "
+        "holds a pool until poolCleanup moves it to oldPools, and the next cycle drops those).",
+    )
+
+
 def why_alive(rt: Runtime, name: str) -> RetentionPath:
     """The chain from a root to the object, and what it alone keeps alive."""
+    var = rt.state.vars.get(name)
+    if var is not None and var.kind == "pool":
+        return _pool_retention(rt, var)
     oid, label = _find_target(rt, name)
     if oid is None:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
@@ -376,14 +375,19 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
             else:
                 root = f"{job.label} (variable {holder})" if holder else job.label
             break
-    without = reachable_mask(rt, drop=oid)
-    sizes = rt.heap.object_bytes_array(np.arange(n))
-    retained = int(sizes[reach[:n] & ~without].sum())
+    figures = retention(rt)
+    held = rt.state.vars.get(name)
+    if held is not None:
+        retained = figures.by_var.get(name, 0)
+        dropping = f"Dropping {name} would free"
+    else:
+        retained = int(figures.by_object[oid])
+        dropping = f"Dropping every reference to {label} would free"
     path = tuple(rt.slots.name(o) for o in chain)
     return RetentionPath(
         name, True, root, path, retained,
-        f"{label} is reachable from {root}: {' → '.join(path)}. Dropping that reference would free "
-        f"{format_exact(retained)} at the next GC.",
+        f"{label} is reachable from {root}: {' → '.join(path)}. {dropping} "
+        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive.",
     )
 
 

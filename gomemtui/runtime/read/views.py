@@ -169,7 +169,8 @@ class GoroutineView:
     stack_used: int
     vars: tuple[str, ...]
     retained_bytes: int
-    """Heap bytes reachable only through this goroutine's stack."""
+    """Heap bytes only this goroutine's stack keeps alive: what its exit would free at the
+    next GC (HeapAlloc's drop). Its stack itself (`stack_size`, StackInuse) comes on top."""
     leaked: bool
     """Blocked for ever while holding memory."""
 
@@ -201,7 +202,8 @@ class RetentionPath:
     path: tuple[str, ...]
     """Object names from the root's object to the target, inclusive."""
     retained_bytes: int
-    """Bytes reachable from the target that nothing else keeps alive."""
+    """Heap bytes nothing but the target keeps alive (a variable: every object it refers
+    to, a map's tables, groups and directory, a pool's structures and cached objects)."""
     explanation: str
 
 

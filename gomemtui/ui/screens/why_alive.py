@@ -80,7 +80,8 @@ class WhyAliveScreen(ModalScreen[None]):
         box.border_title = "Why is this alive? · Enter to ask · Esc to close"
         with box:
             items = candidates(self.frame.view)
-            options = [Option(desc, id=name) for name, desc in items]
+            # Text, not a str: a str prompt is Rich markup, which eats `[int]` in map[int]int.
+            options = [Option(Text(desc), id=name) for name, desc in items]
             yield OptionList(*options, id="why-list")
             yield Static("Nothing is alive yet." if not items else "Choose a variable or array.", id="why-path")
 

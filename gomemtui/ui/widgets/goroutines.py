@@ -50,7 +50,10 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
         out.append(line)
         out.append(Text(f"    stack {stack_bar(g)} {format_bytes(g.stack_used)} used of {format_bytes(g.stack_size)}"))
         vars_ = ", ".join(g.vars) if g.vars else "no variables"
-        out.append(Text(f"    holds {vars_} · retains {format_bytes(g.retained_bytes)}",
+        retains = format_bytes(g.retained_bytes) + " heap"
+        if g.state != "dead":
+            retains += f" + {format_bytes(g.stack_size)} stack"
+        out.append(Text(f"    holds {vars_} · retains {retains}",
                         styles.get("muted", Style(dim=True)) if not g.leaked else style))
     if not out:
         out.append(Text("no goroutines", styles.get("muted", Style(dim=True))))
