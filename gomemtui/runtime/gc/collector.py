@@ -831,6 +831,7 @@ class Collector:
                              goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
         self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
                          live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
+                         startup_heap=self.startup_heap_bytes,
                          next_goal=self.pacer_goal())
         self.phase = GCPhase.SWEEP
         self.cycle = None
