@@ -142,8 +142,12 @@ def summarize(timeline: TimelineLike, results: list[StepResult]) -> RunSummary:
     for r in results:
         peak.see(r.state.get("heap", {}).get("alloc_bytes"), r.number)
         for e in _gc_events(r.events):
-            peak.see(e.data.get("heap0"), r.number)
-            peak.see(e.data.get("heap1"), r.number)
+            # heap0/heap1 count the runtime's start-up heap, as Go's gctrace does; the
+            # peak is of the program's heap, as HeapAlloc shows it.
+            startup = int(e.data.get("startup_heap", 0) or 0)
+            for key in ("heap0", "heap1"):
+                if e.data.get(key) is not None:
+                    peak.see(int(e.data[key]) - startup, r.number)
     gc_view = view.gc
     for point in getattr(gc_view, "history", ()):
         if point.heap_live > peak.bytes:

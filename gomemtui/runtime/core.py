@@ -34,7 +34,7 @@ import numpy as np
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.runtime.events import Event, EventLog
-from gomemtui.runtime.gc.collector import RUNTIME_NON_HEAP_BYTES, Collector
+from gomemtui.runtime.gc.collector import Collector, runtime_metadata_bytes
 from gomemtui.runtime.gc.pacer import GCCPULimiter, Pacer
 from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.memory.scavenger import Scavenger
@@ -43,6 +43,7 @@ from gomemtui.runtime.mutator.handlers import HANDLERS
 from gomemtui.runtime.mutator.mutator import Mutator
 from gomemtui.runtime.mutator.pools import PoolCleanup
 from gomemtui.runtime.values.pointers import PointerSlots
+from gomemtui.runtime.values.runtime_objects import startup_heap
 from gomemtui.runtime.values.state import ProgramState
 
 
@@ -105,11 +106,15 @@ class Runtime:
         # CPU limiter and mappedReady (stacks and the runtime's own memory included).
         self.scavenger = Scavenger(
             self.heap.pages, ScavengerInputs(self.heap, self.stacks, self.pacer, self.limiter),
-            RUNTIME_NON_HEAP_BYTES,
+            runtime_metadata_bytes(settings.gomaxprocs, 0),
         )
         self.heap.scavenger = self.scavenger
         self.pacer.scavenger = self.scavenger
         self.stacks.set_used("main", self.state.goroutines["main"].used)  # Stacks() starts with main's goroutine
+        # The start-up heap (main's and the system goroutines' gs, the Ps, ...) counts in
+        # heapLive and in every cycle's marked bytes, hence in every goal, as in Go.
+        self.collector.startup_heap_bytes = sum(size * n for size, n in startup_heap(settings.gomaxprocs))
+        self.collector.pacer_heap_live = self.collector.startup_heap_bytes
         self.generation = 0
         """Actions run so far (a rewind restores it): views are cached per generation."""
         self.read_cache: dict[str, object] = {}

@@ -268,7 +268,8 @@ def test_05_a_global_keeps_everything_it_reaches() -> None:
     assert alloc(p, 5) == live  # after runtime.GC: every record survives
     globals_scan = load_oracle("pacer_goal")["cases"][0]["globals_scan"]
     goal = p.step(5)["heap"]["goal_bytes"]
-    assert 2 * live + globals_scan <= goal <= 2 * live + globals_scan + 64 * 1024
+    marked = live + p.timeline.runtime.collector.startup_heap_bytes  # + the runtime's start-up heap
+    assert 2 * marked + globals_scan <= goal <= 2 * marked + globals_scan + 64 * 1024
     assert var(p, 6, "history")["len"] == 0 and alloc(p, 7) == live  # history[:0] keeps them all
     assert alloc(p, 9) == 0 and p.step(9)["heap"]["goal_bytes"] == 4 * MiB
     assert [v["var"] for v in p.summary["live"]] == []
@@ -298,8 +299,12 @@ def test_07_blocked_goroutines_keep_their_stacks_and_buffers() -> None:
     assert [g["goroutine"] for g in leaked] == ["fetch0", "fetch1", "fetch2"]
     assert all(g["stack_bytes"] == per_goroutine == 2048 for g in leaked)
     assert all(g["retained_bytes"] == MiB for g in leaked)
-    assert alloc(p, 10) == 3 * MiB  # nothing freed by the first runtime.GC
-    assert alloc(p, 14) == 3 * MiB  # the fixed call's buffer is freed, the leaked ones stay
+    # Each `go` allocates a 480 B g (never freed), each goroutine blocked on a channel a
+    # 112 B sudog, and the first `go` grows allgs to cap 16 (128 B): go1.27.3's
+    # MemStats.BySize (tests/realgo/test_goroutine_memory.py).
+    own = 3 * (480 + 112) + 128
+    assert alloc(p, 10) == 3 * MiB + own  # nothing freed by the first runtime.GC
+    assert alloc(p, 14) == 3 * MiB + own + 480  # the fixed call's buffer is freed; its g stays
 
 
 def test_100_leaked_goroutines_each_keep_their_own_buffer() -> None:
@@ -435,10 +440,12 @@ def test_10_cycle_count_is_close_to_real_gos(gogc: int) -> None:
 
 def test_11_memory_limit_sets_the_goal_and_the_limiter_engages() -> None:
     p = played("11-memory-limit")
-    real_goal = next(c for c in load_oracle("pacer_goal")["cases"]
-                     if c["gogc"] == -1 and c["memory_limit"] == 20 * MiB and c["retained_mib"] == 0)["heap_goal_metric"]
+    # Before its first GC this program's goal is 16,017,016 B in go1.27.3 (runtime/metrics
+    # /gc/heap/goal:bytes read at the top of its loop, GOGC=off GOMEMLIMIT=20MiB GOMAXPROCS=1:
+    # limit − non-heap 3,905,928 B − 1 MiB headroom); 15,303,328 B (pacer_goal.json) only
+    # once two cycles have grown the runtime's metadata.
     start_goal = p.step(1)["heap"]["goal_bytes"]
-    assert abs(start_goal - real_goal) <= real_goal // 100  # ≈ 15,303,328 B: limit − non-heap − headroom
+    assert abs(start_goal - 16_017_016) <= 16_017_016 // 100
     gcs = p.all_events("gc")
     assert 13 * MiB <= gcs[0]["heap0"] < 20 * MiB  # no cycle before the heap nears the goal
     steady = [e for e in gcs[len(gcs) // 2:]]
@@ -488,13 +495,16 @@ def test_11_goals_from_gc_2_are_gos() -> None:
     assert stats.heap_released <= stats.heap_idle and stats.heap_sys == stats.heap_inuse + stats.heap_idle
 
 
-@pytest.mark.xfail(reason="simulator: 14->17->8 MB, 12 MB goal (heap1 = 1.27 x heap0, goal 12.5 MiB). Real Go "
-                          "running this program: 14->17->7 MB, 14 MB goal (gcpacertrace: triggered 15,425,536 B, "
-                          "heapLive at mark end 17,850,368 B, goal 15,445,360 B): its non-heap memory before the "
-                          "first GC is ~3.8 MB, the simulator's ~4.56 MB (calibrated on pacer_goal.json's program "
-                          "after two GCs), which lowers the goal twice (nonHeap and overage); and the credit of the "
-                          "assist paced at work == expected (remaining work 1000 B) depends on where the 64 KiB "
-                          "allocations land below the goal")
+@pytest.mark.xfail(reason="simulator: 14->18->8 MB, 12 MB goal (heap0 15,248,984 B, heap1 18,919,000 B = 1.24 x "
+                          "heap0, goal 13,573,592 B). Real Go running this program: 14->17->7 MB, 14 MB goal "
+                          "(gcpacertrace: triggered 15,425,536 B, heapLive at mark end 17,850,368 B, goal "
+                          "15,445,360 B). The non-heap memory is now Go's (3,905,928 B before the first GC: the "
+                          "start goal is Go's 16.0 MB, and the metadata a cycle adds is counted from its start), "
+                          "so what is left is the mark itself: the simulator's assists let 3.7 MB be allocated "
+                          "during the first mark where Go allows 2.4 MB (the credit of the assist paced at "
+                          "work == expected, remaining work 1000 B, depends on where the 64 KiB allocations land "
+                          "below the goal), and the extra 1 MB over the limit lowers the goal through the "
+                          "overage term")
 def test_11_first_cycle_does_not_overshoot() -> None:
     first = played("11-memory-limit").all_events("gc")[0]
     assert first["heap1"] <= first["heap0"] * 5 // 4 and first["goal"] >= 13 * MiB

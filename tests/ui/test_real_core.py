@@ -144,4 +144,4 @@ async def test_why_alive_shows_a_map_type_as_written_and_all_it_retains():
         assert "map[int]int" in text
         # 1000 int keys: 36,992 bytes of groups, tables and directory in real Go
         # (tests/oracle map cases; scenarios/README.md claim 4), not the 48-byte header
-        assert "36992 B" in text
+        assert "(36,992 B)" in text

@@ -70,10 +70,37 @@ from gomemtui.units import NEVER_BYTES, NOTE_STYLE, format_exact, format_goal
 
 NO_GOAL = NEVER_BYTES
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""
-RUNTIME_NON_HEAP_BYTES = 4_300_000
-"""Memory a minimal Go 1.27 program maps besides heap objects, free heap and stacks:
-runtime metadata (mspans, heap bitmaps, GC work buffers, profiling buckets...). The
-oracle's pacer_goal.json shows ≈ 4.6 MB of non-heap memory (stacks ≈ 0.2 MB included)."""
+RUNTIME_METADATA_START = 3_676_552
+"""Memory the runtime maps besides the program's heap objects, free heap and stacks,
+before the first GC, at GOMAXPROCS=1: GC metadata, profiling buckets, mspans, mcaches
+(3,365,128 B: `/memory/classes/total − heap/released − heap/free − heap/objects −
+heap/stacks − heap/unused`, the same in an empty program and in scenario 11's) plus the
+unused bytes of the spans the runtime's start-up heap occupies (311,424 B of
+`/memory/classes/heap/unused`, which the simulated heap does not hold). Measured with
+go1.27.3, linux/amd64, in scenario 11's program."""
+RUNTIME_METADATA_PER_P = 174_763
+"""Each further P: an empty program measured 3,889,416 B of metadata at GOMAXPROCS=4,
+(3,889,416 − 3,365,128) / 3 per P."""
+RUNTIME_METADATA_AFTER_GC = (3_993_936, 4_386_528)
+"""The same figure after the first cycle (3,725,576 + 268,360 unused) and from the
+second on (4,122,904 + 263,624): GC work buffers and mark bits grow, then stay flat.
+Measured in scenario 11's program (GOGC=off, GOMEMLIMIT=20MiB, GOMAXPROCS=1, a heap of
+14 MB of pointer arrays); an empty program's metadata grows less (to 3,692,808 then
+3,758,344 B): the growth depends on the heap, which this does not model."""
+
+
+def runtime_metadata_bytes(gomaxprocs: int, num_gc: int) -> int:
+    """The runtime's own non-heap, non-stack memory after `num_gc` cycles.
+
+    With the stacks and the unused bytes of the program's in-use spans it makes the
+    `nonHeap` term of the memory-limit goal (`memoryLimitHeapGoal`: mappedReady −
+    heapFree − heapAlloc): scenario 11's program measures nonHeap 3,905,928 B before its
+    first GC (goal 16,017,016 B) and 4,615,904 B from its third on (goal 15,307,040 B).
+    """
+    base = RUNTIME_METADATA_START if num_gc <= 0 else RUNTIME_METADATA_AFTER_GC[min(num_gc, 2) - 1]
+    return base + RUNTIME_METADATA_PER_P * max(gomaxprocs - 1, 0)
+
+
 GC_ASSIST_TIME_SLACK_NS = 5000
 """`gcAssistTimeSlack`: a P publishes its assist time (and updates the limiter) past this."""
 MAX_OBLET_BYTES = 128 << 10
@@ -161,6 +188,9 @@ class Collector:
         self.last_marked = 0
         self.last_stack_scan = 0
         self.pacer_heap_live = 0
+        self.startup_heap_bytes = 0
+        """Live bytes of the runtime's start-up heap (set by the core): counted in heapLive
+        and in every cycle's marked bytes, never placed in the simulated heap."""
         self.sysmon_next = clock.SYSMON_TICK_NS
         """Time of sysmon's next wake-up."""
         self.preempt_at = clock.SYSMON_TICK_NS + clock.FORCE_PREEMPT_NS
@@ -220,10 +250,16 @@ class Collector:
         """Mapped memory that is neither heap objects nor free heap (for the memory limit).
 
         Fragmentation inside in-use spans, goroutine stacks, and the runtime's own
-        metadata and buffers (`RUNTIME_NON_HEAP_BYTES`).
+        metadata and buffers (`runtime_metadata_bytes`, which grows at the first cycles).
         """
         stats = self.heap.stats()
-        return int(stats.heap_inuse - stats.heap_alloc + self.stacks.stack_inuse) + RUNTIME_NON_HEAP_BYTES
+        return int(stats.heap_inuse - stats.heap_alloc + self.stacks.stack_inuse) + self.runtime_metadata()
+
+    def runtime_metadata(self) -> int:
+        """The runtime's metadata now: `runtime_metadata_bytes` at this GOMAXPROCS and the
+        number of cycles started (a cycle's work buffers are taken when its mark begins,
+        so its own goal already sees them, as Go's first `14 MB goal` does)."""
+        return runtime_metadata_bytes(self.gomaxprocs, self.num_gc + (self.cycle is not None))
 
     def update_pacer_memory(self) -> None:
         stats = self.heap.stats()
@@ -623,6 +659,10 @@ class Collector:
         self.phase = GCPhase.SWEEP_TERM
         number = self.num_gc + 1
         cycle = self.cycle = Cycle(number, forced, self.time_ns, self.heap_live(), self.pacer_goal())
+        if self.pacer.scavenger is not None:  # mappedReady counts the runtime's grown metadata
+            self.pacer.scavenger.runtime_overhead = self.runtime_metadata()
+        if self.pacer.memory_limit is not None:
+            self.update_pacer_memory()
         pause = clock.STW_SWEEP_TERM_NS + clock.STW_PER_P_NS * self.gomaxprocs
         cycle.stw1_ns = pause
         self._pause(pause)
@@ -742,7 +782,7 @@ class Collector:
         self.lim_gc_enabled = False  # gcMarkDone: startGCTransition(false)
         self._pause(pause)
         cycle.heap1 = self.heap_live()
-        cycle.marked = self.heap.marked_bytes()
+        cycle.marked = self.heap.marked_bytes() + self.startup_heap_bytes
         cycle.scan_work = mark.work_done
         cycle.root_work = mark.root_work
         self.gc_cpu_ns += cycle.background_ns
@@ -809,6 +849,7 @@ class Collector:
                              goroutine=change.goroutine, old_size=change.old_size, new_size=change.new_size)
         self.events.emit("gc", line, cycle=cycle.number, heap0=cycle.heap0, heap1=cycle.heap1,
                          live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
+                         startup_heap=self.startup_heap_bytes,
                          next_goal=self.pacer_goal())
         self.phase = GCPhase.SWEEP
         self.cycle = None

@@ -178,7 +178,7 @@ class Scavenger:
         inputs: What it reads elsewhere (plain state objects behind the hook, so a
             deep copy of the runtime stays consistent).
         runtime_overhead: The non-heap, non-stack memory the simulator assumes
-            (`collector.RUNTIME_NON_HEAP_BYTES`).
+            (`collector.runtime_metadata_bytes`; the collector updates it as cycles end).
     """
 
     def __init__(self, pages: PageHeap, inputs: ScavengeInputs, runtime_overhead: int) -> None:

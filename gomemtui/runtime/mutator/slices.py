@@ -92,6 +92,9 @@ def append(m: Mutator, op: ops.Append) -> None:
             continue
         append_n(m, var, 1, value, bulk=False)
         left -= 1
+        # The growth stored the new array in s: mallocgc's gcTrigger.test may start a
+        # cycle here, which the rest of the loop's allocations then pay for (assists).
+        m.collector.check_trigger()
 
 
 def store_elems(m: Mutator, var: Var, start: int, stop: int, value: int) -> None:
