@@ -240,17 +240,32 @@ def retention(rt: Runtime) -> Retention:
     dst = np.concatenate(dst_parts + [np.asarray(extra_dst, dtype=np.int64)])
     valid = (dst >= 0) & (dst != NIL)
     src, dst = src[valid], dst[valid]
-    idom, order, levels = dominators(src, dst, next_node, super_root)
-    weight = np.zeros(next_node, dtype=np.int64)
-    if n:
-        live = np.flatnonzero(np.asarray(rt.heap.obj_live[:n], dtype=bool))
-        weight[live] = rt.heap.object_bytes_array(live)
+    # Only the nodes an edge names take part: a heap of a million slots, most of them
+    # garbage, costs what its live graph costs. Sorted ids keep objects first and every
+    # walk in the same order as over the full id space.
+    ids, inverse = np.unique(np.concatenate([np.array([super_root], dtype=np.int64), src, dst]),
+                             return_inverse=True)
+    m = len(src)
+    idom, order, levels = dominators(inverse[1:1 + m], inverse[1 + m:], len(ids),
+                                     int(np.searchsorted(ids, super_root)))
+    weight = np.zeros(len(ids), dtype=np.int64)
+    heap_ids = ids[ids < n]
+    if heap_ids.size:
+        alive = np.asarray(rt.heap.obj_live[heap_ids], dtype=bool)
+        weight[np.flatnonzero(alive)] = rt.heap.object_bytes_array(heap_ids[alive])
     total = subtree_sums(idom, order, weight, levels)
+    by_object = np.zeros(n, dtype=np.int64)
+    by_object[heap_ids] = total[:heap_ids.size]
+
+    def node_total(node: int) -> int:
+        at = int(np.searchsorted(ids, node))
+        return int(total[at]) if at < len(ids) and ids[at] == node else 0
+
     result = Retention(
         generation=rt.generation,
-        by_var={name: int(total[node]) for name, node in var_node.items()},
-        by_goroutine={g: int(total[node]) for g, node in g_node.items()},
-        by_object=total[:n],
+        by_var={name: node_total(node) for name, node in var_node.items()},
+        by_goroutine={g: node_total(node) for g, node in g_node.items()},
+        by_object=by_object,
     )
     rt.read_cache["retention"] = result
     return result
