@@ -77,6 +77,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
     limits = p.add_argument_group("limits")
     limits.add_argument("--max-sessions", type=_positive, default=20, metavar="N",
                         help="viewers at once, SSH and web together (default 20)")
+    limits.add_argument("--max-per-key", type=_positive, default=2, metavar="N",
+                        help="apps at once per SSH connection and per key (default 2); more are refused "
+                             "with a message. Connections not signed in yet are capped apart (10 per "
+                             "address, 64 in all: the oldest is dropped), must finish the SSH handshake "
+                             "within 10s and sign in within 30s; a signed-in connection without a "
+                             "session is closed after 1 minute")
     limits.add_argument("--idle-timeout", type=parse_duration, default=1800.0, metavar="TIME",
                         help="disconnect a viewer (SSH or web) after this long with nothing sent either way "
                              "(e.g. 900, 15m, 1h; 0: never; default 30m)")
@@ -126,6 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         presenter_keys=tuple(args.presenter_key),
         allow_anonymous=args.allow_anonymous,
         max_sessions=args.max_sessions,
+        max_per_key=args.max_per_key,
         idle_timeout=args.idle_timeout,
         fps=args.fps,
         colors=args.colors,
