@@ -48,6 +48,10 @@ MORE_CHANNELS = 4
 """Session channels a connection may hold open beyond --max-per-key (those are refused with
 a message); past them a channel is refused outright."""
 
+DROP_LOG_PERIOD = 10.0
+"""Seconds over which the connections dropped before signing in from one address are
+logged as one line and a count."""
+
 BANNER = "gomemtui: sign in with your SSH key (passwords are not accepted).\r\n"
 
 _TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
@@ -246,7 +250,11 @@ class _Connection(asyncssh.SSHServer):
             outcome = "; ".join(["no session", *self.outcomes])
         if exc is not None and not isinstance(exc, asyncssh.ConnectionLost):
             outcome += f" [{type(exc).__name__}: {exc}]"
-        log.info("ssh %s from %s:%d, %s, %s", who, host, port, took, outcome)
+        line = f"ssh {who} from {host}:{port}, {took}, {outcome}"
+        if self.refused.startswith("dropped:"):
+            self.front.log_dropped(host, line)
+        else:
+            log.info("%s", line)
 
     def begin_auth(self, username: str) -> bool:
         self.username = username[:64]
@@ -583,6 +591,8 @@ class SSHFront:
         """Signed-in connections at most (connections not signed in yet are capped apart)."""
         self.apps_by_key: dict[str, int] = {}
         """Apps running per key fingerprint (at most `max_per_key` each)."""
+        self._dropped: dict[str, int] = {}
+        """Per address with a dropped connection logged in the last DROP_LOG_PERIOD: drops since."""
         self._listener: asyncssh.SSHAcceptor | None = None
 
     def admit(self, new: _Connection) -> None:
@@ -606,6 +616,25 @@ class SSHFront:
                 by_address.setdefault(c.peer[0], []).append(c)
             busiest = max(by_address.values(), key=len)
             _oldest(busiest).drop(f"dropped: {len(waiting) + 1} connections not signed in")
+
+    def log_dropped(self, address: str, line: str) -> None:
+        """Log a dropped connection: the first from `address` in DROP_LOG_PERIOD, then a count.
+
+        A flood of connections that never sign in writes a line every DROP_LOG_PERIOD per
+        address, not one per connection.
+        """
+        if address in self._dropped:
+            self._dropped[address] += 1
+            return
+        log.info("%s", line)
+        self._dropped[address] = 0
+        asyncio.get_running_loop().call_later(DROP_LOG_PERIOD, self._log_more_dropped, address)
+
+    def _log_more_dropped(self, address: str) -> None:
+        more = self._dropped.pop(address, 0)
+        if more:
+            log.info("ssh: %d more connection%s from %s dropped before signing in (in %s)", more,
+                     "s" if more != 1 else "", address, format_duration(DROP_LOG_PERIOD))
 
     def release_key(self, key: str) -> None:
         left = self.apps_by_key.get(key, 0) - 1

@@ -64,8 +64,29 @@ async def test_sixty_bare_connections_do_not_keep_a_keyed_viewer_out(serve, ssh,
     finally:
         for writer in bare:
             writer.close()
+    # The flood is logged as one line and, 10 s on, a count (not a line per connection).
     dropped = [line for line in _log_lines(caplog, "ssh ? from 127.0.0.1") if "not signed in" in line]
-    assert len(dropped) >= 60 - server.options.preauth_per_address
+    assert len(dropped) == 1, dropped
+    assert server.ssh._dropped["127.0.0.1"] >= 60 - server.options.preauth_per_address - 1
+
+
+async def test_dropped_connections_are_logged_as_one_line_and_a_count(serve, caplog, monkeypatch):
+    import gomemtui.serve.ssh as ssh_front
+
+    caplog.set_level(logging.INFO, logger="gomemtui.serve")
+    monkeypatch.setattr(ssh_front, "DROP_LOG_PERIOD", 0.3)
+    server = await serve(preauth_per_address=3)
+    bare = await _bare_connections(server.ssh_port, 15)  # each past the 3rd drops the oldest: 12 drops
+    try:
+        async with asyncio.timeout(5):
+            while not _log_lines(caplog, "ssh: "):
+                await asyncio.sleep(0.05)
+    finally:
+        for writer in bare:
+            writer.close()
+    assert len([line for line in _log_lines(caplog, "ssh ? from 127.0.0.1") if "dropped" in line]) == 1
+    assert _log_lines(caplog, "ssh: ") == ["ssh: 11 more connections from 127.0.0.1 dropped before signing in "
+                                           "(in 0.3s)"]
 
 
 async def test_a_connection_without_the_ssh_handshake_is_closed_soon(serve):
