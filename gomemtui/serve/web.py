@@ -351,7 +351,7 @@ class WebFront(Server):
             return
         try:
             envelope = json.loads(message.data)
-        except ValueError as exc:  # JSONDecodeError, or a number with too many digits
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, a number with too many digits, [[[[…
             raise MalformedMessage(f"not JSON: {type(exc).__name__} at {getattr(exc, 'pos', '?')}") from None
         if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
             raise MalformedMessage(f"not [kind, data]: {type(envelope).__name__}")
