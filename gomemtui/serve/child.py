@@ -6,8 +6,35 @@ with several (a folder) the viewer picks one of them, and only them, in the app'
 
 from __future__ import annotations
 
+import io
 import sys
+import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gomemtui.ui.app import GoMemApp
+
+CRASH_FILE = ".gomemtui-crash.txt"
+"""Where, in its home folder, a viewer's app leaves the details of an unhandled exception
+for the server's log (the viewer is only told that the app stopped)."""
+
+CRASH_MESSAGE = "gomemtui: the app stopped on an internal error (the details are in the server's log). Sorry."
+"""What a viewer is shown instead of a traceback (which names the server's install paths)."""
+
+MAX_CRASH_REPORT = 64 * 1024
+"""The most of a crash report the server reads (and logs)."""
+
+
+def read_crash(home: Path) -> str | None:
+    """The crash report a viewer's app left in `home`, with control characters escaped; None if none."""
+    try:
+        with open(home / CRASH_FILE, "rb") as f:
+            raw = f.read(MAX_CRASH_REPORT)
+    except OSError:
+        return None
+    text = raw.decode("utf-8", "replace").rstrip()
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text) or None
 
 
 def _reread_textual_settings() -> None:
@@ -53,5 +80,30 @@ def run_app(files: tuple[Path, ...], start: Path | None) -> int:
                 return PickerScreen(choices)
 
         app = ServedPicker(None)
-    app.run()
-    return app.return_code if isinstance(app.return_code, int) else 0
+    return _run_reporting_crashes(app)
+
+
+def _run_reporting_crashes(app: GoMemApp) -> int:
+    """Run `app`; what it writes to stderr (an unhandled exception) goes to `CRASH_FILE`, for the server.
+
+    Textual prints an app's unhandled exception to `sys.stderr` once its driver has given the
+    terminal back (`App._print_error_renderables`), while the driver itself writes to
+    `sys.__stderr__`/`sys.__stdout__`: so `sys.stderr` is swapped for a buffer while it runs.
+    """
+    details = io.StringIO()
+    sys.stderr = details
+    try:
+        app.run()
+        status = app.return_code if isinstance(app.return_code, int) else 0
+    except Exception:
+        traceback.print_exc(file=details)
+        status = 1
+    finally:
+        sys.stderr = sys.__stderr__
+    report = details.getvalue()
+    if report.strip():
+        try:
+            Path(CRASH_FILE).write_text(report, encoding="utf-8", errors="backslashreplace")
+        except OSError:
+            pass
+    return status

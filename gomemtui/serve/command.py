@@ -74,9 +74,16 @@ def _configure(p: argparse.ArgumentParser) -> None:
     who.add_argument("--host-key", type=Path, default=None, metavar="FILE",
                      help=f"the server's ed25519 key, made on first run with mode 0600 and never "
                           f"overwritten (default {DEFAULT_HOST_KEY})")
-    limits = p.add_argument_group("limits")
+    limits = p.add_argument_group(
+        "limits", "Fixed: SSH connections not signed in yet are counted apart from signed-in ones, at most "
+                  "10 per address and 64 in all (one more drops the oldest); they must finish the SSH "
+                  "handshake within 10 s and sign in within 30 s. A signed-in connection with no session "
+                  "is closed after 1 minute. Windows are clamped to 1000x500 (SSH and web).")
     limits.add_argument("--max-sessions", type=_positive, default=20, metavar="N",
                         help="viewers at once, SSH and web together (default 20)")
+    limits.add_argument("--max-per-key", type=_positive, default=2, metavar="N",
+                        help="apps at once per SSH connection and per key (default 2); one more is "
+                             "refused with a message")
     limits.add_argument("--idle-timeout", type=parse_duration, default=1800.0, metavar="TIME",
                         help="disconnect a viewer (SSH or web) after this long with nothing sent either way "
                              "(e.g. 900, 15m, 1h; 0: never; default 30m)")
@@ -126,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         presenter_keys=tuple(args.presenter_key),
         allow_anonymous=args.allow_anonymous,
         max_sessions=args.max_sessions,
+        max_per_key=args.max_per_key,
         idle_timeout=args.idle_timeout,
         fps=args.fps,
         colors=args.colors,

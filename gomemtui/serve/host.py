@@ -45,7 +45,18 @@ class ServeOptions:
     public_url: str | None = None
     runtime_env: dict[str, str] = field(default_factory=dict)
     """GOGC, GOMEMLIMIT, GOMAXPROCS given to every app."""
+    max_per_key: int = 2
+    """Apps at once per SSH connection and per key (anonymous viewers: per connection)."""
     login_timeout: float = 30.0
+    """Seconds a client has to sign in, from the moment it connects."""
+    handshake_timeout: float = 10.0
+    """Seconds a client has to finish the SSH handshake (key exchange) and start signing in."""
+    preauth_per_address: int = 10
+    """Connections not signed in yet from one address; past it, the oldest of them is dropped."""
+    preauth_total: int = 64
+    """Connections not signed in yet in all; past it, the oldest from the busiest address is dropped."""
+    no_session_timeout: float = 60.0
+    """Seconds a signed-in connection may stay open without a session (at most --idle-timeout)."""
     stop_grace: float = 3.0
     """Seconds an app has to quit before it is killed."""
 
@@ -60,6 +71,8 @@ class ServeOptions:
                                  "or an explicit --allow-anonymous)")
         if self.max_sessions < 1:
             raise ServeError("--max-sessions must be at least 1")
+        if self.max_per_key < 1:
+            raise ServeError("--max-per-key must be at least 1")
         if self.colors not in COLOR_LEVELS:
             raise ServeError(f"--colors must be one of {', '.join(COLOR_LEVELS)}")
         if not 1 <= self.fps <= 60:

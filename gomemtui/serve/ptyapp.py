@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 if TYPE_CHECKING:
     from gomemtui.serve.viewers import ViewerProcess
 
-__all__ = ["PtyApp"]
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "PtyApp", "clamp_size"]
 
 MAX_PENDING_INPUT = 64 * 1024
 """Input not yet taken by the app beyond this is dropped (a runaway paste)."""
@@ -35,10 +35,21 @@ RESET_TERMINAL = (b"\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?101
 """Mouse and paste modes off, cursor shown, main screen back: sent after an app that was killed."""
 
 
+MAX_COLUMNS = 1000
+MAX_ROWS = 500
+"""The largest window a viewer's app is given (SSH and web alike): a bigger one costs the
+server memory and CPU in that app's every frame, and shows nothing more on any real screen."""
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """(columns, rows) within 1..MAX_COLUMNS and 1..MAX_ROWS; 0 (unknown) gives 80×24."""
+    return max(1, min(cols or 80, MAX_COLUMNS)), max(1, min(rows or 24, MAX_ROWS))
+
+
 def _winsize(cols: int, rows: int, px_w: int = 0, px_h: int = 0) -> bytes:
-    cols = max(1, min(cols or 80, 1000))
-    rows = max(1, min(rows or 24, 500))
-    return struct.pack("HHHH", rows, cols, max(0, px_w), max(0, px_h))
+    """A `struct winsize`; its four fields are unsigned shorts, so pixel sizes are clamped too."""
+    cols, rows = clamp_size(cols, rows)
+    return struct.pack("HHHH", rows, cols, max(0, min(px_w, 0xFFFF)), max(0, min(px_h, 0xFFFF)))
 
 
 class PtyApp:
@@ -151,7 +162,7 @@ class PtyApp:
         """Set the PTY's window size; the kernel signals SIGWINCH to the app."""
         if self.master is None or self._eof.is_set():
             return
-        self.size = (cols, rows)
+        self.size = clamp_size(cols, rows)
         with contextlib.suppress(OSError):
             fcntl.ioctl(self.master, termios.TIOCSWINSZ, _winsize(cols, rows, px_w, px_h))
         # If the app could not take the PTY as its controlling terminal, tell it ourselves.

@@ -8,8 +8,12 @@
 - A session is a PTY and the app: no shell, no other command (`ssh -t host NAME` opens
   the served scenario NAME, and nothing else), no subsystem (SFTP), no port or agent or
   X11 forwarding.
-- Limits: --max-sessions apps at once (over SSH and web together), an idle timeout (no
-  byte either way), a login timeout. A refused viewer is told why, in words.
+- Limits: --max-sessions apps at once (over SSH and web together), --max-per-key apps per
+  connection and per key, an idle timeout (no byte either way), a login timeout.
+  Connections not signed in yet are counted apart from signed-in ones, with a small cap
+  per source address and in all (past it the oldest is dropped) and a short handshake
+  timeout, so that unauthenticated connections cannot keep keyed viewers out. A signed-in
+  connection without a session is closed after a minute. A refused viewer is told why.
 - One log line per connection when it closes: who (user, key fingerprint, role), from
   where, how long, and how it went.
 """
@@ -28,6 +32,7 @@ from typing import Mapping
 
 import asyncssh
 
+from gomemtui.serve.child import CRASH_MESSAGE, read_crash
 from gomemtui.serve.host import COLOR_LEVELS, Host
 from gomemtui.serve.ptyapp import RESET_TERMINAL, PtyApp
 from gomemtui.serve.scenarios import ServeError
@@ -38,6 +43,14 @@ from gomemtui.units import format_duration
 __all__ = ["KeyRing", "SSHFront", "color_system", "clean_term", "terminal_config"]
 
 log = logging.getLogger("gomemtui.serve")
+
+MORE_CHANNELS = 4
+"""Session channels a connection may hold open beyond --max-per-key (those are refused with
+a message); past them a channel is refused outright."""
+
+DROP_LOG_PERIOD = 10.0
+"""Seconds over which the connections dropped before signing in from one address are
+logged as one line and a count."""
 
 BANNER = "gomemtui: sign in with your SSH key (passwords are not accepted).\r\n"
 
@@ -143,11 +156,19 @@ class _Connection(asyncssh.SSHServer):
         self.role = "follower"
         self.key_fp = ""
         self.authenticated = False
+        self.handshaken = False
+        """The client finished the key exchange and began to sign in."""
         self.sessions = 0
+        self.channels = 0
+        """Session channels open now (running an app or not)."""
+        self.apps = 0
+        """Sessions whose app runs (or starts) now: at most `max_per_key`."""
         self.outcomes: list[str] = []
         self.refused = ""
         self.tasks: set[asyncio.Task] = set()
         """Its sessions still running."""
+        self._timer: asyncio.TimerHandle | None = None
+        """The handshake timeout, then (signed in, no session open) the no-session timeout."""
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -155,11 +176,55 @@ class _Connection(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.peer = (str(peer[0]), int(peer[1]) if len(peer) > 1 else 0)
-        self.over_limit = len(self.front.connections) >= self.front.max_connections
-        """Refused at sign-in: too many connections were open when it arrived."""
-        self.front.connections.add(self)
+        self.front.admit(self)
+        self._timer = asyncio.get_running_loop().call_later(self.host.options.handshake_timeout,
+                                                            self._handshake_expired)
+
+    def _handshake_expired(self) -> None:
+        self._timer = None
+        if not self.handshaken:
+            self.drop(f"dropped: no SSH handshake within {format_duration(self.host.options.handshake_timeout)}")
+
+    def drop(self, why: str) -> None:
+        """Close the connection at once (it has not signed in): `why` goes to its log line."""
+        self.refused = self.refused or why
+        self.front.connections.discard(self)
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.abort()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def session_opened(self) -> None:
+        """A session channel opened: the no-session timeout stops."""
+        self.channels += 1
+        self._cancel_timer()
+
+    def session_closed(self) -> None:
+        """A session channel closed: with none left, the no-session timeout starts."""
+        self.channels = max(0, self.channels - 1)
+        if self.channels == 0 and self.authenticated:
+            self._arm_no_session()
+
+    def _arm_no_session(self) -> None:
+        self._cancel_timer()
+        options = self.host.options
+        limit = min(options.no_session_timeout, options.idle_timeout or options.no_session_timeout)
+        if limit > 0 and self.conn is not None:
+            self._timer = asyncio.get_running_loop().call_later(limit, self._no_session_expired, limit)
+
+    def _no_session_expired(self, limit: float) -> None:
+        self._timer = None
+        if self.channels == 0 and self.conn is not None:
+            self.outcomes.append(f"closed after {format_duration(limit)} without a session")
+            self.conn.disconnect(asyncssh.DISC_BY_APPLICATION,
+                                 f"gomemtui: closed after {format_duration(limit)} without a session")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timer()
         self.front.connections.discard(self)
         pending = [t for t in self.tasks if not t.done()]
         if pending:  # log when its sessions have ended (their apps are being stopped)
@@ -179,34 +244,44 @@ class _Connection(asyncssh.SSHServer):
         took = format_duration(time.monotonic() - self.started)
         if not self.authenticated:
             outcome = self.refused or "not signed in (no accepted key)"
-        elif self.outcomes:
+        elif self.sessions:
             outcome = f"{self.sessions} session{'s' if self.sessions != 1 else ''}: " + "; ".join(self.outcomes)
         else:
-            outcome = "no session"
+            outcome = "; ".join(["no session", *self.outcomes])
         if exc is not None and not isinstance(exc, asyncssh.ConnectionLost):
             outcome += f" [{type(exc).__name__}: {exc}]"
-        log.info("ssh %s from %s:%d, %s, %s", who, host, port, took, outcome)
+        line = f"ssh {who} from {host}:{port}, {took}, {outcome}"
+        if self.refused.startswith("dropped:"):
+            self.front.log_dropped(host, line)
+        else:
+            log.info("%s", line)
 
     def begin_auth(self, username: str) -> bool:
         self.username = username[:64]
+        self.handshaken = True
+        if self._timer is not None and not self.authenticated:  # asyncssh's login timeout takes over
+            self._cancel_timer()
         front = self.front
         if self.host.closing:
             self.refused = "refused: the server is shutting down"
             assert self.conn is not None
             self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, "gomemtui: the server is shutting down")
             return True
-        if self.over_limit:
-            self.refused = "refused: too many connections"
-            assert self.conn is not None
-            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                                 "gomemtui: too many connections right now; try again later")
-            return True
         if not front.allow_anonymous and self.conn is not None:
             self.conn.send_auth_banner(BANNER)
         return True
 
     def auth_completed(self) -> None:
+        signed_in = sum(1 for c in self.front.connections if c.authenticated)
+        if signed_in >= self.front.max_connections:
+            self.refused = "refused: too many connections"
+            assert self.conn is not None
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                                 "gomemtui: too many connections right now; try again later")
+            return
         self.authenticated = True
+        if self.channels == 0:
+            self._arm_no_session()
 
     # -- authentication ----------------------------------------------------------------------------
 
@@ -244,7 +319,10 @@ class _Connection(asyncssh.SSHServer):
 
     # -- what a client may open: a session, nothing else ---------------------------------------------
 
-    def session_requested(self) -> asyncssh.SSHServerSession:
+    def session_requested(self) -> asyncssh.SSHServerSession | bool:
+        if self.channels >= self.host.options.max_per_key + MORE_CHANNELS:
+            self.outcomes.append("refused a session channel: too many open")
+            return False
         return _AppSession(self)
 
     def connection_requested(self, *args: object) -> bool:
@@ -287,6 +365,7 @@ class _AppSession(asyncssh.SSHServerSession):
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
         self.chan = chan
         chan.set_write_buffer_limits(high=256 * 1024, low=64 * 1024)
+        self.owner.session_opened()
 
     def pty_requested(self, term_type: str, term_size: tuple, term_modes: object) -> bool:
         return True
@@ -345,6 +424,7 @@ class _AppSession(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.stop("the viewer left")
+        self.owner.session_closed()
 
     # -- the app -------------------------------------------------------------------------------------
 
@@ -381,6 +461,15 @@ class _AppSession(asyncssh.SSHServerSession):
             self._say("gomemtui: the server is shutting down.")
             self._exit(1)
             return
+        limit = host.options.max_per_key
+        front, key = owner.front, owner.key_fp
+        if owner.apps >= limit or (key and front.apps_by_key.get(key, 0) >= limit):
+            per = "connection" if owner.apps >= limit else "key"
+            owner.outcomes.append(f"refused: {limit} sessions per {per}")
+            self._say(f"gomemtui: at most {limit} session{'s' if limit != 1 else ''} at once per "
+                      f"{'connection' if per == 'connection' else 'SSH key'}; close one to open another.")
+            self._exit(1)
+            return
         if not host.acquire():
             limit = host.options.max_sessions
             owner.outcomes.append("refused: server full")
@@ -389,8 +478,12 @@ class _AppSession(asyncssh.SSHServerSession):
                       "try again in a while.")
             self._exit(1)
             return
+        owner.apps += 1
+        if key:
+            front.apps_by_key[key] = front.apps_by_key.get(key, 0) + 1
         home: Path | None = None
         status = 1
+        crashed = False
         try:
             width, height, pixw, pixh = chan.get_terminal_size()
             home = host.new_home()
@@ -417,6 +510,7 @@ class _AppSession(asyncssh.SSHServerSession):
                 idle.cancel()
             if self.app.killed:
                 self._write(RESET_TERMINAL)
+            crashed = self._report_crash(home, status)
             if self.end_reason and not self.end_reason.startswith("the viewer"):
                 self._say(f"\r\ngomemtui: {self.end_reason}. Bye.")
         except Exception as exc:  # the server stays up whatever one session does
@@ -427,12 +521,28 @@ class _AppSession(asyncssh.SSHServerSession):
         finally:
             host.sessions.discard(self)
             host.release()
+            owner.apps -= 1
+            if key:
+                front.release_key(key)
             if home is not None:
                 shutil.rmtree(home, ignore_errors=True)
             took = format_duration(time.monotonic() - self.started)
-            why = self.end_reason or ("quit" if status == 0 else f"exit {status}")
+            why = self.end_reason or ("crashed" if crashed else "quit" if status == 0 else f"exit {status}")
             owner.outcomes.append(f"app {took}, {why}")
             self._exit(status if status >= 0 else 1)
+
+    def _report_crash(self, home: Path, status: int) -> bool:
+        """Log what the app wrote to stderr (its crash report); tell the viewer if it crashed."""
+        report = read_crash(home)
+        if report is None:
+            return False
+        owner = self.owner
+        log.error("ssh %s from %s: the app %s:\n%s", owner.username, owner.peer[0],
+                  "failed" if status else "wrote to stderr", report)
+        if status:
+            self._write(RESET_TERMINAL)
+            self._say("\r\n" + CRASH_MESSAGE)
+        return bool(status)
 
     async def _idle_watch(self) -> None:
         limit = self.host.options.idle_timeout
@@ -461,6 +571,11 @@ class _AppSession(asyncssh.SSHServerSession):
                 await asyncio.wait_for(asyncio.shield(self.task), timeout=self.host.options.stop_grace + 3)
 
 
+def _oldest(connections: list[_Connection]) -> _Connection:
+    """The one to drop: the oldest still in its handshake, else the oldest."""
+    return min(connections, key=lambda c: (c.handshaken, c.started))
+
+
 class SSHFront:
     """The SSH listener."""
 
@@ -471,8 +586,62 @@ class SSHFront:
         self.allow_anonymous = opts.allow_anonymous
         self.keys = KeyRing(opts.authorized_keys, tuple(opts.presenter_keys))
         self.connections: set[_Connection] = set()
+        """Open connections, signed in or not."""
         self.max_connections = 2 * opts.max_sessions + 8
+        """Signed-in connections at most (connections not signed in yet are capped apart)."""
+        self.apps_by_key: dict[str, int] = {}
+        """Apps running per key fingerprint (at most `max_per_key` each)."""
+        self._dropped: dict[str, int] = {}
+        """Per address with a dropped connection logged in the last DROP_LOG_PERIOD: drops since."""
         self._listener: asyncssh.SSHAcceptor | None = None
+
+    def admit(self, new: _Connection) -> None:
+        """Count a new connection; drop the oldest not signed in if there are too many.
+
+        Connections not signed in yet are capped per source address (`preauth_per_address`)
+        and in all (`preauth_total`), apart from signed-in ones: past a cap, the oldest one
+        still in its handshake (else the oldest) from that address — or, for the total, from
+        the address with the most — is dropped, so the newcomer always gets its chance
+        (sshd's MaxStartups refuses newcomers instead, which lets a flood keep everyone out).
+        """
+        opts = self.host.options
+        waiting = [c for c in self.connections if not c.authenticated]
+        self.connections.add(new)
+        same = [c for c in waiting if c.peer[0] == new.peer[0]]
+        if len(same) >= opts.preauth_per_address:
+            _oldest(same).drop(f"dropped: {len(same) + 1} connections from its address not signed in")
+        elif len(waiting) >= opts.preauth_total:
+            by_address: dict[str, list[_Connection]] = {}
+            for c in waiting:
+                by_address.setdefault(c.peer[0], []).append(c)
+            busiest = max(by_address.values(), key=len)
+            _oldest(busiest).drop(f"dropped: {len(waiting) + 1} connections not signed in")
+
+    def log_dropped(self, address: str, line: str) -> None:
+        """Log a dropped connection: the first from `address` in DROP_LOG_PERIOD, then a count.
+
+        A flood of connections that never sign in writes a line every DROP_LOG_PERIOD per
+        address, not one per connection.
+        """
+        if address in self._dropped:
+            self._dropped[address] += 1
+            return
+        log.info("%s", line)
+        self._dropped[address] = 0
+        asyncio.get_running_loop().call_later(DROP_LOG_PERIOD, self._log_more_dropped, address)
+
+    def _log_more_dropped(self, address: str) -> None:
+        more = self._dropped.pop(address, 0)
+        if more:
+            log.info("ssh: %d more connection%s from %s dropped before signing in (in %s)", more,
+                     "s" if more != 1 else "", address, format_duration(DROP_LOG_PERIOD))
+
+    def release_key(self, key: str) -> None:
+        left = self.apps_by_key.get(key, 0) - 1
+        if left > 0:
+            self.apps_by_key[key] = left
+        else:
+            self.apps_by_key.pop(key, None)
 
     async def start(self, host_key: asyncssh.SSHKey) -> None:
         self._listener = await asyncssh.create_server(

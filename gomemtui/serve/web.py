@@ -29,12 +29,13 @@ from typing import Literal
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import WSMsgType, web
+from aiohttp import WSMessage, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from gomemtui.serve.child import CRASH_MESSAGE, read_crash
 from gomemtui.serve.host import Host
-from gomemtui.serve.ptyapp import RESET_TERMINAL
+from gomemtui.serve.ptyapp import RESET_TERMINAL, clamp_size
 from gomemtui.serve.viewers import ViewerProcess, start_viewer
 from gomemtui.sync import ViewerConfig
 from gomemtui.units import format_duration
@@ -45,6 +46,13 @@ log = logging.getLogger("gomemtui.serve")
 
 PRELUDE = b"__GANGLION__\n"
 """What Textual's web driver writes first."""
+
+MAX_LOGGED_MALFORMED = 10
+"""Malformed messages logged (one line each) per visit; the rest are only counted."""
+
+
+class MalformedMessage(ValueError):
+    """A websocket message that is not what textual-serve's page sends."""
 
 
 class _VisitorApp(AppService):
@@ -62,6 +70,11 @@ class _VisitorApp(AppService):
         self.home: Path | None = None
         """The app's private folder (removed when the visitor leaves)."""
         self.end_reason = ""
+        self.malformed = 0
+        """Malformed messages received from the page."""
+        self.crashed = False
+        """The app stopped on an unhandled exception (the visitor was told, the server's log has it)."""
+        self._reported = False
         self.last_activity = time.monotonic()
         """When something last went either way: keys or a resize in, the app's output out."""
         self.done = asyncio.Event()
@@ -115,6 +128,14 @@ class _VisitorApp(AppService):
                     await handler(payload)
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass
+        # Its output ended: the app exited, or died without a word (killed, a crash before
+        # Textual's driver ran); tell the page if it crashed, and close the visit.
+        if self.process is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.process.wait(), timeout=2)
+        await self.report_crash()
+        with contextlib.suppress(Exception):
+            await self.remote_close()
 
     async def _send(self, kind: Literal[b"D", b"M"], payload: bytes) -> bool:
         if self._pipe is None or self._pipe.is_closing():
@@ -134,12 +155,41 @@ class _VisitorApp(AppService):
         return await self._send(b"M", json.dumps(data).encode())
 
     async def set_terminal_size(self, width: int, height: int) -> None:
+        """Resize the app, within the sizes an SSH viewer may ask for (`ptyapp.clamp_size`)."""
         self.last_activity = time.monotonic()
-        await super().set_terminal_size(width, height)
+        await super().set_terminal_size(*clamp_size(width, height))
 
     async def on_data(self, payload: bytes) -> None:
         self.last_activity = time.monotonic()
         await super().on_data(payload)
+
+    async def on_meta(self, data: bytes) -> None:
+        """As textual-serve's, but when the app exits, its crash (if any) is reported first."""
+        with contextlib.suppress(ValueError):
+            meta = json.loads(data)
+            if isinstance(meta, dict) and meta.get("type") == "exit" and self.process is not None:
+                # The app writes its crash report after it has told the page it exits.
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.process.wait(), timeout=2)
+                await self.report_crash()
+        await super().on_meta(data)
+
+    async def report_crash(self) -> None:
+        """Log what the app wrote to stderr (its crash report); tell the visitor if it crashed (once)."""
+        process = self.process
+        if self._reported or self.home is None or process is None or process.returncode is None:
+            return
+        self._reported = True
+        report = read_crash(self.home)
+        if report is None:
+            return
+        status = process.returncode
+        log.error("%s: the app %s:\n%s", self.who.replace("web ", "web visitor from ", 1),
+                  "failed" if status else "wrote to stderr", report)
+        if status:
+            self.crashed = True
+            with contextlib.suppress(Exception):
+                await self.remote_write_bytes(RESET_TERMINAL + f"\r\n{CRASH_MESSAGE}\r\n".encode())
 
     async def stop(self) -> None:
         """Ask the app to quit and wait for its output to end."""
@@ -246,7 +296,8 @@ class WebFront(Server):
         outcome = "left"
         try:
             host.sessions.add(visitor)
-            await visitor.start(_to_int(request.query.get("width"), 80), _to_int(request.query.get("height"), 24))
+            await visitor.start(*clamp_size(_to_int(request.query.get("width"), 80),
+                                            _to_int(request.query.get("height"), 24)))
             idle = asyncio.get_running_loop().create_task(self._idle_watch(visitor, websocket))
             try:
                 await self._messages(websocket, visitor)
@@ -254,7 +305,8 @@ class WebFront(Server):
                 idle.cancel()
                 await visitor.stop_within(host.options.stop_grace)
             status = visitor.process.returncode if visitor.process is not None else None
-            outcome = visitor.end_reason or (f"exit {status}" if status else outcome)
+            await visitor.report_crash()
+            outcome = visitor.end_reason or ("crashed" if visitor.crashed else f"exit {status}" if status else outcome)
         except asyncio.CancelledError:
             outcome = "cancelled"
             with contextlib.suppress(Exception):
@@ -270,29 +322,53 @@ class WebFront(Server):
             host.release()
             if visitor.home is not None:
                 shutil.rmtree(visitor.home, ignore_errors=True)
+            if visitor.malformed:
+                outcome += f" ({visitor.malformed} malformed message{'s' if visitor.malformed != 1 else ''})"
             log.info("web visitor from %s, %s, %s", peer, format_duration(time.monotonic() - started), outcome)
         return websocket
 
     async def _messages(self, websocket: web.WebSocketResponse, visitor: _VisitorApp) -> None:
-        """What the page sends: keys, resizes, focus, pings."""
+        """What the page sends: keys, resizes, focus, pings.
+
+        A message that is not one of these, well formed, is skipped and logged in one line
+        (the first `MAX_LOGGED_MALFORMED` of a visit; the visit's log line counts them all).
+        """
         async for message in websocket:
-            if message.type != WSMsgType.TEXT:
-                continue
-            envelope = message.json()
-            if not isinstance(envelope, list) or not envelope:
-                continue
-            kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
-            if kind == "stdin" and isinstance(data, str):
-                await visitor.send_bytes(data.encode("utf-8"))
-            elif kind == "resize" and isinstance(data, dict):
-                width, height = _to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24)
-                await visitor.set_terminal_size(width, height)
-            elif kind == "ping":
-                await websocket.send_json(["pong", data])
-            elif kind == "blur":
-                await visitor.blur()
-            elif kind == "focus":
-                await visitor.focus()
+            try:
+                await self._message(websocket, visitor, message)
+            except MalformedMessage as exc:
+                visitor.malformed += 1
+                if visitor.malformed <= MAX_LOGGED_MALFORMED:
+                    log.warning("web visitor from %s: malformed message skipped (%s)%s", visitor.who[4:], exc,
+                                "; further ones are only counted" if visitor.malformed == MAX_LOGGED_MALFORMED
+                                else "")
+
+    async def _message(self, websocket: web.WebSocketResponse, visitor: _VisitorApp, message: WSMessage) -> None:
+        """Act on one message from the page; MalformedMessage if it is not one the page sends."""
+        if message.type == WSMsgType.BINARY:
+            raise MalformedMessage(f"binary, {len(message.data)} bytes")
+        if message.type != WSMsgType.TEXT:
+            return
+        try:
+            envelope = json.loads(message.data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, a number with too many digits, [[[[…
+            raise MalformedMessage(f"not JSON: {type(exc).__name__} at {getattr(exc, 'pos', '?')}") from None
+        if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+            raise MalformedMessage(f"not [kind, data]: {type(envelope).__name__}")
+        kind, data = envelope[0], (envelope[1] if len(envelope) > 1 else None)
+        if kind == "stdin" and isinstance(data, str):
+            await visitor.send_bytes(data.encode("utf-8", "replace"))
+        elif kind == "resize" and isinstance(data, dict):
+            width, height = _to_int(str(data.get("width")), 80), _to_int(str(data.get("height")), 24)
+            await visitor.set_terminal_size(width, height)
+        elif kind == "ping" and (data is None or isinstance(data, (str, int, float))):
+            await websocket.send_json(["pong", data])
+        elif kind == "blur":
+            await visitor.blur()
+        elif kind == "focus":
+            await visitor.focus()
+        else:
+            raise MalformedMessage(f"unknown {kind[:20]!r} or bad data")
 
     async def _idle_watch(self, visitor: _VisitorApp, websocket: web.WebSocketResponse) -> None:
         """Close a visitor's app after --idle-timeout with nothing sent either way (as over SSH)."""
@@ -315,7 +391,8 @@ class WebFront(Server):
 
 
 def _to_int(value: str | None, default: int) -> int:
+    """A whole number from the page (`default` if it is not one); `clamp_size` bounds it."""
     try:
-        return max(1, min(int(value or default), 1000))
+        return int(value or default)
     except ValueError:
         return default

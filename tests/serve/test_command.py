@@ -21,8 +21,22 @@ def test_serve_is_a_registered_command_with_help(gomemtui_cli):
     result = gomemtui_cli("serve", "--help")
     assert result.status == 0
     for option in ("--ssh", "--web", "--authorized-keys", "--host-key", "--presenter-key", "--allow-anonymous",
-                   "--max-sessions", "--idle-timeout", "--ascii", "--colors", "--fps"):
+                   "--max-sessions", "--max-per-key", "--idle-timeout", "--ascii", "--colors", "--fps"):
         assert option in result.out
+
+
+def test_the_help_gives_the_fixed_limits_the_server_uses(gomemtui_cli):
+    from gomemtui.serve.host import ServeOptions
+    from gomemtui.serve.ptyapp import MAX_COLUMNS, MAX_ROWS
+
+    text = " ".join(gomemtui_cli("serve", "--help").out.split())
+    options = ServeOptions("tour")
+    assert f"at most {options.preauth_per_address} per address and {options.preauth_total} in all" in text
+    assert f"handshake within {options.handshake_timeout:g} s and sign in within {options.login_timeout:g} s" in text
+    assert options.no_session_timeout == 60 and "closed after 1 minute" in text
+    assert f"clamped to {MAX_COLUMNS}x{MAX_ROWS}" in text
+    assert options.max_per_key == 2 and "key (default 2)" in text
+    assert gomemtui_cli("serve", "tour", "--web", "127.0.0.1:0", "--max-per-key", "0").status == 2
 
 
 def test_options_are_parsed_strictly():

@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import stat
+import struct
 import unicodedata
 from dataclasses import replace
 
@@ -320,3 +321,38 @@ async def test_a_follower_holds_back_timeline_actions_whatever_asks_for_them():
         await pilot.press("n")
         await wait_idle(pilot)
         assert main.frame.next_step == 2
+
+
+def test_a_crashing_app_leaves_its_traceback_in_the_crash_file_not_on_the_terminal(tmp_path, monkeypatch, capsys):
+    """A real Textual crash (an exception in a handler): its traceback goes to the crash
+    file the server logs, and nothing of it to the viewer's terminal."""
+    from textual.app import App
+
+    from gomemtui.serve.child import CRASH_FILE, _run_reporting_crashes, read_crash
+
+    class Crashing(App):
+        def on_mount(self) -> None:
+            raise KeyError("boom\x1b]0;title\x07")
+
+        def run(self, **kwargs):  # type: ignore[override]
+            return super().run(headless=True)
+
+    monkeypatch.chdir(tmp_path)
+    status = _run_reporting_crashes(Crashing())  # type: ignore[arg-type]
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "boom" not in captured.err and "boom" not in captured.out
+    report = read_crash(tmp_path)
+    assert report is not None and "KeyError" in report and "on_mount" in report
+    assert "\x1b" not in report and "\x07" not in report  # control characters escaped for the log
+    assert (tmp_path / CRASH_FILE).exists()
+    assert read_crash(tmp_path / "nowhere") is None
+
+
+def test_a_window_size_is_clamped_to_what_a_winsize_holds():
+    from gomemtui.serve.ptyapp import _winsize
+
+    # struct winsize is four unsigned shorts: rows, columns, pixel width, pixel height
+    assert struct.unpack("HHHH", _winsize(100, 30, 70000, -5)) == (30, 100, 65535, 0)
+    assert struct.unpack("HHHH", _winsize(10**6, 10**6)) == (500, 1000, 0, 0)
+    assert struct.unpack("HHHH", _winsize(0, 0)) == (24, 80, 0, 0)
