@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gomemtui.units import printable
+
 
 def _reread_textual_settings() -> None:
     """Textual read TEXTUAL_* when the forkserver imported it: read this app's now."""
@@ -38,7 +40,7 @@ def run_app(files: tuple[Path, ...], start: Path | None) -> int:
             print("\r\n".join(str(p) for p in exc.problems), file=sys.stderr)
             return 1
         except (ScenarioNotFound, SettingsError, OSError) as exc:
-            print(f"gomemtui: {exc}", file=sys.stderr)
+            print(f"gomemtui: {printable(str(exc))}", file=sys.stderr)
             return 1
         app: GoMemApp = make_app(program, str(start))
     else:

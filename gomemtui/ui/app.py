@@ -59,6 +59,15 @@ class GoMemApp(RemoteSync, App[None]):
             self.title = program.title or "gomemtui"
         self.sub_title = Path(path).name if path else ""
 
+    def action_command_palette(self) -> None:
+        """Show the command palette: Textual's, with its crashes on page keys guarded."""
+        from textual.command import CommandPalette
+
+        from gomemtui.ui.commands import GoMemPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(GoMemPalette(id="--command-palette"))
+
     def get_default_screen(self) -> Screen:
         if self.player is None:
             from gomemtui.ui.screens.picker import PickerScreen
