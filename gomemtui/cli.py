@@ -116,7 +116,7 @@ def _run_list(args: argparse.Namespace) -> int:
         print(f"{printable(s.short_name):<{width}}  {printable(s.summary or s.title, multiline=False)}")
         if args.paths:
             print(f"{'':<{width}}  {printable(str(s.path))}")
-    print(f"\nopen one with: {PROG} NAME   (e.g. {PROG} {scenarios[0].short_name})")
+    print(f"\nopen one with: {PROG} NAME   (e.g. {PROG} {printable(scenarios[0].short_name)})")
     return EXIT_OK
 
 

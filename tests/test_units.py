@@ -33,3 +33,24 @@ def test_decimal_units_and_times() -> None:
     assert (format_si(999), format_si(80 * 10**9), format_si(1_500_000)) == ("999 B", "80 GB", "1.5 MB")
     assert [format_ns(n) for n in (850, 12_300, 4_200_000, 1_234_000_000)] == ["850 ns", "12.3 µs", "4.20 ms", "1.234 s"]
     assert [format_duration(s) for s in (4.2, 187, 7500)] == ["4.2s", "3m07s", "2h05m"]
+
+
+def test_printable_escapes_what_a_terminal_acts_on_and_keeps_text() -> None:
+    from gomemtui.units import printable
+
+    assert printable("\x1b]0;title\x07\x1b[2J\x1b[?1049l") == "\\x1b]0;title\\x07\\x1b[2J\\x1b[?1049l"
+    assert printable("a\rb\x08c\x7fd\x9b1m\x00") == "a\\x0db\\x08c\\x7fd\\x9b1m\\x00"
+    assert printable("evil\u202ed") == "evil\\u202ed"
+    assert printable("tab\tand\nline, ünïcödé → ok") == "tab\tand\nline, ünïcödé → ok"
+    assert printable("two\nlines", multiline=False) == "two\\x0alines"
+
+
+def test_json_printable_keeps_the_json_value() -> None:
+    import json
+
+    from gomemtui.units import json_printable
+
+    value = {"s": "x\x9b1m\x1b\x7f\u202e → é"}
+    line = json_printable(json.dumps(value, ensure_ascii=False))
+    assert line == '{"s": "x\\u009b1m\\u001b\\u007f\\u202e → é"}'
+    assert json.loads(line) == value
