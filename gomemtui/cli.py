@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Sequence, TextIO
 
 from gomemtui import gc_hold
+from gomemtui.units import printable
 from gomemtui.commands import (
     COMMANDS,
     EXIT_OK,
@@ -112,10 +113,10 @@ def _run_list(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     width = max(len(s.short_name) for s in scenarios)
     for s in scenarios:
-        print(f"{s.short_name:<{width}}  {s.summary or s.title}")
+        print(f"{printable(s.short_name):<{width}}  {printable(s.summary or s.title, multiline=False)}")
         if args.paths:
-            print(f"{'':<{width}}  {s.path}")
-    print(f"\nopen one with: {PROG} NAME   (e.g. {PROG} {scenarios[0].short_name})")
+            print(f"{'':<{width}}  {printable(str(s.path))}")
+    print(f"\nopen one with: {PROG} NAME   (e.g. {PROG} {printable(scenarios[0].short_name)})")
     return EXIT_OK
 
 
@@ -147,7 +148,7 @@ def check_one(arg: str, out: TextIO) -> int | None:
     try:
         path = find_scenario(arg)
     except ScenarioNotFound as exc:
-        print(str(exc), file=out)
+        print(printable(str(exc)), file=out)
         return None
     try:
         model = load_scenario(path)
@@ -174,7 +175,7 @@ def _run_check(args: argparse.Namespace) -> int:
         if steps is None:
             bad += 1
         elif not args.quiet:
-            print(f"{target}: ok ({steps} steps)")
+            print(f"{printable(target)}: ok ({steps} steps)")
     if bad and len(targets) > 1:
         print(f"{bad} of {len(targets)} files have problems", file=sys.stderr)
     return EXIT_PROBLEMS if bad else EXIT_OK

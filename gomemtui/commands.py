@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from gomemtui.units import printable
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_gogc, parse_gomaxprocs, parse_gomemlimit
 
 if TYPE_CHECKING:  # the scenario reader and the program's classes load when a command reads a file
@@ -83,8 +84,8 @@ def flag_overrides(args: argparse.Namespace) -> Overrides:
 
 
 def error(message: str) -> None:
-    """Print `gomemtui: message` to stderr."""
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """Print `gomemtui: message` to stderr (control characters, e.g. of a file name, escaped)."""
+    print(f"{PROG}: {printable(message)}", file=sys.stderr)
 
 
 def resolve_for_command(scenario: str, args: argparse.Namespace) -> tuple[Path, Overrides] | int:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, TextIO
 
 from gomemtui.runtime.events import Event
 from gomemtui.runtime.program import Program, Step
-from gomemtui.units import MESSAGE_STYLE, format_bytes, format_exact, format_goal
+from gomemtui.units import MESSAGE_STYLE, format_bytes, format_exact, format_goal, json_printable, printable
 
 __all__ = ["StepResult", "RunSummary", "walk", "summarize", "run_text", "run_json", "to_jsonable"]
 
@@ -299,29 +299,36 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
 
 def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True,
              all_events: bool = False) -> RunSummary:
-    """Play `timeline` to the end, writing the human-readable log to `out`."""
+    """Play `timeline` to the end, writing the human-readable log to `out`.
+
+    Every line passes through `printable`: titles, notes, source lines and names come from
+    the scenario file, and a control character in them must not act on the terminal.
+    """
+    def write(text: str) -> None:
+        out.write(printable(text))
+
     program = timeline.program
     name = program.source_name
     if program.title:
-        out.write(f"{program.title}\n")
+        write(f"{program.title}\n")
     if program.summary:
-        out.write(f"{program.summary}\n")
-    out.write(_settings_line(program) + "\n\n")
+        write(f"{program.summary}\n")
+    write(_settings_line(program) + "\n\n")
     results = []
     for r in walk(timeline):
         results.append(r)
         step = r.step
         code = _source_line(program, step.line)
         where = _goroutine_of(step)
-        out.write(f"[{r.number}] {name}:{step.line}: {code or step.do}  ({step.do}{where})\n")
+        write(f"[{r.number}] {name}:{step.line}: {code or step.do}  ({step.do}{where})\n")
         if notes and step.note:
-            out.write(f"    # {step.note}\n")
+            write(f"    # {step.note}\n")
         for line in _event_lines(r.events, all_events=all_events):
-            out.write(line + "\n")
+            write(line + "\n")
     summary = summarize(timeline, results)
-    out.write("\n")
+    write("\n")
     for line in format_summary(summary):
-        out.write(line + "\n")
+        write(line + "\n")
     return summary
 
 
@@ -353,7 +360,8 @@ def step_object(r: StepResult) -> dict[str, Any]:
 def run_json(timeline: TimelineLike, out: TextIO) -> RunSummary:
     """Play `timeline` to the end, writing JSON Lines to `out`."""
     results = []
-    dump: Callable[[Any], str] = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    # json.dumps escapes the C0 controls itself; json_printable escapes the rest a terminal acts on.
+    dump: Callable[[Any], str] = lambda obj: json_printable(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
     for r in walk(timeline):
         results.append(r)
         out.write(dump(step_object(r)) + "\n")

@@ -104,3 +104,29 @@ def format_duration(seconds: float) -> str:
 def format_count(n: int) -> str:
     """A count with thousands separators."""
     return f"{n:,}"
+
+
+# -- text from scenario files, made safe for a terminal ------------------------------------
+
+_BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_UNSAFE = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)
+_PRINTABLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE if c != 0x09}
+"""str.translate table: every control character but tab, written as its escape."""
+_PRINTABLE_LINES = {c: s for c, s in _PRINTABLE.items() if c != 0x0A}
+_JSON_UNSAFE = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)}
+"""What `json.dumps(..., ensure_ascii=False)` leaves raw and a terminal may act on."""
+
+
+def printable(text: str, *, multiline: bool = True) -> str:
+    """`text` (from a scenario file: a title, a note, a name, a value) safe to print to a
+    terminal: control characters, which could set the window title, clear the screen or
+    leave the alternate screen (ESC, BEL, CR, backspace, DEL, the C1 range) and the
+    bidirectional overrides, are written as escapes (ESC as ``\\x1b``). Tabs stay, and
+    newlines stay unless `multiline` is false."""
+    return text.translate(_PRINTABLE_LINES if multiline else _PRINTABLE)
+
+
+def json_printable(line: str) -> str:
+    """A line of `json.dumps(..., ensure_ascii=False)` with the characters JSON leaves raw
+    and a terminal may act on written as ``\\u`` escapes (still the same JSON value)."""
+    return line.translate(_JSON_UNSAFE)

@@ -37,7 +37,8 @@ def main() -> None:
     for name, scenario, step, size, keys, zoom, what in SHOTS:
         program = load_program(scenario)
         step = min(step, len(program.steps))
-        screenshot(program, step, size, HERE / name, keys=[KEYS.get(k, k) for k in keys], zoom=zoom)
+        screenshot(program, step, size, HERE / name, keys=[KEYS.get(k, k) for k in keys], zoom=zoom,
+                   force=True)  # these pictures are meant to be replaced
         print(f"{name:24} {scenario} after step {step}: {what}")
 
 

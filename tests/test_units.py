@@ -57,3 +57,24 @@ def test_an_infinite_goal_reads_never() -> None:
     assert format_goal(None) == "never (GOGC=off, no limit)"
     assert format_goal(NEVER_BYTES - 1, **MESSAGE_STYLE) == "4096 PiB"
     assert format_goal(4 << 20, **MESSAGE_STYLE) == "4 MiB"
+
+
+def test_printable_escapes_what_a_terminal_acts_on_and_keeps_text() -> None:
+    from gomemtui.units import printable
+
+    assert printable("\x1b]0;title\x07\x1b[2J\x1b[?1049l") == "\\x1b]0;title\\x07\\x1b[2J\\x1b[?1049l"
+    assert printable("a\rb\x08c\x7fd\x9b1m\x00") == "a\\x0db\\x08c\\x7fd\\x9b1m\\x00"
+    assert printable("evil\u202ed") == "evil\\u202ed"
+    assert printable("tab\tand\nline, ünïcödé → ok") == "tab\tand\nline, ünïcödé → ok"
+    assert printable("two\nlines", multiline=False) == "two\\x0alines"
+
+
+def test_json_printable_keeps_the_json_value() -> None:
+    import json
+
+    from gomemtui.units import json_printable
+
+    value = {"s": "x\x9b1m\x1b\x7f\u202e → é"}
+    line = json_printable(json.dumps(value, ensure_ascii=False))
+    assert line == '{"s": "x\\u009b1m\\u001b\\u007f\\u202e → é"}'
+    assert json.loads(line) == value

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from gomemtui.units import printable
+
 __all__ = ["Problem", "ScenarioError", "suggest", "quote"]
 
 
@@ -26,9 +28,11 @@ class Problem:
     """The file as the user named it."""
 
     def __str__(self) -> str:
+        """`path:line: message` on one line, with the control characters a value or a file
+        name may hold escaped (so printing it cannot act on the terminal)."""
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return printable(f"{self.path}: {self.message}", multiline=False)
+        return printable(f"{self.path}:{self.line}: {self.message}", multiline=False)
 
 
 class ScenarioError(Exception):

@@ -8,7 +8,7 @@ so a scenario that would need more is refused at load time with the size it woul
 from __future__ import annotations
 
 __all__ = ["MAX_HEAP_BYTES", "MAX_OPERATIONS", "MAX_FILE_BYTES", "MAX_GOMAXPROCS", "MAX_STACK_BYTES", "MAX_MAP_ENTRIES",
-           "MAX_STACK_ESCAPE_BYTES", "MAX_LOOP_NESTING"]
+           "MAX_STACK_ESCAPE_BYTES", "MAX_LOOP_NESTING", "MAX_KEY_DEPTH"]
 
 MAX_HEAP_BYTES = 4 << 30
 """The most live simulated heap (4 GiB) a scenario may build up, and the most one step
@@ -34,3 +34,10 @@ MAX_MAP_ENTRIES = 1_000_000
 
 MAX_LOOP_NESTING = 8
 """The most loops one body may sit in (a loop's body holding a loop, and so on)."""
+
+MAX_KEY_DEPTH = 64
+"""The most levels a key or value may sit at in a scenario file: each part of a table
+header or dotted key, each `[[array]]` element and each array or inline table around it
+counts one (`[[step.body]]` puts its keys at level 5). Real scenarios need about 20 (loops
+nested `MAX_LOOP_NESTING` deep); `tomllib` takes time quadratic in a key's parts, so the
+file is refused before `tomllib` reads it."""

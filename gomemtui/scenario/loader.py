@@ -22,7 +22,7 @@ from gomemtui.scenario.spec import (
     BODY_STEP_KEYS, GOROUTINE_KEYS, OPS, RUNTIME_KEYS, SCENARIO_KEYS, SOURCE_KEYS,
     STEP_KEYS, TOP_LEVEL_TABLES, TYPE_KEYS, FieldSpec,
 )
-from gomemtui.scenario.tomllines import KeyPath, key_lines
+from gomemtui.scenario.tomllines import KeyLines, KeyPath, key_lines
 from gomemtui.scenario.values import IDENT_RE, BadValue, check_value, toml_type_name
 from gomemtui.units import MESSAGE_STYLE, format_bytes
 
@@ -40,11 +40,13 @@ def load_text(text: str, shown: str = "<scenario>") -> Scenario:
     from gomemtui.scenario.checker import check_scenario
     from gomemtui.scenario.scopes import localize
 
-    data = parse_toml(text, shown)
     try:
         lines = key_lines(text)
     except Exception:  # the line scanner must never cost the user a traceback
-        lines = {}
+        lines = KeyLines()
+    if lines.too_deep is not None:  # refused before tomllib, quadratic in a key's parts, reads it
+        raise ScenarioError([Problem(lines.too_deep[0], lines.too_deep[1], shown)])
+    data = parse_toml(text, shown)
     builder = _Builder(data, lines, shown)
     scenario = builder.build()
     problems = list(builder.problems)
@@ -70,7 +72,7 @@ def check_file(path: str | Path) -> list[Problem]:
 class _Builder:
     """Turns tomllib's dict into model objects, collecting problems instead of stopping."""
 
-    def __init__(self, data: dict[str, Any], lines: Mapping[KeyPath, int], shown: str) -> None:
+    def __init__(self, data: dict[str, Any], lines: KeyLines, shown: str) -> None:
         self.data = data
         self.lines = lines
         self.shown = shown
@@ -86,11 +88,7 @@ class _Builder:
 
     def line(self, path: KeyPath, default: int = 1) -> int:
         """Line of `path`, else of its nearest enclosing key, else `default`."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return default
+        return self.lines.nearest(path, default)
 
     def fields(self, table: dict[str, Any], path: KeyPath, specs: Mapping[str, FieldSpec],
                where: str) -> tuple[dict[str, Any], dict[str, int], bool]:

@@ -6,12 +6,18 @@ positions, so this module scans the raw text again and records, for every key pa
 Key paths mirror the parsed data: ``("step", 2, "body", 0, "var")`` is the ``var`` key
 of the first inline table in the ``body`` array of the third ``[[step]]``.
 
-The scanner runs only on text ``tomllib`` has already accepted, so it may assume valid
-TOML; it still never raises on odd input (callers treat a missing path as "use the
-enclosing table's line"). It understands everything TOML 1.0 allows: ``[a.b]`` and
+The scanner runs before ``tomllib`` (to refuse keys too deep for it) and its lines are used
+only once ``tomllib`` has accepted the text, so it may assume valid TOML; it still never
+raises on odd input (callers treat a missing path as "use the enclosing table's line"). It understands everything TOML 1.0 allows: ``[a.b]`` and
 ``[[a.b]]`` headers (including nested arrays of tables), dotted and quoted keys, inline
 tables, arrays spanning lines, comments, and the four kinds of strings (multi-line ones
 may contain ``=``, ``[`` or ``#`` without confusing it).
+
+The lines are kept as a tree (`KeyLines`), one node per key path, so a key of n parts costs
+n nodes, not the n prefixes of n parts each a table of paths would need: the scan takes
+time and memory linear in the file. A key deeper than `MAX_KEY_DEPTH` levels stops the
+scan and is reported in `KeyLines.too_deep`, so the loader can refuse the file before
+``tomllib``, whose time is quadratic in a key's parts, sees it.
 """
 
 from __future__ import annotations
@@ -19,13 +25,92 @@ from __future__ import annotations
 import bisect
 from typing import Union
 
-__all__ = ["KeyPath", "key_lines"]
+from gomemtui.scenario.limits import MAX_KEY_DEPTH
+
+__all__ = ["KeyPath", "KeyLines", "key_lines"]
 
 KeyPath = tuple[Union[str, int], ...]
+Part = Union[str, int]
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _WS = " \t"
-_MAX_DEPTH = 200
+
+
+class _Node:
+    """One key path: its line, its children by key or index, and (for an array of tables)
+    how many elements its ``[[...]]`` headers have made so far."""
+
+    __slots__ = ("line", "depth", "children", "elements")
+
+    def __init__(self, line: int, depth: int) -> None:
+        self.line = line
+        """1-based line where the path is first written (0 for the document itself)."""
+        self.depth = depth
+        """The number of parts of the path."""
+        self.children: dict[Part, _Node] | None = None
+        """Made at the first child: most paths (scalar keys) have none."""
+        self.elements = 0
+        """Elements of the array of tables at this path (0 if it is not one)."""
+
+
+class KeyLines:
+    """The line of every key path of a document, as a tree of `_Node`.
+
+    Reads like a mapping from key path to line (`lines[path]`, `path in lines`,
+    `lines.get(path)`); `nearest` gives the line of the path or of its nearest enclosing
+    key in one walk.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Node(0, 0)
+        """The document: not a key, so it has no line of its own."""
+        self.too_deep: tuple[int, str] | None = None
+        """(line, message) of the first key deeper than `MAX_KEY_DEPTH`; the scan stopped there."""
+
+    def _walk(self, path: KeyPath) -> list[_Node]:
+        """The nodes of `path`'s prefixes that exist, outermost first."""
+        found: list[_Node] = []
+        node = self.root
+        for part in path:
+            child = node.children.get(part) if node.children else None
+            if child is None:
+                break
+            found.append(child)
+            node = child
+        return found
+
+    def get(self, path: KeyPath, default: int | None = None) -> int | None:
+        found = self._walk(path)
+        return found[-1].line if path and len(found) == len(path) else default
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line = self.get(path)
+        if line is None:
+            raise KeyError(path)
+        return line
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self.get(path) is not None
+
+    def nearest(self, path: KeyPath, default: int) -> int:
+        """Line of `path`, else of its nearest enclosing key, else `default`."""
+        found = self._walk(path)
+        return found[-1].line if found else default
+
+
+class _TooDeep(Exception):
+    """A key deeper than `MAX_KEY_DEPTH`: where it starts and what to say."""
+
+    def __init__(self, pos: int, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+
+
+def _too_deep(what: str) -> str:
+    return (f"{what}: a key or value may sit at most {MAX_KEY_DEPTH} levels deep "
+            "(each part of a [table] header or dotted key, each [[array]] element and each "
+            "array or inline table around it is one level)")
 
 
 class _Scanner:
@@ -36,16 +121,23 @@ class _Scanner:
         self.pos = 0
         self.n = len(text)
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-        self.lines: dict[KeyPath, int] = {}
-        self._aot_len: dict[KeyPath, int] = {}
-        """Arrays of tables seen so far: resolved path -> number of elements."""
+        self.lines = KeyLines()
 
     # -- positions ---------------------------------------------------------------------
     def line_at(self, pos: int) -> int:
         return bisect.bisect_right(self._line_starts, pos)
 
-    def record(self, path: KeyPath, pos: int) -> None:
-        self.lines.setdefault(path, self.line_at(pos))
+    def child(self, node: _Node, part: Part, pos: int) -> _Node:
+        """`node`'s child `part`, recorded at `pos`'s line if it is new (the first line wins)."""
+        if node.children is None:
+            node.children = {}
+        found = node.children.get(part)
+        if found is None:
+            if node.depth >= MAX_KEY_DEPTH:
+                raise _TooDeep(pos, _too_deep(
+                    f"nested too deeply: more than {MAX_KEY_DEPTH} levels"))
+            found = node.children[part] = _Node(self.line_at(pos), node.depth + 1)
+        return found
 
     def peek(self, k: int = 0) -> str:
         i = self.pos + k
@@ -159,9 +251,7 @@ class _Scanner:
             self.pos += 1
 
     # -- values ------------------------------------------------------------------------
-    def parse_value(self, path: KeyPath, depth: int) -> None:
-        if depth > _MAX_DEPTH:
-            raise ValueError("nesting too deep")
+    def parse_value(self, node: _Node) -> None:
         ch = self.peek()
         if self.startswith('"""'):
             self.skip_multiline('"')
@@ -172,14 +262,14 @@ class _Scanner:
         elif ch == "'":
             self.parse_literal_string()
         elif ch == "[":
-            self.parse_array(path, depth)
+            self.parse_array(node)
         elif ch == "{":
-            self.parse_inline_table(path, depth)
+            self.parse_inline_table(node)
         else:
             while self.pos < self.n and self.text[self.pos] not in ",]}\n#":
                 self.pos += 1
 
-    def parse_array(self, path: KeyPath, depth: int) -> None:
+    def parse_array(self, node: _Node) -> None:
         self.pos += 1
         index = 0
         while self.pos < self.n:
@@ -191,9 +281,8 @@ class _Scanner:
                 self.pos += 1
                 continue
             start = self.pos
-            item = path + (index,)
-            self.record(item, start)
-            self.parse_value(item, depth + 1)
+            item = self.child(node, index, start)
+            self.parse_value(item)
             if self.pos == start:
                 self.pos += 1  # never loop on an unexpected character
             index += 1
@@ -201,7 +290,7 @@ class _Scanner:
             if self.peek() == ",":
                 self.pos += 1
 
-    def parse_inline_table(self, path: KeyPath, depth: int) -> None:
+    def parse_inline_table(self, node: _Node) -> None:
         self.pos += 1
         while self.pos < self.n:
             self.skip_ws_comments_newlines()
@@ -217,28 +306,33 @@ class _Scanner:
             if not keys:
                 self.pos = start + 1
                 continue
-            self.record_dotted(path, keys, start)
+            value = self.record_dotted(node, keys, start)
             self.skip_ws()
             if self.peek() == "=":
                 self.pos += 1
                 self.skip_ws()
-                self.parse_value(path + tuple(keys), depth + 1)
+                self.parse_value(value)
 
-    def record_dotted(self, base: KeyPath, keys: list[str], pos: int) -> None:
-        for i in range(1, len(keys) + 1):
-            self.record(base + tuple(keys[:i]), pos)
+    def record_dotted(self, base: _Node, keys: list[str], pos: int) -> _Node:
+        """Record `keys` (and so each of their prefixes) under `base`; the last key's node."""
+        if len(keys) > MAX_KEY_DEPTH:  # say how many before tomllib would spend its time on them
+            raise _TooDeep(pos, _too_deep(f"nested too deeply: a dotted key of {len(keys):,} parts"))
+        node = base
+        for key in keys:
+            node = self.child(node, key, pos)
+        return node
 
     # -- document ----------------------------------------------------------------------
-    def resolve(self, keys: list[str]) -> KeyPath:
+    def resolve(self, keys: list[str], pos: int) -> _Node:
         """Map a header's keys to a data path: `step.body` under the last `[[step]]` ..."""
-        path: KeyPath = ()
+        node = self.lines.root
         for key in keys:
-            path = path + (key,)
-            if path in self._aot_len:
-                path = path + (self._aot_len[path] - 1,)
-        return path
+            node = self.child(node, key, pos)
+            if node.elements:
+                node = self.child(node, node.elements - 1, pos)
+        return node
 
-    def parse_header(self) -> KeyPath:
+    def parse_header(self) -> _Node:
         start = self.pos
         is_array = self.startswith("[[")
         self.pos += 2 if is_array else 1
@@ -246,23 +340,18 @@ class _Scanner:
         self.skip_ws()
         self.pos += 2 if is_array else 1
         if not keys:
-            return ()
+            return self.lines.root
+        if len(keys) > MAX_KEY_DEPTH:
+            written = "an [[array]] header" if is_array else "a [table] header"
+            raise _TooDeep(start, _too_deep(f"nested too deeply: {written} of {len(keys):,} parts"))
         if is_array:
-            parent = self.resolve(keys[:-1]) + (keys[-1],)
-            count = self._aot_len.get(parent, 0)
-            self._aot_len[parent] = count + 1
-            self.record(parent, start)
-            table: KeyPath = parent + (count,)
-        else:
-            table = self.resolve(keys)
-            for i in range(1, len(table)):
-                if not isinstance(table[i - 1], int):
-                    self.record(table[:i], start)
-        self.record(table, start)
-        return table
+            parent = self.child(self.resolve(keys[:-1], start), keys[-1], start)
+            parent.elements += 1
+            return self.child(parent, parent.elements - 1, start)
+        return self.resolve(keys, start)
 
     def parse_document(self) -> None:
-        table: KeyPath = ()
+        table = self.lines.root
         while self.pos < self.n:
             self.skip_ws_comments_newlines()
             if self.pos >= self.n:
@@ -273,26 +362,29 @@ class _Scanner:
             else:
                 keys = self.parse_dotted_key()
                 if keys:
-                    self.record_dotted(table, keys, start)
+                    value = self.record_dotted(table, keys, start)
                     self.skip_ws()
                     if self.peek() == "=":
                         self.pos += 1
                         self.skip_ws()
-                        self.parse_value(table + tuple(keys), 0)
+                        self.parse_value(value)
             if self.pos == start:
                 self.pos += 1
             self.skip_ws()
             self.skip_comment()
 
 
-def key_lines(text: str) -> dict[KeyPath, int]:
+def key_lines(text: str) -> KeyLines:
     """The 1-based line of every key path of a TOML document (see the module docstring).
 
-    Never raises: on a document it cannot follow it returns what it found so far.
+    Never raises: on a document it cannot follow it returns what it found so far; on a key
+    deeper than `MAX_KEY_DEPTH` it stops there and says so in `KeyLines.too_deep`.
     """
     scanner = _Scanner(text)
     try:
         scanner.parse_document()
+    except _TooDeep as exc:
+        scanner.lines.too_deep = (scanner.line_at(exc.pos), exc.message)
     except (ValueError, IndexError, RecursionError, OverflowError):
         pass
     return scanner.lines

@@ -36,6 +36,8 @@ def read_crash(home: Path) -> str | None:
     text = raw.decode("utf-8", "replace").rstrip()
     return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text) or None
 
+from gomemtui.units import printable
+
 
 def _reread_textual_settings() -> None:
     """Textual read TEXTUAL_* when the forkserver imported it: read this app's now."""
@@ -65,7 +67,7 @@ def run_app(files: tuple[Path, ...], start: Path | None) -> int:
             print("\r\n".join(str(p) for p in exc.problems), file=sys.stderr)
             return 1
         except (ScenarioNotFound, SettingsError, OSError) as exc:
-            print(f"gomemtui: {exc}", file=sys.stderr)
+            print(f"gomemtui: {printable(str(exc))}", file=sys.stderr)
             return 1
         app: GoMemApp = make_app(program, str(start))
     else:

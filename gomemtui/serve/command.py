@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Callable, TextIO
 
+from gomemtui.units import printable
+
 __all__ = ["register_commands", "parse_hostport", "parse_duration"]
 
 DEFAULT_HOST_KEY = "~/.config/gomemtui/ssh_host_ed25519_key"
@@ -187,9 +189,18 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines with their control characters escaped: a message names user names, file
+    names and scenario text that a visitor or a file may fill with terminal escapes, and
+    a newline in one must not forge a log line. Tracebacks keep their lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record), multiline=False)
+
+
 def _setup_logging(verbose: bool) -> None:
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s gomemtui serve: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(_PrintableFormatter("%(asctime)s gomemtui serve: %(message)s", "%Y-%m-%d %H:%M:%S"))
     logger = logging.getLogger("gomemtui.serve")
     logger.handlers[:] = [h for h in logger.handlers if not isinstance(h, _StderrHandler)] + [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)

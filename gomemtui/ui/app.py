@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -12,6 +14,7 @@ from gomemtui.ui.frame import TimelineSource
 from gomemtui.ui.player import Player
 from gomemtui.ui.follow import RemoteSync
 from gomemtui.ui.screens.main import MainScreen
+from gomemtui.units import printable
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
     from gomemtui.runtime.program import Program
@@ -54,10 +57,39 @@ class GoMemApp(RemoteSync, App[None]):
         """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
+        self.crash: BaseException | None = None
+        """The unhandled exception that stopped the app, if one did."""
         program = getattr(timeline, "program", None)
         if program is not None:
             self.title = program.title or "gomemtui"
         self.sub_title = Path(path).name if path else ""
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Remember the exception (the app exits with status 1, as Textual's App does)."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """After a crash, one line on stderr instead of Textual's traceback (which shows the
+        install's paths, to a served viewer too); GOMEMTUI_TRACEBACK=1 shows the traceback."""
+        if self.crash is None or os.environ.get("GOMEMTUI_TRACEBACK"):
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        error = self.crash
+        print(printable(f"gomemtui: the app stopped on an error: {type(error).__name__}: {error} "
+                        "(this is a gomemtui bug; rerun with GOMEMTUI_TRACEBACK=1 and report it)",
+                        multiline=False), file=sys.stderr)
+
+    def action_command_palette(self) -> None:
+        """Show the command palette: Textual's, with its crashes on page keys guarded."""
+        from textual.command import CommandPalette
+
+        from gomemtui.ui.commands import GoMemPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(GoMemPalette(id="--command-palette"))
 
     def get_default_screen(self) -> Screen:
         if self.player is None:

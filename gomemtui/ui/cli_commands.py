@@ -12,6 +12,7 @@ from typing import Callable
 
 from gomemtui import commands
 from gomemtui.commands import Command
+from gomemtui.units import printable
 
 KEY_ALIASES = {"]": "right_square_bracket", "[": "left_square_bracket", "+": "plus", "-": "minus",
                " ": "space", "?": "question_mark"}
@@ -45,22 +46,36 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--zoom", metavar="PANEL", default=None,
                    choices=("source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log"),
                    help="zoom one panel to the whole screen")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.svg", help="where to write the SVG")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.svg",
+                   help="where to write the SVG: a new file (never through a symbolic link, never "
+                        "the scenario itself)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE.svg if it exists (a symbolic link is replaced, not followed)")
+    p.add_argument("--mkdir", action="store_true",
+                   help="make FILE.svg's folder if it is missing (the last level only)")
     commands.add_runtime_flags(p)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from gomemtui.ui.output_file import OutputError
     from gomemtui.ui.screenshot import screenshot
 
     loaded = commands.load_for_command(args.scenario, args)
     if isinstance(loaded, int):
         return loaded
-    program, _path = loaded
+    program, path = loaded
     if not 0 <= args.step <= len(program.steps):
         commands.error(f"--step must be between 0 and {len(program.steps)}")
         return commands.EXIT_USAGE
-    screenshot(program, args.step, args.size, args.output, keys=args.keys, zoom=args.zoom)
-    print(args.output)
+    try:
+        warnings = screenshot(program, args.step, args.size, args.output, keys=args.keys, zoom=args.zoom,
+                              force=args.force, mkdir=args.mkdir, inputs=[path])
+    except OutputError as exc:
+        commands.error(str(exc))
+        return commands.EXIT_PROBLEMS
+    for warning in warnings:
+        commands.error(f"warning: {warning}")
+    print(printable(str(args.output)))
     return commands.EXIT_OK
 
 
@@ -69,12 +84,15 @@ def register_commands(register: Callable[[Command], Command]) -> None:
     register(Command(
         "screenshot",
         "write an SVG of a scenario at a step",
-        "Render the app headless at a given size, just after a given step, and write the screen as SVG.",
+        "Render the app headless at a given size, just after a given step, and write the screen as SVG. "
+        "The file is new unless --force is given; it is written beside its name first, then renamed, "
+        "so an error never leaves half a picture.",
         """
         gomemtui screenshot reslice --step 5 -o reslice.svg          # after step 5, 120x40
         gomemtui screenshot tour --step 12 --size 80x24 -o small.svg # the small-terminal layout
         gomemtui screenshot tour --step 3 --keys "] ] m m" -o mark.svg  # mid-mark
         gomemtui screenshot tour --step 9 --zoom gc -o pacer.svg     # the GC panel alone
+        gomemtui screenshot tour --force --mkdir -o shots/tour.svg   # replace it; make shots/
         """,
         _configure,
         _run,

@@ -1,11 +1,13 @@
-"""Command palette (ctrl+p): jump to a step, hide/show and zoom panels, heap-map colors."""
+"""Command palette (ctrl+p): jump to a step, hide/show and zoom panels, heap-map colors;
+the palette itself, with Textual's page-key and closing races guarded."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Callable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 
 from gomemtui.ui.player import GRID_MODES
 
@@ -80,3 +82,52 @@ class GoMemCommands(Provider):
                     continue
                 steps_shown += 1
             yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class GoMemPalette(CommandPalette):
+    """Textual 8.2's command palette with two of its crashes guarded (issue #15).
+
+    PageDown/PageUp: `OptionList._move_page` looks up the line of the highlighted option,
+    and the list lays its lines out only once it has rows on screen; in a terminal a few
+    rows high the palette leaves it none and Textual raises `KeyError: 0`. With no rows
+    the page keys move one option instead.
+
+    `NoMatches: CommandList`: the palette's timers, watchers and gathering worker look the
+    list up by type, and one that fires while the palette is being closed finds no list.
+    Those do nothing once the list is gone.
+    """
+
+    def _command_list(self) -> CommandList | None:
+        """The palette's option list, or None when the palette is closing."""
+        try:
+            return self.query_one(CommandList)
+        except NoMatches:
+            return None
+
+    def _action_command_list(self, action: str) -> None:
+        commands = self._command_list()
+        if commands is None:
+            return
+        if action in ("page_up", "page_down") and not commands.scrollable_content_region:
+            action = "cursor_up" if action == "page_up" else "cursor_down"
+        super()._action_command_list(action)
+
+    def _action_cursor_down(self) -> None:
+        if self._command_list() is not None:
+            super()._action_cursor_down()
+
+    def _action_escape(self) -> None:
+        self._stop_no_matches_countdown()  # its timer would look for the list after closing
+        super()._action_escape()
+
+    def _watch__list_visible(self) -> None:
+        if self._command_list() is not None:
+            super()._watch__list_visible()
+
+    async def _watch__show_busy(self) -> None:
+        if self._command_list() is not None:
+            await super()._watch__show_busy()
+
+    def _gather_commands(self, search_value: str) -> None:  # type: ignore[override]
+        if self._command_list() is not None:
+            super()._gather_commands(search_value)

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from gomemtui.runtime.program import Program
 from gomemtui.ui.frame import TimelineSource
+from gomemtui.ui.output_file import check_target, write_text
 
 
 async def wait_idle(pilot: Pilot, rounds: int = 200) -> None:
@@ -89,7 +90,10 @@ def screenshot(
     *,
     keys: Sequence[str] = (),
     zoom: str | None = None,
-) -> None:
+    force: bool = False,
+    mkdir: bool = False,
+    inputs: Sequence[Path] = (),
+) -> list[str]:
     """Write an SVG of `program` just after `step` steps, at `size` (columns, rows).
 
     Args:
@@ -99,10 +103,20 @@ def screenshot(
         out: The SVG file to write.
         keys: Keys to press once there (e.g. ["right_square_bracket", "m"]).
         zoom: A panel id to zoom, or None.
+        force: Replace a file (or a symbolic link, not what it points to) at `out`.
+        mkdir: Make `out`'s folder if it is missing (the last level only).
+        inputs: Files that must not be written over (the scenario read).
+
+    Returns:
+        Warnings (e.g. a name not ending in .svg); the file is written all the same.
+
+    Raises:
+        OutputError: `out` may not or cannot be written (checked before the app runs).
     """
     from gomemtui.runtime.timeline import Timeline
 
-    svg = asyncio.run(capture(Timeline(program), step, size, keys=keys, zoom=zoom))
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(svg, encoding="utf-8")
+    warnings = check_target(out, force=force, mkdir=mkdir, inputs=inputs)
+    svg = asyncio.run(capture(Timeline(program), step, size, keys=keys, zoom=zoom))
+    write_text(out, svg, force=force)
+    return warnings

@@ -57,6 +57,14 @@ CASES: list[tuple[str, str, list[str]]] = [
      ["invalid TOML", "set twice"]),
     ("toml_inline_table_over_lines", PRELUDE + '\n[[step]]\nline = 4\ndo = "loop"\ntimes = 2\n'
      'body = [ { do = "gc",  # <-\n  line = 4 } ]\n', ["invalid TOML", "one line", "[[step.body]]"]),
+    ("toml_table_header_of_too_many_parts", PRELUDE + "\n[" + ".".join(["a"] * 3000) + "]  # <-\nx = 1\n"
+     + steps('do = "gc"'), ["nested too deeply", "[table] header of 3,000 parts", "at most 64 levels"]),
+    ("toml_array_header_of_too_many_parts", PRELUDE + steps('do = "gc"') + "\n[[step." + ".".join(["b"] * 70)
+     + "]]  # <-\n", ["nested too deeply", "[[array]] header of 71 parts"]),
+    ("toml_dotted_key_of_too_many_parts", PRELUDE + steps('do = "gc"\n' + ".".join(["k"] * 65) + ' = 1  # <-'),
+     ["nested too deeply", "dotted key of 65 parts"]),
+    ("toml_arrays_nested_too_deeply", PRELUDE + steps('do = "gc"\nbody = ' + "[" * 70 + "]" * 70 + "  # <-"),
+     ["nested too deeply", "more than 64 levels"]),
     # -- tables ----------------------------------------------------------------------------
     ("unknown_table", PRELUDE + "\n[runtim]  # <-\ngogc = 50\n" + steps('do = "gc"'),
      ["[runtim]", "did you mean [runtime]"]),

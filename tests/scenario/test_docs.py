@@ -10,7 +10,7 @@ import pytest
 
 from gomemtui.scenario import load_text
 from gomemtui.scenario.limits import (
-    MAX_FILE_BYTES, MAX_HEAP_BYTES, MAX_LOOP_NESTING, MAX_MAP_ENTRIES, MAX_OPERATIONS,
+    MAX_FILE_BYTES, MAX_HEAP_BYTES, MAX_KEY_DEPTH, MAX_LOOP_NESTING, MAX_MAP_ENTRIES, MAX_OPERATIONS,
 )
 from gomemtui.scenario.reference import fields_cell, shown_default
 from gomemtui.scenario.spec import (
@@ -110,7 +110,7 @@ def test_the_limits_table_gives_the_limits_the_checker_applies() -> None:
     values = [line.split(" | ")[-1].rstrip(" |") for line in _section("## Limits").splitlines()
               if line.startswith("| ") and not line.startswith(("| limit", "|---"))]
     assert values == [f"{MAX_HEAP_BYTES >> 30} GiB", f"{MAX_OPERATIONS:,}", f"{MAX_MAP_ENTRIES:,}",
-                      str(MAX_LOOP_NESTING), f"{MAX_FILE_BYTES >> 20} MiB"]
+                      str(MAX_LOOP_NESTING), f"{MAX_FILE_BYTES >> 20} MiB", str(MAX_KEY_DEPTH)]
 
 
 def test_every_table_is_documented() -> None:

@@ -67,3 +67,31 @@ def test_the_command_line_exits_with_the_apps_status(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(cli, "_ui_app", lambda: ui_app)
     run_headless(monkeypatch, wait_for_the_end)
     assert cli.main(["tour"]) == 1
+
+
+def test_a_crash_prints_one_short_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def crash(screen: MainScreen, message: object) -> None:
+        raise RuntimeError("a bug\x1b]0;in a frame handler\x07")
+
+    monkeypatch.setattr(MainScreen, "on_frame_ready", crash)
+    monkeypatch.delenv("GOMEMTUI_TRACEBACK", raising=False)
+    run_headless(monkeypatch, wait_for_the_end)
+    assert run_deferred(lambda: load_program("tour", env={}), "tour.toml") == 1
+    err = capsys.readouterr().err
+    assert err == ("gomemtui: the app stopped on an error: RuntimeError: a bug\\x1b]0;in a frame "
+                   "handler\\x07 (this is a gomemtui bug; rerun with GOMEMTUI_TRACEBACK=1 and report it)\n")
+
+
+def test_gomemtui_traceback_shows_textuals_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    def crash(screen: MainScreen, message: object) -> None:
+        raise RuntimeError("a bug in a frame handler")
+
+    monkeypatch.setattr(MainScreen, "on_frame_ready", crash)
+    monkeypatch.setenv("GOMEMTUI_TRACEBACK", "1")
+    run_headless(monkeypatch, wait_for_the_end)
+    assert run_deferred(lambda: load_program("tour", env={}), "tour.toml") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "a bug in a frame handler" in err
+    assert "the app stopped on an error" not in err
