@@ -53,3 +53,19 @@ async def test_ctrl_q_in_a_picked_scenario_quits() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_picker_shows_the_name_each_scenario_has_on_the_command_line() -> None:
+    from gomemtui.scenario import find_scenario
+
+    app = GoMemApp(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert options.option_count >= 10
+        for i in range(options.option_count):
+            first_line = str(options.get_option_at_index(i).prompt).splitlines()[0]
+            name = first_line.rsplit("  ", 1)[1]
+            assert " " not in name and (find_scenario(name) == app.screen.choices[i].path)
+        assert any(str(options.get_option_at_index(i).prompt).splitlines()[0].endswith("  tour")
+                   for i in range(options.option_count))
