@@ -144,6 +144,7 @@ def check_one(arg: str, out: TextIO) -> int | None:
     from gomemtui.scenario import (
         ScenarioError, ScenarioNotFound, compile_scenario, find_scenario, load_scenario,
     )
+    from gomemtui.scenario.hints import source_warnings
 
     try:
         path = find_scenario(arg)
@@ -154,9 +155,11 @@ def check_one(arg: str, out: TextIO) -> int | None:
         model = load_scenario(path)
         compile_scenario(model)
     except ScenarioError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems + exc.warnings:  # errors first, then warnings
             print(problem, file=out)
         return None
+    for warning in source_warnings(model):  # authoring help: the file is still fine
+        print(warning, file=out)
     return len(model.steps)
 
 
@@ -185,7 +188,9 @@ register(Command(
     "check", "validate scenario files and print every problem, or \"ok\"",
     "Load and check scenario files the way the app would, without running them. Each problem is "
     "printed as FILE:LINE: message, naming the field and its value; all problems of a file are "
-    "reported at once. Exit status: 0 if every file is fine, 1 otherwise.",
+    "reported at once. A step whose source line does not look like its operation gets a warning "
+    "(FILE:LINE: warning: ...), listed after the errors; warnings alone do not fail a file. "
+    "Exit status: 0 if every file is fine, 1 otherwise.",
     """
     gomemtui check my-scenario.toml
     gomemtui check scenarios/*.toml

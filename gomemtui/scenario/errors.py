@@ -26,23 +26,28 @@ class Problem:
     """What is wrong, naming the field and its value."""
     path: str = ""
     """The file as the user named it."""
+    warning: bool = False
+    """Authoring help (`hints`): the scenario still loads; printed `path:line: warning: ...`."""
 
     def __str__(self) -> str:
         """`path:line: message` on one line, with the control characters a value or a file
         name may hold escaped (so printing it cannot act on the terminal)."""
+        message = f"warning: {self.message}" if self.warning else self.message
         if self.line is None:
-            return printable(f"{self.path}: {self.message}", multiline=False)
-        return printable(f"{self.path}:{self.line}: {self.message}", multiline=False)
+            return printable(f"{self.path}: {message}", multiline=False)
+        return printable(f"{self.path}:{self.line}: {message}", multiline=False)
 
 
 class ScenarioError(Exception):
     """A scenario could not be loaded; `problems` lists every reason at once."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
         self.problems: tuple[Problem, ...] = tuple(
             # duplicates dropped keeping the first; on one line, in the order found
             sorted(dict.fromkeys(problems), key=lambda p: (p.line is not None, p.line or 0))
         )
+        self.warnings: tuple[Problem, ...] = tuple(warnings)
+        """The file's warnings (`hints.source_warnings`), for `check` to list after the errors."""
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

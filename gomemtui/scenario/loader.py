@@ -38,6 +38,7 @@ def load_scenario(path: str | Path) -> Scenario:
 def load_text(text: str, shown: str = "<scenario>") -> Scenario:
     """Load a scenario from TOML text; `shown` names it in messages."""
     from gomemtui.scenario.checker import check_scenario
+    from gomemtui.scenario.hints import source_warnings
     from gomemtui.scenario.scopes import localize
 
     try:
@@ -55,7 +56,7 @@ def load_text(text: str, shown: str = "<scenario>") -> Scenario:
         problems += crossing
         problems += check_scenario(scenario, builder.broken_steps)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, source_warnings(scenario) if scenario is not None else ())
     assert scenario is not None
     return scenario
 

@@ -71,7 +71,7 @@ def run_app(files: tuple[Path, ...], start: Path | None) -> int:
             return 1
         app: GoMemApp = make_app(program, str(start))
     else:
-        choices = [ScenarioChoice(f, *title_and_summary(f)) for f in files]
+        choices = [ScenarioChoice(f, *title_and_summary(f), f.stem) for f in files]
 
         class ServedPicker(GoMemApp):
             """The app opening on a picker of the served files only."""

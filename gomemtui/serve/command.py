@@ -106,12 +106,15 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from gomemtui.commands import error, flag_overrides
 
-    try:
-        import asyncssh  # noqa: F401
-        import textual_serve  # noqa: F401
-    except ModuleNotFoundError as exc:
-        error(f"serve needs {exc.name}: pip install 'gomemtui[serve]'")
+    from gomemtui.serve.dependencies import missing_for, quiet_dependency_warnings
+
+    # Only what the fronts asked for: `--ssh` alone runs without textual-serve (serve/web.py
+    # is imported only for `--web`).
+    missing = missing_for(ssh=args.ssh is not None, web=args.web is not None)
+    if missing is not None:
+        error(f"serve needs {missing}: pip install 'gomemtui[serve]'")
         return 1
+    quiet_dependency_warnings()
     import asyncio
 
     from gomemtui.scenario.settings import SettingsError, overrides_from_env

@@ -11,6 +11,7 @@ import pytest
 from gomemtui import cli
 from gomemtui.scenario import list_bundled
 from tests.scenario.broken_cases import PRELUDE, steps
+from tests.scenario.test_hints import STEP_LINE, scenario
 
 COMMANDS = ["open", "list", "check", "run"]
 
@@ -57,15 +58,32 @@ def test_check_ok_and_problems(gomemtui, tmp_path: Path) -> None:
     good.write_text(PRELUDE + steps('do = "gc"'))
     bad = tmp_path / "bad.toml"
     bad.write_text(PRELUDE + steps('do = "apend"', 'do = "gc"\nin = "nobody"'))
+    # PRELUDE's line 4 is `x := 1`: the gc step there is fine, with a warning (hints.py)
+    warning = f"{good}:15: warning: step 1 (gc): line = 4 is `x := 1`, which has no `runtime.GC()` call"
     r = gomemtui("check", str(good))
-    assert r.status == 0 and r.out.strip() == f"{good}: ok (1 steps)"
+    assert r.status == 0 and r.out.splitlines()[1] == f"{good}: ok (1 steps)"
+    assert r.out.startswith(warning)
     r = gomemtui("check", str(good), str(bad))
     assert r.status == 1
     lines = r.out.splitlines()
-    assert lines[0] == f"{good}: ok (1 steps)"
-    assert lines[1].startswith(f"{bad}:") and 'did you mean "append"' in lines[1]
-    assert lines[2].startswith(f"{bad}:") and "nobody" in lines[2]
+    assert lines[1] == f"{good}: ok (1 steps)"
+    assert lines[2].startswith(f"{bad}:") and 'did you mean "append"' in lines[2]
+    assert lines[3].startswith(f"{bad}:") and "nobody" in lines[3]
+    assert lines[4].startswith(f"{bad}:") and ": warning: " in lines[4]  # errors first, then warnings
     assert "1 of 2 files have problems" in r.err
+
+
+def test_check_prints_warnings_and_still_succeeds(gomemtui, tmp_path: Path) -> None:
+    """A warning (scenario/hints.py) is printed as FILE:LINE: warning: ...; the file is ok."""
+    path = tmp_path / "warned.toml"
+    path.write_text(scenario('line = 17\ndo = "go"\ngoroutine = "worker"'))
+    r = gomemtui("check", str(path))
+    assert r.status == 0
+    assert r.out.splitlines() == [
+        f"{path}:{STEP_LINE}: warning: step 2 (go): line = 17 is `}}`, which has no `go ` statement "
+        "(is the line off by one?)",
+        f"{path}: ok (2 steps)",
+    ]
 
 
 def test_check_quiet_and_bundled(gomemtui) -> None:

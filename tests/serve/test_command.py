@@ -94,3 +94,48 @@ async def test_sigterm_ends_every_session_gracefully_and_logs_each_connection(ke
     assert "SIGTERM: shutting down" in text
     assert re.search(r"ssh grace \(SHA256:\S+, follower\) from 127\.0\.0\.1:\d+, [\d.]+s, 1 session: "
                      r"app [\d.]+s, the server is shutting down", text), text
+
+
+def test_serve_ssh_does_not_need_textual_serve_and_web_says_it_does(gomemtui_cli, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # as if textual-serve were not installed
+    result = gomemtui_cli("serve", "tour", "--web", "127.0.0.1:0")
+    assert result.status == 1 and "serve needs textual_serve: pip install 'gomemtui[serve]'" in result.err
+    result = gomemtui_cli("serve", "tour", "--ssh", "127.0.0.1:0", "--host-key", str(tmp_path / "k"))
+    assert result.status == 2 and "--authorized-keys" in result.err  # past the import check
+
+
+async def test_serve_ssh_starts_without_textual_serve_and_logs_no_dependency_warning(keys, tmp_path):
+    """A real `gomemtui serve --ssh` in a process where textual_serve cannot be imported:
+    it serves a viewer, and its log has none of the CryptographyDeprecationWarning lines
+    asyncssh's import triggers (cryptography 51 deprecates DSA)."""
+    code = ("import sys; sys.modules['textual_serve'] = None; from gomemtui.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    argv = [sys.executable, "-c", code, "serve", "tour", "--ssh", "127.0.0.1:0",
+            "--authorized-keys", str(keys.authorized), "--host-key", str(tmp_path / "host_key")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOGC", "GOMEMLIMIT", "GOMAXPROCS", "PYTHONWARN"))}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (os.getcwd(), env.get("PYTHONPATH", "")) if p)
+    server = await asyncio.create_subprocess_exec(*argv, stdin=asyncio.subprocess.DEVNULL,
+                                                  stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                                                  env=env)
+    log = bytearray()
+    try:
+        async with asyncio.timeout(30):
+            while not (port := re.search(rb"ssh on 127\.0\.0\.1:(\d+)", log)):
+                line = await server.stderr.readline()
+                assert line, f"the server ended: {log.decode()}"
+                log.extend(line)
+        conn = await connect(int(port.group(1)), keys.viewer, username="ada")
+        viewer = await open_viewer(conn)
+        await viewer.wait_for(r"step 0/10", timeout=30)
+        server.send_signal(signal.SIGTERM)
+        await viewer.closed_with(timeout=15)
+        log.extend(await asyncio.wait_for(server.stderr.read(), timeout=15))
+        assert await asyncio.wait_for(server.wait(), timeout=15) == 0
+        conn.close()
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+    text = log.decode()
+    assert "Warning" not in text and "warning" not in text.lower(), text
+    assert "textual_serve" not in text

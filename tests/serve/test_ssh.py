@@ -309,6 +309,11 @@ async def test_with_a_folder_viewers_pick_and_followers_open_what_the_presenter_
     mark = follower.mark
     presenter.press("n")
     await follower.wait_for(r"step 1/10", since=mark)
+    marks = presenter.mark, follower.mark
+    presenter.press("q")  # a picked scenario: q goes back to the picker, where q quits
+    follower.press("q")
+    await asyncio.gather(presenter.wait_for(r"choose a scenario", since=marks[0]),
+                         follower.wait_for(r"choose a scenario", since=marks[1]))
     presenter.press("q")
     follower.press("q")
     assert await asyncio.gather(presenter.closed_with(), follower.closed_with()) == [0, 0]

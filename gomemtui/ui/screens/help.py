@@ -49,6 +49,7 @@ LONG_HELP: dict[str, str] = {
     "unzoom": "leave the zoomed panel",
     "help": "this screen",
     "app.quit": "quit",
+    "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",
 }
 """What each main-screen action does, in a sentence."""
 

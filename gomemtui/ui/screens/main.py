@@ -75,7 +75,7 @@ class MainScreen(Screen[None]):
         Binding("w", "why_alive", "Why alive?"),
         Binding("escape", "unzoom", "Unzoom", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "leave", "Quit"),
     ]
     """The screen's keys, in the order the footer and the help screen list them."""
     BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
@@ -478,3 +478,14 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.KEYS))
+
+    def action_leave(self) -> None:
+        """`q`: back to the scenario picker when the scenario was chosen there (`gomemtui`
+        without a scenario), else quit. ctrl+q always quits (Textual's own binding)."""
+        from gomemtui.ui.screens.picker import PickerScreen
+
+        if any(isinstance(screen, PickerScreen) for screen in self.app.screen_stack):
+            self.playback.pause()
+            self.app.pop_screen()
+        else:
+            self.app.exit()

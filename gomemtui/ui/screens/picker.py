@@ -25,13 +25,15 @@ class ScenarioChoice:
     path: Path
     title: str
     summary: str
+    name: str = ""
+    """What names it on the command line (`gomemtui reslice`); shown after the title."""
 
 
 def bundled_choices() -> list[ScenarioChoice]:
     """The bundled scenarios, via the scenario package's listing."""
     from gomemtui.scenario import list_bundled
 
-    return [ScenarioChoice(b.path, b.title, b.summary) for b in list_bundled()]
+    return [ScenarioChoice(b.path, b.title, b.summary, b.short_name) for b in list_bundled()]
 
 
 class PickerScreen(Screen[None]):
@@ -61,10 +63,12 @@ class PickerScreen(Screen[None]):
         box.border_title = "gomemtui · choose a scenario"
         with box:
             yield Static("Each scenario plays a Go program's memory life on a simulated Go 1.27 runtime. "
-                         "Enter opens it; q quits.", id="picker-intro")
+                         "Enter opens it; q quits. The name after each title opens it from the command "
+                         "line.", id="picker-intro")
             options = []
             for i, choice in enumerate(self.choices):
-                prompt = Text.assemble((choice.title, "bold"), "\n", (choice.summary, "dim"))
+                name = ("  " + choice.name, "cyan") if choice.name else ""
+                prompt = Text.assemble((choice.title, "bold"), name, "\n", (choice.summary, "dim"))
                 options.append(Option(prompt, id=str(i)))
             if not options:
                 options.append(Option("No bundled scenarios found.", id="none", disabled=True))
