@@ -66,7 +66,7 @@ from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.memory.stacks import Stacks
 from gomemtui.runtime.program import RuntimeSettings
 from gomemtui.runtime.types import NIL
-from gomemtui.units import NEVER_BYTES, NOTE_STYLE, format_exact, format_goal
+from gomemtui.units import NEVER_BYTES, format_exact, format_goal
 
 NO_GOAL = NEVER_BYTES
 """Goals at least this big mean "never": GOGC=off without a memory limit (≈ MaxInt64)."""
@@ -671,8 +671,8 @@ class Collector:
             reason, why = "forced", "runtime.GC() was called"
         elif reason == "user":
             why = (f"started by hand with ] (next GC phase): the heap, {format_exact(cycle.heap0)}, "
-                   f"had not reached the trigger, {format_goal(trigger, **NOTE_STYLE)}"
-                   + ("" if trigger is None else f" ({trigger:,} B)"))
+                   f"had not reached the trigger, "
+                   f"{format_goal(None) if trigger is None else format_exact(trigger)}")
         else:
             why = f"the heap, {format_exact(cycle.heap0)}, reached the trigger, {format_exact(trigger or 0)}"
         self.events.emit("gc_phase", f"GC {number} starts: {why}. Stop the world — sweep termination "
