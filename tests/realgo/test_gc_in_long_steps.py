@@ -13,9 +13,11 @@ a nil `[]int`, NumGC difference, six runs each (`GOMAXPROCS=4`, the scenarios' d
     GOMAXPROCS=4  1     1-2   3-4   5-7   5-7
     GOMAXPROCS=1  0     1     3     6     7-8
 
-The test below runs the program itself five times at GOMAXPROCS=4 and asks the
-simulator's count, for `append count = N` and for a `loop` of single appends, to be
-within one of the range Go's runs give.
+The tests below ask the simulator's count to be within one of that recorded range, and
+run the program itself five times at GOMAXPROCS=4 and ask the count, for `append count = N`
+and for a `loop` of single appends, to be within one of the range those runs give. Go's
+count at 800k and 1M depends on how long its marks take in wall-clock time, which a busy
+machine stretches (4-5 cycles at 800k), so those two live comparisons may fail there.
 
 Not yet matched: GOMAXPROCS=1, where the simulator completes 0/1/2/3/4 cycles for the
 sizes above (Go 0/1/3/6/7). There Go's gctrace shows `4->4->0 MB`, `6->6->2 MB`: the
@@ -95,11 +97,22 @@ MARK_LATENCY = pytest.mark.xfail(reason=(
     "Go's mark phases at 4 Ps last 0.4-7 ms of wall clock (worker start-up and wake-ups: "
     "gctrace `0.34+7.1+0.064 ms clock`), during which the slice grows again, allocated black "
     "(`9->13->10 MB`); the simulator's workers finish such a mark in about 40 µs, so its "
-    "cycles mark less and come more often: 8 cycles for 1M appends where Go's runs give 5-7"
+    "cycles mark less and come more often: 8 cycles for 1M appends where Go's runs give 5-7, "
+    "and 7 for 800k where Go's runs on a busy machine (longer marks) gave 4-5"
 ), strict=False)
 
+RECORDED_GOMAXPROCS_4 = {100_000: (1, 1), 200_000: (1, 2), 400_000: (3, 4), 800_000: (5, 7), 1_000_000: (5, 7)}
+"""Go's (fewest, most) cycles over six runs on an idle machine: the table above."""
 
-@pytest.mark.parametrize("n", [*SIZES[:-1], pytest.param(SIZES[-1], marks=MARK_LATENCY)])
+
+@pytest.mark.parametrize("n", SIZES)
+def test_append_count_is_within_one_of_the_cycles_go_recorded(n):
+    low, high = RECORDED_GOMAXPROCS_4[n]
+    sim = simulated_cycles(n, as_loop=False)
+    assert low - 1 <= sim <= high + 1, (n, sim, (low, high))
+
+
+@pytest.mark.parametrize("n", [*SIZES[:-2], *(pytest.param(n, marks=MARK_LATENCY) for n in SIZES[-2:])])
 def test_append_count_completes_gos_cycles_inside_the_step(go_cycles, n):
     low, high = go_cycles[n]
     sim = simulated_cycles(n, as_loop=False)
