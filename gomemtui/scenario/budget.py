@@ -84,7 +84,7 @@ def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> lis
         if work.allocated_bytes > MAX_HEAP_BYTES:
             report(step, (
                 f"{_this(step)} allocates about {_bytes(work.allocated_bytes)} of simulated heap"
-                f"{_most(step, cost, lambda w: w.allocated_bytes, work)}; a step, with its repeat and loop "
+                f"{_most(step, cost, lambda w: w.allocated_bytes, work, 'it')}; a step, with its repeat and loop "
                 f"iterations, may allocate at most {format_bytes(MAX_HEAP_BYTES, **MESSAGE_STYLE)} ({_SMALLER})"))
     if cost.live_peak > MAX_HEAP_BYTES:
         step = _top_step(scenario, cost.live_peak_path)
@@ -144,8 +144,9 @@ def _top_step(scenario: Scenario, path: tuple[int, ...]) -> StepSpec:
     return scenario.steps[path[0]]
 
 
-def _most(step: StepSpec, cost: CostEstimate, value: Callable[[Work], int], whole_work: Work) -> str:
-    """", most of it in body item 2 (new)" for a loop; "" otherwise."""
+def _most(step: StepSpec, cost: CostEstimate, value: Callable[[Work], int], whole_work: Work,
+          them: str = "them") -> str:
+    """", most of them in body item 2 (new)" for a loop; "" otherwise."""
     if step.do != "loop":
         return ""
     leaves = [s for s in _leaves(step) if s.path in cost.steps]
@@ -157,7 +158,7 @@ def _most(step: StepSpec, cost: CostEstimate, value: Callable[[Work], int], whol
         return ""
     where = ", ".join(f"body item {i + 1}" for i in top.path[1:])
     whole = value(whole_work)
-    share = "all of it" if part >= whole else ("most of it" if 2 * part > whole else "the largest part")
+    share = f"all of {them}" if part >= whole else (f"most of {them}" if 2 * part > whole else "the largest share")
     return f", {share} in {where} ({top.do})"
 
 

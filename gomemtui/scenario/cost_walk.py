@@ -18,7 +18,7 @@ iterations left, so a loop that fills a slice or a map costs a few iterations to
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from gomemtui.runtime import program as ops
@@ -50,6 +50,8 @@ _TABLE_STRUCT = 64
 _PAGE = 8192
 _LARGE_OBJECT = 32768
 """Bigger objects get a span of their own, found by scanning the page heap (`pages.find`)."""
+_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots")
+"""The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
 _COPY_BYTES_PER_SECOND = 2e9
 """More than the speed of a checkpoint's copy: the sooner a step's work pays for one."""
 _STACK_ALLOC_LIMIT = 64 << 10
@@ -116,6 +118,8 @@ class _Walk:
         """Bytes retained by the iterations a loop's work was multiplied for."""
         self.live_peak = 0
         self.live_peak_path: tuple[int, ...] = (0,)
+        self.peak_since = 0
+        """The live heap's peak since `iterate` last reset it (within one iteration)."""
         self.total = Work()
         self.work: dict[tuple[int, ...], Work] = {}
         self.here = Work()
@@ -158,16 +162,18 @@ class _Walk:
                 op = self.ops[step.path] = compile_step(step, self.types)
             self.here = self.work.setdefault(step.path, Work())
             if isinstance(op, ops.Repeat):
-                self.repeat(step.do, op.op, op.times)
+                self.repeat(step, op.op, op.times)
             else:
                 self.operation(step.do, op)
         live = self.live + self.live_extra
+        self.peak_since = max(self.peak_since, live)
         if live > self.live_peak:
             self.live_peak, self.live_peak_path = live, step.path
 
-    def repeat(self, do: str, op: ops.Op, times: int) -> None:
+    def repeat(self, step: StepSpec, op: ops.Op, times: int) -> None:
         """`repeat = N`, as `mutator.loops.repeat` runs it: a `new` to the heap, an
         append without batch or value and a map insert in one go; anything else N times."""
+        do = step.do
         if isinstance(op, ops.New) and op.escape == "heap":
             self.charge_op(do)
             self.new(op, times)
@@ -181,7 +187,7 @@ class _Walk:
             self.charge_op(do, times)
             self.append_batches(op, times)
         else:
-            self.iterate(times, lambda: self.operation(do, op), [self.here], [])
+            self.iterate(step.path, times, lambda: self.operation(do, op), [self.here], [])
 
     def loop(self, step: StepSpec) -> None:
         times = step.value("times") * step.repeat
@@ -189,13 +195,13 @@ class _Walk:
         counted_paths = {s.path for s in counters}
         entries = [self.work.setdefault(s.path, Work()) for s in _leaves(step.body) if s.path not in counted_paths]
         counted = [(s, self.work.setdefault(s.path, Work())) for s in counters]
-        self.iterate(times, lambda: self.run(step.body), entries, counted)
+        self.iterate(step.path, times, lambda: self.run(step.body), entries, counted)
 
     def run(self, steps: tuple[StepSpec, ...]) -> None:
         for step in steps:
             self.step(step)
 
-    def iterate(self, n: int, once: Callable[[], None], entries: list[Work],
+    def iterate(self, path: tuple[int, ...], n: int, once: Callable[[], None], entries: list[Work],
                 counted: list[tuple[StepSpec, Work]]) -> None:
         """Do `once()` n times. When an iteration leaves the model as the one before did
         (`counted` steps' variables aside), the next one is walked too and its work (less
@@ -212,56 +218,109 @@ class _Walk:
                 previous = shape
                 continue
             before = [w.copy() for w in entries]
-            total_before = self.total.copy()
             retained_before = self.retained_bytes + self.live_extra
+            outer_peak, self.peak_since = self.peak_since, 0  # the peak within this iteration
+            live_at_start = self.live + self.live_extra
             once()
             done += 1
+            iteration_peak = self.peak_since
+            self.peak_since = max(outer_peak, iteration_peak)
             if done < n:
-                self.multiply(entries, before, total_before, retained_before, counted, n - done)
+                grown = self.retained_bytes + self.live_extra - retained_before
+                live_before = self.live + self.live_extra
+                self.multiply(entries, before, grown, counted, n - done, iteration_peak - live_before)
+                # the last iteration peaks highest: it starts with what all the others kept
+                # (all there is now, less what one iteration keeps)
+                peak = self.live + self.live_extra - max(grown, 0) + iteration_peak - live_at_start
+                if peak > self.live_peak:
+                    self.live_peak, self.live_peak_path = peak, path
+                self.peak_since = max(self.peak_since, peak)
             return
 
-    def multiply(self, entries: list[Work], before: list[Work], total_before: Work, retained_before: int,
-                 counted: list[tuple[StepSpec, Work]], left: int) -> None:
-        """`left` more iterations, each doing what the last one did (the counted steps
-        run once for them all). What grows with the iterations before is summed, or
-        bounded by its value after the last: array pairs and mark work (with the arrays
-        and objects made), heap-triggered cycles (their spacing shrinks as the live heap
-        grows) and page scans (with the mapped heap)."""
-        grown = self.retained_bytes + self.live_extra - retained_before
+    def multiply(self, entries: list[Work], before: list[Work], grown: int,
+                 counted: list[tuple[StepSpec, Work]], left: int, transient: int) -> None:
+        """`left` more iterations, each doing what the last one did: `entries` get `left`
+        times the work they did since `before`, the counted steps run once for them all.
+        What grows with the iterations before is summed or bounded by its value after the
+        last (`_bound_counted`, `_charge_growing`): heap-triggered cycles (their spacing
+        shrinks as the live heap grows), mark work and array pairs (with the objects and
+        arrays made before), page scans (with the mapped heap)."""
         self.live_extra += max(grown, 0) * left  # every iteration keeps what the last stored
-        arrays_now, rows_now, slots_now = self.total.arrays, self.total.objects, self.total.pointer_slots
-        last = self.total.minus(total_before)
+        at_start = self.total.copy()
         ones = [entry.minus(old) for entry, old in zip(entries, before)]
-        pages_before = self.mapped_pages(0)
-        growing = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots")
         for entry, one in zip(entries, ones):
             linear = one.copy()
-            for name in growing:
+            for name in _GROWING:
                 setattr(linear, name, 0)
             entry.add(linear, left)
             self.total.add(linear, left)
+        after_linear = self.total.copy()
+        # the counted steps run with the live heap as high as it was within the last
+        # iteration (`transient` above its end)
+        self.live_extra += max(transient, 0)
+        counted_before = [entry.copy() for _, entry in counted]
         for step, entry in counted:
             self.here = entry
             self.count_up(step, left)
-        # the model is now as after the iterations left: the smallest spacing, and the
-        # mapped heap grown (linearly: each iteration scans the average)
+        self.live_extra -= max(transient, 0)
+        self._bound_counted(counted, counted_before, after_linear)
+        self._charge_growing(entries, ones, left, at_start, after_linear, max(transient, 0))
+
+    def _bound_counted(self, counted: list[tuple[StepSpec, Work]], before: list[Work], after_linear: Work) -> None:
+        """The counted steps ran one after the other: bound their cycles, page scans and
+        mark work by the end, as if each ran with all the others' growth done (and the
+        array a growth replaces still held, as growslice holds it while it copies)."""
+        held = sum(self.sizes.get(self.vars[s.args["var"]].obj, 0) for s, _ in counted if s.args["var"] in self.vars)
+        self.live_extra += held
         spacing = self.spacing()
-        pages = (pages_before + self.mapped_pages(0)) / 2
+        self.live_extra -= held
+        more_pages = (self.total.allocated_bytes - after_linear.allocated_bytes) // _PAGE + 1
+        for (_, entry), old in zip(counted, before):
+            done = entry.minus(old)
+            cycles = max(done.heap_cycles, self.cycle_bound(done, spacing))
+            self.here = entry
+            self.charge(heap_cycles=cycles - done.heap_cycles, page_scans=done.large_objects * more_pages,
+                        mark_objects=max(cycles * self.total.objects - done.mark_objects, 0),
+                        mark_slots=max(cycles * self.total.pointer_slots - done.mark_slots, 0))
+
+    def _charge_growing(self, entries: list[Work], ones: list[Work], left: int, at_start: Work,
+                        after_linear: Work, transient: int) -> None:
+        """What grows over the `left` iterations multiplied, for each entry whose last
+        iteration did `one`. Iteration j (1..left) starts with j - 1 iterations' objects
+        and arrays made, and with all the counted steps' (taken as made first); a large
+        object in it scans at most what it did in the last one and the pages mapped since:
+        the heap maps at most what is allocated, and its goal grows at most 1 + GOGC/100
+        times as fast. Its allocations see a live heap at most `transient` above the end."""
+        self.live_extra += transient
+        spacing = self.spacing()
+        self.live_extra -= transient
+        arrays, rows, slots = (sum(one.arrays for one in ones), sum(one.objects for one in ones),
+                               sum(one.pointer_slots for one in ones))
+        counted = self.total.minus(after_linear)
+        growth = max(1.0, 1 + max(self.gogc or 0, 0) / 100)
+        pages_per_iteration = (after_linear.allocated_bytes - at_start.allocated_bytes) / left * growth / _PAGE
+        counted_pages = counted.allocated_bytes * growth / _PAGE + 1
         tri = left * (left + 1) / 2
         for entry, one in zip(entries, ones):
-            cycles = one.heap_cycles
-            if spacing is not None and one.objects:
-                cycles = max(cycles, one.objects if spacing <= 0 else min(one.objects, one.allocated_bytes / spacing))
+            cycles = max(one.heap_cycles, self.cycle_bound(one, spacing))
             marking = one.forced_cycles + cycles
             self.here = entry
             self.charge(
                 heap_cycles=cycles * left,
-                page_scans=round(max(one.page_scans, one.large_objects * pages) * left),
-                array_pairs=(one.arrays * (left * arrays_now + last.arrays * left * (left - 1) // 2)
-                             + left * one.arrays * max(last.arrays - 1, 0) // 2),
-                mark_objects=marking * (left * rows_now + last.objects * tri),
-                mark_slots=marking * (left * slots_now + last.pointer_slots * tri),
+                page_scans=math.ceil(left * one.page_scans
+                                     + one.large_objects * (pages_per_iteration * tri + left * counted_pages)),
+                array_pairs=(one.arrays * (left * (at_start.arrays + counted.arrays) + arrays * left * (left - 1) // 2)
+                             - (-left * one.arrays * max(arrays - 1, 0) // 2)),  # its share, rounded up
+                mark_objects=marking * (left * (at_start.objects + counted.objects) + rows * tri),
+                mark_slots=marking * (left * (at_start.pointer_slots + counted.pointer_slots) + slots * tri),
             )
+
+    @staticmethod
+    def cycle_bound(work: Work, spacing: float | None) -> float:
+        """`heap_cycle_bound` for the allocations of `work` with this spacing."""
+        if spacing is None or not work.objects:
+            return 0.0
+        return float(work.objects) if spacing <= 0 else min(work.objects, work.allocated_bytes / spacing)
 
     def shape(self, skip: set[str]) -> tuple[object, ...]:
         """What later iterations of a loop depend on (the variables in `skip` aside)."""
@@ -273,6 +332,12 @@ class _Walk:
         """`times` more runs of a counted step (an append or map insert), at once."""
         compiled = self.ops[step.path]
         op, reps = (compiled.op, compiled.times) if isinstance(compiled, ops.Repeat) else (compiled, 1)
+        if isinstance(op, ops.Append) and op.value is not None:
+            # what the appended pointers keep is the iterations' (`multiply`)
+            fast = False
+            op = replace(op, value=None)
+        else:
+            fast = reps > 1  # one run of the repeat (mutator.loops.repeat)
         if isinstance(op, ops.MapInsert):
             self.charge_op(step.do, times)
             self.map_insert(op, op.count * reps * times)
@@ -280,7 +345,6 @@ class _Walk:
             self.charge_op(step.do, times * reps)
             self.append_batches(op, times * reps)
         elif isinstance(op, ops.Append):
-            fast = reps > 1 and op.value is None  # one run of the repeat (mutator.loops.repeat)
             self.charge_op(step.do, times if fast else times * reps)
             self.append(op, op.count * reps * times)
 
@@ -296,14 +360,17 @@ class _Walk:
         seconds, nbytes = OP_COSTS[do]
         self.charge(operations=times, op_seconds=seconds * times, op_bytes=nbytes * times)
 
-    def allocate(self, count: int, size: int, slots_each: int = 0, *, array: bool = False) -> None:
-        """`count` heap objects of `size` bytes, each with `slots_each` pointer slots; each
-        allocation may start a heap-triggered cycle (`mallocgc` → `gcTrigger.test`)."""
+    def allocate(self, count: int, size: int, slots_each: int = 0, *, array: bool = False,
+                 total_bytes: int | None = None) -> None:
+        """`count` heap objects of `size` bytes (or of `total_bytes` in all), each with
+        `slots_each` pointer slots; each allocation may start a heap-triggered cycle
+        (`mallocgc` → `gcTrigger.test`)."""
         if count <= 0:
             return
-        cycles = self.heap_cycle_bound(count, count * size)
+        nbytes = count * size if total_bytes is None else total_bytes
+        cycles = self.heap_cycle_bound(count, nbytes)
         large = count if size > _LARGE_OBJECT else 0
-        self.charge(objects=count, pointer_slots=count * slots_each, allocated_bytes=count * size,
+        self.charge(objects=count, pointer_slots=count * slots_each, allocated_bytes=nbytes,
                     heap_cycles=cycles, large_objects=large, page_scans=large * self.mapped_pages(size))
         self.charge_cycles(cycles)
         if array:
@@ -326,9 +393,7 @@ class _Walk:
         spacing = self.spacing()
         if spacing is None:
             return 0.0
-        if spacing <= 0:
-            return float(events)
-        return min(float(events), nbytes / spacing)
+        return float(events) if spacing <= 0 else min(float(events), nbytes / spacing)
 
     def marked_bound(self) -> int:
         """An upper bound of the heap a cycle marks: the live-heap bound so far and the
@@ -540,7 +605,7 @@ class _Walk:
     def make_map(self, op: ops.MakeMap) -> None:
         var = _Var("map", op.g, elem=op.value, key=op.key, peak_len=op.hint or 0)
         parts, nbytes = _map_structure(op.key, op.value, op.hint or 0)
-        self.allocate(parts, nbytes // parts)
+        self.allocate(parts, 0, total_bytes=nbytes)
         var.obj = self.new_object(nbytes)
         self.bind(op.var, var)
 
@@ -557,11 +622,9 @@ class _Walk:
         var.peak_len = max(var.peak_len, var.len)
         self.resize(var.obj, _map_bytes(var.key, var.elem, var.peak_len))  # the spacing sees it grown
         if var.peak_len > old_peak:
-            old_parts, old_bytes = _map_structure(var.key, var.elem, old_peak)
-            parts, nbytes = _map_structure(var.key, var.elem, var.peak_len)
-            if nbytes > old_bytes:
-                grown = max(2 * (parts - old_parts), 2)
-                self.allocate(grown, 2 * (nbytes - old_bytes) // grown)
+            old_parts, old_bytes = _map_growth(var.key, var.elem, old_peak)
+            parts, nbytes = _map_growth(var.key, var.elem, var.peak_len)
+            self.allocate(parts - old_parts, 0, total_bytes=nbytes - old_bytes)
         for t in (var.key, var.elem):
             if t.size > _MAP_MAX_BYTES:
                 self.charge(map_objects=n)
@@ -685,11 +748,29 @@ def _map_structure(key: GoType, value: GoType, entries: int) -> tuple[int, int]:
         return 2, _MAP_HEADER + group_bytes
     full = MAX_TABLE_CAPACITY * MAX_AVG_GROUP_LOAD // MAP_GROUP_SLOTS
     if entries <= full:
-        slots = 1 << math.ceil(math.log2(entries * MAP_GROUP_SLOTS / MAX_AVG_GROUP_LOAD))
-        return 3, _MAP_HEADER + _TABLE_STRUCT + slots // MAP_GROUP_SLOTS * group_bytes
+        return 3, _MAP_HEADER + _TABLE_STRUCT + _table_slots(entries) // MAP_GROUP_SLOTS * group_bytes
     tables = -(-entries // (full // 2))
     groups = tables * MAX_TABLE_CAPACITY // MAP_GROUP_SLOTS
     return 2 + 2 * tables, _MAP_HEADER + 8 * tables + tables * _TABLE_STRUCT + groups * group_bytes
+
+
+def _map_growth(key: GoType, value: GoType, entries: int) -> tuple[int, int]:
+    """(objects, bytes) a map allocates for its structure while it grows from empty to
+    `entries` keys, an upper bound: every table it outgrew was at most half the size of
+    the next (twice the final bytes in all), and each part was allocated anew once per
+    doubling of its table (up to 1024 slots) or split. Counted from empty, so growing in
+    one insert or in many costs the same."""
+    parts, nbytes = _map_structure(key, value, entries)
+    doublings = 0
+    if entries > MAP_GROUP_SLOTS:
+        slots = min(MAX_TABLE_CAPACITY, _table_slots(entries))
+        doublings = slots.bit_length() - MAP_GROUP_SLOTS.bit_length()
+    return 2 * parts + doublings, 2 * nbytes
+
+
+def _table_slots(entries: int) -> int:
+    """The slots of one table holding `entries` keys at most 7/8 full (a power of two)."""
+    return 1 << math.ceil(math.log2(entries * MAP_GROUP_SLOTS / MAX_AVG_GROUP_LOAD))
 
 
 def _map_bytes(key: GoType, value: GoType, entries: int) -> int:
