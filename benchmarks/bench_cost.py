@@ -8,7 +8,8 @@ figures; asserts nothing.
     python benchmarks/bench_cost.py --past-limit    # measure the refused cases too
 
 Each case is a scenario near one figure's limit (operations run one at a time, heap
-objects, pointer slots, backing arrays, map keys, GC cycles, mark work) or a mix. It runs
+objects, pointer slots, backing arrays, map keys, GC cycles, mark work), a mix, or just
+past a limit (refused; `--past-limit` measures it anyway, with the budget switched off). It runs
 as `gomemtui run FILE` in a fresh process; `os.wait4` gives that process's CPU time and
 peak resident memory (`ru_maxrss`), the wall clock its elapsed time. The estimate should
 be an upper bound (ratio ≥ 1) within a small factor; the unit costs in `cost.py` were
@@ -122,6 +123,9 @@ CASES: dict[str, Callable[[], str]] = {
     "gc: GOGC=10, repeat 1M new(Node)": lambda: scenario(
         "x", 'do = "new"\nvar = "b"\ntype = "Node"\nrepeat = 999000', runtime='[runtime]\ngogc = 10\n'),
     "heap: 4 × 1 GB new in a loop": lambda: scenario("x", loop(4, 'do = "new", var = "b", type = "Big"'), big=10**9),
+    "past the limit: 600k new in a loop": lambda: scenario("x", loop(600_000, 'do = "new", var = "b", type = "int"')),
+    "past the limit: 15k make_slice": lambda: scenario(
+        "x", loop(15_000, 'do = "make_slice", var = "s", elem = "int", len = 4')),
     "heap: 2000 new of 1 MiB kept in a slice": lambda: scenario(
         "x", 'do = "make_slice"\nvar = "keep"\nelem = "*Big"',
         loop(2000, 'do = "new", var = "b", type = "Big"', 'do = "append", var = "keep", value = "b"')),

@@ -100,10 +100,10 @@ def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> lis
             mine = figure.value(works[step.path])
             of_all = "" if mine == total else f" (the run {format_count(total)} in all)"
             why = f"{figure.why}; " if figure.why else ""
+            most = _most(step, cost, figure.value, works[step.path])
             report(step, (
-                f"{_this(step)} {figure.verb} about {format_count(mine)} {figure.noun}{of_all}"
-                f"{_most(step, cost, figure.value, works[step.path])}; a run may have at most {format_count(figure.limit)} "
-                f"({why}{_SMALLER})"))
+                f"{_this(step)} {figure.verb} about {format_count(mine)} {figure.noun}{of_all}{most}; "
+                f"a run may have at most {format_count(figure.limit)} ({why}{_SMALLER})"))
     if problems:
         return problems
     if cost.seconds > MAX_RUN_SECONDS:
