@@ -98,6 +98,9 @@ CASES: dict[str, Callable[[], str]] = {
     "steps: 300 steps over 900k objects": lambda: scenario(
         "x", 'do = "new"\nvar = "b"\ntype = "Node"\nrepeat = 900000',
         *['do = "new"\nvar = "c"\ntype = "Node"'] * 300),
+    "steps: 2700 steps over 300 variables": lambda: scenario(
+        "x", *[f'do = "new"\nvar = "v{i}"\ntype = "Node"' for i in range(300)],
+        *['do = "assign"\ntarget = "x"\nvalue = "nil"'] * 2700),
     "slots: make_slice of 16M *int": lambda: scenario(
         "x", 'do = "make_slice"\nvar = "s"\nelem = "*int"\nlen = 16000000', 'do = "gc"'),
     "slots: make_slice of 4M *int, 20 gc": lambda: scenario(

@@ -107,21 +107,39 @@ def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> lis
     if problems:
         return problems
     if cost.seconds > MAX_RUN_SECONDS:
-        step = max(scenario.steps, key=lambda s: works[s.path].seconds())
-        work = works[step.path]
+        step, work, where = _responsible(scenario, works, cost.total, Work.seconds, MAX_RUN_SECONDS - cost.seconds
+                                         + cost.total.seconds())
         report(step, (
             f"the run would take about {format_duration(cost.seconds)} (estimated; the limit is "
-            f"{format_duration(MAX_RUN_SECONDS)}), {format_duration(work.seconds())} of it in "
-            f"{_this(step)}: {_time_parts(work)} ({_SMALLER})"))
+            f"{format_duration(MAX_RUN_SECONDS)}), {where}: {_time_parts(work)} ({_SMALLER})"))
     elif cost.memory_bytes > MAX_RUN_BYTES:
-        step = max(scenario.steps, key=lambda s: works[s.path].memory_bytes())
-        work = works[step.path]
+        step, work, where = _responsible(scenario, works, cost.total, Work.memory_bytes, MAX_RUN_BYTES
+                                         - cost.memory_bytes + cost.total.memory_bytes())
         report(step, (
             f"the run would need about {format_bytes(cost.memory_bytes, **MESSAGE_STYLE)} of memory "
-            f"(estimated; the limit is {format_bytes(MAX_RUN_BYTES, **MESSAGE_STYLE)}), "
-            f"{format_bytes(work.memory_bytes(), **MESSAGE_STYLE)} of it for {_this(step)}: "
+            f"(estimated; the limit is {format_bytes(MAX_RUN_BYTES, **MESSAGE_STYLE)}), {where}: "
             f"{_memory_parts(work)} ({_SMALLER})"))
     return problems
+
+
+def _responsible(scenario: Scenario, works: dict[tuple[int, ...], Work], total: Work,
+                 amount: Callable[[Work], float], allowed: float) -> tuple[StepSpec, Work, str]:
+    """The step to blame for the run's time or memory (`amount`), the work to describe
+    and how the message says where: the step doing at least half of it, else the step
+    where the run passes what is `allowed` (the whole run described)."""
+    step = max(scenario.steps, key=lambda s: amount(works[s.path]))
+    work = works[step.path]
+    whole = amount(total)
+    if 2 * amount(work) >= whole:
+        share = format_duration(amount(work)) if amount is Work.seconds else \
+            format_bytes(int(amount(work)), **MESSAGE_STYLE)
+        return step, work, f"{share} of it in {_this(step)}"
+    running = 0.0
+    for step in scenario.steps:
+        running += amount(works[step.path])
+        if running > allowed:
+            break
+    return step, total, f"past the limit at this step, over {format_count(len(scenario.steps))} steps"
 
 
 def _this(step: StepSpec) -> str:
@@ -173,6 +191,8 @@ def _time_parts(work: Work) -> str:
     """What the time of `work` goes to, the biggest parts first."""
     u = UNIT_SECONDS
     parts = [
+        (work.steps * u["steps"] + work.step_reads * u["step_reads"],
+         f"reading the state after {format_count(work.steps)} steps"),
         (work.op_seconds, f"{format_count(work.operations)} operations run one at a time"),
         (work.objects * u["objects"] + work.pointer_slots * u["pointer_slots"],
          f"{format_count(work.objects)} heap objects"),
@@ -190,6 +210,8 @@ def _memory_parts(work: Work) -> str:
     """What the memory of `work` goes to, the biggest parts first."""
     u = UNIT_BYTES
     parts = [
+        (work.steps * u["steps"] + work.step_reads * u["step_reads"],
+         f"the state kept after {format_count(work.steps)} steps"),
         (work.objects * u["objects"], f"{format_count(work.objects)} heap objects"),
         (work.pointer_slots * u["pointer_slots"], f"{format_count(work.pointer_slots)} pointer slots"),
         (work.arrays * u["arrays"], f"{format_count(work.arrays)} backing arrays"),

@@ -41,7 +41,8 @@ __all__ = ["Work", "CostEstimate", "UNIT_SECONDS", "UNIT_BYTES", "OP_COSTS", "CH
 
 UNIT_SECONDS: dict[str, float] = {
     "start": 1.0,
-    "steps": 4e-3,
+    "steps": 3e-4,
+    "step_reads": 1.5e-5,
     "objects": 1.5e-6,
     "pointer_slots": 1.2e-7,
     "array_pairs": 4e-7,
@@ -53,11 +54,14 @@ UNIT_SECONDS: dict[str, float] = {
     "mark_slots": 3e-9,
 }
 """Seconds of the simulator per unit of each `Work` figure (`start`: start-up, imports
-and the first GC's scipy included; `steps`: what the timeline and `run` do after each
-top-level step). Operations run one at a time cost `OP_COSTS`."""
+and the first GC's scipy included; `steps` and `step_reads`: what `run` does after each
+top-level step, reading the state of every variable and goroutine). Operations run one
+at a time cost `OP_COSTS`."""
 
 UNIT_BYTES: dict[str, int] = {
     "start": 120 << 20,
+    "steps": 4096,
+    "step_reads": 300,
     "objects": 200,
     "pointer_slots": 48,
     "arrays": 1500,
@@ -68,7 +72,8 @@ UNIT_BYTES: dict[str, int] = {
     "checkpoint_slots": 16,
 }
 """Peak resident bytes per unit of each `Work` figure (`start`: the process before it
-runs a step). The object table and the pointer slots are counted with the copies that
+runs a step; `steps` and `step_reads`: the state `run` keeps after each top-level step).
+The object table and the pointer slots are counted with the copies that
 growing them makes; the timeline's checkpoints copy them again after top-level steps
 (`checkpoint_*`: per object and per slot of such a copy), up to `CHECKPOINT_BYTES`."""
 
@@ -101,6 +106,8 @@ class Work:
 
     steps: int = 0
     """Top-level steps run."""
+    step_reads: int = 0
+    """Sum over top-level steps of the variables and goroutines there are after it."""
     operations: int = 0
     """Operations run one at a time by their handler (each emits events)."""
     op_seconds: float = 0.0
@@ -151,8 +158,8 @@ class Work:
     def seconds(self) -> float:
         """Estimated seconds of simulation, start-up left out."""
         u = UNIT_SECONDS
-        return (self.steps * u["steps"] + self.op_seconds + self.objects * u["objects"]
-                + self.pointer_slots * u["pointer_slots"] + self.array_pairs * u["array_pairs"]
+        return (self.steps * u["steps"] + self.step_reads * u["step_reads"] + self.op_seconds
+                + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"] + self.array_pairs * u["array_pairs"]
                 + self.map_keys * u["map_keys"] + self.map_objects * u["map_objects"]
                 + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
                 + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"])
@@ -160,7 +167,8 @@ class Work:
     def memory_bytes(self) -> int:
         """Estimated peak resident bytes, start-up left out."""
         u = UNIT_BYTES
-        return int(self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"]
+        return int(self.steps * u["steps"] + self.step_reads * u["step_reads"]
+                   + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"]
                    + self.arrays * u["arrays"] + self.map_keys * u["map_keys"]
                    + self.map_objects * u["map_objects"] + self.op_bytes
                    + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]

@@ -63,6 +63,8 @@ class _Walk(ProgramModel):
         self.charge(steps=1)
         before = self.total.seconds()
         self.step(step)
+        self.here = self.work[step.path]
+        self.charge(step_reads=len(self.vars) + self.total.goroutines)
         # Timeline._maybe_checkpoint: a checkpoint when the work since the last one is at
         # least twice what taking one costs, and 20 ms or 64 actions
         copy = (self.total.objects * UNIT_BYTES["checkpoint_objects"]
@@ -71,7 +73,6 @@ class _Walk(ProgramModel):
         self.actions_since_checkpoint += 1
         worth_it = self.since_checkpoint >= 2 * copy / _COPY_BYTES_PER_SECOND
         if worth_it and (self.since_checkpoint >= 0.02 or self.actions_since_checkpoint >= 64):
-            self.here = self.work[step.path]
             self.charge(checkpoint_bytes=copy)
             self.since_checkpoint, self.actions_since_checkpoint = 0.0, 0
 

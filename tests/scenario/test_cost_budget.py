@@ -103,6 +103,19 @@ def test_every_bundled_scenario_is_within_the_budget(name: str) -> None:
     assert cost.seconds <= MAX_RUN_SECONDS / 3 and cost.memory_bytes <= MAX_RUN_BYTES / 3
 
 
+def test_a_run_too_slow_over_many_small_steps_is_refused_where_it_passes_the_limit() -> None:
+    # after every top-level step `run` reads (and keeps) the state of every variable:
+    # 4,000 steps over 2,000 variables take about a minute
+    text = scenario(*[f'do = "new"\nvar = "v{i}"\ntype = "Node"' for i in range(2000)],
+                    *['do = "assign"\ntarget = "x"\nvalue = "nil"'] * 2000)
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, "many.toml")
+    (problem,) = caught.value.problems
+    assert "past the limit at this step, over 4,000 steps: reading the state after 4,000 steps" in problem.message
+    step = int(problem.message.split(" ", 2)[1])
+    assert problem.line == [i for i, line in enumerate(text.splitlines(), 1) if line == "[[step]]"][step - 1]
+
+
 def _bomb(tmp_path: Path) -> Path:
     path = tmp_path / "bomb.toml"
     path.write_text(REFUSED[0][1])
