@@ -125,6 +125,10 @@ CASES: dict[str, Callable[[], str]] = {
         loop(8000, 'do = "new", var = "b", type = "Node"'), runtime='[runtime]\ngomemlimit = "1MiB"\n'),
     "gc: GOGC=10, repeat 1M new(Node)": lambda: scenario(
         "x", 'do = "new"\nvar = "b"\ntype = "Node"\nrepeat = 999000', runtime='[runtime]\ngogc = 10\n'),
+    "gc: 300 pools used, 1000 gc": lambda: scenario(
+        "x", *[step for i in range(300) for step in (
+            f'do = "pool_new"\nvar = "p{i}"\ntype = "Node"', f'do = "pool_get"\npool = "p{i}"\nvar = "x{i}"',
+            f'do = "pool_put"\npool = "p{i}"\nvar = "x{i}"')], loop(1000, 'do = "gc"')),
     "heap: 4 × 1 GB new in a loop": lambda: scenario("x", loop(4, 'do = "new", var = "b", type = "Big"'), big=10**9),
     "past the limit: 600k new in a loop": lambda: scenario("x", loop(600_000, 'do = "new", var = "b", type = "int"')),
     "past the limit: 15k make_slice": lambda: scenario(

@@ -200,7 +200,7 @@ def _time_parts(work: Work) -> str:
         (work.map_keys * u["map_keys"] + work.map_objects * u["map_objects"],
          f"{format_count(work.map_keys)} map keys"),
         ((work.forced_cycles + work.heap_cycles) * u["gc_cycles"] + work.mark_objects * u["mark_objects"]
-         + work.mark_slots * u["mark_slots"],
+         + work.mark_slots * u["mark_slots"] + work.pool_sweeps * u["pool_sweeps"],
          f"up to {format_count(work.gc_cycles)} GC cycles over up to {format_count(work.objects)} objects"),
     ]
     return _biggest(parts, format_duration)
@@ -218,7 +218,8 @@ def _memory_parts(work: Work) -> str:
         (work.map_keys * u["map_keys"] + work.map_objects * u["map_objects"],
          f"{format_count(work.map_keys)} map keys"),
         (work.op_bytes, f"the events of {format_count(work.operations)} operations"),
-        ((work.forced_cycles + work.heap_cycles) * u["gc_cycles"], f"{format_count(work.gc_cycles)} GC cycles"),
+        ((work.forced_cycles + work.heap_cycles) * u["gc_cycles"] + work.pool_sweeps * u["pool_sweeps"],
+         f"{format_count(work.gc_cycles)} GC cycles"),
     ]
     return _biggest(parts, lambda n: format_bytes(int(n), **MESSAGE_STYLE))
 

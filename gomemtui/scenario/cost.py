@@ -52,6 +52,7 @@ UNIT_SECONDS: dict[str, float] = {
     "gc_cycles": 1.5e-3,
     "mark_objects": 5e-8,
     "mark_slots": 3e-9,
+    "pool_sweeps": 3e-5,
 }
 """Seconds of the simulator per unit of each `Work` figure (`start`: start-up, imports
 and the first GC's scipy included; `steps` and `step_reads`: what `run` does after each
@@ -68,6 +69,7 @@ UNIT_BYTES: dict[str, int] = {
     "map_keys": 150,
     "map_objects": 600,
     "gc_cycles": 10_000,
+    "pool_sweeps": 500,
     "checkpoint_objects": 64,
     "checkpoint_slots": 16,
 }
@@ -134,6 +136,8 @@ class Work:
     """Sum over GC cycles of the object table's rows at that time."""
     mark_slots: float = 0.0
     """Sum over GC cycles of the pointer slots at that time."""
+    pool_sweeps: float = 0.0
+    """Sum over GC cycles of the sync.Pools used so far (`poolCleanup` runs through them)."""
     allocated_bytes: int = 0
     """Simulated bytes allocated (requested sizes)."""
     large_objects: int = 0
@@ -162,7 +166,8 @@ class Work:
                 + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"] + self.array_pairs * u["array_pairs"]
                 + self.map_keys * u["map_keys"] + self.map_objects * u["map_objects"]
                 + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
-                + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"])
+                + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"]
+                + self.pool_sweeps * u["pool_sweeps"])
 
     def memory_bytes(self) -> int:
         """Estimated peak resident bytes, start-up left out."""
@@ -172,7 +177,7 @@ class Work:
                    + self.arrays * u["arrays"] + self.map_keys * u["map_keys"]
                    + self.map_objects * u["map_objects"] + self.op_bytes
                    + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
-                   + min(self.checkpoint_bytes, CHECKPOINT_BYTES))
+                   + self.pool_sweeps * u["pool_sweeps"] + min(self.checkpoint_bytes, CHECKPOINT_BYTES))
 
     def add(self, other: Work, times: float = 1) -> None:
         """Add `times` × `other`, figure by figure (counts rounded to whole units)."""

@@ -103,8 +103,14 @@ class ProgramModel:
         self.work: dict[tuple[int, ...], Work] = {}
         self.here = Work()
         """The work of the step being walked (an entry of `work`)."""
+        self.pools_used: set[int] = set()
+        """The pools a Get or Put was made on (`poolCleanup` runs through them at every cycle)."""
+        self.pools_extra = 0
+        """Pools used by the iterations a loop's work was multiplied for."""
         self.gogc: int | None = scenario.runtime.gogc
         self.limit: int | None = scenario.runtime.gomemlimit
+        self.settings_seen: set[tuple[int | None, int | None]] = {(self.gogc, self.limit)}
+        """The (GOGC, GOMEMLIMIT) pairs the program has had (since a loop's walk reset it)."""
         self.startup_bytes = sum(size * n for size, n in startup_heap(scenario.runtime.gomaxprocs))
         """The runtime's own heap at start-up (gs, Ps), marked by every cycle."""
 
@@ -143,8 +149,14 @@ class ProgramModel:
         self.charge(arrays=count, array_pairs=count * self.total.arrays + count * (count - 1) // 2)
 
     def charge_cycles(self, cycles: float) -> None:
-        """Mark work of `cycles` cycles now: each reads every row of the object table."""
-        self.charge(mark_objects=self.total.objects * cycles, mark_slots=self.total.pointer_slots * cycles)
+        """Mark work of `cycles` cycles now: each reads every row of the object table and
+        cleans every pool used so far."""
+        self.charge(mark_objects=self.total.objects * cycles, mark_slots=self.total.pointer_slots * cycles,
+                    pool_sweeps=self.pools_in_use * cycles)
+
+    @property
+    def pools_in_use(self) -> int:
+        return len(self.pools_used) + self.pools_extra
 
     def heap_cycle_bound(self, events: int, nbytes: int) -> float:
         """At most how many heap-triggered cycles `events` allocations of `nbytes` in all
@@ -169,38 +181,50 @@ class ProgramModel:
         return max(self.live_peak, self.live + self.live_extra) + self.startup_bytes
 
     def spacing(self) -> float | None:
+        """`spacing_for` the current GOGC and GOMEMLIMIT."""
+        return self.spacing_for(self.gogc, self.limit)
+
+    def spacing_for(self, gogc: int | None, limit: int | None) -> float | None:
         """A lower bound of the bytes allocated between two heap-triggered cycle starts
-        (None: none can start). A cycle starts at least 45/64 of the way from the heap
-        marked by the last one, L, to the goal (`gcControllerState.trigger`). GOGC = 100 × g
-        puts the goal at max(L × (1 + g), 4 MiB × g) at least (`heapGoalInternal`), so the
-        runway is at least the smallest max(L × g, 4 MiB × g − L) for L up to the bound of
-        `marked_bound`. GOMEMLIMIT puts it at the limit less the non-heap memory and a
-        headroom of max(3 %, 1 MiB) (`memoryLimitHeapGoal`)."""
+        (None: none can start) under this GOGC and GOMEMLIMIT.
+        A cycle starts at least 45/64 of the way from the heap marked by the last one, L,
+        to the goal (`gcControllerState.trigger`). GOGC = 100 × g puts the goal at
+        max(L × (1 + g), 4 MiB × g) at least (`heapGoalInternal`), so the runway is at
+        least the smallest max(L × g, 4 MiB × g − L) for L up to `marked_bound`.
+        GOMEMLIMIT puts it at the limit less the non-heap memory and a headroom of
+        max(3 %, 1 MiB) (`memoryLimitHeapGoal`)."""
         marked = self.marked_bound()
         bounds: list[float] = []
-        if self.gogc is not None:
-            g = max(self.gogc, 0) / 100
+        if gogc is not None:
+            g = max(gogc, 0) / 100
             floor = _HEAP_MINIMUM * g
             turn = floor / (1 + g)  # where L × g = 4 MiB × g − L
             bounds.append(_MIN_TRIGGER * (floor - marked if marked < turn else turn * g))
-        if self.limit is not None:
-            goal = self.limit - _LIMIT_OVERHEAD - max(self.limit * 3 // 100, 1 << 20)
+        if limit is not None:
+            goal = limit - _LIMIT_OVERHEAD - max(limit * 3 // 100, 1 << 20)
             bounds.append(_MIN_TRIGGER * max(goal - marked, 0))
         return min(bounds) if bounds else None
 
     def mapped_pages(self, size: int) -> int:
         """An upper bound of the heap's mapped pages when an object of `size` is placed:
-        what was allocated so far, and at most `goal_bytes` plus the object."""
-        return int(min(self.total.allocated_bytes, self.goal_bytes()) + size) // PAGE_BYTES + 1
+        what was allocated so far, and at most `goal_for` the current GOGC plus the object."""
+        return int(min(self.total.allocated_bytes, self.goal_for(self.gogc)) + size) // PAGE_BYTES + 1
 
-    def goal_bytes(self) -> float:
+    def goal_for(self, gogc: int | None) -> float:
         """With GOGC on, the goal of the marked-heap bound (× (1 + GOGC/100), at least
-        4 MiB × GOGC/100): more than the heap maps before the next cycle frees what it can
-        (infinite with GOGC off)."""
-        if self.gogc is None:
+        4 MiB × GOGC/100): more than the heap maps before the next cycle frees what it
+        can (infinite with GOGC off)."""
+        if gogc is None:
             return math.inf
-        g = max(self.gogc, 0) / 100
+        g = max(gogc, 0) / 100
         return max(self.marked_bound() * (1 + g), _HEAP_MINIMUM * g)
+
+    def worst_spacing_and_goal(self) -> tuple[float | None, float]:
+        """The smallest spacing and the largest goal under any GOGC and GOMEMLIMIT the
+        program has had since `settings_seen` was last reset."""
+        spacings = [self.spacing_for(g, l) for g, l in self.settings_seen]
+        known = [x for x in spacings if x is not None]
+        return (min(known) if known else None), max(self.goal_for(g) for g, _ in self.settings_seen)
 
     # -- the model's objects ------------------------------------------------------------------
 
@@ -415,10 +439,16 @@ class ProgramModel:
             var.len = 0
 
     def pool_new(self, op: ops.PoolNew) -> None:
-        self.bind(op.var, Variable("pool", op.g, elem=op.type))
+        self.bind(op.var, Variable("pool", op.g, self.new_object(0), elem=op.type))
+
+    def use_pool(self, name: str) -> None:
+        pool = self.vars.get(name)
+        if pool is not None:
+            self.pools_used.add(pool.obj)
 
     def pool_get(self, op: ops.PoolGet) -> None:
         """`p.Get()`: a cached object or, at most, a new one from New."""
+        self.use_pool(op.pool)
         pool = self.vars.get(op.pool)
         t = pool.elem if pool is not None else None
         var = Variable("pointer", op.g, elem=t)
@@ -428,6 +458,7 @@ class ProgramModel:
         self.bind(op.var, var)
 
     def pool_put(self, op: ops.PoolPut) -> None:
+        self.use_pool(op.pool)
         self.retain(op.var)
         self.allocate(1, _DEQUEUE_BYTES)  # at most: a poolChain dequeue's growth
 
@@ -467,9 +498,11 @@ class ProgramModel:
 
     def set_gc_percent(self, op: ops.SetGCPercent) -> None:
         self.gogc = op.value
+        self.settings_seen.add((self.gogc, self.limit))
 
     def set_memory_limit(self, op: ops.SetMemoryLimit) -> None:
         self.limit = op.value
+        self.settings_seen.add((self.gogc, self.limit))
 
 
 _M = ProgramModel

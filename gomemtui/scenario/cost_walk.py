@@ -28,7 +28,7 @@ from gomemtui.scenario.spec import OPS, Kind
 
 __all__ = ["estimate"]
 
-_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots")
+_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots", "pool_sweeps")
 """The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
 _COPY_BYTES_PER_SECOND = 2e9
 """More than the speed of a checkpoint's copy: the sooner a step's work pays for one."""
@@ -148,7 +148,9 @@ class _Walk(ProgramModel):
                 continue
             before = [w.copy() for w in entries]
             retained_before = self.retained_bytes + self.live_extra
+            pools_before = self.pools_in_use
             outer_peak, self.peak_since = self.peak_since, 0  # the peak within this iteration
+            outer_settings, self.settings_seen = self.settings_seen, {(self.gogc, self.limit)}
             live_at_start = self.live + self.live_extra
             once()
             done += 1
@@ -156,6 +158,7 @@ class _Walk(ProgramModel):
             self.peak_since = max(outer_peak, iteration_peak)
             if done < n:
                 grown = self.retained_bytes + self.live_extra - retained_before
+                self.pools_extra += (self.pools_in_use - pools_before) * (n - done)
                 live_before = self.live + self.live_extra
                 self.multiply(entries, before, grown, counted, n - done, iteration_peak - live_before)
                 # the last iteration peaks highest: it starts with what all the others kept
@@ -164,6 +167,7 @@ class _Walk(ProgramModel):
                 if peak > self.live_peak:
                     self.live_peak, self.live_peak_path = peak, path
                 self.peak_since = max(self.peak_since, peak)
+            self.settings_seen |= outer_settings
             return
 
     def multiply(self, entries: list[Work], before: list[Work], grown: int,
@@ -199,11 +203,12 @@ class _Walk(ProgramModel):
                        after_linear: Work) -> None:
         """The counted steps ran one after the other: bound their cycles, page scans and
         mark work by the end, as if each ran with all the others' growth done (and the
-        array a growth replaces still held, as growslice holds it while it copies)."""
+        array a growth replaces still held, as growslice holds it while it copies), under
+        the GOGC and GOMEMLIMIT of the last iteration that bound them the most."""
         held = sum(self.sizes.get(self.vars[s.args["var"]].obj, 0) for s, _ in counted
                    if s.args["var"] in self.vars)
         self.live_extra += held
-        spacing, goal = self.spacing(), self.goal_bytes()
+        spacing, goal = self.worst_spacing_and_goal()
         self.live_extra -= held
         allocated = self.total.allocated_bytes - after_linear.allocated_bytes
         more_pages = int(min(allocated, goal)) // PAGE_BYTES + 1
@@ -213,7 +218,8 @@ class _Walk(ProgramModel):
             self.here = entry
             self.charge(heap_cycles=cycles - done.heap_cycles, page_scans=done.large_objects * more_pages,
                         mark_objects=max(cycles * self.total.objects - done.mark_objects, 0),
-                        mark_slots=max(cycles * self.total.pointer_slots - done.mark_slots, 0))
+                        mark_slots=max(cycles * self.total.pointer_slots - done.mark_slots, 0),
+                        pool_sweeps=max(cycles * self.pools_in_use - done.pool_sweeps, 0))
 
     def _charge_growing(self, entries: list[Work], ones: list[Work], left: int, at_start: Work,
                         after_linear: Work, transient: int) -> None:
@@ -223,7 +229,7 @@ class _Walk(ProgramModel):
         object in it scans at most what it did in the last one and the pages mapped then.
         Its allocations see a live heap at most `transient` above the end."""
         self.live_extra += transient
-        spacing, goal = self.spacing(), self.goal_bytes()
+        spacing, goal = self.worst_spacing_and_goal()
         self.live_extra -= transient
         arrays, rows, slots = (sum(one.arrays for one in ones), sum(one.objects for one in ones),
                                sum(one.pointer_slots for one in ones))
@@ -245,6 +251,7 @@ class _Walk(ProgramModel):
                              - (-left * one.arrays * max(arrays - 1, 0) // 2)),  # its share, rounded up
                 mark_objects=marking * (left * (at_start.objects + counted.objects) + rows * tri),
                 mark_slots=marking * (left * (at_start.pointer_slots + counted.pointer_slots) + slots * tri),
+                pool_sweeps=marking * left * self.pools_in_use,
             )
 
     def shape(self, skip: set[str]) -> tuple[object, ...]:

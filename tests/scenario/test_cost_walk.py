@@ -123,6 +123,7 @@ _PRELUDE_STEPS = (
     'do = "make_map"\nvar = "bm"\nkey = "int"\nvalue = "[40]int"',
     'do = "new"\nvar = "node"\ntype = "Node"', 'do = "assign"\ntarget = "head"\nvalue = "node"',
     'do = "pool_new"\nvar = "p"\ntype = "Node"', 'do = "pool_get"\npool = "p"\nvar = "x"',
+    'do = "pool_new"\nvar = "q"\ntype = "Node"',
 )
 _small = st.integers(1, 40)
 _body_step = st.one_of(
@@ -141,6 +142,8 @@ _body_step = st.one_of(
     st.just('do = "gc"'),
     st.just('do = "pool_put", pool = "p", var = "x"'),
     st.just('do = "pool_get", pool = "p", var = "x"'),
+    st.just('do = "pool_new", var = "q", type = "Node"'),
+    st.just('do = "pool_get", pool = "q", var = "y"'),
     st.just('do = "call", depth = 3'),
     _small.map(lambda k: f'do = "new", var = "node", type = "Node", repeat = {k}'),
     st.just('do = "new", var = "local", type = "Node", escape = "stack"'),
@@ -149,7 +152,7 @@ _body_step = st.one_of(
 )
 _EXACT = ("steps", "operations", "objects", "pointer_slots", "arrays", "map_keys", "map_objects", "forced_cycles",
           "allocated_bytes", "large_objects", "goroutines")
-_BOUNDS = ("array_pairs", "heap_cycles", "mark_objects", "mark_slots", "page_scans")
+_BOUNDS = ("array_pairs", "heap_cycles", "mark_objects", "mark_slots", "page_scans", "pool_sweeps")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
