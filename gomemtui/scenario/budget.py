@@ -200,7 +200,8 @@ def _time_parts(work: Work) -> str:
         (work.map_keys * u["map_keys"] + work.map_objects * u["map_objects"],
          f"{format_count(work.map_keys)} map keys"),
         ((work.forced_cycles + work.heap_cycles) * u["gc_cycles"] + work.mark_objects * u["mark_objects"]
-         + work.mark_slots * u["mark_slots"] + work.pool_sweeps * u["pool_sweeps"],
+         + work.mark_slots * u["mark_slots"] + work.pool_sweeps * u["pool_sweeps"]
+         + work.root_scans * u["root_scans"],
          f"up to {format_count(work.gc_cycles)} GC cycles over up to {format_count(work.objects)} objects"),
     ]
     return _biggest(parts, format_duration)

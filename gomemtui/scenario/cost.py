@@ -42,7 +42,7 @@ __all__ = ["Work", "CostEstimate", "UNIT_SECONDS", "UNIT_BYTES", "OP_COSTS", "CH
 UNIT_SECONDS: dict[str, float] = {
     "start": 1.0,
     "steps": 3e-4,
-    "step_reads": 1.5e-5,
+    "step_reads": 2.5e-5,
     "objects": 1.5e-6,
     "pointer_slots": 1.2e-7,
     "array_pairs": 4e-7,
@@ -53,6 +53,7 @@ UNIT_SECONDS: dict[str, float] = {
     "mark_objects": 5e-8,
     "mark_slots": 3e-9,
     "pool_sweeps": 3e-5,
+    "root_scans": 1.5e-5,
 }
 """Seconds of the simulator per unit of each `Work` figure (`start`: start-up, imports
 and the first GC's scipy included; `steps` and `step_reads`: what `run` does after each
@@ -62,7 +63,7 @@ at a time cost `OP_COSTS`."""
 UNIT_BYTES: dict[str, int] = {
     "start": 120 << 20,
     "steps": 4096,
-    "step_reads": 300,
+    "step_reads": 400,
     "objects": 200,
     "pointer_slots": 48,
     "arrays": 1500,
@@ -138,6 +139,8 @@ class Work:
     """Sum over GC cycles of the pointer slots at that time."""
     pool_sweeps: float = 0.0
     """Sum over GC cycles of the sync.Pools used so far (`poolCleanup` runs through them)."""
+    root_scans: float = 0.0
+    """Sum over GC cycles of the variables and goroutines there are then (the roots)."""
     allocated_bytes: int = 0
     """Simulated bytes allocated (requested sizes)."""
     large_objects: int = 0
@@ -163,11 +166,12 @@ class Work:
         """Estimated seconds of simulation, start-up left out."""
         u = UNIT_SECONDS
         return (self.steps * u["steps"] + self.step_reads * u["step_reads"] + self.op_seconds
-                + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"] + self.array_pairs * u["array_pairs"]
+                + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"]
+                + self.array_pairs * u["array_pairs"]
                 + self.map_keys * u["map_keys"] + self.map_objects * u["map_objects"]
                 + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
                 + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"]
-                + self.pool_sweeps * u["pool_sweeps"])
+                + self.pool_sweeps * u["pool_sweeps"] + self.root_scans * u["root_scans"])
 
     def memory_bytes(self) -> int:
         """Estimated peak resident bytes, start-up left out."""

@@ -149,10 +149,16 @@ class ProgramModel:
         self.charge(arrays=count, array_pairs=count * self.total.arrays + count * (count - 1) // 2)
 
     def charge_cycles(self, cycles: float) -> None:
-        """Mark work of `cycles` cycles now: each reads every row of the object table and
-        cleans every pool used so far."""
+        """Mark work of `cycles` cycles now: each reads every row of the object table,
+        scans every root and cleans every pool used so far."""
         self.charge(mark_objects=self.total.objects * cycles, mark_slots=self.total.pointer_slots * cycles,
-                    pool_sweeps=self.pools_in_use * cycles)
+                    pool_sweeps=self.pools_in_use * cycles, root_scans=self.roots * cycles)
+
+    @property
+    def roots(self) -> int:
+        """The variables and goroutines: what every cycle and every look at the state
+        go through."""
+        return len(self.vars) + self.total.goroutines
 
     @property
     def pools_in_use(self) -> int:

@@ -28,7 +28,7 @@ from gomemtui.scenario.spec import OPS, Kind
 
 __all__ = ["estimate"]
 
-_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots", "pool_sweeps")
+_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots", "pool_sweeps", "root_scans")
 """The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
 _COPY_BYTES_PER_SECOND = 2e9
 """More than the speed of a checkpoint's copy: the sooner a step's work pays for one."""
@@ -64,7 +64,7 @@ class _Walk(ProgramModel):
         before = self.total.seconds()
         self.step(step)
         self.here = self.work[step.path]
-        self.charge(step_reads=len(self.vars) + self.total.goroutines)
+        self.charge(step_reads=self.roots)
         # Timeline._maybe_checkpoint: a checkpoint when the work since the last one is at
         # least twice what taking one costs, and 20 ms or 64 actions
         copy = (self.total.objects * UNIT_BYTES["checkpoint_objects"]
@@ -219,7 +219,8 @@ class _Walk(ProgramModel):
             self.charge(heap_cycles=cycles - done.heap_cycles, page_scans=done.large_objects * more_pages,
                         mark_objects=max(cycles * self.total.objects - done.mark_objects, 0),
                         mark_slots=max(cycles * self.total.pointer_slots - done.mark_slots, 0),
-                        pool_sweeps=max(cycles * self.pools_in_use - done.pool_sweeps, 0))
+                        pool_sweeps=max(cycles * self.pools_in_use - done.pool_sweeps, 0),
+                        root_scans=max(cycles * self.roots - done.root_scans, 0))
 
     def _charge_growing(self, entries: list[Work], ones: list[Work], left: int, at_start: Work,
                         after_linear: Work, transient: int) -> None:
@@ -252,6 +253,7 @@ class _Walk(ProgramModel):
                 mark_objects=marking * (left * (at_start.objects + counted.objects) + rows * tri),
                 mark_slots=marking * (left * (at_start.pointer_slots + counted.pointer_slots) + slots * tri),
                 pool_sweeps=marking * left * self.pools_in_use,
+                root_scans=marking * left * self.roots,
             )
 
     def shape(self, skip: set[str]) -> tuple[object, ...]:

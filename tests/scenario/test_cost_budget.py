@@ -30,7 +30,8 @@ REFUSED: list[tuple[str, str, list[str]]] = [
      scenario(loop(4096, 'do = "new", var = "b", type = "Big"', mark=True)),
      ["this loop allocates about 4.1 TB", "all of it in body item 1 (new)", "may allocate at most 4 GiB"]),
     ("6000_mib_kept_by_two_loops_of_3000",
-     scenario('do = "make_slice"\nvar = "keep"\nelem = "*MiB"', loop(3000, *_MIB_KEPT), loop(3000, *_MIB_KEPT, mark=True)),
+     scenario('do = "make_slice"\nvar = "keep"\nelem = "*MiB"', loop(3000, *_MIB_KEPT),
+              loop(3000, *_MIB_KEPT, mark=True)),
      ["the live heap could reach about 6.3 GB", "by pointers stored", "at most 4 GiB of live heap"]),
     ("a_million_gc_steps_in_a_loop",
      scenario(loop(1_000_000, 'do = "gc"', mark=True)),
@@ -68,7 +69,8 @@ ACCEPTED: list[tuple[str, str]] = [
     ("a_map_of_a_million_keys", scenario(_MAP.format(i=0), _INSERT.format(i=0))),
     ("a_million_objects_in_one_repeat", scenario('do = "new"\nvar = "b"\ntype = "Node"\nrepeat = 1000000')),
     ("an_array_of_16_million_pointers", scenario('do = "make_slice"\nvar = "s"\nelem = "*int"\nlen = 16000000')),
-    ("a_list_of_100_thousand_nodes", scenario('do = "assign"\ntarget = "head"\nvalue = "nil"', loop(100_000, *NODE_LIST))),
+    ("a_list_of_100_thousand_nodes",
+     scenario('do = "assign"\ntarget = "head"\nvalue = "nil"', loop(100_000, *NODE_LIST))),
     ("400_thousand_new_one_at_a_time", scenario(loop(400_000, 'do = "new", var = "b", type = "int"'))),
     ("10_thousand_gc_steps", scenario(loop(10_000, 'do = "gc"'))),
     ("3000_mib_kept_by_a_loop", scenario('do = "make_slice"\nvar = "keep"\nelem = "*MiB"', loop(3000, *_MIB_KEPT))),
@@ -84,7 +86,8 @@ def test_a_scenario_too_costly_to_run_is_refused_at_its_step(case_id: str, text:
     line = marked_line(text)
     listing = "\n".join(str(p) for p in caught.value.problems)
     at_line = [p for p in caught.value.problems if p.line == line]
-    assert any(all(w in p.message for w in words) for p in at_line), f"no problem at line {line} says {words}:\n{listing}"
+    assert any(all(w in p.message for w in words) for p in at_line), (
+        f"no problem at line {line} says {words}:\n{listing}")
     for p in caught.value.problems:
         assert str(p).startswith(f"{case_id}.toml:{p.line}: step "), str(p)
 

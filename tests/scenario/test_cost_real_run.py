@@ -21,7 +21,8 @@ NEAR_THE_LIMITS = [
     ("an_array_of_16_million_pointers_and_a_gc",
      scenario('do = "make_slice"\nvar = "s"\nelem = "*int"\nlen = 16000000', 'do = "gc"')),
     ("a_map_of_a_million_keys",
-     scenario('do = "make_map"\nvar = "m"\nkey = "int"\nvalue = "int"', 'do = "map_insert"\nvar = "m"\ncount = 1000000')),
+     scenario('do = "make_map"\nvar = "m"\nkey = "int"\nvalue = "int"',
+              'do = "map_insert"\nvar = "m"\ncount = 1000000')),
     ("a_million_objects_then_20_gc",
      scenario('do = "new"\nvar = "b"\ntype = "Node"\nrepeat = 999000', loop(20, 'do = "gc"'))),
 ]

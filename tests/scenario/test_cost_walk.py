@@ -51,7 +51,8 @@ def test_a_repeat_the_runtime_runs_in_one_go_is_one_operation() -> None:
 def test_appends_one_at_a_time_grow_as_growslice() -> None:
     # 02-presize's note, from real Go: 50,000 appends to a nil []int call growslice 25
     # times (caps 1, 2, 4 ... 512, 848, 1280 ... 44032, 55296)
-    total = _cost(scenario('do = "make_slice"\nvar = "s"\nelem = "int"', 'do = "append"\nvar = "s"\ncount = 50000')).total
+    total = _cost(scenario('do = "make_slice"\nvar = "s"\nelem = "int"',
+                           'do = "append"\nvar = "s"\ncount = 50000')).total
     assert (total.arrays, total.objects) == (25, 25)
 
 
@@ -91,8 +92,8 @@ def test_what_pointers_keep_is_live_through_the_loop() -> None:
 
 
 def test_a_loop_keeping_what_it_stores_in_a_slice_grows_the_live_heap_by_each_iteration() -> None:
-    cost = _cost(scenario('do = "make_slice"\nvar = "keep"\nelem = "*MiB"',
-                          loop(300, 'do = "new", var = "b", type = "MiB"', 'do = "append", var = "keep", value = "b"')))
+    keep = ('do = "new", var = "b", type = "MiB"', 'do = "append", var = "keep", value = "b"')
+    cost = _cost(scenario('do = "make_slice"\nvar = "keep"\nelem = "*MiB"', loop(300, *keep)))
     assert cost.live_retained == 300 << 20  # every buffer is stored in keep's array
     assert 300 << 20 < cost.live_peak < (300 << 20) + 8 * 1024  # and keep's array of 300-odd pointers
 
@@ -152,7 +153,7 @@ _body_step = st.one_of(
 )
 _EXACT = ("steps", "operations", "objects", "pointer_slots", "arrays", "map_keys", "map_objects", "forced_cycles",
           "allocated_bytes", "large_objects", "goroutines")
-_BOUNDS = ("array_pairs", "heap_cycles", "mark_objects", "mark_slots", "page_scans", "pool_sweeps")
+_BOUNDS = ("array_pairs", "heap_cycles", "mark_objects", "mark_slots", "page_scans", "pool_sweeps", "root_scans")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
