@@ -1,7 +1,7 @@
 """The real-cost budget: a scenario whose run would cost more than gomemtui agrees to
 spend is refused at load time, as `file:line: message` at the step responsible.
 
-`cost.estimate` gives the work of every step; this module compares it with the limits of
+`cost_walk.estimate` gives the work of every step; this module compares it with the limits of
 `limits.py`, in this order, and reports each figure past its limit once:
 
 1. what one top-level step allocates (its `repeat` and loop iterations included), and the
@@ -107,14 +107,14 @@ def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> lis
     if problems:
         return problems
     if cost.seconds > MAX_RUN_SECONDS:
-        step, work, where = _responsible(scenario, works, cost.total, Work.seconds, MAX_RUN_SECONDS - cost.seconds
-                                         + cost.total.seconds())
+        step, work, where = _responsible(scenario, works, cost.total, Work.seconds,
+                                         MAX_RUN_SECONDS - UNIT_SECONDS["start"])
         report(step, (
             f"the run would take about {format_duration(cost.seconds)} (estimated; the limit is "
             f"{format_duration(MAX_RUN_SECONDS)}), {where}: {_time_parts(work)} ({_SMALLER})"))
     elif cost.memory_bytes > MAX_RUN_BYTES:
-        step, work, where = _responsible(scenario, works, cost.total, Work.memory_bytes, MAX_RUN_BYTES
-                                         - cost.memory_bytes + cost.total.memory_bytes())
+        step, work, where = _responsible(scenario, works, cost.total, Work.memory_bytes,
+                                         MAX_RUN_BYTES - UNIT_BYTES["start"])
         report(step, (
             f"the run would need about {format_bytes(cost.memory_bytes, **MESSAGE_STYLE)} of memory "
             f"(estimated; the limit is {format_bytes(MAX_RUN_BYTES, **MESSAGE_STYLE)}), {where}: "

@@ -89,10 +89,10 @@ _EVENT = 1000
 
 OP_COSTS: dict[str, tuple[float, int]] = {
     "new": (6e-5, _EVENT), "make_slice": (6e-5, _EVENT), "append": (2.8e-5, 100),
-    "reslice": (1.5e-5, _EVENT), "copy_slice": (6e-5, _EVENT), "make_map": (6e-5, _EVENT),
+    "reslice": (1.5e-5, _EVENT), "copy_slice": (6e-5, _EVENT), "make_map": (3.5e-4, _EVENT),
     "map_insert": (5.5e-5, 100), "map_delete": (4e-5, _EVENT), "map_clear": (4e-5, _EVENT),
-    "pool_new": (4e-5, _EVENT), "pool_get": (3e-5, _EVENT), "pool_put": (3e-5, _EVENT),
-    "assign": (1.3e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
+    "pool_new": (8e-5, _EVENT), "pool_get": (6e-5, _EVENT), "pool_put": (9e-5, _EVENT),
+    "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
     "global": (1.5e-5, _EVENT), "go": (6e-5, _EVENT), "block": (5e-5, _EVENT), "exit": (5e-5, _EVENT),
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
     "set_memory_limit": (3e-5, _EVENT),
