@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 
 from gomemtui.ui.frame import TimelineSource
@@ -41,6 +42,8 @@ class GoMemApp(RemoteSync, App[None]):
     """
 
     CSS_PATH = "gomemtui.tcss"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    """ctrl+c quits at once, as in any terminal program (a long step stops within a slice)."""
     COMMANDS = App.COMMANDS | {gomem_commands}
     ENABLE_COMMAND_PALETTE = True
 

@@ -8,7 +8,7 @@ format and draw them and never compute a figure of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from gomemtui.runtime.enums import GCPhase, GridMode
 
@@ -64,6 +64,14 @@ class TimelineSource(Protocol):
     @property
     def last_events(self) -> tuple[Event, ...]: ...
 
+    @property
+    def where(self) -> str:
+        """Where a step paused part-way stands ("" between steps)."""
+        ...
+
+    slice_hook: Callable[[str], None] | None
+    """Called between slices of a long step with its progress; may raise to stop it."""
+
     def step(self) -> tuple[Event, ...]: ...
 
     def step_back(self) -> bool: ...
@@ -73,6 +81,10 @@ class TimelineSource(Protocol):
     def next_phase(self) -> tuple[Event, ...]: ...
 
     def prev_phase(self) -> bool: ...
+
+    def next_cycle(self) -> tuple[Event, ...]: ...
+
+    def prev_cycle(self) -> bool: ...
 
     def run_gc(self) -> tuple[Event, ...]: ...
 
@@ -123,7 +135,7 @@ class Frame:
     next_step: int
     total_steps: int
     step: Step | None
-    """The last scenario step run (None before the first)."""
+    """The step paused part-way, else the last scenario step run (None before the first)."""
     events: tuple[Event, ...]
     """Events of the last action."""
     action: str
@@ -136,6 +148,8 @@ class Frame:
     log: tuple[LogEntry, ...] = field(default_factory=tuple)
     message: str = ""
     """A short notice for the user ("already at the start")."""
+    where: str = ""
+    """Where the step paused part-way stands (`Timeline.where`; "" between steps)."""
 
     @property
     def marking(self) -> bool:

@@ -47,7 +47,7 @@ class Player:
 
     ACTIONS = (
         "refresh", "step", "step_back", "mark_unit", "next_phase", "prev_phase",
-        "run_gc", "home", "end", "goto",
+        "next_cycle", "prev_cycle", "run_gc", "home", "end", "goto",
     )
     EVENTS_PER_ENTRY = 60
     """Events kept per log entry (a loop may emit thousands)."""
@@ -76,6 +76,16 @@ class Player:
         self._log: list[LogEntry] = []
         self._serial = 0
         self._grid_dims = grid_shape
+        self.closing = False
+        """The app is going away: an interrupted action builds no frame."""
+        self.cancel = threading.Event()
+        """Set (from any thread) to stop the running action at its next slice."""
+        self.on_progress: Callable[[str], None] | None = None
+        """Told the progress of a long step between its slices (from the worker thread)."""
+        self.ceiling: Callable[[], None] | None = None
+        """Checks the real-cost ceilings between slices; raises to stop the action."""
+        self.ceiling_start: Callable[[], None] | None = None
+        """Restarts the ceilings' clock at the start of each action."""
 
     @property
     def timeline(self) -> TimelineSource:
@@ -87,7 +97,20 @@ class Player:
         if self._timeline is None:
             assert self._factory is not None
             self._timeline = self._factory()
+        if getattr(self._timeline, "slice_hook", True) is None:
+            self._timeline.slice_hook = self._between_slices
         return self._timeline
+
+    def _between_slices(self, progress: str) -> None:
+        """Between two slices of a long step: stop if asked to, else report progress."""
+        if self.cancel.is_set():
+            from gomemtui.runtime.timeline import Cancelled
+
+            raise Cancelled(progress)
+        if self.ceiling is not None:
+            self.ceiling()
+        if self.on_progress is not None:
+            self.on_progress(progress)
 
     # -- actions ---------------------------------------------------------------
 
@@ -100,8 +123,25 @@ class Player:
         Returns:
             The frame after the action.
         """
+        from gomemtui.ceiling import CeilingReached
+        from gomemtui.runtime.timeline import Cancelled
+
         with self.lock:
-            message = self._apply(action)
+            self.cancel.clear()
+            if self.ceiling_start is not None:
+                self.ceiling_start()
+            try:
+                message = self._apply(action)
+            except Cancelled as stop:
+                if self.closing:
+                    raise
+                message = f"interrupted in {stop}: back where it started"
+            except CeilingReached as stop:
+                message = str(stop) + ": back where it started"
+            self.cancel.clear()
+            settle = getattr(self.timeline, "settle", None)
+            if callable(settle):
+                settle()  # after an interrupted action: back at its start
             return self._frame(action.name, message)
 
     def frame(self) -> Frame:
@@ -151,15 +191,23 @@ class Player:
         if name == "mark_unit":
             self._record("one unit of mark work", tl.mark_unit())
             return ""
-        if name == "next_phase":
+        if name in ("next_phase", "next_cycle"):
             before = tl.position
-            events = tl.next_phase()
-            if tl.position != before:
-                self._record(f"next GC phase: {tl.runtime.phase.value}", events)
+            events = tl.next_phase() if name == "next_phase" else tl.next_cycle()
+            if tl.position == before:
+                return "no GC cycle runs after the last step (g runs runtime.GC())"
+            what = "next GC phase" if name == "next_phase" else "next GC cycle"
+            where = tl.where
+            self._record(f"{what}: {tl.runtime.phase.value}" + (f" · {where}" if where else ""), events)
             return ""
         if name == "prev_phase":
             if not tl.prev_phase():
                 return "no earlier GC phase change"
+            self._truncate()
+            return ""
+        if name == "prev_cycle":
+            if not tl.prev_cycle():
+                return "no earlier GC cycle start"
             self._truncate()
             return ""
         if name == "run_gc":
@@ -242,6 +290,7 @@ class Player:
             span=span,
             log=tuple(self._log),
             message=message,
+            where=tl.where,
         )
 
 

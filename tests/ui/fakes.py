@@ -179,6 +179,8 @@ class FakeTimeline:
         self.actions: list[str] = []
         self.runtime = FakeRuntime(self)
         self._last: tuple[Event, ...] = ()
+        self.slice_hook = None
+        """Unused: the fake's steps are instant."""
 
     @property
     def position(self) -> int:
@@ -200,6 +202,10 @@ class FakeTimeline:
     @property
     def last_events(self) -> tuple[Event, ...]:
         return self._last
+
+    @property
+    def where(self) -> str:
+        return ""
 
     def _events_for(self, action: str) -> tuple[Event, ...]:
         if action == "step":
@@ -248,6 +254,12 @@ class FakeTimeline:
         self.actions.pop()
         self._last = ()
         return True
+
+    def next_cycle(self) -> tuple[Event, ...]:
+        return self.next_phase()
+
+    def prev_cycle(self) -> bool:
+        return self.prev_phase()
 
     def run_gc(self) -> tuple[Event, ...]:
         return self._do("gc")

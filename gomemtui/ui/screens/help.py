@@ -31,10 +31,13 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
 
 LONG_HELP: dict[str, str] = {
     "toggle_play": "play / pause (stops at the end and at steps marked pause = true)",
-    "step": "run the next step of the scenario",
-    "step_back": "step back (instant: the core rewinds and replays)",
-    "next_phase": "next GC phase (outside a cycle: steps until one starts)",
+    "step": "run the next step of the scenario (or the rest of a step ] stopped inside)",
+    "step_back": "back to before the last step or GC command (instant: the core rewinds and replays)",
+    "next_phase": "run the program until the GC phase changes (a cycle starts, its mark or sweep "
+                  "ends), stopping inside a long step where that happens; never starts a cycle (g does)",
     "prev_phase": "back to where the GC phase last changed",
+    "next_cycle": "run the program until the next GC cycle starts",
+    "prev_cycle": "back to where the last GC cycle started",
     "mark_unit": "one unit of mark work (a root, a span or an object scanned)",
     "run_gc": "runtime.GC() now",
     "speed(1)": "play faster",
@@ -46,7 +49,7 @@ LONG_HELP: dict[str, str] = {
     "zoom": "zoom the active panel to the whole screen (again: back)",
     "color_mode": "heap map colors: auto / size class / fill / mark color",
     "why_alive": "why is this alive? the path from a root and the bytes it retains",
-    "unzoom": "leave the zoomed panel",
+    "unzoom": "interrupt a long step that is running (back to where it started), else leave the zoomed panel",
     "help": "this screen",
     "app.quit": "quit",
     "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",

@@ -21,7 +21,8 @@ from textual.widgets import Footer
 from gomemtui import gc_hold
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
-from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick
+from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick, Working
+from gomemtui.ui.widgets.working import WorkingLine
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
 from gomemtui.ui.widgets.header import StatusHeader
 from gomemtui.ui.widgets.panel import Panel
@@ -62,6 +63,8 @@ class MainScreen(Screen[None]):
         Binding("p,left", "step_back", "Back", key_display="p/←"),
         Binding("right_square_bracket", "next_phase", "Phase▸", key_display="]"),
         Binding("left_square_bracket", "prev_phase", "◂Phase", key_display="[", show=False),
+        Binding("right_curly_bracket", "next_cycle", "Cycle▸", key_display="}", show=False),
+        Binding("left_curly_bracket", "prev_cycle", "◂Cycle", key_display="{", show=False),
         Binding("m", "mark_unit", "Mark"),
         Binding("g", "run_gc", "GC"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
@@ -131,6 +134,7 @@ class MainScreen(Screen[None]):
                 yield Panel(title="sync.Pool", id="pool")
                 yield Panel(title="Goroutines", id="goroutines")
         yield Panel(title="Event log", id="log")
+        yield WorkingLine()
         yield Footer()
 
     def _panel_widgets(self) -> dict[str, tuple[Widget, ...]]:
@@ -278,8 +282,16 @@ class MainScreen(Screen[None]):
 
     # -- frames ------------------------------------------------------------------
 
+    def on_working(self, message: Working) -> None:
+        if self.playback.busy:
+            self.query_one(WorkingLine).progress = message.progress
+
+    def on_unmount(self) -> None:
+        self.playback.close()
+
     def on_frame_ready(self, message: FrameReady) -> None:
         frame = message.frame
+        self.query_one(WorkingLine).progress = ""
         self.frame = frame
         self.frames_shown += 1
         if self.frames_shown == 1:
@@ -361,19 +373,19 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what makes no sense at this position (Textual: None greys, False hides)."""
         if action == "unzoom":
-            return self.zoomed
+            return self.zoomed or self.playback.busy
         enabled = self._action_enabled(action)
         return True if enabled else None
 
     def _action_enabled(self, action: str) -> bool:
         frame = self.frame
         if frame is None:  # still loading: keys queue up and run once the core is ready
-            return action not in ("why_alive", "step_back", "home", "prev_phase", "mark_unit")
+            return action not in ("why_alive", "step_back", "home", "prev_phase", "prev_cycle", "mark_unit")
         if action in ("step", "end"):
             return not frame.at_end
         if action == "toggle_play":
             return not frame.at_end or self.playback.playing
-        if action in ("step_back", "home", "prev_phase"):
+        if action in ("step_back", "home", "prev_phase", "prev_cycle"):
             return frame.position > 0
         if action == "mark_unit":
             return frame.view.gc.phase == GCPhase.MARK
@@ -398,6 +410,14 @@ class MainScreen(Screen[None]):
     def action_prev_phase(self) -> None:
         """Go back to where the GC phase last changed."""
         self._act("prev_phase")
+
+    def action_next_cycle(self) -> None:
+        """Run the program until the next GC cycle starts."""
+        self._act("next_cycle")
+
+    def action_prev_cycle(self) -> None:
+        """Go back to where the last GC cycle started."""
+        self._act("prev_cycle")
 
     def action_mark_unit(self) -> None:
         """Do one unit of mark work."""
@@ -449,7 +469,11 @@ class MainScreen(Screen[None]):
             target.focus()
 
     def action_unzoom(self) -> None:
-        """Leave the zoomed view."""
+        """Interrupt a long step that is running, else leave the zoomed view."""
+        if self.playback.interrupt():
+            self.playback.pause()
+            self._sync_header()
+            return
         self.zoomed = False
 
     def action_color_mode(self) -> None:

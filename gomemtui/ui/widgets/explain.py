@@ -54,6 +54,9 @@ def explain_lines(frame: Frame, width: int, styles: dict[str, Style] | None = No
         if frame.action not in ("step", "goto", "end", "refresh", "step back", "home"):
             title += f" · then {frame.action}"
         out.append(Text(title, styles.get("title", Style(bold=True))))
+        if frame.where:
+            out.append(Text(f"paused {frame.where} — n runs the rest of the step, ] to the next GC phase",
+                            styles.get("message", Style(bold=True))))
         code = source_line(frame, step.line)
         if code:
             out.extend(wrap(Text(code, styles.get("code", Style())), width, "  "))
