@@ -104,10 +104,10 @@ class RealCeiling:
             if used > self.max_bytes:
                 raise CeilingReached(
                     f"stopped{at}: the simulation uses {format_bytes(used)} of real memory, over its "
-                    f"ceiling of {format_bytes(self.max_bytes)} (GOMEMTUI_MAX_MEMORY)")
+                    f"ceiling of {format_bytes(self.max_bytes)} (raise it with GOMEMTUI_MAX_MEMORY or run's --max-memory)")
         if self.max_seconds is not None:
             spent = time.monotonic() - self.started
             if spent > self.max_seconds:
                 raise CeilingReached(
-                    f"stopped{at}: {spent:.0f} s of real time, over the ceiling of "
-                    f"{self.max_seconds:g} s (GOMEMTUI_MAX_SECONDS)")
+                    f"stopped{at}: {spent:.1f} s of real time, over the ceiling of "
+                    f"{self.max_seconds:g} s (raise it with GOMEMTUI_MAX_SECONDS or run's --max-seconds)")

@@ -90,6 +90,8 @@ class Timeline:
         """An action stopped half-way (cancelled): the runtime is not at `_pos` until settled."""
         self.slice_hook: Callable[[str], None] | None = None
         """Called between slices of a long step with its progress; may raise to stop it."""
+        self._next_hook = 0.0
+        """When the slice hook is due again between short step actions."""
         self._checkpoints: dict[int, object] = {0: self.runtime.snapshot()}
         self._checkpoint_bytes: dict[int, int] = {0: self.runtime.state_nbytes()}
         self._snapshot_cost = 0.0
@@ -199,6 +201,11 @@ class Timeline:
                 return True
             return hook is not None and time.perf_counter() >= deadline
 
+        if hook is not None and time.perf_counter() >= self._next_hook:
+            # A step that stops at every phase change (a loop of runtime.GC()) is many
+            # short actions: the hook is called between them too, as between slices.
+            hook(self._where_in(index))
+            self._next_hook = time.perf_counter() + SLICE_SECONDS
         rt.events.take()
         events: list[Event] = []
         while True:
@@ -208,7 +215,7 @@ class Timeline:
                 rt.generation += 1
                 return tuple(events)
             hook(self._where_in(index))
-            deadline = time.perf_counter() + SLICE_SECONDS
+            deadline = self._next_hook = time.perf_counter() + SLICE_SECONDS
 
     def _where_in(self, index: int) -> str:
         progress = self.runtime.progress()
@@ -374,7 +381,11 @@ class Timeline:
         """After a cancelled action: put the runtime back at `_pos`."""
         if self._dirty:
             self._dirty = False
-            self.goto_position(self._pos, force=True)
+            hook, self.slice_hook = self.slice_hook, None  # a short replay: not to be cut short
+            try:
+                self.goto_position(self._pos, force=True)
+            finally:
+                self.slice_hook = hook
 
     def goto_position(self, target: int, force: bool = False) -> None:
         """Put the runtime in the state after `target` actions (within the recorded history)."""

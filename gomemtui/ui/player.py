@@ -132,16 +132,16 @@ class Player:
                 self.ceiling_start()
             try:
                 message = self._apply(action)
-            except Cancelled as stop:
+            except (Cancelled, CeilingReached) as stop:
                 if self.closing:
                     raise
-                message = f"interrupted in {stop}: back where it started"
-            except CeilingReached as stop:
-                message = str(stop) + ": back where it started"
+                settle = getattr(self.timeline, "settle", None)
+                if callable(settle):
+                    settle()  # the action cut short is undone; the parts before it stay
+                where = getattr(self.timeline, "where", "") or f"after step {self.timeline.next_step}"
+                message = (f"interrupted; stopped {where}" if isinstance(stop, Cancelled)
+                           else f"{stop}; stopped {where}")
             self.cancel.clear()
-            settle = getattr(self.timeline, "settle", None)
-            if callable(settle):
-                settle()  # after an interrupted action: back at its start
             return self._frame(action.name, message)
 
     def frame(self) -> Frame:

@@ -55,7 +55,7 @@ class MainScreen(Screen[None]):
 
     ESCAPE_TO_MINIMIZE = False
     AUTO_FOCUS = None
-    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, WorkingLine, Footer"
 
     KEYS: ClassVar[list[Binding]] = [
         Binding("space", "toggle_play", "Play/Pause"),

@@ -31,7 +31,8 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
         state = "… working"
     parts = [
         f" {frame.program.title or 'gomemtui'}",
-        f"step {frame.next_step}/{frame.total_steps}",
+        f"in step {frame.next_step + 1}/{frame.total_steps}" if frame.where
+        else f"step {frame.next_step}/{frame.total_steps}",
         f"GC {view.gc.phase.value}",
         f"heap {format_bytes(view.memstats.heap_inuse)} / goal {format_goal(view.gc.goal)}",
         state,

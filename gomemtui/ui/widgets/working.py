@@ -11,7 +11,10 @@ class WorkingLine(Widget):
     """One line above the footer while the core works through a long step."""
 
     DEFAULT_CSS = """
-    WorkingLine { height: 1; display: none; background: $warning 30%; color: $text; }
+    WorkingLine {
+        height: 1; display: none; dock: bottom; margin-bottom: 1; layer: working;
+        background: $warning 40%; color: $text; text-style: bold;
+    }
     WorkingLine.-working { display: block; }
     """
 
