@@ -90,7 +90,7 @@ class Timeline:
         """An action stopped half-way (cancelled): the runtime is not at `_pos` until settled."""
         self.slice_hook: Callable[[str], None] | None = None
         """Called between slices of a long step with its progress; may raise to stop it."""
-        self._next_hook = 0.0
+        self._next_hook = time.perf_counter() + SLICE_SECONDS
         """When the slice hook is due again between short step actions."""
         self._checkpoints: dict[int, object] = {0: self.runtime.snapshot()}
         self._checkpoint_bytes: dict[int, int] = {0: self.runtime.state_nbytes()}

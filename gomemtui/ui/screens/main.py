@@ -22,7 +22,6 @@ from gomemtui import gc_hold
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick, Working
-from gomemtui.ui.widgets.working import WorkingLine
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
 from gomemtui.ui.widgets.header import StatusHeader
 from gomemtui.ui.widgets.panel import Panel
@@ -30,6 +29,7 @@ from gomemtui.ui.widgets.panel_tabs import PanelTabs
 
 if TYPE_CHECKING:  # mounted, and so imported, after the first paint
     from gomemtui.ui.widgets.heap_map import HeapMap
+    from gomemtui.ui.widgets.working import WorkingLine
 
 PANEL_ORDER: tuple[str, ...] = (
     "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
@@ -134,7 +134,6 @@ class MainScreen(Screen[None]):
                 yield Panel(title="sync.Pool", id="pool")
                 yield Panel(title="Goroutines", id="goroutines")
         yield Panel(title="Event log", id="log")
-        yield WorkingLine()
         yield Footer()
 
     def _panel_widgets(self) -> dict[str, tuple[Widget, ...]]:
@@ -150,6 +149,7 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.widgets.pacer_chart import PacerChart
         from gomemtui.ui.widgets.pool import PoolPanel
         from gomemtui.ui.widgets.slices import SlicesView
+        from gomemtui.ui.widgets.working import WorkingLine
         from gomemtui.ui.widgets.source import SourceView
 
         frame = MainScreen.frame
@@ -165,7 +165,7 @@ class MainScreen(Screen[None]):
             "pool": (PoolPanel(id="pool-view").data_bind(frame),),
             "goroutines": (GoroutinesView(id="goroutines-view").data_bind(frame),),
             "log": (EventLog(id="log-view").data_bind(frame),),
-            "strip": (strip,),
+            "strip": (strip, WorkingLine()),
         }
 
     def on_mount(self) -> None:
@@ -283,15 +283,21 @@ class MainScreen(Screen[None]):
     # -- frames ------------------------------------------------------------------
 
     def on_working(self, message: Working) -> None:
-        if self.playback.busy:
-            self.query_one(WorkingLine).progress = message.progress
+        if self.playback.busy and self.filled:
+            self._working_line().progress = message.progress
+
+    def _working_line(self) -> WorkingLine:
+        from gomemtui.ui.widgets.working import WorkingLine  # mounted with the panels
+
+        return self.query_one(WorkingLine)
 
     def on_unmount(self) -> None:
         self.playback.close()
 
     def on_frame_ready(self, message: FrameReady) -> None:
         frame = message.frame
-        self.query_one(WorkingLine).progress = ""
+        if self.filled:
+            self._working_line().progress = ""
         self.frame = frame
         self.frames_shown += 1
         if self.frames_shown == 1:
