@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the
     from gomemtui.runtime.core import Runtime
     from gomemtui.runtime.events import Event
     from gomemtui.runtime.program import Program, Step
+    from gomemtui.runtime.read.delta import StepDelta
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
@@ -78,6 +79,8 @@ class TimelineSource(Protocol):
 
     def goto_step(self, index: int) -> None: ...
 
+    def goto_position(self, target: int) -> None: ...
+
     def home(self) -> None: ...
 
     def end(self) -> None: ...
@@ -136,6 +139,8 @@ class Frame:
     log: tuple[LogEntry, ...] = field(default_factory=tuple)
     message: str = ""
     """A short notice for the user ("already at the start")."""
+    delta: StepDelta | None = None
+    """What the action that led here changed (None before the first step)."""
 
     @property
     def marking(self) -> bool:

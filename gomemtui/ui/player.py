@@ -16,7 +16,8 @@ from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, RuntimeSou
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.events import Event
-    from gomemtui.runtime.read.views import RetentionPath
+    from gomemtui.runtime.read.delta import FigureTrail
+    from gomemtui.runtime.read.views import RetentionPath, RuntimeView
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 
@@ -76,6 +77,17 @@ class Player:
         self._log: list[LogEntry] = []
         self._serial = 0
         self._grid_dims = grid_shape
+        self._figures: FigureTrail | None = None
+
+    @property
+    def figures(self) -> FigureTrail:
+        """The five figures of the delta line at the positions seen (made by the playback
+        worker, after the first frame)."""
+        if self._figures is None:
+            from gomemtui.runtime.read.delta import FigureTrail
+
+            self._figures = FigureTrail()
+        return self._figures
 
     @property
     def timeline(self) -> TimelineSource:
@@ -101,6 +113,7 @@ class Player:
             The frame after the action.
         """
         with self.lock:
+            self.figures.start(self.timeline.position, self._source().view())
             message = self._apply(action)
             return self._frame(action.name, message)
 
@@ -175,6 +188,8 @@ class Player:
             if target + 1 >= tl.next_step:
                 while tl.next_step <= target and not tl.at_end:
                     index = tl.next_step
+                    if index == target:  # the delta line compares the last step with this
+                        self.figures.note(tl.position, self._source().view())
                     self._record(self._step_title(index), tl.step())
             else:
                 tl.goto_step(target)
@@ -214,6 +229,7 @@ class Player:
         tl = self.timeline
         rt = self._source()
         view = rt.view()
+        delta = self.figures.delta(tl.position, view, self._view_at)
         cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
         rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)
         self._grid_dims = (rows, cols)
@@ -242,7 +258,18 @@ class Player:
             span=span,
             log=tuple(self._log),
             message=message,
+            delta=delta,
         )
+
+    def _view_at(self, position: int) -> RuntimeView:
+        """The view at an earlier position: the timeline rewinds there, then comes back."""
+        tl = self.timeline
+        here = tl.position
+        tl.goto_position(position)
+        try:
+            return self._source().view()
+        finally:
+            tl.goto_position(here)
 
 
 def fit_cells(shape: tuple[int, int], pages: int) -> tuple[int, int]:
