@@ -40,11 +40,16 @@ def change_text(name: str, change: int) -> str:
     return signed_count(change, "goroutine")
 
 
+def wrapped_lines(text: Text, width: int) -> int:
+    """Lines `text` takes wrapped at `width`."""
+    if text.cell_len <= width or width <= 0:
+        return 1
+    return len(text.wrap(_CONSOLE, width))
+
+
 def fits(text: Text, width: int, lines: int) -> bool:
     """Whether `text` wrapped at `width` takes at most `lines` lines."""
-    if text.cell_len <= width:
-        return True
-    return lines > 1 and width > 0 and len(text.wrap(_CONSOLE, width)) <= lines
+    return text.cell_len <= width or (lines > 1 and width > 0 and wrapped_lines(text, width) <= lines)
 
 
 def delta_text(delta: StepDelta | None, width: int, styles: dict[str, Style] | None = None,
@@ -134,9 +139,9 @@ class StepDeltaLine(Widget):
         if self._text is not None and text == self._text:
             return
         width = max(1, self.content_size.width)
-        lines_before = 1 if self._text is None else -(-max(1, self._text.cell_len) // width)
+        lines_before = 1 if self._text is None else wrapped_lines(self._text, width)
         self._text = text
-        self.refresh(layout=-(-max(1, text.cell_len) // width) != lines_before)
+        self.refresh(layout=wrapped_lines(text, width) != lines_before)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
