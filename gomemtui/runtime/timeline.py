@@ -258,21 +258,26 @@ class Timeline:
         if self._inside_after[self._pos] >= 0 and self._history[self._pos - 1].kind == "step":
             self._part_events.setdefault(self._pos, events[:PART_EVENTS_KEPT])
 
+    def previous_stop(self, position: int) -> int:
+        """Where the move that ended at `position` began: before the step's first part
+        when the action there ended a step run in parts, else one action before."""
+        if position <= 0:
+            return 0
+        action = self._history[position - 1]
+        p = position - 1
+        if action.kind == "step" and self._inside_after[position] < 0:
+            while p > 0 and self._history[p - 1] == action and self._inside_after[p] == action.step:
+                p -= 1
+        return p
+
     def _events_here(self, events: tuple[Event, ...]) -> tuple[Event, ...]:
         """What the explanation shows at this position: the last action's events, and,
         where that action ended a step run in parts, the earlier parts' events first."""
-        pos = self._pos
-        action = self._history[pos - 1] if pos else None
-        if action is None or action.kind != "step" or self._inside_after[pos] >= 0:
+        start = self.previous_stop(self._pos)
+        if start >= self._pos - 1:
             return events
-        earlier: list[tuple[Event, ...]] = []
-        p = pos - 1
-        while p > 0 and self._history[p - 1] == action and self._inside_after[p] == action.step:
-            earlier.append(self._part_events.get(p, ()))
-            p -= 1
-        if not earlier:
-            return events
-        return tuple(e for part in reversed(earlier) for e in part) + events
+        earlier = (self._part_events.get(p, ()) for p in range(start + 1, self._pos))
+        return tuple(e for part in earlier for e in part) + events
 
     def _truncate_future(self) -> None:
         del self._history[self._pos :]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the
     from gomemtui.runtime.core import Runtime
     from gomemtui.runtime.events import Event
     from gomemtui.runtime.program import Program, Step
+    from gomemtui.runtime.read.delta import StepDelta
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
@@ -90,6 +91,8 @@ class TimelineSource(Protocol):
 
     def goto_step(self, index: int) -> None: ...
 
+    def goto_position(self, target: int) -> None: ...
+
     def home(self) -> None: ...
 
     def end(self) -> None: ...
@@ -150,6 +153,8 @@ class Frame:
     """A short notice for the user ("already at the start")."""
     where: str = ""
     """Where the step paused part-way stands (`Timeline.where`; "" between steps)."""
+    delta: StepDelta | None = None
+    """What the action that led here changed (None before the first step)."""
 
     @property
     def marking(self) -> bool:

@@ -16,7 +16,8 @@ from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, RuntimeSou
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.events import Event
-    from gomemtui.runtime.read.views import RetentionPath
+    from gomemtui.runtime.read.delta import FigureTrail
+    from gomemtui.runtime.read.views import RetentionPath, RuntimeView
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 
@@ -86,6 +87,17 @@ class Player:
         """Checks the real-cost ceilings between slices; raises to stop the action."""
         self.ceiling_start: Callable[[], None] | None = None
         """Restarts the ceilings' clock at the start of each action."""
+        self._figures: FigureTrail | None = None
+
+    @property
+    def figures(self) -> FigureTrail:
+        """The five figures of the delta line at the positions seen (made by the playback
+        worker, after the first frame)."""
+        if self._figures is None:
+            from gomemtui.runtime.read.delta import FigureTrail
+
+            self._figures = FigureTrail()
+        return self._figures
 
     @property
     def timeline(self) -> TimelineSource:
@@ -130,6 +142,7 @@ class Player:
             self.cancel.clear()
             if self.ceiling_start is not None:
                 self.ceiling_start()
+            self.figures.start(self.timeline.position, self._source().view())
             try:
                 message = self._apply(action)
             except (Cancelled, CeilingReached) as stop:
@@ -223,6 +236,8 @@ class Player:
             if target + 1 >= tl.next_step:
                 while tl.next_step <= target and not tl.at_end:
                     index = tl.next_step
+                    if index == target:  # the delta line compares the last step with this
+                        self.figures.note(tl.position, self._source().view())
                     self._record(self._step_title(index), tl.step())
             else:
                 tl.goto_step(target)
@@ -262,6 +277,9 @@ class Player:
         tl = self.timeline
         rt = self._source()
         view = rt.view()
+        previous_stop = getattr(tl, "previous_stop", None)
+        before = previous_stop(tl.position) if callable(previous_stop) else None
+        delta = self.figures.delta(tl.position, view, self._view_at, before)
         cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
         rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)
         self._grid_dims = (rows, cols)
@@ -291,7 +309,18 @@ class Player:
             log=tuple(self._log),
             message=message,
             where=tl.where,
+            delta=delta,
         )
+
+    def _view_at(self, position: int) -> RuntimeView:
+        """The view at an earlier position: the timeline rewinds there, then comes back."""
+        tl = self.timeline
+        here = tl.position
+        tl.goto_position(position)
+        try:
+            return self._source().view()
+        finally:
+            tl.goto_position(here)
 
 
 def fit_cells(shape: tuple[int, int], pages: int) -> tuple[int, int]:

@@ -51,6 +51,7 @@ async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
     ("tour", (160, 48), (3, 6, 9)),
     ("map-and-pool", (120, 40), (4, 9, 16)),
     ("07-goroutine-leak", (80, 24), (3, 6)),
+    ("11-memory-limit", (120, 40), (5, 7)),  # the pacer chart's GOMEMLIMIT line and time axis
 ])
 async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int, int], checkpoints: tuple[int, ...]):
     """Panels repaint only the lines that change from frame to frame; what ends up on

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GCPhase, GridMode, MarkColor  # noqa: F401
 # Records the core keeps as they are shown: the pacer chart's samples, a map's tables.
 from gomemtui.runtime.gc.history import PacerPoint  # noqa: F401
+from gomemtui.runtime.values.map_groups import MAP_GROUP_SLOTS
 from gomemtui.runtime.values.maps import TableView  # noqa: F401
 
 
@@ -130,6 +131,22 @@ class MapView:
     group_bytes: int
     indirect_values: bool
 
+    @property
+    def table_count(self) -> int:
+        """Swiss tables (a small map has none: its one group stands alone)."""
+        return 0 if self.small else len(self.tables)
+
+    @property
+    def groups(self) -> int:
+        """Groups of 8 slots, in all tables (a small map: its one group)."""
+        return sum(t.capacity for t in self.tables) // MAP_GROUP_SLOTS
+
+    @property
+    def tombstones(self) -> int:
+        """Deleted slots in all tables: a delete leaves one where its group has no empty
+        slot (so that probing goes on past it); clear(m) resets them all."""
+        return sum(t.tombstones for t in self.tables)
+
 
 @dataclass(frozen=True)
 class PoolLocalView:
@@ -156,6 +173,16 @@ class PoolView:
     bytes: int = 0
     """Heap bytes of the pool's own structures: its [P]poolLocal arrays (local and
     victim) and their chain dequeues, not the objects it caches."""
+
+    @property
+    def local_cached(self) -> int:
+        """Objects in the primary cache (private slots and shared chains of every P)."""
+        return sum((loc.private is not None) + len(loc.shared) for loc in self.local)
+
+    @property
+    def victim_cached(self) -> int:
+        """Objects in the victim cache (what the last GC moved there, not yet taken)."""
+        return sum((loc.private is not None) + len(loc.shared) for loc in self.victim)
 
 
 @dataclass(frozen=True)

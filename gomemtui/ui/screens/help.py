@@ -17,14 +17,18 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Heap map", "pages and spans; c changes the colors (auto: size class, or mark colors while the GC marks). "
                  "j/k/h/l or ↑/↓ move the cursor, Enter zooms into a span's slots, Esc goes back"),
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
-                   "gctrace lines, and the pacer chart of live heap / in use / trigger / goal"),
+                   "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
+                   "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
                "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
-    ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
-    ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls, "
-                  "the pool's own structures"),
-    ("Goroutines", "state, stack size and use, what each keeps alive; LEAK marks a goroutine blocked for ever"),
-    ("Explain", "what the last step did and why, with the numbers"),
+    ("Maps", "totals, one line per map (len, tables, groups, bytes, tombstones), then the Swiss tables: "
+             "■ full, · empty, × deleted slots, in groups of 8"),
+    ("sync.Pool", "totals, one line per pool (cached, hits / misses / New calls, its own memory), then the "
+                  "per-P private slot and shared chain and the victim cache"),
+    ("Goroutines", "totals (by state, stacks, heap retained), then each one's state, stack size and use, what it "
+                   "keeps alive; LEAK marks a goroutine blocked for ever"),
+    ("Explain", "what the last step changed (heap, live heap, objects, spans, goroutines), then what it did "
+                "and why, with the numbers"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),
 )
 

@@ -55,7 +55,7 @@ class MainScreen(Screen[None]):
 
     ESCAPE_TO_MINIMIZE = False
     AUTO_FOCUS = None
-    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, WorkingLine, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip-delta, #strip, WorkingLine, Footer"
 
     KEYS: ClassVar[list[Binding]] = [
         Binding("space", "toggle_play", "Play/Pause"),
@@ -151,13 +151,15 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.widgets.slices import SlicesView
         from gomemtui.ui.widgets.working import WorkingLine
         from gomemtui.ui.widgets.source import SourceView
+        from gomemtui.ui.widgets.step_delta import StepDeltaLine
 
         frame = MainScreen.frame
         strip = ExplainView(id="strip").data_bind(frame)
         strip.can_focus = False
         return {
             "source": (SourceView(id="source-view").data_bind(frame),),
-            "explain": (ExplainView(id="explain-view").data_bind(frame),),
+            "explain": (StepDeltaLine(lines=2, id="explain-delta").data_bind(frame),
+                        ExplainView(id="explain-view").data_bind(frame)),
             "heap": (HeapMap(id="heap-map").data_bind(frame, MainScreen.mono),),
             "gc": (GCStatus(id="gc-status").data_bind(frame), PacerChart(id="pacer").data_bind(frame)),
             "slices": (SlicesView(id="slices-view").data_bind(frame),),
@@ -165,7 +167,7 @@ class MainScreen(Screen[None]):
             "pool": (PoolPanel(id="pool-view").data_bind(frame),),
             "goroutines": (GoroutinesView(id="goroutines-view").data_bind(frame),),
             "log": (EventLog(id="log-view").data_bind(frame),),
-            "strip": (strip, WorkingLine()),
+            "strip": (StepDeltaLine(id="strip-delta").data_bind(frame), strip, WorkingLine()),
         }
 
     def on_mount(self) -> None:
