@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 
 ELLIPSIS = "…"
+DANGLING = frozenset({"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "as", "at"})
+"""Words a shortened text does not end on before its "…"."""
 
 
 def fit_words(text: str, width: int) -> str:
-    """`text` if it fits `width` cells, else its longest run of whole words that fits
-    followed by "…" ("" when not even one word and the ellipsis fit).
+    """`text` if it fits `width` cells, else its longest run of whole words that fits,
+    not ending on a small word such as "a" or "of", followed by "…" ("" when not even
+    one word and the ellipsis fit).
 
     Args:
         text: The text to fit (words are separated by spaces).
@@ -29,16 +32,16 @@ def fit_words(text: str, width: int) -> str:
     """
     if cell_len(text) <= width:
         return text
-    words = text.split(" ")
-    kept = ""
-    for word in words:
-        candidate = f"{kept} {word}" if kept else word
-        if cell_len(candidate) + cell_len(ELLIPSIS) > width:
+    kept: list[str] = []
+    for word in text.split(" "):
+        if cell_len(" ".join([*kept, word])) + cell_len(ELLIPSIS) > width:
             break
-        kept = candidate
+        kept.append(word)
+    while len(kept) > 1 and kept[-1].lower() in DANGLING:
+        kept.pop()  # "Maps keep their memory…", not "Maps keep their memory; a…"
     if not kept:
         return ""
-    return kept.rstrip(" ,;:·│-") + ELLIPSIS
+    return " ".join(kept).rstrip(" ,;:·│-") + ELLIPSIS
 
 
 def first_fitting(candidates: Sequence[str], width: int) -> str:

@@ -25,6 +25,8 @@ def test_fit_words_keeps_whole_words_and_ends_with_an_ellipsis():
     assert fit_words(title, 20) == "Leaked goroutines…"
     assert fit_words(title, 7) == "Leaked…"
     assert fit_words(title, 6) == ""  # not even one word and its ellipsis
+    # nor does it end on a small word, or on punctuation before the "…"
+    assert fit_words("Maps keep their memory; a pool forgets in two GCs", 26) == "Maps keep their memory…"
 
 
 def test_first_fitting_takes_the_longest_tier_that_fits():
