@@ -71,9 +71,9 @@ def figure_tiers(frame: Frame, playing: bool, speed: float, busy: bool) -> list[
 def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
     """The header's content, fitted to `width` without cutting a word.
 
-    The longest tier of figures that leaves room for a title of `MIN_TITLE` cells is
-    used (the shortest tier if none does, leaving parts off its end if need be); the
-    title gets what is left.
+    The longest tier of figures that leaves room for the whole title is used; if none
+    does, the longest that leaves `MIN_TITLE` cells for it (the shortest tier if none
+    does, leaving parts off its end if need be). The title gets what is left.
 
     Args:
         frame: The frame shown (None while loading).
@@ -91,10 +91,11 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
     tiers = figure_tiers(frame, playing, speed, busy)
     inner = max(0, width - 1)  # a space before the first part
     figures: list[str] = []
-    for tier in tiers:
-        line = SEPARATOR.join(tier)
-        if cell_len(line) + cell_len(SEPARATOR) + min(MIN_TITLE, cell_len(title)) <= inner:
-            figures = tier
+    for title_room in (cell_len(title), min(MIN_TITLE, cell_len(title))):
+        # the whole title with the longest tier it leaves room for, else a shortened one
+        figures = next((tier for tier in tiers
+                        if cell_len(SEPARATOR.join(tier)) + cell_len(SEPARATOR) + title_room <= inner), [])
+        if figures:
             break
     if not figures:
         figures = join_fitting([tiers[-1]], inner, SEPARATOR)
