@@ -160,3 +160,20 @@ def test_snapshot_whole_explanation_at_80x24(snap_compare):
 def test_snapshot_fake_step_with_cursor_at_80x24(snap_compare):
     app = GoMemApp(FakeTimeline(), path="fake.toml", start_step=3)
     assert snap_compare(app, terminal_size=SMALL, run_before=before(("down", "l")))
+
+
+async def test_the_heap_map_keeps_its_grid_while_the_strip_changes_height():
+    """Stepping through the leak, the strip takes 6 to 8 rows; the heap map's grid stays
+    12 rows × 80 (24 rows less header, tabs, footer, the tallest strip and the legend)."""
+    app = leak_app(0)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        strip = screen.query_one("#strip", ExplainStrip)
+        heights, shapes = set(), set()
+        for _ in range(14):
+            await pilot.press("n")
+            await settle(pilot)
+            heights.add(strip.outer_size.height)
+            shapes.add(screen.player.grid_shape)
+        assert len(heights) > 1 and shapes == {(12, 80)}

@@ -218,14 +218,35 @@ class MainScreen(Screen[None]):
             from gomemtui.ui.widgets.explain import ExplainStrip  # loaded with the panels
 
             self.query_one("#strip", ExplainStrip).max_lines = max(1, height // 3 - 1)
+            self._steady_heap_grid(height)
+
+    def _steady_heap_grid(self, height: int) -> None:
+        """Under the strip (narrow, not zoomed), size the heap map's grid as if the strip
+        were at its tallest: the strip takes the lines each step needs, and the map above
+        it keeps its shape instead of reflowing from step to step."""
+        if not self.filled:
+            return
+        from gomemtui.ui.widgets.explain import ExplainStrip
+        from gomemtui.ui.widgets.heap_map import HeapMap
+
+        heap = self.query_one("#heap-map", HeapMap)
+        if self.narrow and not self.zoomed:
+            strip = self.query_one("#strip", ExplainStrip)
+            # header and tabs, the footer, the strip at its tallest (and its border)
+            panel_rows = height - 2 - 1 - (strip.max_lines + 1)
+            heap.limit_grid_rows(max(1, panel_rows - heap.LEGEND_LINES))
+        else:
+            heap.limit_grid_rows(None)
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
         self._apply_maximize()
+        self._steady_heap_grid(self.size.height or self.app.size.height)
 
     def watch_zoomed(self, zoomed: bool) -> None:
         self.set_class(zoomed, "-zoomed")
         self._apply_maximize()
+        self._steady_heap_grid(self.size.height or self.app.size.height)
         self.refresh_bindings()  # Esc (unzoom) comes and goes in the footer
 
     def watch_active(self, active: str) -> None:

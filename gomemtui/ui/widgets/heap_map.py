@@ -107,6 +107,11 @@ class HeapMap(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._last_shape: tuple[int, int] | None = None
+        self.max_grid_rows: int | None = None
+        """Most grid rows to ask for, whatever the height (None: as many as fit). Set by a
+        screen whose layout changes the map's height from step to step (the explanation
+        strip of small terminals): the grid keeps its shape and the rows the map gains
+        stay blank, so the picture does not reflow as the strip grows and shrinks."""
         self._span_cache: tuple[SpanView, int, list[SpanLine]] | None = None
         self._base_style: Style | None = None
         self._parts: dict[str, Style] = {}
@@ -122,15 +127,28 @@ class HeapMap(ScrollView, can_focus=True):
     # -- geometry --------------------------------------------------------------
 
     def grid_shape_for(self, size: Size) -> tuple[int, int]:
-        """Rows and columns of the grid that fills a content area of `size`."""
-        return max(1, size.height - self.LEGEND_LINES), max(1, size.width)
+        """Rows and columns of the grid that fills a content area of `size` (at most
+        `max_grid_rows` rows)."""
+        rows = max(1, size.height - self.LEGEND_LINES)
+        if self.max_grid_rows is not None:
+            rows = max(1, min(rows, self.max_grid_rows))
+        return rows, max(1, size.width)
 
-    def on_resize(self, event: events.Resize) -> None:
-        """Ask for a grid of the new size."""
-        shape = self.grid_shape_for(event.size)
+    def limit_grid_rows(self, rows: int | None) -> None:
+        """Set `max_grid_rows` and ask for a grid of the shape that gives."""
+        self.max_grid_rows = rows
+        if self.size.area:
+            self._ask_for_grid(self.size)
+
+    def _ask_for_grid(self, size: Size) -> None:
+        shape = self.grid_shape_for(size)
         if shape != self._last_shape:
             self._last_shape = shape
             self.post_message(self.GridResized(*shape))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Ask for a grid of the new size."""
+        self._ask_for_grid(event.size)
         self._update_virtual_size()
 
     def _update_virtual_size(self) -> None:
