@@ -34,14 +34,17 @@ def fit_words(text: str, width: int) -> str:
         return text
     kept: list[str] = []
     for word in text.split(" "):
-        if cell_len(" ".join([*kept, word])) + cell_len(ELLIPSIS) > width:
+        if cell_len(_before_ellipsis([*kept, word])) > width:
             break
         kept.append(word)
     while len(kept) > 1 and kept[-1].lower() in DANGLING:
         kept.pop()  # "Maps keep their memory…", not "Maps keep their memory; a…"
-    if not kept:
-        return ""
-    return " ".join(kept).rstrip(" ,;:·│-") + ELLIPSIS
+    return _before_ellipsis(kept) if kept else ""
+
+
+def _before_ellipsis(words: list[str]) -> str:
+    """`words` joined, without the punctuation they end on, and "…"."""
+    return " ".join(words).rstrip(" ,;:·│-") + ELLIPSIS
 
 
 def first_fitting(candidates: Sequence[str], width: int) -> str:

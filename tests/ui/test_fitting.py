@@ -27,6 +27,7 @@ def test_fit_words_keeps_whole_words_and_ends_with_an_ellipsis():
     assert fit_words(title, 6) == ""  # not even one word and its ellipsis
     # nor does it end on a small word, or on punctuation before the "…"
     assert fit_words("Maps keep their memory; a pool forgets in two GCs", 26) == "Maps keep their memory…"
+    assert fit_words("Tour: a slice, a reslice and a copy", 14) == "Tour: a slice…"
 
 
 def test_first_fitting_takes_the_longest_tier_that_fits():
@@ -52,9 +53,11 @@ def test_header_tiers_at_200_100_and_80_columns():
         " │ cycle 0 │ t=3.0 µs")
     assert header_text(frame, False, 2.0, 100).plain == (
         " Fake growth │ step 2/12 │ no GC cycle │ heap 24.0 KiB / goal 4.0 MiB │ ‖ paused │ cycle 0")
-    # 80 columns: no room for a title of 12 cells beside the figures, so none
+    # 80 columns: "paused" goes unsaid, to leave the title room
     assert header_text(frame, False, 2.0, 80).plain == (
-        " step 2/12 │ no cycle │ heap 24.0 KiB / goal 4.0 MiB │ ‖ paused │ cycle 0")
+        " Fake growth │ step 2/12 │ no cycle │ heap 24.0 KiB / goal 4.0 MiB │ cycle 0")
+    # playing says so, and then there is no room for 11 cells of title
+
     assert header_text(frame, True, 4.0, 80).plain == (
         " step 2/12 │ no cycle │ heap 24.0 KiB / goal 4.0 MiB │ ▶ 4/s │ cycle 0")
 

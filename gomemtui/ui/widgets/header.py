@@ -43,7 +43,8 @@ def figure_tiers(frame: Frame, playing: bool, speed: float, busy: bool) -> list[
 
     Returns:
         Three lists of parts: full (with the simulated time), abbreviated (without it),
-        shortest (fewest words for the phase).
+        shortest (fewest words for the phase, and "paused" left unsaid: only playing
+        shows).
     """
     view = frame.view
     gc = view.gc
@@ -57,15 +58,16 @@ def figure_tiers(frame: Frame, playing: bool, speed: float, busy: bool) -> list[
     elif playing:
         state = (f"▶ playing {speed:g}/s", f"▶ {speed:g}/s", f"▶ {speed:g}/s")
     else:
-        state = ("‖ paused", "‖ paused", "‖ paused")
+        state = ("‖ paused", "‖ paused", "")  # the shortest tier leaves room for the title
     phase = PHASE_WORDS[gc.phase]
     time = f"t={format_ns(view.time_ns)}"
     cycle = f"cycle {gc.cycle}"
-    return [
+    tiers = [
         [step, phase[0], goal_full, state[0], cycle, time],
         [step, phase[1], goal_short, state[1], cycle],
         [step, phase[2], goal_short, state[2], cycle],
     ]
+    return [[part for part in tier if part] for tier in tiers]
 
 
 def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
