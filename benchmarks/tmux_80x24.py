@@ -152,7 +152,11 @@ def visit(tmux: str, name: str, size: tuple[int, int]) -> list[tuple[int, str, l
             else:
                 for _ in range(step - done):
                     terminal.keys("n")
-            screen = terminal.wait_for(rf"step {step}/{total}\b", timeout=120)
+            try:
+                screen = terminal.wait_for(rf"step {step}/{total}\b", timeout=120)
+            except TimeoutError:
+                out.append((step, terminal.screen(), [f"never showed step {step}/{total}"]))
+                break
             done = step
             out.append((step, screen, check_screen(screen, program, step)))
         terminal.keys("q")
