@@ -15,7 +15,8 @@ from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS
 PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Source", "the Go program; ▶ marks the line of the last step run, · lines that have steps"),
     ("Heap map", "pages and spans; c changes the colors (auto: size class, or mark colors while the GC marks). "
-                 "j/k/h/l or ↑/↓ move the cursor, Enter zooms into a span's slots, Esc goes back"),
+                 "j/k/h/l or ↑/↓ show and move the cursor ┼ (or click a cell), Enter zooms into the span "
+                 "under it, Esc goes back"),
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
                    "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
                    "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
@@ -28,7 +29,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Goroutines", "totals (by state, stacks, heap retained), then each one's state, stack size and use, what it "
                    "keeps alive; LEAK marks a goroutine blocked for ever"),
     ("Explain", "what the last step changed (heap, live heap, objects, spans, goroutines), then what it did "
-                "and why, with the numbers"),
+                "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
+                "and x opens all of it"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),
 )
 
@@ -53,7 +55,9 @@ LONG_HELP: dict[str, str] = {
     "zoom": "zoom the active panel to the whole screen (again: back)",
     "color_mode": "heap map colors: auto / size class / fill / mark color",
     "why_alive": "why is this alive? the path from a root and the bytes it retains",
-    "unzoom": "interrupt a long step that is running (back to where it started), else leave the zoomed panel",
+    "explain": "the whole explanation of the step (the Explain panel, zoomed); again, or Esc: back",
+    "unzoom": "interrupt a long step that is running (the parts it finished stay), else leave the zoomed "
+              "panel (after x: back to the panel before)",
     "help": "this screen",
     "app.quit": "quit",
     "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",
