@@ -435,17 +435,18 @@ class Timeline:
     def prev_phase(self) -> bool:
         """Back to the last position before this one where the GC phase changed; False
         (staying here) when there is none."""
-        for j in range(self._pos - 1, 0, -1):
-            if self._epoch_after[j] != self._epoch_after[j - 1]:
-                self.goto_position(j)
-                return True
-        return False
+        return self._back_to_change(self._epoch_after)
 
     def prev_cycle(self) -> bool:
         """Back to the last position before this one where a GC cycle started; False
         (staying here) when there is none."""
+        return self._back_to_change(self._cycles_after)
+
+    def _back_to_change(self, counts: list[int]) -> bool:
+        """Go to the last position before this one where `counts` (a figure recorded at
+        each position) moved; False when it never did."""
         for j in range(self._pos - 1, 0, -1):
-            if self._cycles_after[j] != self._cycles_after[j - 1]:
+            if counts[j] != counts[j - 1]:
                 self.goto_position(j)
                 return True
         return False
