@@ -9,7 +9,7 @@ from gomemtui.scenario import list_bundled, load_program
 from gomemtui.ui.app import GoMemApp, make_app
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.why_alive import WhyAliveScreen
-from gomemtui.ui.screenshot import wait_idle
+from gomemtui.ui.screenshot import settle_at, wait_idle
 from tests.ui.conftest import before, screen_svg, screen_text
 
 BUNDLED = [b.name for b in list_bundled()]
@@ -43,7 +43,7 @@ async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
     """The screen of an app opened straight at `step` (drawn whole, once)."""
     app = GoMemApp(Timeline(load_program(name)), start_step=step)
     async with app.run_test(size=size) as pilot:
-        await wait_idle(pilot)
+        await settle_at(pilot)  # as `gomemtui screenshot` waits: every refresh drawn
         return screen_svg(app)
 
 
@@ -64,9 +64,10 @@ async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int,
             await pilot.press("n")
             await wait_idle(pilot)
             if step in checkpoints:
+                await settle_at(pilot)
                 drawn[step] = screen_svg(app)
         await pilot.press("p")  # and back again
-        await wait_idle(pilot)
+        await settle_at(pilot)
         drawn_back = screen_svg(app)
     for step, screen in drawn.items():
         assert screen == await fresh_screen(name, step, size), f"{name} at step {step}"
