@@ -81,6 +81,11 @@ class ProgramState:
                 out.append(arr.oid)
         elif var.kind == "map" and var.map_id is not None:
             out.extend(self.maps[var.map_id].parts.values())
+        # -- strings (issue 13) --
+        elif var.kind == "string" and var.string is not None and var.string.array is not None:
+            arr = self.arrays[var.string.array]
+            if not arr.on_stack:  # a tmpBuf in the frame holds no pointers
+                out.append(arr.oid)
         return out
 
     def root_jobs(self) -> list[RootJob]:
