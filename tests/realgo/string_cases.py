@@ -137,3 +137,70 @@ def simulate(c: dict) -> dict:
 def describe(c: dict) -> str:
     bounds = f"[{c['lo']}:{c['hi']}]" if c["op"].startswith("substring") else ""
     return f"{c['op']} {c['lens']}{bounds} escape={c['escape']}"
+
+
+SUBSTRING_PROBED = '''package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+)
+var stats runtime.MemStats // probe
+var base, baseMallocs uint64 // probe
+var probes [5][2]int64 // probe
+var nprobes int // probe
+func probe() { // probe
+	runtime.ReadMemStats(&stats) // probe
+	probes[nprobes] = [2]int64{int64(stats.HeapAlloc) - int64(base), int64(stats.Mallocs - baseMallocs)} // probe
+	nprobes++ // probe
+} // probe
+
+// Kept for the life of the program, like the entries of a long-lived cache.
+var slowID, fastID string
+
+//go:noinline
+func readBody(r io.Reader, n int) string {
+	buf := make([]byte, n)
+	io.ReadFull(r, buf)
+	return string(buf) // a copy: buf is garbage once readBody returns
+}
+
+func main() {
+	runtime.GC() // probe
+	runtime.ReadMemStats(&stats) // probe
+	base, baseMallocs = stats.HeapAlloc, stats.Mallocs // probe
+	body := readBody(os.Stdin, 1<<20)
+	probe() // probe
+	slowID = body[8:24] // 16 bytes of a 1 MiB string
+	body = ""
+	runtime.GC()
+	probe() // probe
+	fmt.Println(len(slowID)) // 16, yet all 1 MiB of body is still live
+
+	body = readBody(os.Stdin, 1<<20)
+	probe() // probe
+	id := body[8:24]
+	fastID = strings.Clone(id) // copy out the 16 bytes
+	probe() // probe
+	body, id, slowID = "", "", ""
+	runtime.GC()
+	probe() // probe
+	fmt.Println(len(fastID)) // 16, and only 16 bytes stay live
+	fmt.Fprintln(os.Stderr, probes) // probe
+}
+'''
+"""The 03-substring scenario's program with probes: HeapAlloc and Mallocs above main's
+start after its steps `SUBSTRING_PROBE_STEPS` (lines ending in `// probe` are added;
+the rest is the scenario's own source, which a test checks)."""
+
+SUBSTRING_PROBE_STEPS = (3, 7, 10, 12, 17)
+"""The scenario step each probe follows: readBody returned, the first runtime.GC(), the
+second readBody returned, the clone, the second runtime.GC()."""
+
+
+def unprobed(source: str) -> str:
+    """`source` without its `// probe` lines."""
+    return "\n".join(line for line in source.splitlines() if not line.endswith("// probe")) + "\n"

@@ -19,10 +19,16 @@ the simulator against without Go; `python -m tests.realgo.test_strings` records 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 
+from gomemtui.scenario import find_scenario, load_scenario
 from tests.oracle_data import ORACLE_DIR, load_oracle
-from tests.realgo.string_cases import FIXED, describe, generate, simulate
+from tests.realgo.conftest import GoTool
+from tests.realgo.string_cases import (
+    FIXED, SUBSTRING_PROBE_STEPS, SUBSTRING_PROBED, describe, generate, simulate, unprobed,
+)
 
 GO_SOURCE = r"""
 package main
@@ -233,8 +239,29 @@ def test_strings_allocate_and_retain_what_real_go_does(go_tool, case_rng):
     assert not problems, f"{len(problems)} disagreement(s) with real Go ({case_rng.tag()}):\n" + "\n".join(problems[:15])
 
 
+def substring_probes(tool: GoTool) -> list[list[int]]:
+    """[HeapAlloc, Mallocs] above main's start after each probed step of 03-substring
+    (GOMAXPROCS=1, GOGC=100; 2 MiB of zeros on stdin)."""
+    program = tool.build("substringprobed", SUBSTRING_PROBED)
+    proc = subprocess.run([str(program.binary)], input=bytes(2 << 20), capture_output=True, timeout=120,
+                          env={"GOMAXPROCS": "1", "GOGC": "100", "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    numbers = [int(x) for x in re.findall(r"-?\d+", proc.stderr.decode())]
+    return [numbers[i:i + 2] for i in range(0, len(numbers), 2)]
+
+
+def test_the_probed_substring_scenario_is_the_scenario() -> None:
+    assert unprobed(SUBSTRING_PROBED) == load_scenario(find_scenario("03-substring")).source.code
+
+
+def test_the_substring_scenario_keeps_what_real_go_keeps(go_tool):
+    """The figures its notes quote: live Go gives the recorded ones (the simulator is
+    checked against the record in tests/scenario/test_substring_scenario.py)."""
+    assert substring_probes(go_tool) == load_oracle("strings")["substring_scenario"]["probes"]
+
+
 def record() -> None:
-    """Run FIXED with real Go and write tests/oracle/strings.json."""
+    """Run FIXED and the probed 03-substring with real Go and write tests/oracle/strings.json."""
     from tests.realgo.conftest import _probe_go
 
     tool, why = _probe_go()
@@ -253,6 +280,16 @@ def record() -> None:
             "p := string(b) does not escape. Source: tests/realgo/test_strings.py."
         ),
         "cases": [{"case": c, "go": g} for c, g in zip(FIXED, got)],
+        "substring_scenario": {
+            "description": (
+                "The 03-substring scenario's program with probes (string_cases.SUBSTRING_PROBED), "
+                "GOMAXPROCS=1: [HeapAlloc, Mallocs] minus their values after a GC at the start of main, "
+                "after the scenario steps `after_steps`. Between the second and third probe "
+                "fmt.Println leaves a few hundred bytes in its own pool."
+            ),
+            "after_steps": list(SUBSTRING_PROBE_STEPS),
+            "probes": substring_probes(tool),
+        },
     }
     path = ORACLE_DIR / "strings.json"
     path.write_text(json.dumps(data, indent=1) + "\n")

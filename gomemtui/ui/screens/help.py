@@ -19,7 +19,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
                    "gctrace lines, and the pacer chart of live heap / in use / trigger / goal"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
-               "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
+               "(kept alive), ░ the rest of the array; struck-out arrays are garbage. Strings are "
+               "drawn the same way over the bytes they point into: a substring keeps them all"),
     ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
     ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls, "
                   "the pool's own structures"),
