@@ -57,8 +57,8 @@ def test_a_string_bar_marks_its_bytes_and_leaves_the_rest_of_the_array_alive():
 def test_string_headers_say_where_the_bytes_are():
     assert string_header(_string()) == "id string  len 16 at 8  (main)"
     assert string_header(_string(offset=0, goroutine=None)) == "id string  len 16  (global)"
-    stack = ArrayView("loc.data", "byte", 32, 32, True, ("loc",), False, MarkColor.WHITE, string_data=True)
-    assert string_bytes_header(stack, []) == "loc.data string [32]byte · 32 B on the stack · held by loc"
+    stack = ArrayView("loc.stack", "byte", 32, 32, True, ("loc",), False, MarkColor.WHITE, string_data=True)
+    assert string_bytes_header(stack, []) == "loc.stack string [32]byte · 32 B on the stack · held by loc"
     tiny = ArrayView("k.data", "byte", 5, 16, False, ("k",), False, MarkColor.WHITE, string_data=True)
     assert (string_bytes_header(tiny, [_string(tiny=True)])
             == "k.data string [5]byte · in a 16-byte tiny block · held by k")
@@ -83,3 +83,11 @@ async def test_the_app_shows_the_substring_in_the_slices_panel():
         await wait_idle(pilot)
         text = screen_text(app)
     assert "body.data string [1048576]byte" in text and "slowID string  len 16 at 8" in text
+
+
+def test_dropped_strings_are_counted_in_one_line():
+    """Both bodies and the second buf are garbage after step 16, before the last GC."""
+    text = plain(slices_lines(substring_frame(16), 60))
+    assert "2 string(s) nothing points to: 2.0 MiB, garbage the next GC frees" in text
+    assert "body.data string" not in text
+    assert "buf[]#2 [1048576]byte · 1.0 MiB · garbage: the next GC frees it" in text

@@ -174,10 +174,34 @@ def _place(m: Mutator, var: str, owner: str, n: int, plan: StringPlan, go: str, 
 
 
 def _register(m: Mutator, var: str, arr: Array) -> None:
-    """Name a string's bytes after it ("s.data", then "s.data#2", ...) and record them."""
-    base = f"{var}.data"
-    count = sum(1 for a in m.state.arrays.values() if a.name.split("#")[0] == base)
-    arr.name = base if count == 0 else f"{base}#{count + 1}"
-    if not arr.on_stack:
-        m.slots.name_internal(arr.oid, arr.name)
+    """Name a string's bytes after it and record them: heap bytes "s.data", "s.data#2", ...
+    (counted per variable like every object's name), a stack buffer "s.stack"."""
+    if arr.on_stack:
+        taken = {a.name for a in m.state.arrays.values()}
+        arr.name, k = f"{var}.stack", 1
+        while arr.name in taken:  # a substring may still hold an earlier buffer of var
+            k += 1
+            arr.name = f"{var}.stack#{k}"
+    else:
+        m.slots.name_objects(arr.oid, f"{var}.data")
+        arr.name = m.slots.name(arr.oid)
+    _forget_dead_strings(m)
     m.state.arrays[arr.id] = arr
+
+
+def _forget_dead_strings(m: Mutator) -> None:
+    """Drop the records of string bytes nothing can show any more: heap bytes the sweeper
+    freed, stack buffers no variable points into. A loop that builds a string per
+    iteration then keeps a record per live string, not one per string ever made. Done
+    when the number of records reaches a power of two (64, 128, ...), so it costs O(1)
+    per string, and it depends on the state alone, as a replay must."""
+    arrays = m.state.arrays
+    n = len(arrays)
+    if n < 64 or n & (n - 1):
+        return
+    held = {v.string.array for v in m.state.vars.values() if v.string is not None}
+    live = m.heap.obj_live
+    dead = [aid for aid, a in arrays.items()
+            if a.string_data and (aid not in held if a.on_stack else not live[a.oid])]
+    for aid in dead:
+        del arrays[aid]

@@ -40,7 +40,11 @@ class ProgramState:
         self.vars: dict[str, Var] = {}
         """Live variables by name, in declaration order."""
         self.arrays: dict[int, Array] = {}
-        """Every slice backing array made so far (dead ones too), by id."""
+        """Every slice backing array made so far (dead ones too), and the bytes of the
+        strings that may still be shown, by id."""
+        self.array_names: dict[str, int] = {}
+        """How many backing arrays were named after each slice so far ("s[]" → 3: the next
+        is "s[]#4"), so naming one costs O(1) however many there are."""
         self.maps: dict[int, MapRecord] = {}
         self.pools: dict[int, PoolRecord] = {}
         self.all_pools = PoolRegistry()

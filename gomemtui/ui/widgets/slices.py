@@ -114,7 +114,10 @@ def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
         strings_by_array.setdefault(t.array, []).append(t)
     bar_width = max(4, width - 4)
     # Live arrays first, then the garbage that growth and copies left behind.
-    for a in sorted(view.arrays, key=lambda a: a.garbage):
+    # Strings nothing points to any more are counted, not listed: a loop that builds a
+    # string per iteration leaves thousands until the next cycle.
+    dropped = [a for a in view.arrays if a.string_data and a.garbage]
+    for a in sorted((a for a in view.arrays if not (a.string_data and a.garbage)), key=lambda a: a.garbage):
         if not a.garbage:
             style = styles.get("array", Style(bold=True))
         elif a.on_stack:  # outgrown stack space is not garbage: nothing to strike out
@@ -129,6 +132,11 @@ def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
         for t in strings:
             out.append(Text("  " + string_header(t)))
             out.append(Text("  ") + string_bar(t, bar_width, styles))
+    heap_dropped = [a for a in dropped if not a.on_stack]
+    if heap_dropped:
+        out.append(Text(f"{len(heap_dropped):,} string(s) nothing points to: "
+                        f"{format_bytes(sum(a.bytes for a in heap_dropped))}, garbage the next GC frees",
+                        styles.get("garbage", Style(strike=True))))
     for array, slices in by_array.items():
         for s in slices:
             label = "nil slice" if array is None else f"→ {array}"
