@@ -321,9 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
               f"       {PROG} COMMAND [options]",
         description=(
             "Watch the Go 1.27 runtime manage memory, step by step, in your terminal: size "
-            "classes, slices and their backing arrays, Swiss-table maps, sync.Pool, goroutine "
-            "stacks and the garbage collector with its pacer. A scenario is a TOML file that "
-            "reads like the Go program it stands for (see docs/scenario-format.md)."),
+            "classes, slices and strings over their backing arrays, Swiss-table maps, "
+            "sync.Pool, goroutine stacks and the garbage collector with its pacer. A scenario "
+            "is a TOML file that reads like the Go program it stands for (see "
+            "docs/scenario-format.md)."),
         epilog=_examples("""
             gomemtui                         # pick a bundled scenario
             gomemtui tour                    # open the bundled scenario "tour"

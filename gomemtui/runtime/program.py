@@ -248,10 +248,64 @@ class Loop:
     g: str = "main"
 
 
+# -- strings (issue 13) --
+
+
+@dataclass(frozen=True)
+class MakeString:
+    """A string built at run time: `s := string(b)` (also what strconv and fmt.Sprint
+    return) of `len` bytes or of []byte `source`, or `strings.Clone(source)` of a string.
+
+    With escape == "stack" the string does not escape: up to 32 bytes go to the
+    caller's stack buffer (`runtime.tmpBuf`).
+    """
+
+    var: str
+    len: int | None = None
+    source: str | None = None
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Concat:
+    """`s := a + b + …` (`runtime.concatstrings`): each part a string variable's name or
+    the length of a string literal."""
+
+    var: str
+    parts: tuple[str | int, ...]
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Substring:
+    """`s = source[low:high]`: a new header into the same bytes; None means the bound
+    was left out."""
+
+    var: str
+    source: str
+    low: int | None = None
+    high: int | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class StringBytes:
+    """`b := []byte(source)` (`runtime.stringtoslicebyte`): a new array holding a copy."""
+
+    var: str
+    source: str
+    escape: Escape = "heap"
+    g: str = "main"
+
+
 Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
     SetGCPercent, SetMemoryLimit, Repeat, Loop,
+    # -- strings (issue 13) --
+    MakeString, Concat, Substring, StringBytes,
 ]
 
 

@@ -56,6 +56,9 @@ class Kind(str, Enum):
     SIZE = "size"
     BODY = "array of steps"
     NAME_LIST = "array of names"
+    # -- strings (issue 13) --
+    PARTS = "array of strings and lengths"
+    """`concat`'s operands: string variables' names and literal lengths (integers)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class FieldSpec:
     """The step key whose value is the default when this one is left out (`cap` takes
     `len`'s, `block`'s goroutine takes `in`'s)."""
     holds: tuple[str, ...] = ()
-    """A variable field's kinds of variable ("slice", "map", "pointer", "pool"); () is any."""
+    """A variable field's kinds of variable ("slice", "map", "pointer", "pool", "string"); () is any."""
     attr: str | None = None
     """The op class's field it fills, when that is not `name` (`from` fills `source`)."""
 
@@ -190,6 +193,25 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.MEMORY_LIMIT, True),)),
         OpSpec("loop", "for i := 0; i < times; i++ { body }", ops.Loop, (
             _f("times", Kind.INT, True, minimum=0), _f("body", Kind.BODY, True))),
+        # -- strings (issue 13) --
+        OpSpec("make_string", "s := string(b) / strconv.Itoa(n) / fmt.Sprint(x) / strings.Clone(from)",
+               ops.MakeString, (
+                   _var_new("string"),
+                   _f("len", Kind.INT, minimum=0, doc="bytes of a string built at run time (or give from)"),
+                   _f("from", Kind.VAR, holds=("slice", "string"), attr="source",
+                      doc="a []byte to convert, or a string to clone (or give len)"),
+                   _ESCAPE)),
+        OpSpec("concat", "s := a + b + …", ops.Concat, (
+            _var_new("string"),
+            _f("parts", Kind.PARTS, True, holds=("string",),
+               doc='the operands in order: string variables, and lengths of literals, e.g. ["host", 1, "port"]'),
+            _ESCAPE)),
+        OpSpec("substring", "s = from[low:high]", ops.Substring, (
+            _var_new("string", doc=""),
+            _f("from", Kind.VAR, doc="default: var", default_from="var", holds=("string",), attr="source"),
+            _f("low", Kind.INT, minimum=0), _f("high", Kind.INT, minimum=0))),
+        OpSpec("string_bytes", "b := []byte(from)", ops.StringBytes, (
+            _var_new("slice"), _f("from", Kind.VAR, True, holds=("string",), attr="source"), _ESCAPE)),
     )
 }
 """Every operation a step may `do`."""

@@ -37,7 +37,7 @@ MiB = 1 << 20
 ARTICLE = {
     1: ["01-returned-slice"],
     2: ["02-presize"],
-    3: ["03-reslice"],
+    3: ["03-reslice", "03-substring"],
     4: ["04-map-delete-clear"],
     5: ["05-global"],
     6: ["06-pointers-vs-flat"],

@@ -63,8 +63,10 @@ def new_array(m: Mutator, var: str, elem: GoType, elems: int, on_stack: bool) ->
 
 def register_array(m: Mutator, var: str, arr: Array) -> None:
     """Name a new backing array after its slice ("s[]", then "s[]#2", ...) and record it."""
-    count = sum(1 for a in m.state.arrays.values() if a.name.split("#")[0] == f"{var}[]")
-    arr.name = f"{var}[]" if count == 0 else f"{var}[]#{count + 1}"
+    base = f"{var}[]"
+    count = m.state.array_names.get(base, 0)
+    m.state.array_names[base] = count + 1
+    arr.name = base if count == 0 else f"{base}#{count + 1}"
     if not arr.on_stack:
         m.slots.name_internal(arr.oid, arr.name)
     m.state.arrays[arr.id] = arr

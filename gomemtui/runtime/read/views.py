@@ -86,10 +86,12 @@ class ArrayView:
     """Size of the allocation (the size-class slot, or the pages of a large object)."""
     on_stack: bool
     slices: tuple[str, ...]
-    """Live variables whose slice header points into it."""
+    """Live variables whose slice (or string) header points into it."""
     garbage: bool
     """No live slice refers to it: the next GC frees it."""
     color: MarkColor
+    string_data: bool = False
+    """The bytes of a string (`elems` bytes of data), not a slice's array."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,32 @@ class SliceView:
     array_elems: int
     array_bytes: int
     on_stack: bool
+
+
+@dataclass(frozen=True)
+class StringView:
+    """A string variable: its header and the bytes it points into."""
+
+    var: str
+    goroutine: str | None
+    """Owning goroutine, None for a global."""
+    len: int
+    array: str | None
+    """Name of the backing bytes (None: static data, or the empty string)."""
+    offset: int
+    """Index in the bytes where the string starts (after `s[low:]`)."""
+    array_len: int
+    """Bytes of data in the backing array (the stack buffer's 32 on the stack)."""
+    array_bytes: int
+    """Heap bytes the backing array takes (its size-class slot, 16 for a tiny block's
+    opener); 0 on the stack or in static data."""
+    on_stack: bool
+    static: str
+    """With no array: where the bytes are ("runtime.staticuint64s", "a string literal"), or ""."""
+    shared_with: tuple[str, ...]
+    """Other live variables whose header points into the same bytes."""
+    tiny: bool
+    """The bytes are < 16 and share a 16-byte tiny block with other small noscan objects."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +236,7 @@ class VarView:
 
     name: str
     kind: str
-    """"slice", "map", "pointer" or "pool"."""
+    """"slice", "map", "pointer", "pool" or "string"."""
     goroutine: str | None
     is_global: bool
     object: str | None
@@ -284,3 +312,6 @@ class RuntimeView:
     generation: int = 0
     """Changes whenever the state changes: widgets compare it instead of arrays."""
     extra: dict[str, object] = field(default_factory=dict)
+    # -- strings (issue 13) --
+    strings: tuple[StringView, ...] = ()
+    """String variables, each over its bytes (drawn beside the slices)."""

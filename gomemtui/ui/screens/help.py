@@ -21,7 +21,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
                    "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
                    "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
-               "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
+               "(kept alive), ░ the rest of the array; struck-out arrays are garbage. Strings are "
+               "drawn the same way over the bytes they point into: a substring keeps them all"),
     ("Maps", "totals, one line per map (len, tables, groups, bytes, tombstones), then the Swiss tables: "
              "■ full, · empty, × deleted slots, in groups of 8"),
     ("sync.Pool", "totals, one line per pool (cached, hits / misses / New calls, its own memory), then the "
