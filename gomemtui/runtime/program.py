@@ -231,6 +231,19 @@ class SetMemoryLimit:
     g: str = "main"
 
 
+# -- values (issue 13) --
+
+
+@dataclass(frozen=True)
+class SetElem:
+    """`s[index] = value` / `s[index] = nil`: a pointer store into a slice's backing array."""
+
+    var: str
+    index: int
+    value: str | None
+    g: str = "main"
+
+
 @dataclass(frozen=True)
 class Repeat:
     """Any step with `repeat = N`: the op N times."""
@@ -252,6 +265,8 @@ Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
     SetGCPercent, SetMemoryLimit, Repeat, Loop,
+    # -- values (issue 13) --
+    SetElem,
 ]
 
 

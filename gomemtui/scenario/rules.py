@@ -461,3 +461,31 @@ def _map_bytes(entries: int, key: GoType, value: GoType) -> int:
     """A rough size of a Swiss-table map (only for the size limit): 8-slot groups at 7/8 load."""
     groups = max(1, -(-entries * 8 // 7) // 8 + 1)
     return groups * (8 + 8 * (key.size + value.size))
+
+
+# -- values (issue 13) --
+
+
+@rule("set_elem")
+def check_set_elem(track: Tracker, step: StepSpec, _: int) -> None:
+    """`s[i] = p` / `s[i] = nil`: an index below len (the compiler's bounds check panics
+    otherwise, `runtime.panicIndex`), into elements that hold pointers, of a pointer that
+    is not to a stack object when the array is on the heap."""
+    var = track.lookup(step, "var")
+    value = track.lookup(step, "value") if step.args.get("value") is not None else None
+    if var.kind == "?" or var.type is None:
+        return
+    index = step.args["index"]
+    if not var.type.has_pointers:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)}: the elements of {var.name} are {var.type.name}, which hold "
+            "no pointers; set_elem stores pointers (declare the element type with pointers)"))
+    if index >= var.len:
+        track.fail(step, "index", (
+            f"index = {index}: {var.name} has len {var.len} here (Go: panic: runtime error: "
+            f"index out of range [{index}] with length {var.len})"))
+    if value is not None and value.kind == "pointer" and value.stack and not var.stack:
+        track.fail(step, "value", (
+            f"value = {quote(value.name)} points to a stack object ({value.do} at line {value.line} "
+            f'with escape = "stack"); storing it in {var.name}\'s heap array makes Go\'s escape '
+            'analysis put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))

@@ -190,6 +190,12 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.MEMORY_LIMIT, True),)),
         OpSpec("loop", "for i := 0; i < times; i++ { body }", ops.Loop, (
             _f("times", Kind.INT, True, minimum=0), _f("body", Kind.BODY, True))),
+        # -- values (issue 13) --
+        OpSpec("set_elem", "s[index] = value / s[index] = nil", ops.SetElem, (
+            _var("slice"),
+            _f("index", Kind.INT, True, minimum=0, doc="the element written (0 ≤ index < len)"),
+            _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",),
+               doc='the pointer stored, or "nil" to clear the element'))),
     )
 }
 """Every operation a step may `do`."""

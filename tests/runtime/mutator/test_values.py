@@ -1,0 +1,99 @@
+"""Element writes, interface boxing and closures in the simulated runtime, checked against
+the figures real Go 1.27 gave (tests/oracle/values.json, from tests/realgo/test_values.py)."""
+
+from __future__ import annotations
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.read.build import json_state
+from gomemtui.runtime.types import GoType
+from tests.oracle_data import load_oracle
+
+T = GoType("T", 1024, False)
+PTR_T = GoType("*T", 8, True)
+SET_ELEM = load_oracle("values")["set_elem"]
+
+
+def run(r: Runtime, *operations: ops.Op) -> list:
+    events = []
+    for op in operations:
+        events.extend(r.apply(op))
+    return events
+
+
+def live(r: Runtime) -> tuple[int, int]:
+    """HeapAlloc and HeapObjects after two forced cycles, as the Go program measures them."""
+    run(r, ops.GC(), ops.GC())
+    heap = json_state(r)["heap"]
+    return heap["alloc_bytes"], heap["objects"]
+
+
+def four_objects() -> Runtime:
+    """`keep := make([]*T, 4); for i := range keep { keep[i] = new(T) }`."""
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("keep", PTR_T, 4, 4))
+    for i in range(4):
+        run(r, ops.New("x", T), ops.SetElem("keep", i, "x"), ops.Drop("x"))
+    return r
+
+
+def test_clearing_one_element_frees_that_one_object_as_in_real_go() -> None:
+    r = four_objects()
+    bytes0, objects0 = live(r)
+    events = run(r, ops.SetElem("keep", 1, None))
+    bytes1, objects1 = live(r)
+    assert (bytes0 - bytes1, objects0 - objects1) == (
+        SET_ELEM["nil_one_freed_bytes"], SET_ELEM["nil_one_freed_objects"]) == (1024, 1)
+    store = next(e for e in events if e.kind == "set_elem")
+    assert store.data["old"] == "x#2" and store.data["array"] == "keep[]"
+    assert "x#2 is no longer reached through keep[]" in store.text
+
+
+def test_overwriting_an_element_frees_what_it_held_and_allocates_nothing() -> None:
+    r = four_objects()
+    run(r, ops.SetElem("keep", 1, None))
+    run(r, ops.New("p", T), ops.SetElem("keep", 0, "p"))  # p := keep[0]
+    bytes1, objects1 = live(r)
+    events = run(r, ops.SetElem("keep", 2, "p"))  # keep[2] = p
+    assert not [e for e in events if e.kind == "alloc"]
+    bytes2, objects2 = live(r)
+    assert (bytes1 - bytes2, objects1 - objects2) == (
+        SET_ELEM["overwrite_freed_bytes"], SET_ELEM["overwrite_freed_objects"])
+    assert SET_ELEM["store_allocs_per_run"] == 0
+
+
+def test_an_index_past_len_is_the_panic_go_reports_and_writes_nothing() -> None:
+    r = four_objects()
+    before = live(r)
+    events = run(r, ops.New("p", T), ops.SetElem("keep", 5, "p"))
+    panic = next(e for e in events if e.kind == "panic")
+    assert "index out of range [5] with length 4" in panic.text
+    assert SET_ELEM["out_of_range_panic"].endswith("index out of range [5] with length 4")
+    run(r, ops.Drop("p"))
+    assert live(r) == before
+
+
+def test_a_store_while_marking_shades_the_old_and_the_new_element() -> None:
+    r = four_objects()
+    run(r, ops.New("p", T))
+    r.advance_phase()  # sweep termination
+    r.advance_phase()  # mark
+    assert r.phase is GCPhase.MARK
+    events = run(r, ops.SetElem("keep", 0, "p"))
+    barrier = [e for e in events if e.kind == "write_barrier"]
+    assert barrier and barrier[0].data == {"target": "keep[]", "old": "x", "new": "p"}
+
+
+def test_a_stack_array_element_is_written_without_a_barrier() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("s", PTR_T, 2, 2, escape="stack"), ops.New("p", T))
+    r.advance_phase()
+    r.advance_phase()
+    events = run(r, ops.SetElem("s", 1, "p"), ops.Drop("p"))
+    assert not [e for e in events if e.kind == "write_barrier"]
+    assert "stack frame: no write barrier" in next(e for e in events if e.kind == "set_elem").text
+    while r.phase is GCPhase.MARK:
+        r.mark_unit()
+    bytes_, objects = live(r)
+    assert (bytes_, objects) == (1024, 1)  # p stays alive through s's stack array
