@@ -245,6 +245,23 @@ class SetElem:
 
 
 @dataclass(frozen=True)
+class Box:
+    """`var v any = from` or `var v any = T(value)` (`runtime.convT*`).
+
+    `value` is the integer (or a string's or slice's length; None: a value computed at run
+    time); `constant` says it is a compile-time constant.
+    """
+
+    var: str
+    source: str | None = None
+    type: GoType | None = None
+    value: int | None = None
+    constant: bool = False
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
 class Repeat:
     """Any step with `repeat = N`: the op N times."""
 
@@ -266,7 +283,7 @@ Op = Union[
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
     SetGCPercent, SetMemoryLimit, Repeat, Loop,
     # -- values (issue 13) --
-    SetElem,
+    SetElem, Box,
 ]
 
 

@@ -489,3 +489,39 @@ def check_set_elem(track: Tracker, step: StepSpec, _: int) -> None:
             f"value = {quote(value.name)} points to a stack object ({value.do} at line {value.line} "
             f'with escape = "stack"); storing it in {var.name}\'s heap array makes Go\'s escape '
             'analysis put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+
+
+@rule("box")
+def check_box(track: Tracker, step: StepSpec, _: int) -> None:
+    """`var v any = x`: either `from` (a variable) or `type` (with `value`, `constant`); a
+    stack object or stack slice boxed into an escaping interface would move to the heap."""
+    has_from, has_type = step.has("from"), step.has("type")
+    if has_from == has_type:
+        track.fail(step, "from" if has_from else "var", (
+            "give either from (a variable to box) or type (with value: a value of that type), "
+            + ("not both" if has_from else "one of them")))
+    if has_from:
+        for key in ("value", "constant"):
+            if step.has(key):
+                track.fail(step, key, f"{key} goes with type, not with from (from boxes a variable as it is)")
+        src = track.lookup(step, "from")
+        if src.stack and step.value("escape") == "heap":
+            track.fail(step, "from", (
+                f"from = {quote(src.name)} is on the stack ({src.do} at line {src.line} with "
+                'escape = "stack"); boxing it into an escaping interface makes Go\'s escape analysis '
+                'put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+        track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                    step.goroutine, src.type, obj=src.obj))
+        return
+    t = track.type_arg(step, "type")
+    value = step.args.get("value")
+    if value is not None and t.name != "string" and not t.name.startswith("[]") and t.name not in (
+            "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+            "uintptr", "byte", "rune", "bool", "float32", "float64"):
+        track.fail(step, "value", (
+            f"value = {value}: a value is given for numbers (and as the length of a string or "
+            f"slice); {t.name} is boxed by its size alone: leave value out"))
+    if value is not None and value < 0 and (t.name == "string" or t.name.startswith("[]")):
+        track.fail(step, "value", f"value = {value}: a length is at least 0")
+    track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                step.goroutine, t, obj=track.new_object(t.size)))

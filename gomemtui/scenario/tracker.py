@@ -25,6 +25,8 @@ KIND_WORDS = {
     "map": "a map",
     "pointer": "a pointer",
     "pool": "a sync.Pool",
+    "iface": "an interface value",
+    "func": "a func value",
     "?": "a variable",
 }
 """How messages name a kind of variable."""
@@ -36,7 +38,7 @@ class Var:
 
     name: str
     kind: str
-    """"slice", "map", "pointer", "pool", or "?" when a broken step made it."""
+    """"slice", "map", "pointer", "pool", "iface", "func", or "?" when a broken step made it."""
     line: int
     """TOML line of the step that created it."""
     do: str

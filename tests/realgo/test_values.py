@@ -65,6 +65,88 @@ func main() {
 """
 
 
+BOX_SOURCE = r"""
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"testing"
+)
+
+var sink any
+
+type pair struct{ a, b int }
+type node struct {
+	next *node
+	v    int
+}
+type empty struct{}
+
+var (
+	i1000  = 1000
+	i200   = 200
+	i64v   = int64(70000)
+	b8     = uint8(200)
+	str    = "hello"
+	sl     = []int{1, 2, 3}
+	pr     = pair{1, 2}
+	nd     = node{nil, 1}
+	ptr    = &pair{}
+	f32    = float32(1.5)
+	big    = [100]int{}
+	e      = empty{}
+)
+
+type result struct {
+	Allocs float64 `json:"allocs_per_run"`
+	Bytes  uint64  `json:"bytes_per_op"`
+	Objs   uint64  `json:"mallocs_per_op"`
+}
+
+func measure(f func()) result {
+	a := testing.AllocsPerRun(1000, f)
+	const n = 4096
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	for i := 0; i < n; i++ {
+		f()
+	}
+	runtime.ReadMemStats(&m1)
+	return result{a, (m1.TotalAlloc - m0.TotalAlloc) / n, (m1.Mallocs - m0.Mallocs) / n}
+}
+
+func main() {
+	out := map[string]result{
+		"int 1000":         measure(func() { sink = i1000 }),
+		"int 200":          measure(func() { sink = i200 }),
+		"int const 1000":   measure(func() { sink = 1000 }),
+		"int64 70000":      measure(func() { sink = i64v }),
+		"uint8 200":        measure(func() { sink = b8 }),
+		"float32 1.5":      measure(func() { sink = f32 }),
+		"string":           measure(func() { sink = str }),
+		"string const":     measure(func() { sink = "hello" }),
+		"[]int":            measure(func() { sink = sl }),
+		"pair (16 B noscan)": measure(func() { sink = pr }),
+		"node (16 B scan)": measure(func() { sink = nd }),
+		"*pair":            measure(func() { sink = ptr }),
+		"[100]int":         measure(func() { sink = big }),
+		"struct{}":         measure(func() { sink = e }),
+	}
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+"""
+"""`sink = v` for a global `sink any`, per kind of value: testing.AllocsPerRun, and the
+TotalAlloc and Mallocs deltas over 4096 conversions divided by 4096."""
+
+
+def test_box_matches_recorded(go_tool):
+    got = go_tool.build("box", BOX_SOURCE).run({})
+    assert got == load_oracle("values")["box"]
+
+
 def test_set_elem_matches_recorded(go_tool):
     got = go_tool.build("set_elem", SET_ELEM_SOURCE).run({})
     assert got == load_oracle("values")["set_elem"]

@@ -205,6 +205,17 @@ CASES: list[tuple[str, str, list[str]]] = [
      'do = "set_elem"\nvar = "ptrs"\nindex = 0\nvalue = "n"  # <-'), ['value = "n" points to a stack object', "escapes to heap"]),
     ("set_elem_negative_index", PRELUDE + TYPES + steps(PTRS, 'do = "set_elem"\nvar = "ptrs"\nindex = -1  # <-\nvalue = "nil"'),
      ["index", "-1"]),
+    ("box_from_and_type", PRELUDE + steps(SLICE, 'do = "box"\nvar = "x"\nfrom = "nums"  # <-\ntype = "int"'),
+     ["either from", "not both"]),
+    ("box_neither", PRELUDE + steps('do = "box"\nvar = "x"  # <-'), ["either from", "one of them"]),
+    ("box_value_with_from", PRELUDE + steps(SLICE, 'do = "box"\nvar = "x"\nfrom = "nums"\nvalue = 3  # <-'),
+     ["value goes with type"]),
+    ("box_value_of_a_struct", PRELUDE + TYPES + steps('do = "box"\nvar = "x"\ntype = "Node"\nvalue = 3  # <-'),
+     ["value = 3", "Node is boxed by its size alone"]),
+    ("box_a_stack_object", PRELUDE + TYPES + steps('do = "new"\nvar = "n"\ntype = "Node"\nescape = "stack"',
+     'do = "box"\nvar = "x"\nfrom = "n"  # <-'), ['from = "n" is on the stack', "escapes to heap"]),
+    ("box_unknown_type", PRELUDE + steps('do = "box"\nvar = "x"\ntype = "integer"  # <-\nvalue = 3'),
+     ['type = "integer"', "unknown type"]),
     ("loop_iteration_error", PRELUDE + steps(MAP, 'do = "loop"\ntimes = 3\nbody = [ { do = "map_insert", var = "m", count = 2 }, '
      '{ do = "map_delete", var = "m", count = 3 } ]  # <-'), ["count = 3", "only 2 key(s)"]),
 ]

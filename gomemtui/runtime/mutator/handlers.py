@@ -37,5 +37,6 @@ HANDLERS: dict[type, Handler] = {
     ops.Loop: loops.loop,
     # -- values (issue 13) --
     ops.SetElem: values.set_elem,
+    ops.Box: values.box,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

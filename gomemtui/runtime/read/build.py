@@ -153,6 +153,8 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return map_bytes(rt, var.map_ref)
     if var.kind == "pool":
         return pool_bytes(rt, var.pool_ref)
+    if var.kind in ("iface", "func"):  # its own box or closure object; a shared pointee is not its
+        return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
     return 0
 
 
@@ -201,8 +203,10 @@ def build_view(rt: Runtime) -> RuntimeView:
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
-        if var.kind == "pointer" and var.oid != NIL:
+        if var.kind in ("pointer", "iface", "func") and var.oid != NIL:
             obj = rt.slots.name(var.oid)
+        if var.kind == "iface":  # -- values (issue 13) --
+            type_name = f"any ({var.type.name})"
         if var.kind == "slice":
             s = var.header
             arr = rt.state.arrays.get(s.array) if s.array is not None else None
@@ -445,6 +449,8 @@ def json_state(rt: Runtime) -> dict:
                                   "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
         elif var.kind == "pool":
             out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_ref)}
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            out_vars[var.name] = {"kind": var.kind, "type": var.type.name, "bytes": var_bytes(rt, var)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

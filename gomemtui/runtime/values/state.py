@@ -81,6 +81,13 @@ class ProgramState:
                 out.append(arr.oid)
         elif var.kind == "map" and var.map_id is not None:
             out.extend(self.maps[var.map_id].parts.values())
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            if var.oid != NIL:
+                out.append(var.oid)
+            if var.stack_fields:
+                out.extend(t for t in var.stack_fields.values() if t != NIL)
+            if var.map_id is not None:
+                out.extend(self.maps[var.map_id].parts.values())
         return out
 
     def root_jobs(self) -> list[RootJob]:

@@ -70,7 +70,7 @@ class Var:
 
     name: str
     kind: str
-    """"pointer", "slice", "map" or "pool"."""
+    """"pointer", "slice", "map", "pool", "iface" (an interface value) or "func" (a closure)."""
     owner: str | None
     """Goroutine whose stack holds it; None once it is global."""
     type: GoType
@@ -86,6 +86,10 @@ class Var:
     key_type: GoType | None = None
     appended_before: bool = False
     """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
+    # -- values (issue 13) --
+    owns_object: bool = False
+    """An "iface" or "func" variable: `oid` is its own allocation (the boxed copy, the
+    closure object), not an object it shares with the variable it was made from."""
 
     @property
     def header(self) -> SliceHeader:

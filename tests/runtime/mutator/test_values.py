@@ -3,11 +3,13 @@ the figures real Go 1.27 gave (tests/oracle/values.json, from tests/realgo/test_
 
 from __future__ import annotations
 
+import pytest
+
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.enums import GCPhase
-from gomemtui.runtime.read.build import json_state
-from gomemtui.runtime.types import GoType
+from gomemtui.runtime.read.build import build_view, json_state, why_alive
+from gomemtui.runtime.types import GoType, parse_type
 from tests.oracle_data import load_oracle
 
 T = GoType("T", 1024, False)
@@ -97,3 +99,77 @@ def test_a_stack_array_element_is_written_without_a_barrier() -> None:
         r.mark_unit()
     bytes_, objects = live(r)
     assert (bytes_, objects) == (1024, 1)  # p stays alive through s's stack array
+
+
+# -- box -------------------------------------------------------------------------------------
+
+BOX = load_oracle("values")["box"]
+PAIR = GoType("pair", 16, False)
+NODE = GoType("node", 16, True, ("next",))
+CONVERSIONS = {
+    "int 1000": ops.Box("x", type=parse_type("int"), value=1000),
+    "int 200": ops.Box("x", type=parse_type("int"), value=200),
+    "int const 1000": ops.Box("x", type=parse_type("int"), value=1000, constant=True),
+    "int64 70000": ops.Box("x", type=parse_type("int64"), value=70000),
+    "uint8 200": ops.Box("x", type=parse_type("uint8"), value=200),
+    "float32 1.5": ops.Box("x", type=parse_type("float32")),
+    "string": ops.Box("x", type=parse_type("string"), value=5),
+    "string const": ops.Box("x", type=parse_type("string"), value=5, constant=True),
+    "[]int": ops.Box("x", "sl"),
+    "pair (16 B noscan)": ops.Box("x", type=PAIR),
+    "node (16 B scan)": ops.Box("x", type=NODE),
+    "*pair": ops.Box("x", "ptr"),
+    "[100]int": ops.Box("x", type=parse_type("[100]int")),
+    "struct{}": ops.Box("x", type=GoType("empty", 0, False)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONVERSIONS))
+def test_boxing_allocates_what_real_go_allocates(case: str) -> None:
+    """4096 conversions into one variable: TotalAlloc and Mallocs per conversion as in Go."""
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("sl", parse_type("int"), 3, 3), ops.New("ptr", PAIR))
+    before = json_state(r)["heap"]
+    run(r, ops.Repeat(CONVERSIONS[case], 4096))
+    after = json_state(r)["heap"]
+    real = BOX[case]
+    assert (after["total_alloc_bytes"] - before["total_alloc_bytes"]) / 4096 == real["bytes_per_op"]
+    assert (after["mallocs"] - before["mallocs"]) / 4096 == real["mallocs_per_op"] == real["allocs_per_run"]
+
+
+def test_a_boxed_value_is_a_named_heap_object_in_the_views_and_in_run_json() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.Box("n", type=parse_type("int"), value=1000), ops.Box("small", type=parse_type("int"), value=7),
+                 ops.MakeSlice("s", parse_type("int"), 3, 3), ops.Box("boxed", "s"))
+    texts = [e.text for e in events if e.kind in ("alloc", "box")]
+    assert texts[0] == ("var n any = int(1000): runtime.convT64 copies the 8-byte value to the heap: 8 B, "
+                        "pointer-free and < 16 B: packed into a 16-byte tiny block")
+    assert "7 < 256: runtime.convT64 points into runtime.staticuint64s; nothing allocated" in texts[1]
+    state = json_state(r)["vars"]
+    assert state["n"] == {"kind": "iface", "type": "int", "bytes": 16}  # its share: a 16-byte tiny block
+    assert state["small"] == {"kind": "iface", "type": "int", "bytes": 0}
+    assert state["boxed"] == {"kind": "iface", "type": "[]int", "bytes": 24}
+    path = why_alive(r, "s[]")
+    assert path.alive and path.root == "stack of main (variable s)"
+    run(r, ops.Drop("s"))
+    path = why_alive(r, "s[]")
+    assert path.root == "stack of main (variable boxed)" and path.path == ("boxed (any: []int)", "s[]")
+    view = {v.name: v for v in build_view(r).vars}
+    assert view["n"].object == "n (any: int)" and view["n"].type == "any (int)"
+
+
+def test_a_boxed_pointer_keeps_its_object_alive_without_a_copy() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.New("p", T), ops.Box("x", "p"), ops.Drop("p"))
+    assert live(r) == (1024, 1)
+    assert why_alive(r, "p").path == ("p",)
+    run(r, ops.Drop("x"))
+    assert live(r) == (0, 0)
+
+
+def test_a_non_escaping_conversion_stays_on_the_stack() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.Box("x", type=parse_type("int"), value=1000, escape="stack"))
+    assert not [e for e in events if e.kind == "alloc"]
+    assert "does not escape" in next(e for e in events if e.kind == "box").text
+    assert json_state(r)["heap"]["mallocs"] == 0
