@@ -231,6 +231,36 @@ class SetMemoryLimit:
     g: str = "main"
 
 
+# -- values (issue 13) --
+
+
+@dataclass(frozen=True)
+class SetElem:
+    """`s[index] = value` / `s[index] = nil`: a pointer store into a slice's backing array."""
+
+    var: str
+    index: int
+    value: str | None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Box:
+    """`var v any = from` or `var v any = T(value)` (`runtime.convT*`).
+
+    `value` is the integer (or a string's or slice's length; None: a value computed at run
+    time); `constant` says it is a compile-time constant.
+    """
+
+    var: str
+    source: str | None = None
+    type: GoType | None = None
+    value: int | None = None
+    constant: bool = False
+    escape: Escape = "heap"
+    g: str = "main"
+
+
 @dataclass(frozen=True)
 class Repeat:
     """Any step with `repeat = N`: the op N times."""
@@ -306,6 +336,8 @@ Op = Union[
     SetGCPercent, SetMemoryLimit, Repeat, Loop,
     # -- strings (issue 13) --
     MakeString, Concat, Substring, StringBytes,
+    # -- values (issue 13) --
+    SetElem, Box,
 ]
 
 

@@ -559,3 +559,65 @@ def check_string_bytes(track: Tracker, step: StepSpec, _: int) -> None:
                                 "string_bytes", step.goroutine, _BYTE, obj=obj, len=src.len, cap=plan.cap,
                                 has_array=plan.where != "empty", stack=plan.where == "stack",
                                 appended_before=True))
+# -- values (issue 13) --
+
+
+@rule("set_elem")
+def check_set_elem(track: Tracker, step: StepSpec, _: int) -> None:
+    """`s[i] = p` / `s[i] = nil`: an index below len (the compiler's bounds check panics
+    otherwise, `runtime.panicIndex`), into elements that hold pointers, of a pointer that
+    is not to a stack object when the array is on the heap."""
+    var = track.lookup(step, "var")
+    value = track.lookup(step, "value") if step.args.get("value") is not None else None
+    if var.kind == "?" or var.type is None:
+        return
+    index = step.args["index"]
+    if not var.type.has_pointers:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)}: the elements of {var.name} are {var.type.name}, which hold "
+            "no pointers; set_elem stores pointers (declare the element type with pointers)"))
+    if index >= var.len:
+        track.fail(step, "index", (
+            f"index = {index}: {var.name} has len {var.len} here (Go: panic: runtime error: "
+            f"index out of range [{index}] with length {var.len})"))
+    if value is not None and value.kind == "pointer" and value.stack and not var.stack:
+        track.fail(step, "value", (
+            f"value = {quote(value.name)} points to a stack object ({value.do} at line {value.line} "
+            f'with escape = "stack"); storing it in {var.name}\'s heap array makes Go\'s escape '
+            'analysis put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+
+
+@rule("box")
+def check_box(track: Tracker, step: StepSpec, _: int) -> None:
+    """`var v any = x`: either `from` (a variable) or `type` (with `value`, `constant`); a
+    stack object or stack slice boxed into an escaping interface would move to the heap."""
+    has_from, has_type = step.has("from"), step.has("type")
+    if has_from == has_type:
+        track.fail(step, "from" if has_from else "var", (
+            "give either from (a variable to box) or type (with value: a value of that type), "
+            + ("not both" if has_from else "one of them")))
+    if has_from:
+        for key in ("value", "constant"):
+            if step.has(key):
+                track.fail(step, key, f"{key} goes with type, not with from (from boxes a variable as it is)")
+        src = track.lookup(step, "from")
+        if src.stack and step.value("escape") == "heap":
+            track.fail(step, "from", (
+                f"from = {quote(src.name)} is on the stack ({src.do} at line {src.line} with "
+                'escape = "stack"); boxing it into an escaping interface makes Go\'s escape analysis '
+                'put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+        track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                    step.goroutine, src.type, obj=src.obj))
+        return
+    t = track.type_arg(step, "type")
+    value = step.args.get("value")
+    if value is not None and t.name != "string" and not t.name.startswith("[]") and t.name not in (
+            "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+            "uintptr", "byte", "rune", "bool", "float32", "float64"):
+        track.fail(step, "value", (
+            f"value = {value}: a value is given for numbers (and as the length of a string or "
+            f"slice); {t.name} is boxed by its size alone: leave value out"))
+    if value is not None and value < 0 and (t.name == "string" or t.name.startswith("[]")):
+        track.fail(step, "value", f"value = {value}: a length is at least 0")
+    track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                step.goroutine, t, obj=track.new_object(t.size)))

@@ -212,6 +212,19 @@ OPS: dict[str, OpSpec] = {
             _f("low", Kind.INT, minimum=0), _f("high", Kind.INT, minimum=0))),
         OpSpec("string_bytes", "b := []byte(from)", ops.StringBytes, (
             _var_new("slice"), _f("from", Kind.VAR, True, holds=("string",), attr="source"), _ESCAPE)),
+        # -- values (issue 13) --
+        OpSpec("set_elem", "s[index] = value / s[index] = nil", ops.SetElem, (
+            _var("slice"),
+            _f("index", Kind.INT, True, minimum=0, doc="the element written (0 ≤ index < len)"),
+            _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",),
+               doc='the pointer stored, or "nil" to clear the element'))),
+        OpSpec("box", "var v any = from / var v any = T(value)", ops.Box, (
+            _var_new("iface"),
+            _f("from", Kind.VAR, attr="source", doc="the variable boxed"),
+            _f("type", Kind.TYPE, doc="the type T of a value given by `value`"),
+            _f("value", Kind.INT, doc="the value (a string's or slice's length); left out: computed at run time"),
+            _f("constant", Kind.BOOL, default=False, doc="the value is a compile-time constant"),
+            _ESCAPE)),
     )
 }
 """Every operation a step may `do`."""

@@ -25,6 +25,8 @@ KIND_WORDS = {
     "map": "a map",
     "pointer": "a pointer",
     "pool": "a sync.Pool",
+    "iface": "an interface value",
+    "func": "a func value",
     "?": "a variable",
     "string": "a string",  # -- strings (issue 13) --
 }
@@ -37,7 +39,7 @@ class Var:
 
     name: str
     kind: str
-    """"slice", "map", "pointer", "pool", "string", or "?" when a broken step made it."""
+    """"slice", "map", "pointer", "pool", "string", "iface", "func", or "?" when a broken step made it."""
     line: int
     """TOML line of the step that created it."""
     do: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
-from gomemtui.runtime.mutator import strings
+from gomemtui.runtime.mutator import strings, values
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -41,5 +41,8 @@ HANDLERS: dict[type, Handler] = {
     ops.Concat: strings.concat,
     ops.Substring: strings.substring,
     ops.StringBytes: strings.string_bytes,
+    # -- values (issue 13) --
+    ops.SetElem: values.set_elem,
+    ops.Box: values.box,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

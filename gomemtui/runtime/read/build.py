@@ -161,6 +161,8 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         if var.str_header.array is None:
             return 0  # static data or ""
         return rt.state.arrays[var.str_header.array].bytes
+    if var.kind in ("iface", "func"):  # its own box or closure object; a shared pointee is not its
+        return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
     return 0
 
 
@@ -224,8 +226,10 @@ def build_view(rt: Runtime) -> RuntimeView:
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
-        if var.kind == "pointer" and var.oid != NIL:
+        if var.kind in ("pointer", "iface", "func") and var.oid != NIL:
             obj = rt.slots.name(var.oid)
+        if var.kind == "iface":  # -- values (issue 13) --
+            type_name = f"any ({var.type.name})"
         if var.kind == "slice":
             s = var.header
             arr = rt.state.arrays.get(s.array) if s.array is not None else None
@@ -511,6 +515,8 @@ def json_state(rt: Runtime) -> dict:
             sv = string_view(rt, var, holders)
             out_vars[var.name] = {"kind": "string", "len": sv.len, "array_bytes": sv.array_bytes,
                                   "shared_with": list(sv.shared_with)}
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            out_vars[var.name] = {"kind": var.kind, "type": var.type.name, "bytes": var_bytes(rt, var)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

@@ -90,6 +90,13 @@ class ProgramState:
             arr = self.arrays[var.string.array]
             if not arr.on_stack:  # a tmpBuf in the frame holds no pointers
                 out.append(arr.oid)
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            if var.oid != NIL:
+                out.append(var.oid)
+            if var.stack_fields:
+                out.extend(t for t in var.stack_fields.values() if t != NIL)
+            if var.map_id is not None:
+                out.extend(self.maps[var.map_id].parts.values())
         return out
 
     def root_jobs(self) -> list[RootJob]:

@@ -75,7 +75,7 @@ class Var:
 
     name: str
     kind: str
-    """"pointer", "slice", "map", "pool" or "string"."""
+    """"pointer", "slice", "map", "pool", "string", "iface" (an interface value) or "func" (a closure)."""
     owner: str | None
     """Goroutine whose stack holds it; None once it is global."""
     type: GoType
@@ -93,6 +93,10 @@ class Var:
     """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
     string: StringHeader | None = None
     """A string variable's header."""
+    # -- values (issue 13) --
+    owns_object: bool = False
+    """An "iface" or "func" variable: `oid` is its own allocation (the boxed copy, the
+    closure object), not an object it shares with the variable it was made from."""
 
     @property
     def header(self) -> SliceHeader:
