@@ -212,8 +212,31 @@ def _configure_run(p: argparse.ArgumentParser) -> None:
                    help="leave the scenario's notes out of the text output")
     p.add_argument("--all-events", action="store_true",
                    help="show every event of a step (a long loop's are cut to the first and last few)")
+    p.add_argument("--max-memory", metavar="SIZE", type=_size_flag, default=None,
+                   help="stop cleanly when the simulation's real memory passes SIZE (e.g. 4GiB; "
+                        "default: GOMEMTUI_MAX_MEMORY, else three quarters of the machine's memory)")
+    p.add_argument("--max-seconds", metavar="N", type=_seconds_flag, default=None,
+                   help="stop cleanly after N seconds of real time (default: GOMEMTUI_MAX_SECONDS, else 600)")
     p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
     add_runtime_flags(p)
+
+
+def _size_flag(text: str) -> int:
+    from gomemtui.scenario.sizes import parse_byte_count
+
+    try:
+        return parse_byte_count(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds_flag(text: str) -> float:
+    from gomemtui.ceiling import parse_seconds
+
+    try:
+        return parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _run_run(args: argparse.Namespace) -> int:
@@ -223,11 +246,24 @@ def _run_run(args: argparse.Namespace) -> int:
     program, path = loaded
     from gomemtui import headless
 
+    from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
+
+    try:
+        ceiling = RealCeiling.from_env(max_seconds=DEFAULT_SECONDS)
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    if args.max_memory is not None:
+        ceiling.max_bytes = args.max_memory
+    if args.max_seconds is not None:
+        ceiling.max_seconds = args.max_seconds
     timeline = None
     try:
         from gomemtui.runtime.timeline import Timeline
 
         timeline = Timeline(program)
+        ceiling.start()
+        timeline.slice_hook = ceiling.check  # between slices of long steps
         if args.json:
             headless.run_json(timeline, sys.stdout)
         else:
@@ -235,6 +271,10 @@ def _run_run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except (BrokenPipeError, KeyboardInterrupt):
         raise
+    except CeilingReached as exc:
+        sys.stdout.flush()
+        error(f"{path}: {exc}")
+        return EXIT_PROBLEMS
     except Exception as exc:  # a bug in the core must not end in a traceback for users
         if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
             raise
@@ -283,9 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
               f"       {PROG} COMMAND [options]",
         description=(
             "Watch the Go 1.27 runtime manage memory, step by step, in your terminal: size "
-            "classes, slices and their backing arrays, Swiss-table maps, sync.Pool, goroutine "
-            "stacks and the garbage collector with its pacer. A scenario is a TOML file that "
-            "reads like the Go program it stands for (see docs/scenario-format.md)."),
+            "classes, slices and strings over their backing arrays, Swiss-table maps, "
+            "sync.Pool, goroutine stacks and the garbage collector with its pacer. A scenario "
+            "is a TOML file that reads like the Go program it stands for (see "
+            "docs/scenario-format.md)."),
         epilog=_examples("""
             gomemtui                         # pick a bundled scenario
             gomemtui tour                    # open the bundled scenario "tour"
@@ -348,6 +389,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = ["open", *args_list]
     try:
         args = parser.parse_args(args_list)
+        problem = _environment_problem()
+        if problem:
+            error(problem)
+            return EXIT_USAGE
         return args.handler(args)
     except BrokenPipeError:
         # `gomemtui run x | head`: the reader left; say nothing more.
@@ -359,6 +404,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+
+
+def _environment_problem() -> str:
+    """What is wrong with GOMEMTUI_MAX_MEMORY / GOMEMTUI_MAX_SECONDS ("" if nothing)."""
+    if not (os.environ.get("GOMEMTUI_MAX_MEMORY") or os.environ.get("GOMEMTUI_MAX_SECONDS")):
+        return ""
+    from gomemtui.ceiling import RealCeiling
+
+    try:
+        RealCeiling.from_env()
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def entry_point() -> None:

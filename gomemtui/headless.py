@@ -100,13 +100,20 @@ def to_jsonable(value: Any) -> Any:
 
 
 def walk(timeline: TimelineLike) -> Iterator[StepResult]:
-    """Play every top-level step, yielding what each did."""
+    """Play every top-level step, yielding what each did.
+
+    The timeline's slice hook, if set (the real-cost ceilings of `run`), is also called
+    after each step, so short steps are checked as well as the slices of long ones.
+    """
     number = 0
     while not timeline.at_end:
         events = tuple(timeline.step())
         step = timeline.current_step
         assert step is not None
         number += 1
+        hook = getattr(timeline, "slice_hook", None)
+        if hook is not None:
+            hook(f"after step {number}")
         yield StepResult(number, step, events, to_jsonable(_reader(timeline).json_state()))
 
 

@@ -175,8 +175,9 @@ class ViewerConfig:
 
 # -- the presenter/follower protocol ------------------------------------------------------------
 
-ACTION_LETTERS = {"step": "s", "mark": "m", "phase": "p", "gc": "g"}
-"""Timeline action kind → its letter."""
+ACTION_LETTERS = {"step": "s", "part": "h", "mark": "m", "phase": "p", "gc": "g"}
+"""Timeline action kind → its letter ("part": a step run up to a GC phase change inside it,
+`Timeline.action_kinds`)."""
 
 MAX_LINE = 1 << 20
 """Longest message line accepted (bytes)."""
@@ -184,7 +185,7 @@ MAX_LINE = 1 << 20
 MAX_ACTIONS = 1_000_000
 """Longest position accepted (actions)."""
 
-_RUN = re.compile(r"([smpg])(\d{1,7})")
+_RUN = re.compile(r"([smpgh])(\d{1,7})")
 
 
 class ProtocolError(ValueError):

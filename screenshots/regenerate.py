@@ -17,8 +17,9 @@ sys.path.insert(0, str(HERE.parent))
 SHOTS: tuple[tuple[str, str, int, tuple[int, int], tuple[str, ...], str | None, str], ...] = (
     ("reslice-retention.svg", "tour", 3, (140, 42), (), None,
      "small := numbers[:10] keeps the whole 8 KiB array alive"),
-    ("mid-mark.svg", "tour", 10, (140, 42), ("]", "]", "m", "m"), None,
-     "a GC cycle stopped mid-mark: white, grey and queued spans, the write barrier on"),
+    ("mid-mark.svg", "gogc-100", 3, (140, 42), ("]", "m", "m"), None,
+     "a GC cycle the heap started inside a loop, stopped mid-mark by ]: white, grey and black "
+     "objects, the write barrier on, where the loop stands"),
     ("goroutine-leak.svg", "leak", 14, (140, 42), (), None,
      "a goroutine blocked for ever keeps its list alive"),
     ("pacer.svg", "map-and-pool", 17, (140, 42), (), "gc",

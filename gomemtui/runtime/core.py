@@ -27,7 +27,7 @@ import types
 from collections import deque
 from dataclasses import fields, is_dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from gomemtui.runtime.memory.heap import Heap
 from gomemtui.runtime.memory.scavenger import Scavenger
 from gomemtui.runtime.memory.stacks import Stacks
 from gomemtui.runtime.mutator.handlers import HANDLERS
-from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.runtime.mutator.mutator import Mutator, Paused, describe_progress
 from gomemtui.runtime.mutator.pools import PoolCleanup
 from gomemtui.runtime.values.pointers import PointerSlots
 from gomemtui.runtime.values.runtime_objects import startup_heap
@@ -135,10 +135,44 @@ class Runtime:
     def apply(self, op: ops.Op) -> list[Event]:
         """Execute one operation (including its repeats/loop body) and return its events."""
         self.events.take()
-        self.collector.finish_stw()
-        self.mutator.run_op(op)
+        self.run_step(op)
         self.generation += 1
         return self.events.take()
+
+    def run_step(self, op: ops.Op, should_pause: Callable[[], bool] | None = None) -> bool:
+        """Run a scenario step's op, or resume it where it paused; True once it has ended.
+
+        `should_pause` is asked at each pause point (after each op of a loop's body or a
+        repeat, each growth of a long append, each run of map inserts up to a growth,
+        each run of `new`s up to the heap trigger); when it answers yes the step stops
+        there and returns False, and the next call with the same op resumes it. Pausing
+        changes nothing in the simulation: a step run in parts ends in exactly the state
+        of a straight run. Events stay in `events` for the caller to take, and the
+        caller counts the action in `generation` once it is done (slices are not actions).
+        """
+        m = self.mutator
+        self.collector.finish_stw()
+        m.restoring = bool(m.cursor)
+        m.should_pause = should_pause
+        try:
+            m.run_op(op)
+        except Paused:
+            return False
+        finally:
+            m.should_pause = None
+            m.restoring = False
+            m.depth = 0
+        m.cursor.clear()
+        return True
+
+    @property
+    def step_paused(self) -> bool:
+        """Whether a step stopped at a pause point and waits to be resumed."""
+        return bool(self.mutator.cursor)
+
+    def progress(self) -> str:
+        """Where the paused step got to ("iteration 31,544 of 50,000"; "" if none is paused)."""
+        return describe_progress(self.mutator.cursor)
 
     def mark_unit(self) -> list[Event]:
         """Do one unit of mark work (a root, a span or an object scanned); no-op unless marking."""

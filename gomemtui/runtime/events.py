@@ -23,6 +23,7 @@ below are a contract other tools rely on (see DESIGN.md); more kinds may be adde
 | stack_shrink | goroutine, old_size, new_size |
 | goroutine | goroutine, state |
 | var | var, state ("dead", "global") |
+| substring | var, source, low, high, len, array (the bytes' name, None for static data or ""), array_bytes (heap bytes they take) |
 """
 
 from __future__ import annotations

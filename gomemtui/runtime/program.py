@@ -231,6 +231,36 @@ class SetMemoryLimit:
     g: str = "main"
 
 
+# -- values (issue 13) --
+
+
+@dataclass(frozen=True)
+class SetElem:
+    """`s[index] = value` / `s[index] = nil`: a pointer store into a slice's backing array."""
+
+    var: str
+    index: int
+    value: str | None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Box:
+    """`var v any = from` or `var v any = T(value)` (`runtime.convT*`).
+
+    `value` is the integer (or a string's or slice's length; None: a value computed at run
+    time); `constant` says it is a compile-time constant.
+    """
+
+    var: str
+    source: str | None = None
+    type: GoType | None = None
+    value: int | None = None
+    constant: bool = False
+    escape: Escape = "heap"
+    g: str = "main"
+
+
 @dataclass(frozen=True)
 class Repeat:
     """Any step with `repeat = N`: the op N times."""
@@ -248,10 +278,66 @@ class Loop:
     g: str = "main"
 
 
+# -- strings (issue 13) --
+
+
+@dataclass(frozen=True)
+class MakeString:
+    """A string built at run time: `s := string(b)` (also what strconv and fmt.Sprint
+    return) of `len` bytes or of []byte `source`, or `strings.Clone(source)` of a string.
+
+    With escape == "stack" the string does not escape: up to 32 bytes go to the
+    caller's stack buffer (`runtime.tmpBuf`).
+    """
+
+    var: str
+    len: int | None = None
+    source: str | None = None
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Concat:
+    """`s := a + b + …` (`runtime.concatstrings`): each part a string variable's name or
+    the length of a string literal."""
+
+    var: str
+    parts: tuple[str | int, ...]
+    escape: Escape = "heap"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Substring:
+    """`s = source[low:high]`: a new header into the same bytes; None means the bound
+    was left out."""
+
+    var: str
+    source: str
+    low: int | None = None
+    high: int | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class StringBytes:
+    """`b := []byte(source)` (`runtime.stringtoslicebyte`): a new array holding a copy."""
+
+    var: str
+    source: str
+    escape: Escape = "heap"
+    g: str = "main"
+
+
 Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
     SetGCPercent, SetMemoryLimit, Repeat, Loop,
+    # -- strings (issue 13) --
+    MakeString, Concat, Substring, StringBytes,
+    # -- values (issue 13) --
+    SetElem, Box,
 ]
 
 

@@ -76,6 +76,8 @@ def compile_step(step: StepSpec, types: dict[str, GoType]) -> ops.Op:
 
 def _op_arguments(f: FieldSpec, value: Any, step: StepSpec, types: dict[str, GoType]) -> dict[str, Any]:
     """The op class's field(s) that field `f` of the step fills with `value`."""
+    if f.kind is Kind.TYPE and value is None:  # an optional type left out (box with `from`)
+        return {f.op_field: None}
     if f.kind is Kind.TYPE:
         t = resolve_type(value, types)
         if t is None:  # the checker reports these; never reached for a loaded scenario

@@ -6,7 +6,8 @@ since gomemtui simulates the steps, not the source text.
     warnings = source_warnings(scenario)     # [Problem(..., warning=True), ...]
 
 Only the operations whose Go spelling is unmistakable are looked at: `go`, `gc`,
-`make_slice` and `map_insert`. A step in a loop's body that leaves `line` out stands on
+`make_slice`, `map_insert`, and the string operations `make_string` (with `from`),
+`concat`, `substring` and `string_bytes`. A step in a loop's body that leaves `line` out stands on
 the loop's `for` line and is not looked at.
 """
 
@@ -48,12 +49,33 @@ def _looks_like_make_slice(step: StepSpec, code: str) -> bool:
     return step.value("cap") == 0 and bool(_NIL_SLICE.search(code))
 
 
+# -- strings (issue 13) --
+_STRING_CONVERSION = re.compile(r"(?<![\w.])string\s*\(|\bClone\s*\(")
+"""`string(b)`, `strings.Clone(s)`: what a `make_string` with `from` stands on."""
+_BYTES_CONVERSION = re.compile(r"\[\]byte\s*\(")
+_PLUS = re.compile(r"(?<!\+)\+(?!\+)")
+"""`a + b`, `s += t`: a `+` that is not part of `++`."""
+_SLICE_EXPRESSION = re.compile(r"[\w\])]\s*\[[^\]]*:[^\]]*\]")
+"""`s[low:high]`, `s[i:]`, `line[:n]`: an index expression with a colon."""
+
+
+def _looks_like_make_string(step: StepSpec, code: str) -> bool:
+    """With `from`: a conversion or a clone. A string of `len` bytes may come from any
+    call (strconv, fmt, io.ReadAll), so that form is not looked at."""
+    return not step.has("from") or bool(_STRING_CONVERSION.search(code))
+
+
 LOOKS: dict[str, tuple[Callable[[StepSpec, str], bool], str]] = {
     "go": (lambda _, s: bool(_GO_STATEMENT.search(s)), "has no `go ` statement"),
     "gc": (lambda _, s: bool(_RUNTIME_GC.search(s)), "has no `runtime.GC()` call"),
     "make_slice": (_looks_like_make_slice, "has neither `make(` nor a slice literal `[]T{`"),
     "map_insert": (lambda _, s: bool(_INDEX_ASSIGNMENT.search(s)),
                    "has no index assignment `m[k] = v`"),
+    # -- strings (issue 13) --
+    "make_string": (_looks_like_make_string, "has neither `string(` nor `Clone(`"),
+    "concat": (lambda _, s: bool(_PLUS.search(s)), "has no `+`"),
+    "substring": (lambda _, s: bool(_SLICE_EXPRESSION.search(s)), "has no slice expression `s[low:high]`"),
+    "string_bytes": (lambda _, s: bool(_BYTES_CONVERSION.search(s)), "has no `[]byte(` conversion"),
 }
 """`do` -> (whether a step's source line looks like its operation, what the line lacks)."""
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 
-from gomemtui.runtime.types import GoType
+from gomemtui.runtime.types import BUILTIN_TYPES, GoType
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
+from gomemtui.runtime.values.strings import stringtoslicebyte
 from gomemtui.scenario.errors import quote, suggest
 from gomemtui.scenario.limits import MAX_HEAP_BYTES, MAX_MAP_ENTRIES, MAX_STACK_BYTES
 from gomemtui.scenario.model import StepSpec
@@ -461,3 +462,162 @@ def _map_bytes(entries: int, key: GoType, value: GoType) -> int:
     """A rough size of a Swiss-table map (only for the size limit): 8-slot groups at 7/8 load."""
     groups = max(1, -(-entries * 8 // 7) // 8 + 1)
     return groups * (8 + 8 * (key.size + value.size))
+
+
+# -- strings (issue 13) --
+
+_BYTE = BUILTIN_TYPES["byte"]
+
+
+def _string_var(step: StepSpec, do: str, length: int, obj: int) -> Var:
+    """What the checker knows of the string a step makes: its len and the object it is in."""
+    return Var(step.args["var"], "string", step.line_of("var"), do, step.goroutine, _BYTE,
+               obj=obj, len=length, has_array=length > 0)
+
+
+@rule("make_string")
+def check_make_string(track: Tracker, step: StepSpec, _: int) -> None:
+    """A string built at run time: `len` bytes, or `from` a []byte (`string(b)`) or a
+    string (`strings.Clone`), exactly one of the two."""
+    has_len, has_from = step.has("len"), step.has("from")
+    if has_len and has_from:
+        track.fail(step, "from", (
+            "give either len (the bytes of a string built at run time) or from (a []byte to "
+            "convert, or a string to clone), not both: from's length is the string's"))
+    if not has_len and not has_from:
+        track.fail(step, None, (
+            'missing field "len" or "from": len = N for a string of N bytes built at run time '
+            '(string(b), strconv, fmt.Sprint), or from = "b" to convert a []byte or clone a string'))
+    if has_from:
+        src = track.lookup(step, "from")
+        if src.kind == "slice" and src.type is not None and src.type.name not in ("byte", "uint8"):
+            track.fail(step, "from", (
+                f"from = {quote(src.name)} is a []{src.type.name} ({src.do} at line {src.line}); "
+                "string(b) converts a []byte: make_string from a slice needs elem = \"byte\""))
+        length = src.len
+    else:
+        length = step.value("len")
+        track.check_heap_need(step, "len", f"len = {length} B", length)
+    track.bind(step, "var", _string_var(step, "make_string", length,
+                                        track.new_object(length) if length else 0))
+
+
+@rule("concat")
+def check_concat(track: Tracker, step: StepSpec, _: int) -> None:
+    """`a + b + …`: every named part is a live string; the result fits the heap limit."""
+    total = 0
+    for part in step.args["parts"]:
+        if isinstance(part, int):
+            total += part
+            continue
+        var = track.lookup(step, "parts", name=part)
+        total += var.len
+    track.check_heap_need(step, "parts", f"the parts' {total} B", total)
+    track.bind(step, "var", _string_var(step, "concat", total, track.new_object(total) if total else 0))
+
+
+@rule("substring", Repeats.EACH)
+def check_substring(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v = from[low:high]`: 0 ≤ low ≤ high ≤ len(from), as the compiled bounds checks
+    demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
+    source_key = "from" if step.has("from") else "var"
+    src = track.lookup(step, source_key)
+    name = step.args["var"]
+    if src.kind == "?":
+        track.bind(step, "var", Var(name, "?", step.line_of("var"), "substring", step.goroutine))
+        return
+    low = step.value("low")
+    high = step.value("high")
+    lo = low or 0
+    if high is not None and high > src.len:
+        track.fail(step, "high", (
+            f"high = {high} is out of range: {src.name} has len {src.len} here (Go: panic: runtime "
+            f"error: slice bounds out of range [:{high}] with length {src.len})"))
+    hi = src.len if high is None else high
+    if lo > hi:
+        if high is None:
+            track.fail(step, "low", (
+                f"low = {lo} is out of range: {src.name} has len {src.len} here (Go: panic: "
+                f"runtime error: slice bounds out of range [{lo}:{src.len}])"))
+        track.fail(step, "low", (
+            f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
+            f"out of range [{lo}:{hi}])"))
+    new = _string_var(step, "substring", hi - lo, src.obj)
+    if name == src.name:
+        new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
+    track.bind(step, "var", new)
+
+
+@rule("string_bytes")
+def check_string_bytes(track: Tracker, step: StepSpec, _: int) -> None:
+    """`[]byte(s)`: a new array whose cap is what `stringtoslicebyte` gives."""
+    src = track.lookup(step, "from")
+    stack = step.value("escape") == "stack"
+    plan = stringtoslicebyte(src.len, escapes=not stack)
+    obj = track.new_object(plan.request) if plan.where == "heap" else 0
+    track.bind(step, "var", Var(step.args["var"], "slice" if src.kind != "?" else "?", step.line_of("var"),
+                                "string_bytes", step.goroutine, _BYTE, obj=obj, len=src.len, cap=plan.cap,
+                                has_array=plan.where != "empty", stack=plan.where == "stack",
+                                appended_before=True))
+# -- values (issue 13) --
+
+
+@rule("set_elem")
+def check_set_elem(track: Tracker, step: StepSpec, _: int) -> None:
+    """`s[i] = p` / `s[i] = nil`: an index below len (the compiler's bounds check panics
+    otherwise, `runtime.panicIndex`), into elements that hold pointers, of a pointer that
+    is not to a stack object when the array is on the heap."""
+    var = track.lookup(step, "var")
+    value = track.lookup(step, "value") if step.args.get("value") is not None else None
+    if var.kind == "?" or var.type is None:
+        return
+    index = step.args["index"]
+    if not var.type.has_pointers:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)}: the elements of {var.name} are {var.type.name}, which hold "
+            "no pointers; set_elem stores pointers (declare the element type with pointers)"))
+    if index >= var.len:
+        track.fail(step, "index", (
+            f"index = {index}: {var.name} has len {var.len} here (Go: panic: runtime error: "
+            f"index out of range [{index}] with length {var.len})"))
+    if value is not None and value.kind == "pointer" and value.stack and not var.stack:
+        track.fail(step, "value", (
+            f"value = {quote(value.name)} points to a stack object ({value.do} at line {value.line} "
+            f'with escape = "stack"); storing it in {var.name}\'s heap array makes Go\'s escape '
+            'analysis put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+
+
+@rule("box")
+def check_box(track: Tracker, step: StepSpec, _: int) -> None:
+    """`var v any = x`: either `from` (a variable) or `type` (with `value`, `constant`); a
+    stack object or stack slice boxed into an escaping interface would move to the heap."""
+    has_from, has_type = step.has("from"), step.has("type")
+    if has_from == has_type:
+        track.fail(step, "from" if has_from else "var", (
+            "give either from (a variable to box) or type (with value: a value of that type), "
+            + ("not both" if has_from else "one of them")))
+    if has_from:
+        for key in ("value", "constant"):
+            if step.has(key):
+                track.fail(step, key, f"{key} goes with type, not with from (from boxes a variable as it is)")
+        src = track.lookup(step, "from")
+        if src.stack and step.value("escape") == "heap":
+            track.fail(step, "from", (
+                f"from = {quote(src.name)} is on the stack ({src.do} at line {src.line} with "
+                'escape = "stack"); boxing it into an escaping interface makes Go\'s escape analysis '
+                'put it on the heap (go build -gcflags=-m: "escapes to heap"): write escape = "heap"'))
+        track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                    step.goroutine, src.type, obj=src.obj))
+        return
+    t = track.type_arg(step, "type")
+    value = step.args.get("value")
+    if value is not None and t.name != "string" and not t.name.startswith("[]") and t.name not in (
+            "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+            "uintptr", "byte", "rune", "bool", "float32", "float64"):
+        track.fail(step, "value", (
+            f"value = {value}: a value is given for numbers (and as the length of a string or "
+            f"slice); {t.name} is boxed by its size alone: leave value out"))
+    if value is not None and value < 0 and (t.name == "string" or t.name.startswith("[]")):
+        track.fail(step, "value", f"value = {value}: a length is at least 0")
+    track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
+                                step.goroutine, t, obj=track.new_object(t.size)))

@@ -74,6 +74,9 @@ def _rename(step: StepSpec, scopes: Scopes, problems: list[Problem], shown: str)
     if spec is not None:
         for f in spec.fields:
             value = args.get(f.name)
+            if f.kind is Kind.PARTS and isinstance(value, tuple):  # -- strings (issue 13) --
+                args[f.name] = tuple(_renamed_part(p, step, f.name, scopes, problems, shown) for p in value)
+                continue
             if not isinstance(value, str):
                 continue
             if f.kind is Kind.NEW_VAR or (f.kind is Kind.TARGET and "." not in value):
@@ -96,6 +99,22 @@ def _rename(step: StepSpec, scopes: Scopes, problems: list[Problem], shown: str)
     return replace(step, args=frozen_map(args), body=body)
 
 
+def _renamed_part(part: str | int, step: StepSpec, key: str, scopes: Scopes, problems: list[Problem],
+                  shown: str) -> str | int:
+    """One of `concat`'s parts as the runtime names it (a literal's length stays as it is)."""
+    if not isinstance(part, str):
+        return part
+    meant = scopes.resolve(part, step.goroutine)
+    if meant is None:
+        owners = ", ".join(scopes.binders[part])
+        problems.append(Problem(step.line_of(key), (
+            f"{step.label} ({step.do}): {key} names \"{part}\", a local variable of goroutine {owners}, "
+            f"and this step runs in {step.goroutine}: a goroutine sees its own variables, main's and "
+            f"globals only (make it global, or bind it in {step.goroutine})"), shown))
+        return part
+    return meant
+
+
 def localize(scenario: Scenario) -> tuple[Scenario, list[Problem]]:
     """The scenario with each goroutine's own names made distinct, and the steps that name
     another goroutine's local."""
@@ -115,6 +134,10 @@ def _crossing(scenario: Scenario, scopes: Scopes) -> bool:
             continue
         for f in spec.fields:
             value = step.args.get(f.name)
+            if f.kind is Kind.PARTS and isinstance(value, tuple):  # -- strings (issue 13) --
+                if any(isinstance(p, str) and scopes.resolve(p, step.goroutine) is None for p in value):
+                    return True
+                continue
             if isinstance(value, str) and f.kind in (Kind.VAR, Kind.VAR_OR_NIL, Kind.TARGET):
                 if f.kind is Kind.TARGET and "." not in value:
                     continue

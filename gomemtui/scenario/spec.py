@@ -56,6 +56,9 @@ class Kind(str, Enum):
     SIZE = "size"
     BODY = "array of steps"
     NAME_LIST = "array of names"
+    # -- strings (issue 13) --
+    PARTS = "array of strings and lengths"
+    """`concat`'s operands: string variables' names and literal lengths (integers)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class FieldSpec:
     """The step key whose value is the default when this one is left out (`cap` takes
     `len`'s, `block`'s goroutine takes `in`'s)."""
     holds: tuple[str, ...] = ()
-    """A variable field's kinds of variable ("slice", "map", "pointer", "pool"); () is any."""
+    """A variable field's kinds of variable ("slice", "map", "pointer", "pool", "string"); () is any."""
     attr: str | None = None
     """The op class's field it fills, when that is not `name` (`from` fills `source`)."""
 
@@ -190,6 +193,38 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.MEMORY_LIMIT, True),)),
         OpSpec("loop", "for i := 0; i < times; i++ { body }", ops.Loop, (
             _f("times", Kind.INT, True, minimum=0), _f("body", Kind.BODY, True))),
+        # -- strings (issue 13) --
+        OpSpec("make_string", "s := string(b) / strconv.Itoa(n) / fmt.Sprint(x) / strings.Clone(from)",
+               ops.MakeString, (
+                   _var_new("string"),
+                   _f("len", Kind.INT, minimum=0, doc="bytes of a string built at run time (or give from)"),
+                   _f("from", Kind.VAR, holds=("slice", "string"), attr="source",
+                      doc="a []byte to convert, or a string to clone (or give len)"),
+                   _ESCAPE)),
+        OpSpec("concat", "s := a + b + …", ops.Concat, (
+            _var_new("string"),
+            _f("parts", Kind.PARTS, True, holds=("string",),
+               doc='the operands in order: string variables, and lengths of literals, e.g. ["host", 1, "port"]'),
+            _ESCAPE)),
+        OpSpec("substring", "s = from[low:high]", ops.Substring, (
+            _var_new("string", doc=""),
+            _f("from", Kind.VAR, doc="default: var", default_from="var", holds=("string",), attr="source"),
+            _f("low", Kind.INT, minimum=0), _f("high", Kind.INT, minimum=0))),
+        OpSpec("string_bytes", "b := []byte(from)", ops.StringBytes, (
+            _var_new("slice"), _f("from", Kind.VAR, True, holds=("string",), attr="source"), _ESCAPE)),
+        # -- values (issue 13) --
+        OpSpec("set_elem", "s[index] = value / s[index] = nil", ops.SetElem, (
+            _var("slice"),
+            _f("index", Kind.INT, True, minimum=0, doc="the element written (0 ≤ index < len)"),
+            _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",),
+               doc='the pointer stored, or "nil" to clear the element'))),
+        OpSpec("box", "var v any = from / var v any = T(value)", ops.Box, (
+            _var_new("iface"),
+            _f("from", Kind.VAR, attr="source", doc="the variable boxed"),
+            _f("type", Kind.TYPE, doc="the type T of a value given by `value`"),
+            _f("value", Kind.INT, doc="the value (a string's or slice's length); left out: computed at run time"),
+            _f("constant", Kind.BOOL, default=False, doc="the value is a compile-time constant"),
+            _ESCAPE)),
     )
 }
 """Every operation a step may `do`."""

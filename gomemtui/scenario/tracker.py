@@ -25,7 +25,10 @@ KIND_WORDS = {
     "map": "a map",
     "pointer": "a pointer",
     "pool": "a sync.Pool",
+    "iface": "an interface value",
+    "func": "a func value",
     "?": "a variable",
+    "string": "a string",  # -- strings (issue 13) --
 }
 """How messages name a kind of variable."""
 
@@ -36,19 +39,20 @@ class Var:
 
     name: str
     kind: str
-    """"slice", "map", "pointer", "pool", or "?" when a broken step made it."""
+    """"slice", "map", "pointer", "pool", "string", "iface", "func", or "?" when a broken step made it."""
     line: int
     """TOML line of the step that created it."""
     do: str
     goroutine: str
     type: GoType | None = None
-    """Pointee (pointer, pool), element (slice) or value (map) type."""
+    """Pointee (pointer, pool), element (slice) or value (map) type; byte for a string."""
     key: GoType | None = None
     """A map's key type."""
     is_global: bool = False
     obj: int = 0
     """Which simulated object it refers to (0: none) — shared by reslices."""
     len: int = 0
+    """A slice's or string's length, a map's entries."""
     cap: int = 0
     has_array: bool = False
     stack: bool = False

@@ -157,7 +157,27 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
             if not isinstance(item, str) or not IDENT_RE.match(item):
                 raise BadValue(f"item {i + 1} ({quote(item)}) is not a field name (a Go identifier)")
         return tuple(value)
+    if kind is Kind.PARTS:  # -- strings (issue 13) --
+        return _parts(value)
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+
+
+def _parts(value: Any) -> tuple[str | int, ...]:
+    """`concat`'s operands: at least two, each a variable's name or a literal's length."""
+    if not isinstance(value, list):
+        raise _wrong_type('an array of string variables and literal lengths, e.g. ["host", 1, "port"]', value)
+    if len(value) < 2:
+        raise BadValue(f"a + b needs at least two parts, got {len(value)}")
+    for i, item in enumerate(value):
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise BadValue(f"item {i + 1} ({quote(item)}) is a {toml_type_name(item)}: give a string "
+                           "variable's name or the length of a literal (an integer)")
+        if isinstance(item, int) and item < 0:
+            raise BadValue(f"item {i + 1} ({item}): a literal's length must not be negative")
+        if isinstance(item, str) and not IDENT_RE.match(item):
+            raise BadValue(f"item {i + 1} ({quote(item)}) is not a variable name (a Go identifier); "
+                           "write a literal as its length in bytes")
+    return tuple(value)
 
 
 def type_suggestion(name: str, user_types: dict[str, Any]) -> str:

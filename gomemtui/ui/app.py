@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 
 from gomemtui.ui.frame import TimelineSource
@@ -41,6 +42,8 @@ class GoMemApp(RemoteSync, App[None]):
     """
 
     CSS_PATH = "gomemtui.tcss"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    """ctrl+c quits at once, as in any terminal program (a long step stops within a slice)."""
     COMMANDS = App.COMMANDS | {gomem_commands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -53,7 +56,7 @@ class GoMemApp(RemoteSync, App[None]):
         autoplay: bool = False,
     ) -> None:
         super().__init__()
-        self.player: Player | None = Player(timeline) if timeline is not None else None
+        self.player: Player | None = guarded(Player(timeline)) if timeline is not None else None
         """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
@@ -108,10 +111,25 @@ class GoMemApp(RemoteSync, App[None]):
         except ScenarioError as error:
             self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
             return
-        self.player = Player(Timeline(program))
+        self.player = guarded(Player(Timeline(program)))
         self.title = program.title or "gomemtui"
         self.sub_title = message.path.name
         self.push_screen(MainScreen(self.player))
+
+
+def guarded(player: Player) -> Player:
+    """Arm the player's real-cost ceilings (`gomemtui.ceiling`): memory from
+    GOMEMTUI_MAX_MEMORY or three quarters of the machine's; time per action only if
+    GOMEMTUI_MAX_SECONDS says (the user can interrupt a step with Esc)."""
+    from gomemtui.ceiling import RealCeiling
+
+    try:
+        ceiling = RealCeiling.from_env()
+    except ValueError:  # the command line reports a bad variable before the app starts
+        ceiling = RealCeiling()
+    player.ceiling = ceiling.check
+    player.ceiling_start = ceiling.start
+    return player
 
 
 def timeline_factory(program: Program) -> Callable[[], TimelineSource]:

@@ -67,10 +67,10 @@ def scenario_key(program: object) -> str:
 
 def history_letters(timeline: object) -> str:
     """One letter per action applied up to the timeline's position (see `gomemtui.sync`)."""
-    actions = getattr(timeline, "actions", None)
-    if actions is None:  # a timeline without recorded actions (a test fake): steps only
+    kinds = getattr(timeline, "action_kinds", None)
+    if kinds is None:  # a timeline without recorded actions (a test fake): steps only
         return "s" * int(getattr(timeline, "next_step", 0))
-    return "".join(ACTION_LETTERS.get(a.kind, "?") for a in actions)
+    return "".join(ACTION_LETTERS.get(kind, "?") for kind in kinds)
 
 
 def read_position(player: Player) -> tuple[str, str, int, str]:
@@ -126,7 +126,9 @@ def apply_position(player: Player, target: str) -> bool:
                 player.perform(Action("goto", tl.next_step + (j - i) - 1))
                 i = j
             else:
-                name = {"m": "mark_unit", "g": "run_gc", "p": "next_phase"}.get(letter)
+                # "h" (a step up to a phase change in it) and "p" (a phase change without
+                # the program) are both what ] does at that point.
+                name = {"m": "mark_unit", "g": "run_gc", "p": "next_phase", "h": "next_phase"}.get(letter)
                 if name is None:
                     break
                 player.perform(Action(name))

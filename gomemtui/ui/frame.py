@@ -8,7 +8,7 @@ format and draw them and never compute a figure of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from gomemtui.runtime.enums import GCPhase, GridMode
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the
     from gomemtui.runtime.core import Runtime
     from gomemtui.runtime.events import Event
     from gomemtui.runtime.program import Program, Step
+    from gomemtui.runtime.read.delta import StepDelta
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
@@ -64,6 +65,14 @@ class TimelineSource(Protocol):
     @property
     def last_events(self) -> tuple[Event, ...]: ...
 
+    @property
+    def where(self) -> str:
+        """Where a step paused part-way stands ("" between steps)."""
+        ...
+
+    slice_hook: Callable[[str], None] | None
+    """Called between slices of a long step with its progress; may raise to stop it."""
+
     def step(self) -> tuple[Event, ...]: ...
 
     def step_back(self) -> bool: ...
@@ -74,9 +83,15 @@ class TimelineSource(Protocol):
 
     def prev_phase(self) -> bool: ...
 
+    def next_cycle(self) -> tuple[Event, ...]: ...
+
+    def prev_cycle(self) -> bool: ...
+
     def run_gc(self) -> tuple[Event, ...]: ...
 
     def goto_step(self, index: int) -> None: ...
+
+    def goto_position(self, target: int) -> None: ...
 
     def home(self) -> None: ...
 
@@ -123,7 +138,7 @@ class Frame:
     next_step: int
     total_steps: int
     step: Step | None
-    """The last scenario step run (None before the first)."""
+    """The step paused part-way, else the last scenario step run (None before the first)."""
     events: tuple[Event, ...]
     """Events of the last action."""
     action: str
@@ -136,6 +151,10 @@ class Frame:
     log: tuple[LogEntry, ...] = field(default_factory=tuple)
     message: str = ""
     """A short notice for the user ("already at the start")."""
+    where: str = ""
+    """Where the step paused part-way stands (`Timeline.where`; "" between steps)."""
+    delta: StepDelta | None = None
+    """What the action that led here changed (None before the first step)."""
 
     @property
     def marking(self) -> bool:

@@ -47,6 +47,17 @@ class FrameReady(Message):
 
 
 @dataclass
+class Working(Message):
+    """A long step's progress, between two of its slices ("step 5, iteration 31,544 of 50,000")."""
+
+    progress: str
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest progress is worth showing."""
+        return isinstance(message, Working)
+
+
+@dataclass
 class ActionFailed(Message):
     """The core raised while running an action (a gomemtui bug, reported, not fatal)."""
 
@@ -78,6 +89,8 @@ class Playback:
         self._deferred = 0
         self._warmed = False
         self._timer: Timer | None = None
+        self._closing = False
+        player.on_progress = self._progress
         self.dropped_ticks = 0
         """Ticks that found the worker busy and were skipped (playback never backs up)."""
 
@@ -110,9 +123,34 @@ class Playback:
         # the GIL too: give it a moment before the worker's imports take the GIL.
         self.host.call_after_refresh(lambda: self.host.set_timer(FIRST_ACTION_DELAY, start))
 
+    def _progress(self, progress: str) -> None:
+        """From the worker, between slices of a long step."""
+        if not self._closing:
+            self.host.post_message(Working(progress))
+
+    def interrupt(self) -> bool:
+        """Stop the running action at its next slice (the timeline goes back to where it
+        started) and drop queued ones; False when nothing was running."""
+        with self._lock:
+            self._queue.clear()
+            running = self._busy
+        if running:
+            self.player.cancel.set()
+        return running
+
+    def close(self) -> None:
+        """The screen is going away: stop whatever runs, within one slice, so the worker
+        thread ends and the process can exit at once."""
+        self._closing = True
+        self.player.closing = True
+        self.pause()
+        self.interrupt()
+
     def request(self, action: Action) -> None:
         """Queue an action; the worker runs it and posts a FrameReady."""
         with self._lock:
+            if self._closing:
+                return
             self._queue.append(action)
             if self._busy:
                 return
@@ -135,6 +173,8 @@ class Playback:
                 with self._lock:
                     self._queue.clear()
                     self._busy = False
+                if self._closing:
+                    return
                 self.host.post_message(ActionFailed(action.name, f"{type(error).__name__}: {error}"))
                 return
             with self._lock:

@@ -16,7 +16,8 @@ from gomemtui.ui.frame import MARK_PHASES, Frame, HeapGrid, LogEntry, RuntimeSou
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.events import Event
-    from gomemtui.runtime.read.views import RetentionPath
+    from gomemtui.runtime.read.delta import FigureTrail
+    from gomemtui.runtime.read.views import RetentionPath, RuntimeView
 GRID_MODES: tuple[str, ...] = ("auto", "class", "fill", "mark")
 """Heap-map color modes the user cycles through; "auto" shows mark colors while marking."""
 
@@ -47,7 +48,7 @@ class Player:
 
     ACTIONS = (
         "refresh", "step", "step_back", "mark_unit", "next_phase", "prev_phase",
-        "run_gc", "home", "end", "goto",
+        "next_cycle", "prev_cycle", "run_gc", "home", "end", "goto",
     )
     EVENTS_PER_ENTRY = 60
     """Events kept per log entry (a loop may emit thousands)."""
@@ -76,6 +77,27 @@ class Player:
         self._log: list[LogEntry] = []
         self._serial = 0
         self._grid_dims = grid_shape
+        self.closing = False
+        """The app is going away: an interrupted action builds no frame."""
+        self.cancel = threading.Event()
+        """Set (from any thread) to stop the running action at its next slice."""
+        self.on_progress: Callable[[str], None] | None = None
+        """Told the progress of a long step between its slices (from the worker thread)."""
+        self.ceiling: Callable[[], None] | None = None
+        """Checks the real-cost ceilings between slices; raises to stop the action."""
+        self.ceiling_start: Callable[[], None] | None = None
+        """Restarts the ceilings' clock at the start of each action."""
+        self._figures: FigureTrail | None = None
+
+    @property
+    def figures(self) -> FigureTrail:
+        """The five figures of the delta line at the positions seen (made by the playback
+        worker, after the first frame)."""
+        if self._figures is None:
+            from gomemtui.runtime.read.delta import FigureTrail
+
+            self._figures = FigureTrail()
+        return self._figures
 
     @property
     def timeline(self) -> TimelineSource:
@@ -87,7 +109,20 @@ class Player:
         if self._timeline is None:
             assert self._factory is not None
             self._timeline = self._factory()
+        if getattr(self._timeline, "slice_hook", True) is None:
+            self._timeline.slice_hook = self._between_slices
         return self._timeline
+
+    def _between_slices(self, progress: str) -> None:
+        """Between two slices of a long step: stop if asked to, else report progress."""
+        if self.cancel.is_set():
+            from gomemtui.runtime.timeline import Cancelled
+
+            raise Cancelled(progress)
+        if self.ceiling is not None:
+            self.ceiling()
+        if self.on_progress is not None:
+            self.on_progress(progress)
 
     # -- actions ---------------------------------------------------------------
 
@@ -100,8 +135,26 @@ class Player:
         Returns:
             The frame after the action.
         """
+        from gomemtui.ceiling import CeilingReached
+        from gomemtui.runtime.timeline import Cancelled
+
         with self.lock:
-            message = self._apply(action)
+            self.cancel.clear()
+            if self.ceiling_start is not None:
+                self.ceiling_start()
+            self.figures.start(self.timeline.position, self._source().view())
+            try:
+                message = self._apply(action)
+            except (Cancelled, CeilingReached) as stop:
+                if self.closing:
+                    raise
+                settle = getattr(self.timeline, "settle", None)
+                if callable(settle):
+                    settle()  # the action cut short is undone; the parts before it stay
+                where = getattr(self.timeline, "where", "") or f"after step {self.timeline.next_step}"
+                message = (f"interrupted; stopped {where}" if isinstance(stop, Cancelled)
+                           else f"{stop}; stopped {where}")
+            self.cancel.clear()
             return self._frame(action.name, message)
 
     def frame(self) -> Frame:
@@ -151,15 +204,23 @@ class Player:
         if name == "mark_unit":
             self._record("one unit of mark work", tl.mark_unit())
             return ""
-        if name == "next_phase":
+        if name in ("next_phase", "next_cycle"):
             before = tl.position
-            events = tl.next_phase()
-            if tl.position != before:
-                self._record(f"next GC phase: {tl.runtime.phase.value}", events)
+            events = tl.next_phase() if name == "next_phase" else tl.next_cycle()
+            if tl.position == before:
+                return "no GC cycle runs after the last step (g runs runtime.GC())"
+            what = "next GC phase" if name == "next_phase" else "next GC cycle"
+            where = tl.where
+            self._record(f"{what}: {tl.runtime.phase.value}" + (f" · {where}" if where else ""), events)
             return ""
         if name == "prev_phase":
             if not tl.prev_phase():
                 return "no earlier GC phase change"
+            self._truncate()
+            return ""
+        if name == "prev_cycle":
+            if not tl.prev_cycle():
+                return "no earlier GC cycle start"
             self._truncate()
             return ""
         if name == "run_gc":
@@ -175,6 +236,8 @@ class Player:
             if target + 1 >= tl.next_step:
                 while tl.next_step <= target and not tl.at_end:
                     index = tl.next_step
+                    if index == target:  # the delta line compares the last step with this
+                        self.figures.note(tl.position, self._source().view())
                     self._record(self._step_title(index), tl.step())
             else:
                 tl.goto_step(target)
@@ -214,6 +277,9 @@ class Player:
         tl = self.timeline
         rt = self._source()
         view = rt.view()
+        previous_stop = getattr(tl, "previous_stop", None)
+        before = previous_stop(tl.position) if callable(previous_stop) else None
+        delta = self.figures.delta(tl.position, view, self._view_at, before)
         cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
         rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)
         self._grid_dims = (rows, cols)
@@ -242,7 +308,19 @@ class Player:
             span=span,
             log=tuple(self._log),
             message=message,
+            where=tl.where,
+            delta=delta,
         )
+
+    def _view_at(self, position: int) -> RuntimeView:
+        """The view at an earlier position: the timeline rewinds there, then comes back."""
+        tl = self.timeline
+        here = tl.position
+        tl.goto_position(position)
+        try:
+            return self._source().view()
+        finally:
+            tl.goto_position(here)
 
 
 def fit_cells(shape: tuple[int, int], pages: int) -> tuple[int, int]:

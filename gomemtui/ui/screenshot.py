@@ -113,10 +113,15 @@ def screenshot(
     Raises:
         OutputError: `out` may not or cannot be written (checked before the app runs).
     """
+    from textual.worker import WorkerCancelled
+
     from gomemtui.runtime.timeline import Timeline
 
     out = Path(out)
     warnings = check_target(out, force=force, mkdir=mkdir, inputs=inputs)
-    svg = asyncio.run(capture(Timeline(program), step, size, keys=keys, zoom=zoom))
+    try:
+        svg = asyncio.run(capture(Timeline(program), step, size, keys=keys, zoom=zoom))
+    except WorkerCancelled:  # ctrl+c cancelled the app's workers while a step ran
+        raise KeyboardInterrupt from None
     write_text(out, svg, force=force)
     return warnings

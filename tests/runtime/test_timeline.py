@@ -71,37 +71,25 @@ def test_a_new_action_after_stepping_back_discards_the_old_future():
     assert tl.length == tl.position
 
 
-def test_next_phase_walks_through_every_phase_of_a_cycle():
+def test_next_phase_walks_mark_sweep_and_off_of_a_heap_triggered_cycle():
     tl = Timeline(churn())
     seen = []
-    for _ in range(12):
+    for _ in range(6):
         tl.next_phase()
         seen.append(tl.runtime.phase)
-        if tl.at_end:
-            break
-    # A heap-triggered cycle passes its short sweep-termination pause inside the step
-    # that triggered it; ] then stops in mark, mark termination and sweep.
-    assert seen[:3] == [GCPhase.MARK, GCPhase.MARK_TERM, GCPhase.SWEEP]
+    # The heap starts the cycle (its sweep-termination pause ends at once, inside the
+    # step); ] then stops where the mark ends and where the sweep ends.
+    assert seen[:3] == [GCPhase.MARK, GCPhase.SWEEP, GCPhase.OFF]
 
 
-def test_next_phase_with_no_steps_left_starts_a_cycle_in_sweep_termination():
+def test_next_phase_after_the_last_step_with_no_cycle_running_starts_none():
     tl = Timeline(churn(2))
     tl.end()
     tl.run_gc()
-    tl.next_phase()
-    assert tl.runtime.phase is GCPhase.SWEEP_TERM
-    tl.next_phase()
-    assert tl.runtime.phase is GCPhase.MARK
-
-
-def test_a_cycle_started_with_next_phase_says_so_and_not_that_the_heap_reached_the_trigger():
-    tl = Timeline(churn(2))
-    tl.end()
-    events = tl.next_phase()
-    (start,) = [e for e in events if e.kind == "gc_phase" and e.data["phase"] == "sweep termination"]
-    assert start.data["reason"] == "user"
-    assert "started by hand" in start.text and "had not reached the trigger" in start.text
-    assert "reached the trigger," not in start.text.replace("had not reached the trigger,", "")
+    position, cycles = tl.position, tl.runtime.collector.num_gc
+    assert tl.next_phase() == ()
+    assert tl.position == position and tl.runtime.collector.num_gc == cycles
+    assert tl.runtime.phase is GCPhase.OFF
 
 
 def test_cycle_start_events_name_what_started_them_in_readable_units():
@@ -140,12 +128,13 @@ def test_goto_step_lands_just_after_that_step():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.sampled_from(["step", "back", "mark", "phase", "gc", "home"]), max_size=30))
+@given(st.lists(st.sampled_from(["step", "back", "mark", "phase", "gc", "home", "prev", "cycle"]),
+                max_size=30))
 def test_any_walk_ends_in_the_state_of_a_straight_replay(moves):
     tl = Timeline(churn(12))
     for move in moves:
         {"step": tl.step, "back": tl.step_back, "mark": tl.mark_unit, "phase": tl.next_phase,
-         "gc": tl.run_gc, "home": tl.home}[move]()
+         "gc": tl.run_gc, "home": tl.home, "prev": tl.prev_phase, "cycle": tl.next_cycle}[move]()
     reached = tl.runtime.digest()
     position = tl.position
     replay = Timeline(tl.program)

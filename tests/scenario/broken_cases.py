@@ -46,6 +46,7 @@ SLICE = 'do = "make_slice"\nvar = "nums"\nelem = "int"\nlen = 0\ncap = 100'
 MAP = 'do = "make_map"\nvar = "m"\nkey = "int"\nvalue = "int"'
 POOL = 'do = "pool_new"\nvar = "pool"\ntype = "Node"'
 NODE = 'do = "new"\nvar = "head"\ntype = "Node"'
+PTRS = 'do = "make_slice"\nvar = "ptrs"\nelem = "*Node"\nlen = 4'
 
 CASES: list[tuple[str, str, list[str]]] = [
     # -- the file itself -------------------------------------------------------------------
@@ -191,6 +192,30 @@ CASES: list[tuple[str, str, list[str]]] = [
      ["step 1, body item 2", 'do = "mak_slice"', 'did you mean "make_slice"']),
     ("body_table_syntax", PRELUDE + '\n[[step]]\nline = 4\ndo = "loop"\ntimes = 3\n\n[[step.body]]\ndo = "gc"\n\n'
      '[[step.body]]\ndo = "map_insert"\nvar = "nomap"  # <-\n', ["body item 2", 'var = "nomap"', "no such variable"]),
+    # -- values (issue 13) -----------------------------------------------------------------
+    ("set_elem_past_len", PRELUDE + TYPES + steps(PTRS, NODE, 'do = "set_elem"\nvar = "ptrs"\nindex = 4  # <-\nvalue = "head"'),
+     ["index = 4", "len 4", "index out of range [4] with length 4"]),
+    ("set_elem_into_noscan_slice", PRELUDE + TYPES + steps(SLICE, NODE, 'do = "set_elem"\nvar = "nums"  # <-\nindex = 0\nvalue = "nil"'),
+     ['var = "nums"', "hold no pointers"]),
+    ("set_elem_of_a_map", PRELUDE + steps(MAP, 'do = "set_elem"\nvar = "m"  # <-\nindex = 0\nvalue = "nil"'),
+     ['var = "m" is a map', "set_elem needs a slice"]),
+    ("set_elem_unknown_value", PRELUDE + TYPES + steps(PTRS, 'do = "set_elem"\nvar = "ptrs"\nindex = 0\nvalue = "hed"  # <-'),
+     ['value = "hed"', "no such variable"]),
+    ("set_elem_a_stack_object", PRELUDE + TYPES + steps(PTRS, 'do = "new"\nvar = "n"\ntype = "Node"\nescape = "stack"',
+     'do = "set_elem"\nvar = "ptrs"\nindex = 0\nvalue = "n"  # <-'), ['value = "n" points to a stack object', "escapes to heap"]),
+    ("set_elem_negative_index", PRELUDE + TYPES + steps(PTRS, 'do = "set_elem"\nvar = "ptrs"\nindex = -1  # <-\nvalue = "nil"'),
+     ["index", "-1"]),
+    ("box_from_and_type", PRELUDE + steps(SLICE, 'do = "box"\nvar = "x"\nfrom = "nums"  # <-\ntype = "int"'),
+     ["either from", "not both"]),
+    ("box_neither", PRELUDE + steps('do = "box"\nvar = "x"  # <-'), ["either from", "one of them"]),
+    ("box_value_with_from", PRELUDE + steps(SLICE, 'do = "box"\nvar = "x"\nfrom = "nums"\nvalue = 3  # <-'),
+     ["value goes with type"]),
+    ("box_value_of_a_struct", PRELUDE + TYPES + steps('do = "box"\nvar = "x"\ntype = "Node"\nvalue = 3  # <-'),
+     ["value = 3", "Node is boxed by its size alone"]),
+    ("box_a_stack_object", PRELUDE + TYPES + steps('do = "new"\nvar = "n"\ntype = "Node"\nescape = "stack"',
+     'do = "box"\nvar = "x"\nfrom = "n"  # <-'), ['from = "n" is on the stack', "escapes to heap"]),
+    ("box_unknown_type", PRELUDE + steps('do = "box"\nvar = "x"\ntype = "integer"  # <-\nvalue = 3'),
+     ['type = "integer"', "unknown type"]),
     ("loop_iteration_error", PRELUDE + steps(MAP, 'do = "loop"\ntimes = 3\nbody = [ { do = "map_insert", var = "m", count = 2 }, '
      '{ do = "map_delete", var = "m", count = 3 } ]  # <-'), ["count = 3", "only 2 key(s)"]),
 ]

@@ -248,6 +248,25 @@ def test_a_follower_replays_the_presenters_position_exactly():
     assert apply_position(follower, history_letters(presenter.timeline)) is False  # already there
 
 
+def test_a_follower_replays_stops_inside_a_step_exactly():
+    """gogc-100's heap starts cycles inside its loop steps: ] stops there (letter "h")."""
+    from gomemtui.runtime.timeline import Timeline
+    from gomemtui.ui.player import Action, Player
+
+    program = load_program("gogc-100")
+    presenter, follower = Player(Timeline(program)), Player(Timeline(program))
+    script = [["next_phase"] * 4, ["mark_unit", "next_phase"], ["step"], ["next_cycle", "prev_phase"], ["step_back"]]
+    for actions in script:
+        for name in actions:
+            presenter.perform(Action(name))
+        letters = history_letters(presenter.timeline)
+        apply_position(follower, letters)
+        assert history_letters(follower.timeline) == letters
+        assert follower.timeline.where == presenter.timeline.where
+        assert follower.timeline.runtime.digest() == presenter.timeline.runtime.digest()
+    assert "h" in letters
+
+
 # -- the PTY and the forked app process -------------------------------------------------------------------
 
 def _echo_raw() -> int:

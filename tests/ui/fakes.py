@@ -179,6 +179,10 @@ class FakeTimeline:
         self.actions: list[str] = []
         self.runtime = FakeRuntime(self)
         self._last: tuple[Event, ...] = ()
+        self.slice_hook = None
+        """Unused: the fake's steps are instant."""
+        self._undone: list[str] = []
+        """Actions undone by `goto_position`, the next one last (replayed going forward)."""
 
     @property
     def position(self) -> int:
@@ -201,6 +205,10 @@ class FakeTimeline:
     def last_events(self) -> tuple[Event, ...]:
         return self._last
 
+    @property
+    def where(self) -> str:
+        return ""
+
     def _events_for(self, action: str) -> tuple[Event, ...]:
         if action == "step":
             i = self.next_step - 1
@@ -216,6 +224,7 @@ class FakeTimeline:
         return (Event.make("gc", "gc 1 @0.001s 0%: forced", cycle=1),)
 
     def _do(self, action: str) -> tuple[Event, ...]:
+        self._undone.clear()
         self.actions.append(action)
         self._last = self._events_for(action)
         return self._last
@@ -249,6 +258,12 @@ class FakeTimeline:
         self._last = ()
         return True
 
+    def next_cycle(self) -> tuple[Event, ...]:
+        return self.next_phase()
+
+    def prev_cycle(self) -> bool:
+        return self.prev_phase()
+
     def run_gc(self) -> tuple[Event, ...]:
         return self._do("gc")
 
@@ -257,6 +272,13 @@ class FakeTimeline:
             self.actions.pop()
         while self.next_step < index + 1 and not self.at_end:
             self.step()
+
+    def goto_position(self, target: int) -> None:
+        while len(self.actions) > target:
+            self._undone.append(self.actions.pop())
+        while len(self.actions) < target and self._undone:
+            self.actions.append(self._undone.pop())
+        self._last = self._events_for(self.actions[-1]) if self.actions else ()
 
     def home(self) -> None:
         self.actions.clear()

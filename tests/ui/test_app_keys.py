@@ -199,7 +199,7 @@ async def test_small_terminal_shows_one_panel_with_tabs(app: GoMemApp):
         await pilot.pause()
         assert screen.maximized is screen.panel("gc")
         text = screen_text(app)
-        assert " GC " in text and "pacer" in text and "live" in text
+        assert " GC " in text and "in use" in text and "live" in text
 
 
 async def test_resizing_switches_layout_and_never_crashes(app: GoMemApp):

@@ -78,7 +78,8 @@ def test_render_line_draws_grid_rows_then_legend():
     assert lines[0].startswith("@7el")  # codes 2, 9, 16, 23 from the fake grid
     assert lines[0].endswith("·" * 16)
     assert lines[2] == " " * 20  # unmapped
-    assert lines[3].startswith("class:")
+    # 20 columns: the shortest legend, whole entries only (class 1 is "1", 18 "i", 48 "M")
+    assert lines[3] == "1 small i mid M big "
 
 
 def test_render_line_without_frame_is_blank():
@@ -90,7 +91,7 @@ def test_lines_below_the_grid_are_blank_when_the_grid_is_stale():
     widget = heap_map_for((2, 10))
     lines = draw(widget, Size(10, 5))
     assert lines[2] == " " * 10 and lines[3] == " " * 10
-    assert lines[4].startswith("class")
+    assert lines[4] == "1 small   "
 
 
 def test_grid_shape_leaves_a_legend_line():
@@ -131,10 +132,13 @@ def test_tiny_widths_never_fail(width: int):
     assert span_lines(make_span(), width)
 
 
-def test_wide_cells_repeat_each_code_and_the_cursor_covers_the_cell():
+def test_wide_cells_repeat_each_code_and_the_cursor_marks_the_cells_middle():
     row = np.array([1, 4, 1], dtype=np.uint8)
     strip = grid_row_strip(row, GridMode.MARK, True, Style(), 8, cursor_col=1, cell_w=2)
-    assert strip.text == "··" + CURSOR_GLYPH * 2 + "··  "
+    assert strip.text == "··" + MARK_GLYPHS[4] + CURSOR_GLYPH + "··  "
+    strip = grid_row_strip(np.array([1, 4], dtype=np.uint8), GridMode.MARK, True, Style(), 16, cursor_col=1,
+                           cell_w=8)
+    assert strip.text == "·" * 8 + MARK_GLYPHS[4] * 4 + CURSOR_GLYPH + MARK_GLYPHS[4] * 3
 
 
 def test_small_heaps_are_drawn_with_wide_cells():

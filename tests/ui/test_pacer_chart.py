@@ -9,7 +9,12 @@ import pytest
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.runtime.gc.history import PacerPoint
 from gomemtui.ui.app import GoMemApp
-from gomemtui.ui.widgets.pacer_chart import AXIS_WIDTH, PacerChart, axis_label, plot
+from gomemtui.runtime.timeline import Timeline
+from gomemtui.scenario import load_program
+from gomemtui.ui.widgets.pacer_chart import (
+    AXIS_WIDTH, LIMIT_GLYPH, SERIES, PacerChart, axis_label, legend_items, legend_layout, limit_row, plot,
+    sample_x, style_sample, time_axis,
+)
 from tests.ui.conftest import settle
 from tests.ui.fakes import FakeTimeline
 
@@ -26,15 +31,70 @@ DOT_ROW_BITS = (0x01 | 0x08, 0x02 | 0x10, 0x04 | 0x20, 0x40 | 0x80)
 def test_pacer_plot_draws_each_flat_series_as_a_line_at_its_height():
     """8 rows = 32 dot rows, linear axis 0..1050 (goal × 1.05): a value v sits on dot row
     round((1 - v/1050) × 31): goal 1000 → 1 (row 0), trigger 700 → 10 (row 2),
-    in use 350 → 21 (row 5), live 0 → 31 (row 7)."""
+    in use 350 → 21 (row 5), live 0 → 31 (row 7). Each in its line style over 10 dot
+    columns: goal dashed (3 dots on, 3 off: columns 0-2 and 6-8), trigger dotted (even
+    columns: each cell's left dot), in use thick (dot rows 21 and 22), live solid."""
     bits, owner, axis = plot(flat_history(10, live=0, inuse=350, trigger=700, goal=1000), 8, 5)
     assert bits.shape == owner.shape == (8, 5)
     assert axis is not None and not axis.log and (axis.lo, axis.hi) == (0.0, pytest.approx(1050))
-    expected_bits = {0: DOT_ROW_BITS[1], 2: DOT_ROW_BITS[2], 5: DOT_ROW_BITS[1], 7: DOT_ROW_BITS[3]}
+    left, both = 0x02, DOT_ROW_BITS[1]  # dot row 1 of a cell: its left dot, both dots
+    expected_bits = {
+        0: [both, left, 0, both, left],  # goal, dashed
+        2: [0x04] * 5,  # trigger, dotted: the left dot of dot row 2
+        5: [DOT_ROW_BITS[1] | DOT_ROW_BITS[2]] * 5,  # in use, thick: dot rows 1 and 2
+        7: [DOT_ROW_BITS[3]] * 5,  # live, solid
+    }
     expected_owner = {0: 2, 2: 1, 5: 0, 7: 3}  # SERIES order: in use, trigger, goal, live
     for row in range(8):
-        assert bits[row].tolist() == [expected_bits.get(row, 0)] * 5, row
-        assert owner[row].tolist() == [expected_owner.get(row, -1)] * 5, row
+        assert bits[row].tolist() == expected_bits.get(row, [0] * 5), row
+        owners = [expected_owner[row] if b else -1 for b in expected_bits.get(row, [0] * 5)]
+        assert owner[row].tolist() == owners, row
+
+
+def test_the_four_line_styles_differ_without_color():
+    samples = {style: style_sample(style) for _, _, style in SERIES}
+    assert samples == {"solid": "⠤⠤⠤⠤", "thick": "⣤⣤⣤⣤", "dotted": "⠄⠄⠄⠄", "dashed": "⠤⠄ ⠤"}
+    assert len(set(samples.values())) == len(SERIES)
+
+
+def test_samples_are_placed_by_simulated_time():
+    """Samples at 0, 100 and 1000 ns on 11 dot columns: columns 0, 1 and 10."""
+    history = tuple(PacerPoint(t, 10, 10, 10, 20, 30, GCPhase.OFF) for t in (0, 100, 1000))
+    assert sample_x(history, 11).tolist() == [0, 1, 10]
+    same_time = tuple(PacerPoint(5, 10, 10, 10, 20, 30, GCPhase.OFF) for _ in range(3))
+    assert sample_x(same_time, 11).tolist() == [0, 0, 0]
+
+
+def test_the_time_axis_names_itself_and_its_ends():
+    history = tuple(PacerPoint(t, 10, 10, 10, 20, 30, GCPhase.OFF) for t in (0, 1_520_000))
+    axis = time_axis(history, 60)
+    assert len(axis) == 60
+    assert axis.startswith("0 ns ─") and axis.endswith("─ 1.52 ms") and " simulated time " in axis
+    assert time_axis(history, 21) == "0 ns ─ time ─ 1.52 ms"
+    assert time_axis(history, 14) == "0 ns → 1.52 ms"
+    assert time_axis((), 20) == "── simulated time ──"
+
+
+def test_a_memory_limit_raises_the_axis_to_it_and_has_a_row():
+    """Everything at 1000 B but a 2000 B limit: the linear axis reaches 2100 (limit × 1.05)
+    and the limit sits on dot row round((1 - 2000/2100) × 31) = 1, in row 0."""
+    history = flat_history(4, live=1000, inuse=1000, trigger=1000, goal=1000)
+    _, _, without = plot(history, 8, 5)
+    _, _, with_limit = plot(history, 8, 5, limit=2000)
+    assert without is not None and without.hi == pytest.approx(1050)
+    assert with_limit is not None and with_limit.hi == pytest.approx(2100)
+    assert limit_row(with_limit, 2000, 8) == 0
+    assert limit_row(with_limit, None, 8) is None
+    assert limit_row(None, 2000, 8) is None
+
+
+def test_the_legend_names_each_style_and_the_limit():
+    items = legend_items(20 << 20)
+    assert [label for _, _, label in items] == ["live", "goal", "trigger", "in use", "GOMEMLIMIT", ""]
+    assert items[4][0] == LIMIT_GLYPH * 2 and items[-1][0] == "(log scale)"
+    assert len(legend_layout(items, 80)) == 1  # fits one line at 80 columns
+    assert len(legend_layout(items, 40)) == 3
+    assert "GOMEMLIMIT" not in [label for _, _, label in legend_items(None)]
 
 
 def test_pacer_plot_draws_a_rising_series_from_the_bottom_left_to_the_top_right():
@@ -82,8 +142,9 @@ def test_pacer_plot_handles_tiny_and_empty(rows: int, cols: int):
 
 
 async def test_the_chart_draws_a_legend_then_one_labelled_line_per_plot_row():
-    """Every line is as wide as the widget; line 0 names the series, each plot row has its
-    axis label (top: the largest value, bottom: the smallest) left of a ▕."""
+    """Every line is as wide as the widget; line 0 shows each series' line style and name,
+    each plot row has its axis label (top: the largest value, bottom: the smallest) left
+    of a ▕, and the last line is the time axis."""
     app = GoMemApp(FakeTimeline())
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -95,12 +156,27 @@ async def test_the_chart_draws_a_legend_then_one_labelled_line_per_plot_row():
         lines = [chart.render_line(y) for y in range(height)]
         assert {line.cell_length for line in lines} == {width}
         legend = lines[0].text
-        assert legend.startswith("pacer ")
-        assert all(f"━ {name}" in legend for name in ("live", "goal", "trigger", "in use"))
-        rows = [line.text for line in lines[1:]]
+        assert all(f"{style_sample(style)} {name}" in legend for _, name, style in SERIES)
+        assert "GOMEMLIMIT" not in legend  # the fake runs without a limit
+        assert " simulated time " in lines[-1].text
+        rows = [line.text for line in lines[1:-1]]
         assert all(row[AXIS_WIDTH - 1] == "▕" for row in rows)
         # the fake's samples run from 8192 B (in use) to the 4 MiB goal: a log axis from
         # 8192 / 1.05 to 4 MiB × 1.05
         assert legend.rstrip().endswith("(log scale)")
         assert rows[0][: AXIS_WIDTH - 1].strip() == "4.2 MiB" and rows[-1][: AXIS_WIDTH - 1].strip() == "7801 B"
         assert any(set(row[AXIS_WIDTH:]) - {" "} for row in rows)  # the series are drawn
+
+
+async def test_the_chart_draws_gomemlimit_as_a_line_labelled_with_its_value():
+    """11-memory-limit runs with GOMEMLIMIT=20MiB: one plot row carries ╌ in the cells no
+    series passes through, with "20.0 MiB" on the byte axis."""
+    app = GoMemApp(Timeline(load_program("11-memory-limit")), start_step=5)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        chart = app.screen.query_one(PacerChart)
+        lines = [chart.render_line(y).text for y in range(chart.size.height)]
+        assert "╌╌ GOMEMLIMIT" in lines[0]
+        limit_rows = [line for line in lines[1:-1] if LIMIT_GLYPH in line[AXIS_WIDTH:]]
+        assert len(limit_rows) == 1
+        assert limit_rows[0][: AXIS_WIDTH - 1].strip() == "20.0 MiB"

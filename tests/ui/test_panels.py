@@ -93,6 +93,8 @@ def test_slice_bar_shows_len_then_spare_capacity():
 
 def test_maps_draw_control_bytes_in_groups():
     text = plain(maps_lines(frame_after(1), 60))
+    # the fake map: one table of 8 slots (one group) with one tombstone, 1232 bytes
+    assert text.splitlines()[0] == "m  len 5 · 1 table, 1 group · 1232 B · 1 tombstone"
     assert "m map[string]int · len 5 · 1232 B" in text
     assert "■■■×■·■·" in text
     assert "table 0: 5/8 used · 1 deleted" in text
@@ -100,7 +102,8 @@ def test_maps_draw_control_bytes_in_groups():
 
 def test_pool_shows_locals_victims_and_counters():
     text = plain(pool_lines(frame_after(1), 60))
-    assert "hits 2 · misses 1 · New calls 1 · cached 3" in text
+    # the fake pool: o3 private and o4 shared on P0, o1 in the victim cache
+    assert text.splitlines()[0] == "p  cached 3 (2 local + 1 victim) · hits 2 · misses 1 · New 1 · 0 B own"
     assert "P0  private o3" in text
     assert "victim P0" in text and "[o1]" in text
     assert "own memory" not in text  # the fake pool reports none
@@ -112,11 +115,15 @@ def test_pool_shows_its_own_structures_when_it_has_some():
     frame = frame_after(1)
     pools = tuple(replace(pool, bytes=304) for pool in frame.view.pools)
     frame = replace(frame, view=replace(frame.view, pools=pools))
-    assert "own memory 304 B (poolLocals, dequeues)" in plain(pool_lines(frame, 60))
+    text = plain(pool_lines(frame, 60))
+    assert text.splitlines()[0].endswith(" · 304 B own")
+    assert "own memory 304 B: its poolLocal arrays and chain dequeues" in text
 
 
 def test_goroutines_make_leaks_stand_out():
     text = plain(goroutine_lines(frame_after(1), 60))
+    # main: 8 KiB stack, retains 4 KiB; worker: 16 KiB stack, retains 64 KiB
+    assert text.splitlines()[0] == "2 goroutines · 1 running · 1 blocked · stacks 24.0 KiB · retain 68.0 KiB heap"
     assert "worker · blocked  LEAK" in text
     assert "retains 64.0 KiB" in text
 
@@ -129,6 +136,18 @@ def test_gc_status_highlights_the_phase_and_shows_mark_progress():
     assert "write barrier ON" in text
     phase = phase_text(GCPhase.MARK, {})
     assert " mark " in phase.plain
+
+
+def test_gc_status_lists_the_newest_gctrace_line_first():
+    frame = frame_after(1, "run_gc", "run_gc", "run_gc")
+    lines = [line.plain for line in gc_lines(frame, 200)]
+    traces = [line.split(" @")[0] for line in lines if line.startswith("gc ")]
+    assert traces == ["gc 3", "gc 2", "gc 1"]
+
+
+def test_gc_status_says_no_cycle_is_running_rather_than_gc_off():
+    text = phase_text(GCPhase.OFF, {}).plain
+    assert text.startswith(" no cycle running ") and "off" not in text
 
 
 def test_header_drops_parts_when_narrow():

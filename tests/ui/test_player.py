@@ -77,3 +77,51 @@ def test_long_event_lists_are_capped(player: Player):
     player._record("many", tuple(Event.make("alloc", f"a{i}") for i in range(100)))
     entry = player.frame().log[-1]
     assert len(entry.events) == Player.EVENTS_PER_ENTRY and entry.more == 40
+
+
+def test_each_frame_carries_what_its_action_changed(player: Player):
+    """The fake's step adds 5 objects of 48 B (+240 B) and a span; its GC adds 1024 B to
+    the last marked heap; its two goroutines stay."""
+    assert player.frame().delta is None  # before the first step
+    step = player.perform(Action("step")).delta
+    assert step is not None and dict(step.changes) == {
+        "heap": 240, "live": 0, "objects": 5, "spans": 1, "goroutines": 0}
+    gc = player.perform(Action("run_gc")).delta
+    assert gc is not None and dict(gc.changes) == {
+        "heap": 0, "live": 1024, "objects": 0, "spans": 0, "goroutines": 0}
+    back = player.perform(Action("step_back")).delta  # at step 1 again: what step 1 did
+    assert back is not None and dict(back.changes) == dict(step.changes)
+    assert player.perform(Action("refresh")).delta == back
+
+
+def rewinds_of(player: Player) -> list[int]:
+    """Record the positions the player rewinds its (fake) timeline to."""
+    tl = player.timeline
+    seen: list[int] = []
+    goto = tl.goto_position
+
+    def counting(target: int) -> None:
+        seen.append(target)
+        goto(target)
+
+    tl.goto_position = counting  # type: ignore[method-assign]
+    return seen
+
+
+def test_a_jump_compares_its_last_step_with_the_position_before_it(player: Player):
+    """The player notes the figures before a jump's last step: no rewind is needed."""
+    rewinds = rewinds_of(player)
+    frame = player.perform(Action("goto", 5))
+    assert frame.position == 6 and frame.delta is not None
+    assert (frame.delta.before.objects, frame.delta.after.objects) == (3 + 5 * 5, 3 + 5 * 6)
+    assert rewinds == []
+
+
+def test_stepping_back_past_a_jump_rewinds_once_for_the_step_before(player: Player):
+    player.perform(Action("goto", 5))
+    rewinds = rewinds_of(player)
+    frame = player.perform(Action("step_back"))  # at position 5; position 4 was jumped over
+    assert frame.delta is not None
+    assert (frame.delta.before.objects, frame.delta.after.objects) == (3 + 5 * 4, 3 + 5 * 5)
+    assert rewinds == [4, 5]  # there and back
+    assert player.timeline.position == frame.position == 5

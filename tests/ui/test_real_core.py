@@ -9,7 +9,7 @@ from gomemtui.scenario import list_bundled, load_program
 from gomemtui.ui.app import GoMemApp, make_app
 from gomemtui.ui.screens.main import MainScreen
 from gomemtui.ui.screens.why_alive import WhyAliveScreen
-from gomemtui.ui.screenshot import wait_idle
+from gomemtui.ui.screenshot import settle_at, wait_idle
 from tests.ui.conftest import before, screen_svg, screen_text
 
 BUNDLED = [b.name for b in list_bundled()]
@@ -17,6 +17,11 @@ BUNDLED = [b.name for b in list_bundled()]
 
 def tour_app(**kwargs) -> GoMemApp:
     return GoMemApp(Timeline(load_program("tour")), path="tour.toml", **kwargs)
+
+
+def gogc_app(**kwargs) -> GoMemApp:
+    """gogc-100: its heap starts cycles inside its loop steps."""
+    return GoMemApp(Timeline(load_program("gogc-100")), path="gogc-100.toml", **kwargs)
 
 
 async def test_rewind_and_replay_show_the_same_screen():
@@ -38,7 +43,7 @@ async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
     """The screen of an app opened straight at `step` (drawn whole, once)."""
     app = GoMemApp(Timeline(load_program(name)), start_step=step)
     async with app.run_test(size=size) as pilot:
-        await wait_idle(pilot)
+        await settle_at(pilot)  # as `gomemtui screenshot` waits: every refresh drawn
         return screen_svg(app)
 
 
@@ -46,6 +51,7 @@ async def fresh_screen(name: str, step: int, size: tuple[int, int]) -> str:
     ("tour", (160, 48), (3, 6, 9)),
     ("map-and-pool", (120, 40), (4, 9, 16)),
     ("07-goroutine-leak", (80, 24), (3, 6)),
+    ("11-memory-limit", (120, 40), (5, 7)),  # the pacer chart's GOMEMLIMIT line and time axis
 ])
 async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int, int], checkpoints: tuple[int, ...]):
     """Panels repaint only the lines that change from frame to frame; what ends up on
@@ -58,9 +64,10 @@ async def test_stepping_draws_what_a_fresh_app_draws(name: str, size: tuple[int,
             await pilot.press("n")
             await wait_idle(pilot)
             if step in checkpoints:
+                await settle_at(pilot)
                 drawn[step] = screen_svg(app)
         await pilot.press("p")  # and back again
-        await wait_idle(pilot)
+        await settle_at(pilot)
         drawn_back = screen_svg(app)
     for step, screen in drawn.items():
         assert screen == await fresh_screen(name, step, size), f"{name} at step {step}"
@@ -99,10 +106,10 @@ async def test_why_alive_with_the_real_core():
 
 
 async def test_mark_unit_changes_the_heap_map_to_mark_colors():
-    app = tour_app(start_step=10)
+    app = gogc_app(start_step=3)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_idle(pilot)
-        for key in ("right_square_bracket", "right_square_bracket", "m"):
+        for key in ("right_square_bracket", "m"):
             await pilot.press(key)
             await wait_idle(pilot)
         assert app.screen.frame.grid.mode.value == "mark"
@@ -119,8 +126,8 @@ def test_snapshot_reslice_keeps_the_array(snap_compare, size):
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_snapshot_mid_mark(snap_compare, size):
-    keys = ("right_square_bracket", "right_square_bracket", "m", "m")
-    assert snap_compare(tour_app(start_step=10), terminal_size=size, run_before=before(keys))
+    keys = ("right_square_bracket", "m", "m")
+    assert snap_compare(gogc_app(start_step=3), terminal_size=size, run_before=before(keys))
 
 
 @pytest.mark.parametrize("panel", ["heap", "gc", "slices", "goroutines"])

@@ -38,7 +38,7 @@ async def test_the_first_frame_is_the_panels_alone(app: GoMemApp, monkeypatch) -
     monkeypatch.setattr(MainScreen, "_fill_panels", record_then_fill)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert painted == ["Footer", "Horizontal", "Panel", "PanelTabs", "StatusHeader", "Vertical"]
+        assert painted == ["Horizontal", "KeyFooter", "Panel", "PanelTabs", "StatusHeader", "Vertical"]
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.filled
         assert {type(w).__name__ for w in screen.walk_children()} >= {"HeapMap", "SourceView", "PacerChart"}

@@ -173,6 +173,9 @@ class Collector:
         self.time_ns = 0
         """Simulated time since the program started."""
         self.phase = GCPhase.OFF
+        """The phase; changed only through `_enter`, which counts the changes."""
+        self.phase_changes = 0
+        """Phase changes so far: what a step run until the next GC phase watches."""
         self.cycle: Cycle | None = None
         """The running cycle, from gcStart to the end of mark termination."""
         self.num_gc = 0
@@ -638,6 +641,11 @@ class Collector:
 
     # -- the cycle --------------------------------------------------------------------------
 
+    def _enter(self, phase: GCPhase) -> None:
+        """The collector moves to `phase`."""
+        self.phase = phase
+        self.phase_changes += 1
+
     def finish_stw(self) -> None:
         """The mutator cannot run inside a STW pause: leave one the user stopped in."""
         if self.phase in (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM):
@@ -656,7 +664,7 @@ class Collector:
                 self.events.emit("sweep", f"sweep termination finished sweeping {spans} span(s): "
                                  f"{objects} dead object(s), {format_exact(freed)} freed", spans=spans,
                                  freed_bytes=freed, freed_objects=objects)
-        self.phase = GCPhase.SWEEP_TERM
+        self._enter(GCPhase.SWEEP_TERM)
         number = self.num_gc + 1
         cycle = self.cycle = Cycle(number, forced, self.time_ns, self.heap_live(), self.pacer_goal())
         if self.pacer.scavenger is not None:  # mappedReady counts the runtime's grown metadata
@@ -700,7 +708,7 @@ class Collector:
 
     def begin_mark(self) -> None:
         """End of STW #1: `gcBgMarkPrepare`, roots prepared, write barrier on."""
-        self.phase = GCPhase.MARK
+        self._enter(GCPhase.MARK)
         self.heap.begin_mark()
         self.stacks.gc_start()
         roots = self.roots.root_jobs()
@@ -774,7 +782,7 @@ class Collector:
         # starting stack size is computed; empty stack spans are freed after the STW.
         cycle.stack_shrinks = self.stacks.gc_end()
         cycle.stack_scan = int(self.stacks.last_scanned)
-        self.phase = GCPhase.MARK_TERM
+        self._enter(GCPhase.MARK_TERM)
         cycle.t_mark_term = self.time_ns
         pause = clock.STW_MARK_TERM_NS + clock.STW_PER_P_NS * self.gomaxprocs
         cycle.stw2_ns = pause
@@ -851,7 +859,7 @@ class Collector:
                          live=cycle.marked, goal=cycle.goal, forced=cycle.forced, line=line,
                          startup_heap=self.startup_heap_bytes,
                          next_goal=self.pacer_goal())
-        self.phase = GCPhase.SWEEP
+        self._enter(GCPhase.SWEEP)
         self.cycle = None
         self.events.emit("gc_phase", f"GC {cycle.number}: sweep — {self.heap.unswept_span_count()} span(s) to sweep "
                          f"lazily and in the background; next goal {self._goal_text(self.pacer_goal())}",
@@ -859,7 +867,7 @@ class Collector:
         self.sample()
 
     def sweep_done(self) -> None:
-        self.phase = GCPhase.OFF
+        self._enter(GCPhase.OFF)
         self.events.emit("gc_phase", "sweeping finished: every span swept, GC off until the next trigger",
                          cycle=self.num_gc, phase=GCPhase.OFF.value, reason="")
 

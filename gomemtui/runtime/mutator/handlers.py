@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
+from gomemtui.runtime.mutator import strings, values
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -35,5 +36,13 @@ HANDLERS: dict[type, Handler] = {
     ops.SetMemoryLimit: gc_settings.set_memory_limit,
     ops.Repeat: loops.repeat,
     ops.Loop: loops.loop,
+    # -- strings (issue 13) --
+    ops.MakeString: strings.make_string,
+    ops.Concat: strings.concat,
+    ops.Substring: strings.substring,
+    ops.StringBytes: strings.string_bytes,
+    # -- values (issue 13) --
+    ops.SetElem: values.set_elem,
+    ops.Box: values.box,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

@@ -21,12 +21,24 @@ def repeat(m: Mutator, op: ops.Repeat) -> None:
     if isinstance(inner, ops.MapInsert):
         map_insert(m, ops.MapInsert(inner.var, inner.count * op.times, inner.g))
         return
-    for _ in range(op.times):
+    saved = m.resumed()
+    k = 0 if saved is None else saved[1]
+    while k < op.times:
+        m.save(("repeat", k, op.times))
         m.run_op(inner)
+        k += 1
+        m.pause_point(("repeat", k, op.times))
 
 
 def loop(m: Mutator, op: ops.Loop) -> None:
-    """`for i := 0; i < times; i++ { body }`."""
-    for _ in range(op.times):
-        for inner in op.body:
-            m.run_op(inner)
+    """`for i := 0; i < times; i++ { body }`, pausable after each op of the body."""
+    saved = m.resumed()
+    i, j = (0, 0) if saved is None else (saved[1], saved[3])
+    while i < op.times:
+        while j < len(op.body):
+            m.save(("loop", i, op.times, j))
+            m.run_op(op.body[j])
+            j += 1
+            m.pause_point(("loop", i, op.times, j))
+        i += 1
+        j = 0

@@ -94,13 +94,15 @@ def map_insert(m: Mutator, op: ops.MapInsert) -> None:
     """
     m.owner(op.g)
     rec = m.state.maps[m.state.vars[op.var].map_ref]
-    left = op.count
-    while left > 0:
-        keys, changes = rec.model.insert_step(left)
+    saved = m.resumed()
+    done = 0 if saved is None else saved[1]
+    while done < op.count:
+        keys, changes = rec.model.insert_step(op.count - done)
         map_events(m, rec, changes)
         sync_map(m, rec, keys, moved=sum(change.moved for change in changes))
         m.advance(len(keys) * clock.MAP_INSERT_NS)
-        left -= len(keys)
+        done += len(keys)
+        m.pause_point(("map_insert", done, op.count))
 
 
 def map_delete(m: Mutator, op: ops.MapDelete) -> None:

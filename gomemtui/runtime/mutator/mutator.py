@@ -31,6 +31,15 @@ from gomemtui.units import format_exact
 Handler = Callable[["Mutator", Any], None]
 """A handler: the Go code of one op class, run against the mutator's parts."""
 
+Progress = tuple[Any, ...]
+"""What a resumable handler saved at its pause point: (what, done, total, ...), e.g.
+("loop", i, j, times): iteration i is at body op j."""
+
+
+class Paused(Exception):
+    """A step stopped at a pause point between two units of its work; `Mutator.cursor`
+    holds where each handler it runs inside got to, so the step resumes exactly there."""
+
 STACK_ALLOC_LIMIT = 64 * 1024
 """Implicit allocations (`make`, `new`) up to 64 KiB may stay on the stack
 (`cmd/compile/internal/ir/cfg.go MaxImplicitStackVarSize`)."""
@@ -62,13 +71,63 @@ class Mutator:
         self.state = state
         self.events = events
         self.handlers = handlers
+        self.depth = 0
+        """How deep run_op calls are nested now (1: the step's own op)."""
+        self.cursor: list[Progress] = []
+        """Where a paused step got to: the progress of each resumable handler it was
+        inside, outermost first (empty: no step is paused)."""
+        self.restoring = False
+        """While resuming: the innermost saved progress has not been handed back yet."""
+        self.should_pause: Callable[[], bool] | None = None
+        """Asked at each pause point while a step runs under a stop rule (set only for
+        the duration of `Runtime.run_step`, so never part of a snapshot)."""
 
     # -- running operations -----------------------------------------------------------
 
     def run_op(self, op: ops.Op) -> None:
-        """Run one operation through the handler table, then test the heap trigger."""
-        self.handlers[type(op)](self, op)
+        """Run one operation through the handler table, then test the heap trigger.
+
+        A pause inside the handler (`Paused`) leaves the trigger test to the resumed run,
+        which ends the handler first, as the straight run does.
+        """
+        self.depth += 1
+        try:
+            self.handlers[type(op)](self, op)
+        finally:
+            self.depth -= 1
         self.collector.check_trigger()
+
+    # -- pausing and resuming a step ----------------------------------------------------
+
+    def resumed(self) -> Progress | None:
+        """The progress this handler saved when its step paused, or None on a fresh start.
+
+        A resumable handler asks once, on entry; handlers inside it ask in turn, and the
+        innermost saved one ends the restoring (everything after it starts fresh).
+        """
+        if not self.restoring or self.depth > len(self.cursor):
+            return None
+        saved = self.cursor[self.depth - 1]
+        if self.depth == len(self.cursor):
+            self.restoring = False
+        return saved
+
+    def save(self, progress: Progress) -> None:
+        """Record this handler's progress before running an inner op (which may pause)."""
+        d = self.depth
+        if self.restoring:  # the inner handlers' saved progress is still to be read
+            self.cursor[d - 1] = progress
+            return
+        del self.cursor[d - 1 :]
+        self.cursor.append(progress)
+
+    def pause_point(self, progress: Progress) -> None:
+        """A point between two units of work where the step may stop: record the progress
+        and stop (`Paused`) if the stop rule says so. Pausing changes nothing else, so a
+        resumed step goes on exactly as a straight run would."""
+        self.save(progress)
+        if self.should_pause is not None and self.should_pause():
+            raise Paused
 
     def emit(self, kind: str, text: str, **data: Any) -> None:
         """Report what the runtime did (an `Event`)."""
@@ -162,3 +221,26 @@ class Mutator:
             span_class=cls * 2 + (1 if noscan else 0), noscan=noscan,
             tiny=noscan and size < 16, large=size > MAX_SMALL_ALLOC, stack=False,
         )
+
+
+PROGRESS_WORDS = {
+    "append": "element {done:,} of {total:,} appended",
+    "map_insert": "key {done:,} of {total:,} inserted",
+    "new": "object {done:,} of {total:,} allocated",
+    "repeat": "repeat {done:,} of {total:,}",
+}
+
+
+def describe_progress(cursor: list[Progress]) -> str:
+    """A paused step's progress in words, outermost first (`Mutator.cursor`)."""
+    parts = []
+    for saved in cursor:
+        what = saved[0]
+        if what == "loop":
+            i, times = saved[1], saved[2]
+            if times > 1:
+                parts.append(f"iteration {min(i + 1, times):,} of {times:,}")
+        else:
+            parts.append(PROGRESS_WORDS[what].format(done=saved[1], total=saved[2]))
+    return ", ".join(parts)
+

@@ -41,15 +41,18 @@ def new_many(m: Mutator, op: ops.New, times: int) -> None:
     owner = m.owner(op.g)
     t = op.type
     size = max(t.size, 1)
-    m.describe_alloc(op.var, t.size, t.noscan, f"{times} × new({t.name})")
-    left = times
-    while left > 0:
-        chunk = m.chunk_before_trigger(left, size, t.noscan)
+    saved = m.resumed()
+    if saved is None:
+        m.describe_alloc(op.var, t.size, t.noscan, f"{times} × new({t.name})")
+    done = 0 if saved is None else saved[1]
+    while done < times:
+        chunk = m.chunk_before_trigger(times - done, size, t.noscan)
         oids = m.alloc_many(chunk, size, t.noscan, len(t.pointer_fields))
         m.slots.name_objects(oids, op.var)
         m.bind(Var(op.var, "pointer", owner, t, int(oids[-1])))
-        left -= chunk
+        done += chunk
         m.collector.check_trigger()
+        m.pause_point(("new", done, times))
 
 
 def assign(m: Mutator, op: ops.Assign) -> None:

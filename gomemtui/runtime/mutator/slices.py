@@ -63,8 +63,10 @@ def new_array(m: Mutator, var: str, elem: GoType, elems: int, on_stack: bool) ->
 
 def register_array(m: Mutator, var: str, arr: Array) -> None:
     """Name a new backing array after its slice ("s[]", then "s[]#2", ...) and record it."""
-    count = sum(1 for a in m.state.arrays.values() if a.name.split("#")[0] == f"{var}[]")
-    arr.name = f"{var}[]" if count == 0 else f"{var}[]#{count + 1}"
+    base = f"{var}[]"
+    count = m.state.array_names.get(base, 0)
+    m.state.array_names[base] = count + 1
+    arr.name = base if count == 0 else f"{base}#{count + 1}"
     if not arr.on_stack:
         m.slots.name_internal(arr.oid, arr.name)
     m.state.arrays[arr.id] = arr
@@ -81,20 +83,22 @@ def append(m: Mutator, op: ops.Append) -> None:
     if op.batch is not None:
         append_n(m, var, op.batch, value, bulk=True)
         return
-    left = op.count
-    while left > 0:
+    saved = m.resumed()
+    done = 0 if saved is None else saved[1]
+    while done < op.count:
         if s.array is not None and s.len < s.cap:
-            take = min(left, s.cap - s.len)
+            take = min(op.count - done, s.cap - s.len)
             store_elems(m, var, s.len, s.len + take, value)
             s.len += take
-            left -= take
+            done += take
             m.advance(take * 2)
-            continue
-        append_n(m, var, 1, value, bulk=False)
-        left -= 1
-        # The growth stored the new array in s: mallocgc's gcTrigger.test may start a
-        # cycle here, which the rest of the loop's allocations then pay for (assists).
-        m.collector.check_trigger()
+        else:
+            append_n(m, var, 1, value, bulk=False)
+            done += 1
+            # The growth stored the new array in s: mallocgc's gcTrigger.test may start a
+            # cycle here, which the rest of the loop's allocations then pay for (assists).
+            m.collector.check_trigger()
+        m.pause_point(("append", done, op.count))
 
 
 def store_elems(m: Mutator, var: Var, start: int, stop: int, value: int) -> None:

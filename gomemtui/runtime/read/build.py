@@ -19,7 +19,7 @@ from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
-    PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
+    PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, StringView, VarView,
 )
 
 if TYPE_CHECKING:
@@ -99,10 +99,13 @@ def gc_view(rt: Runtime) -> GCView:
 
 
 def _array_holders(rt: Runtime) -> dict[int, list[str]]:
+    """Array id → the live variables whose slice or string header points into it."""
     holders: dict[int, list[str]] = {}
     for var in rt.state.vars.values():
         if var.kind == "slice" and var.header.array is not None:
             holders.setdefault(var.header.array, []).append(var.name)
+        elif var.kind == "string" and var.str_header.array is not None:
+            holders.setdefault(var.str_header.array, []).append(var.name)
     return holders
 
 
@@ -153,7 +156,28 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return map_bytes(rt, var.map_ref)
     if var.kind == "pool":
         return pool_bytes(rt, var.pool_ref)
+    # -- strings (issue 13) --
+    if var.kind == "string":
+        if var.str_header.array is None:
+            return 0  # static data or ""
+        return rt.state.arrays[var.str_header.array].bytes
+    if var.kind in ("iface", "func"):  # its own box or closure object; a shared pointee is not its
+        return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
     return 0
+
+
+def string_view(rt: Runtime, var: Var, holders: dict[int, list[str]]) -> StringView:
+    """A string variable over its bytes; `holders` from `_array_holders`."""
+    s = var.str_header
+    arr = rt.state.arrays.get(s.array) if s.array is not None else None
+    heap = arr is not None and not arr.on_stack
+    return StringView(
+        var=var.name, goroutine=var.owner, len=s.len, array=arr.name if arr else None, offset=s.offset,
+        array_len=arr.elems if arr else 0, array_bytes=arr.bytes if arr and heap else 0,
+        on_stack=bool(arr and arr.on_stack), static=s.static,
+        shared_with=tuple(h for h in holders.get(s.array, ()) if h != var.name) if s.array is not None else (),
+        tiny=bool(arr and heap and rt.heap.is_tiny(arr.oid)),
+    )
 
 
 def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
@@ -198,11 +222,14 @@ def build_view(rt: Runtime) -> RuntimeView:
     slices = []
     maps = []
     pools = []
+    strings = []
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
-        if var.kind == "pointer" and var.oid != NIL:
+        if var.kind in ("pointer", "iface", "func") and var.oid != NIL:
             obj = rt.slots.name(var.oid)
+        if var.kind == "iface":  # -- values (issue 13) --
+            type_name = f"any ({var.type.name})"
         if var.kind == "slice":
             s = var.header
             arr = rt.state.arrays.get(s.array) if s.array is not None else None
@@ -227,6 +254,10 @@ def build_view(rt: Runtime) -> RuntimeView:
                 return typed_nil if oid == NIL else rt.slots.name(oid)
 
             pools.append(pool_view(pool.model, var.name, pool.type.name, entry, pool_bytes(rt, pool.id)))
+        elif var.kind == "string":  # -- strings (issue 13) --
+            sv = string_view(rt, var, holders)
+            obj, type_name = sv.array, "string"
+            strings.append(sv)
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -240,6 +271,7 @@ def build_view(rt: Runtime) -> RuntimeView:
         arrays.append(ArrayView(
             name=arr.name, elem=arr.elem.name, elems=arr.elems, bytes=arr.bytes, on_stack=arr.on_stack,
             slices=held, garbage=not held, color=_object_color(rt, arr.oid, grey_ids),
+            string_data=arr.string_data,
         ))
     retained = goroutine_retained(rt)
     stats = rt.heap.stats()
@@ -257,7 +289,7 @@ def build_view(rt: Runtime) -> RuntimeView:
         time_ns=rt.time_ns, memstats=memstats(rt), gc=gc_view(rt), vars=tuple(vars_),
         slices=tuple(slices), arrays=tuple(arrays), maps=tuple(maps), pools=tuple(pools),
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
-        pages_mapped=int(stats.pages_mapped), generation=rt.generation,
+        pages_mapped=int(stats.pages_mapped), generation=rt.generation, strings=tuple(strings),
     )
     rt.read_cache["view"] = view
     return view
@@ -311,12 +343,41 @@ def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
             return header, f"map {name}"
         if var.kind == "pool":
             return None, f"{name} is a sync.Pool: its caches are roots through sync.allPools"
+        if var.kind == "string":  # -- strings (issue 13) --
+            return _string_target(rt, var)
         return (objs[0] if objs else None), name
     for arr in rt.state.arrays.values():
         if arr.name == name and not arr.on_stack:
             return arr.oid, name
     oid = rt.slots.find(name)
     return oid, name
+
+
+def _string_target(rt: Runtime, var: Var) -> tuple[int | None, str]:
+    """A string's bytes as a heap object, or why they are none."""
+    s = var.str_header
+    if s.array is None:
+        where = f"its bytes are {s.static}, never freed" if s.static else "it is empty: no bytes"
+        return None, f"{var.name} is a string of {s.len} B and {where}: not a heap object"
+    arr = rt.state.arrays[s.array]
+    if arr.on_stack:
+        return None, f"{var.name}'s bytes are in a buffer in {var.owner}'s stack frame: not a heap object"
+    return arr.oid, arr.name
+
+
+def _string_note(rt: Runtime, var: Var, retained: int) -> str:
+    """For a string that uses only part of its bytes: what it keeps for what it uses."""
+    s = var.str_header
+    arr = rt.state.arrays.get(s.array) if s.array is not None else None
+    if arr is None or arr.on_stack or s.len >= arr.elems:
+        return ""
+    return (
+        f" {var.name} uses {s.len} of the {arr.elems:,} bytes of {arr.name} (from byte {s.offset}), but a "
+        f"pointer into an object keeps all of it: {format_exact(arr.bytes)}. strings.Clone({var.name}) "
+        "would copy out just its bytes and let the rest go."
+        + (" Other variables point into it too, so dropping it alone frees nothing."
+           if retained == 0 else "")
+    )
 
 
 def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
@@ -363,7 +424,10 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     for job in rt.state.root_jobs():
         if root_obj in set(job.oids.tolist()):
             holder = ""
-            for var in rt.state.vars.values():
+            asked = rt.state.vars.get(name)
+            # the variable asked about first: a substring or reslice shares its root object
+            candidates = ([asked] if asked is not None else []) + list(rt.state.vars.values())
+            for var in candidates:
                 if root_obj in rt.state.var_objects(var):
                     if (var.owner is None and job.label.startswith("globals")) or (
                         var.owner is not None and job.label == f"stack of {var.owner}"
@@ -384,10 +448,11 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
         retained = int(figures.by_object[oid])
         dropping = f"Dropping every reference to {label} would free"
     path = tuple(rt.slots.name(o) for o in chain)
+    note = _string_note(rt, held, retained) if held is not None and held.kind == "string" else ""
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. {dropping} "
-        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive.",
+        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive." + note,
     )
 
 
@@ -429,6 +494,7 @@ def span_view(rt: Runtime, span_id: int) -> SpanView:
 def json_state(rt: Runtime) -> dict:
     """The `vars`, `heap`, `gc` and `pools` fields of a `run --json` line."""
     out_vars: dict[str, dict] = {}
+    holders = _array_holders(rt)
     for var in rt.state.vars.values():
         if var.kind == "slice":
             header = var.header
@@ -445,6 +511,12 @@ def json_state(rt: Runtime) -> dict:
                                   "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
         elif var.kind == "pool":
             out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_ref)}
+        elif var.kind == "string":  # -- strings (issue 13) --
+            sv = string_view(rt, var, holders)
+            out_vars[var.name] = {"kind": "string", "len": sv.len, "array_bytes": sv.array_bytes,
+                                  "shared_with": list(sv.shared_with)}
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            out_vars[var.name] = {"kind": var.kind, "type": var.type.name, "bytes": var_bytes(rt, var)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

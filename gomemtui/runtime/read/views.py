@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GCPhase, GridMode, MarkColor  # noqa: F401
 # Records the core keeps as they are shown: the pacer chart's samples, a map's tables.
 from gomemtui.runtime.gc.history import PacerPoint  # noqa: F401
+from gomemtui.runtime.values.map_groups import MAP_GROUP_SLOTS
 from gomemtui.runtime.values.maps import TableView  # noqa: F401
 
 
@@ -85,10 +86,12 @@ class ArrayView:
     """Size of the allocation (the size-class slot, or the pages of a large object)."""
     on_stack: bool
     slices: tuple[str, ...]
-    """Live variables whose slice header points into it."""
+    """Live variables whose slice (or string) header points into it."""
     garbage: bool
     """No live slice refers to it: the next GC frees it."""
     color: MarkColor
+    string_data: bool = False
+    """The bytes of a string (`elems` bytes of data), not a slice's array."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,32 @@ class SliceView:
 
 
 @dataclass(frozen=True)
+class StringView:
+    """A string variable: its header and the bytes it points into."""
+
+    var: str
+    goroutine: str | None
+    """Owning goroutine, None for a global."""
+    len: int
+    array: str | None
+    """Name of the backing bytes (None: static data, or the empty string)."""
+    offset: int
+    """Index in the bytes where the string starts (after `s[low:]`)."""
+    array_len: int
+    """Bytes of data in the backing array (the stack buffer's 32 on the stack)."""
+    array_bytes: int
+    """Heap bytes the backing array takes (its size-class slot, 16 for a tiny block's
+    opener); 0 on the stack or in static data."""
+    on_stack: bool
+    static: str
+    """With no array: where the bytes are ("runtime.staticuint64s", "a string literal"), or ""."""
+    shared_with: tuple[str, ...]
+    """Other live variables whose header points into the same bytes."""
+    tiny: bool
+    """The bytes are < 16 and share a 16-byte tiny block with other small noscan objects."""
+
+
+@dataclass(frozen=True)
 class MapView:
     """A map variable and its Swiss-table structure."""
 
@@ -129,6 +158,22 @@ class MapView:
     tables: tuple[TableView, ...]
     group_bytes: int
     indirect_values: bool
+
+    @property
+    def table_count(self) -> int:
+        """Swiss tables (a small map has none: its one group stands alone)."""
+        return 0 if self.small else len(self.tables)
+
+    @property
+    def groups(self) -> int:
+        """Groups of 8 slots, in all tables (a small map: its one group)."""
+        return sum(t.capacity for t in self.tables) // MAP_GROUP_SLOTS
+
+    @property
+    def tombstones(self) -> int:
+        """Deleted slots in all tables: a delete leaves one where its group has no empty
+        slot (so that probing goes on past it); clear(m) resets them all."""
+        return sum(t.tombstones for t in self.tables)
 
 
 @dataclass(frozen=True)
@@ -157,6 +202,16 @@ class PoolView:
     """Heap bytes of the pool's own structures: its [P]poolLocal arrays (local and
     victim) and their chain dequeues, not the objects it caches."""
 
+    @property
+    def local_cached(self) -> int:
+        """Objects in the primary cache (private slots and shared chains of every P)."""
+        return sum((loc.private is not None) + len(loc.shared) for loc in self.local)
+
+    @property
+    def victim_cached(self) -> int:
+        """Objects in the victim cache (what the last GC moved there, not yet taken)."""
+        return sum((loc.private is not None) + len(loc.shared) for loc in self.victim)
+
 
 @dataclass(frozen=True)
 class GoroutineView:
@@ -181,7 +236,7 @@ class VarView:
 
     name: str
     kind: str
-    """"slice", "map", "pointer" or "pool"."""
+    """"slice", "map", "pointer", "pool" or "string"."""
     goroutine: str | None
     is_global: bool
     object: str | None
@@ -257,3 +312,6 @@ class RuntimeView:
     generation: int = 0
     """Changes whenever the state changes: widgets compare it instead of arrays."""
     extra: dict[str, object] = field(default_factory=dict)
+    # -- strings (issue 13) --
+    strings: tuple[StringView, ...] = ()
+    """String variables, each over its bytes (drawn beside the slices)."""

@@ -40,7 +40,11 @@ class ProgramState:
         self.vars: dict[str, Var] = {}
         """Live variables by name, in declaration order."""
         self.arrays: dict[int, Array] = {}
-        """Every slice backing array made so far (dead ones too), by id."""
+        """Every slice backing array made so far (dead ones too), and the bytes of the
+        strings that may still be shown, by id."""
+        self.array_names: dict[str, int] = {}
+        """How many backing arrays were named after each slice so far ("s[]" → 3: the next
+        is "s[]#4"), so naming one costs O(1) however many there are."""
         self.maps: dict[int, MapRecord] = {}
         self.pools: dict[int, PoolRecord] = {}
         self.all_pools = PoolRegistry()
@@ -81,6 +85,18 @@ class ProgramState:
                 out.append(arr.oid)
         elif var.kind == "map" and var.map_id is not None:
             out.extend(self.maps[var.map_id].parts.values())
+        # -- strings (issue 13) --
+        elif var.kind == "string" and var.string is not None and var.string.array is not None:
+            arr = self.arrays[var.string.array]
+            if not arr.on_stack:  # a tmpBuf in the frame holds no pointers
+                out.append(arr.oid)
+        elif var.kind in ("iface", "func"):  # -- values (issue 13) --
+            if var.oid != NIL:
+                out.append(var.oid)
+            if var.stack_fields:
+                out.extend(t for t in var.stack_fields.values() if t != NIL)
+            if var.map_id is not None:
+                out.extend(self.maps[var.map_id].parts.values())
         return out
 
     def root_jobs(self) -> list[RootJob]:

@@ -13,8 +13,11 @@ import numpy as np
 from gomemtui.runtime.types import NIL, GoType
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import SyncPool
+from gomemtui.runtime.values.strings import StringHeader
 
-__all__ = ["NIL", "UNKNOWN_POINTEE", "Array", "Goroutine", "MapRecord", "PoolRecord", "SliceHeader", "Var"]
+__all__ = [
+    "NIL", "UNKNOWN_POINTEE", "Array", "Goroutine", "MapRecord", "PoolRecord", "SliceHeader", "StringHeader", "Var",
+]
 
 UNKNOWN_POINTEE = GoType("?", 0, True)
 """The pointee of a pointer variable first assigned nil: no type is known for it."""
@@ -35,6 +38,8 @@ class Array:
     """Bytes the allocation takes (size-class slot or pages; the frame bytes on the stack)."""
     stack_slots: np.ndarray | None = None
     """Pointer elements of a stack array (heap targets), which the stack scan treats as roots."""
+    string_data: bool = False
+    """The bytes of a string (immutable; substrings share them), not a slice's array."""
 
     @property
     def on_stack(self) -> bool:
@@ -70,7 +75,7 @@ class Var:
 
     name: str
     kind: str
-    """"pointer", "slice", "map" or "pool"."""
+    """"pointer", "slice", "map", "pool", "string", "iface" (an interface value) or "func" (a closure)."""
     owner: str | None
     """Goroutine whose stack holds it; None once it is global."""
     type: GoType
@@ -86,12 +91,24 @@ class Var:
     key_type: GoType | None = None
     appended_before: bool = False
     """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
+    string: StringHeader | None = None
+    """A string variable's header."""
+    # -- values (issue 13) --
+    owns_object: bool = False
+    """An "iface" or "func" variable: `oid` is its own allocation (the boxed copy, the
+    closure object), not an object it shares with the variable it was made from."""
 
     @property
     def header(self) -> SliceHeader:
         """The slice header of a slice variable."""
         assert self.slice is not None, f"{self.name} is not a slice"
         return self.slice
+
+    @property
+    def str_header(self) -> StringHeader:
+        """The header of a string variable."""
+        assert self.string is not None, f"{self.name} is not a string"
+        return self.string
 
     @property
     def map_ref(self) -> int:

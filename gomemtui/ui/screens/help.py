@@ -15,26 +15,36 @@ from gomemtui.ui.heap_palette import FILL_GLYPHS, MARK_GLYPHS
 PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Source", "the Go program; ▶ marks the line of the last step run, · lines that have steps"),
     ("Heap map", "pages and spans; c changes the colors (auto: size class, or mark colors while the GC marks). "
-                 "j/k/h/l or ↑/↓ move the cursor, Enter zooms into a span's slots, Esc goes back"),
+                 "j/k/h/l or ↑/↓ show and move the cursor ┼ (or click a cell), Enter zooms into the span "
+                 "under it, Esc goes back"),
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
-                   "gctrace lines, and the pacer chart of live heap / in use / trigger / goal"),
+                   "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
+                   "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
-               "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
-    ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
-    ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls, "
-                  "the pool's own structures"),
-    ("Goroutines", "state, stack size and use, what each keeps alive; LEAK marks a goroutine blocked for ever"),
-    ("Explain", "what the last step did and why, with the numbers"),
+               "(kept alive), ░ the rest of the array; struck-out arrays are garbage. Strings are "
+               "drawn the same way over the bytes they point into: a substring keeps them all"),
+    ("Maps", "totals, one line per map (len, tables, groups, bytes, tombstones), then the Swiss tables: "
+             "■ full, · empty, × deleted slots, in groups of 8"),
+    ("sync.Pool", "totals, one line per pool (cached, hits / misses / New calls, its own memory), then the "
+                  "per-P private slot and shared chain and the victim cache"),
+    ("Goroutines", "totals (by state, stacks, heap retained), then each one's state, stack size and use, what it "
+                   "keeps alive; LEAK marks a goroutine blocked for ever"),
+    ("Explain", "what the last step changed (heap, live heap, objects, spans, goroutines), then what it did "
+                "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
+                "and x opens all of it"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),
 )
 
 
 LONG_HELP: dict[str, str] = {
     "toggle_play": "play / pause (stops at the end and at steps marked pause = true)",
-    "step": "run the next step of the scenario",
-    "step_back": "step back (instant: the core rewinds and replays)",
-    "next_phase": "next GC phase (outside a cycle: steps until one starts)",
+    "step": "run the next step of the scenario (or the rest of a step ] stopped inside)",
+    "step_back": "back to before the last step or GC command (instant: the core rewinds and replays)",
+    "next_phase": "run the program until the GC phase changes (a cycle starts, its mark or sweep "
+                  "ends), stopping inside a long step where that happens; never starts a cycle (g does)",
     "prev_phase": "back to where the GC phase last changed",
+    "next_cycle": "run the program until the next GC cycle starts",
+    "prev_cycle": "back to where the last GC cycle started",
     "mark_unit": "one unit of mark work (a root, a span or an object scanned)",
     "run_gc": "runtime.GC() now",
     "speed(1)": "play faster",
@@ -46,7 +56,9 @@ LONG_HELP: dict[str, str] = {
     "zoom": "zoom the active panel to the whole screen (again: back)",
     "color_mode": "heap map colors: auto / size class / fill / mark color",
     "why_alive": "why is this alive? the path from a root and the bytes it retains",
-    "unzoom": "leave the zoomed panel",
+    "explain": "the whole explanation of the step (the Explain panel, zoomed); again, or Esc: back",
+    "unzoom": "interrupt a long step that is running (the parts it finished stay), else leave the zoomed "
+              "panel (after x: back to the panel before)",
     "help": "this screen",
     "app.quit": "quit",
     "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",

@@ -1,8 +1,9 @@
 """The main screen: every panel, the keys that move through the program, the layout rules.
 
 Wide terminals show all panels at once; small ones (under 110×30) show one panel at a
-time (Tab switches, a tab row shows which) above a 3-line explanation strip. `z` zooms
-the active panel to the full screen.
+time (Tab switches, a tab row shows which) above an explanation strip that takes the
+lines the step needs, up to a third of the screen (`x` opens all of it). `z` zooms the
+active panel to the full screen.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from gomemtui import gc_hold
 from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.frame import Frame
-from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick
+from gomemtui.ui.playback import ActionFailed, FrameReady, Playback, Tick, Working
 from gomemtui.ui.player import GRID_MODES, Action, Player, next_in
 from gomemtui.ui.widgets.header import StatusHeader
+from gomemtui.ui.widgets.key_footer import KeyFooter
 from gomemtui.ui.widgets.panel import Panel
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
 
 if TYPE_CHECKING:  # mounted, and so imported, after the first paint
     from gomemtui.ui.widgets.heap_map import HeapMap
+    from gomemtui.ui.widgets.working import WorkingLine
 
 PANEL_ORDER: tuple[str, ...] = (
     "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
@@ -37,6 +39,16 @@ PANEL_ORDER: tuple[str, ...] = (
 
 WIDE_MIN = (110, 30)
 """Smallest (width, height) that shows every panel at once."""
+
+FOOTER_PRIORITY: tuple[str, ...] = (
+    "help", "leave", "next_phase", "run_gc", "why_alive",
+    "explore_alone", "follow_presenter", "close_span", "unzoom",
+    "step", "toggle_play", "next_panel(1)", "mark_unit", "step_back", "zoom", "explain",
+    "inspect", "command_palette",
+)
+"""Actions in the order they keep their place in the footer when it is short of room
+(80 columns show at least `? q ] g w`; keys greyed out at the moment go last, so `m`
+takes back's place while the collector marks); the footer shows them in `KEYS` order."""
 
 
 def prepare_frame(frame: Frame) -> None:
@@ -54,14 +66,16 @@ class MainScreen(Screen[None]):
 
     ESCAPE_TO_MINIMIZE = False
     AUTO_FOCUS = None
-    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip-delta, #strip, WorkingLine, Footer"
 
     KEYS: ClassVar[list[Binding]] = [
-        Binding("space", "toggle_play", "Play/Pause"),
+        Binding("space", "toggle_play", "Play"),
         Binding("n,right", "step", "Step", key_display="n/→"),
         Binding("p,left", "step_back", "Back", key_display="p/←"),
         Binding("right_square_bracket", "next_phase", "Phase▸", key_display="]"),
         Binding("left_square_bracket", "prev_phase", "◂Phase", key_display="[", show=False),
+        Binding("right_curly_bracket", "next_cycle", "Cycle▸", key_display="}", show=False),
+        Binding("left_curly_bracket", "prev_cycle", "◂Cycle", key_display="{", show=False),
         Binding("m", "mark_unit", "Mark"),
         Binding("g", "run_gc", "GC"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
@@ -73,7 +87,8 @@ class MainScreen(Screen[None]):
         Binding("z", "zoom", "Zoom"),
         Binding("c", "color_mode", "Colors", show=False),
         Binding("w", "why_alive", "Why alive?"),
-        Binding("escape", "unzoom", "Unzoom", show=False),
+        Binding("x", "explain", "Explain"),
+        Binding("escape", "unzoom", "Unzoom"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "leave", "Quit"),
     ]
@@ -107,6 +122,8 @@ class MainScreen(Screen[None]):
         """Frames received and drawn (for the playback benchmark)."""
         self.filled = False
         """Whether the panels' widgets are mounted (just after the first paint)."""
+        self._explain_return: tuple[str, bool] | None = None
+        """(active panel, zoomed) to go back to when `x` opened the Explain panel."""
 
     # -- layout ------------------------------------------------------------------
 
@@ -131,14 +148,14 @@ class MainScreen(Screen[None]):
                 yield Panel(title="sync.Pool", id="pool")
                 yield Panel(title="Goroutines", id="goroutines")
         yield Panel(title="Event log", id="log")
-        yield Footer()
+        yield KeyFooter(FOOTER_PRIORITY, [binding.action for binding in self.KEYS])
 
     def _panel_widgets(self) -> dict[str, tuple[Widget, ...]]:
         """The widgets of each panel (by panel id; "strip" is the narrow layout's explanation
         strip), bound to this screen's frame. Their modules are imported here, after the
         first paint."""
         from gomemtui.ui.widgets.event_log import EventLog
-        from gomemtui.ui.widgets.explain import ExplainView
+        from gomemtui.ui.widgets.explain import ExplainStrip, ExplainView
         from gomemtui.ui.widgets.gc_status import GCStatus
         from gomemtui.ui.widgets.goroutines import GoroutinesView
         from gomemtui.ui.widgets.heap_map import HeapMap
@@ -146,14 +163,17 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.widgets.pacer_chart import PacerChart
         from gomemtui.ui.widgets.pool import PoolPanel
         from gomemtui.ui.widgets.slices import SlicesView
+        from gomemtui.ui.widgets.working import WorkingLine
         from gomemtui.ui.widgets.source import SourceView
+        from gomemtui.ui.widgets.step_delta import StepDeltaLine
 
         frame = MainScreen.frame
-        strip = ExplainView(id="strip").data_bind(frame)
+        strip = ExplainStrip(id="strip").data_bind(frame)
         strip.can_focus = False
         return {
             "source": (SourceView(id="source-view").data_bind(frame),),
-            "explain": (ExplainView(id="explain-view").data_bind(frame),),
+            "explain": (StepDeltaLine(lines=2, id="explain-delta").data_bind(frame),
+                        ExplainView(id="explain-view").data_bind(frame)),
             "heap": (HeapMap(id="heap-map").data_bind(frame, MainScreen.mono),),
             "gc": (GCStatus(id="gc-status").data_bind(frame), PacerChart(id="pacer").data_bind(frame)),
             "slices": (SlicesView(id="slices-view").data_bind(frame),),
@@ -161,7 +181,7 @@ class MainScreen(Screen[None]):
             "pool": (PoolPanel(id="pool-view").data_bind(frame),),
             "goroutines": (GoroutinesView(id="goroutines-view").data_bind(frame),),
             "log": (EventLog(id="log-view").data_bind(frame),),
-            "strip": (strip,),
+            "strip": (StepDeltaLine(id="strip-delta").data_bind(frame), strip, WorkingLine()),
         }
 
     def on_mount(self) -> None:
@@ -181,12 +201,13 @@ class MainScreen(Screen[None]):
         mounts = []
         for panel_id, widgets in self._panel_widgets().items():
             if panel_id == "strip":
-                mounts.append(self.mount_all(widgets, before=self.query_one(Footer)))
+                mounts.append(self.mount_all(widgets, before=self.query_one(KeyFooter)))
             else:
                 mounts.append(self.panel(panel_id).mount_all(widgets))
         for mount in mounts:
             await mount
         self.filled = True
+        self._size_strip(self.size.height or self.app.size.height)
         self.focus_panel(self.active)
         self._apply_maximize()
 
@@ -195,17 +216,51 @@ class MainScreen(Screen[None]):
 
     def _apply_size(self, width: int, height: int) -> None:
         self.narrow = width < WIDE_MIN[0] or height < WIDE_MIN[1]
+        self._size_strip(height)
+
+    def _size_strip(self, height: int) -> None:
+        """The explanation strip may take a third of the screen (its border included)."""
+        if self.filled:
+            from gomemtui.ui.widgets.explain import ExplainStrip  # loaded with the panels
+
+            self.query_one("#strip", ExplainStrip).max_lines = max(1, height // 3 - 1)
+            self._steady_heap_grid(height)
+
+    def _steady_heap_grid(self, height: int) -> None:
+        """Under the strip (narrow, not zoomed), size the heap map's grid as if the strip
+        were at its tallest: the strip takes the lines each step needs, and the map above
+        it keeps its shape instead of reflowing from step to step."""
+        if not self.filled:
+            return
+        from gomemtui.ui.widgets.explain import ExplainStrip
+        from gomemtui.ui.widgets.heap_map import HeapMap
+        from gomemtui.ui.widgets.step_delta import StepDeltaLine
+
+        heap = self.query_one("#heap-map", HeapMap)
+        if self.narrow and not self.zoomed:
+            strip = self.query_one("#strip", ExplainStrip)
+            delta = self.query_one("#strip-delta", StepDeltaLine)
+            # header and tabs, the footer, the strip at its tallest (and its border), the
+            # delta line above it at its tallest
+            panel_rows = height - 2 - 1 - (strip.max_lines + 1) - delta.lines
+            heap.limit_grid_rows(max(1, panel_rows - heap.LEGEND_LINES))
+        else:
+            heap.limit_grid_rows(None)
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
         self._apply_maximize()
+        self._steady_heap_grid(self.size.height or self.app.size.height)
 
     def watch_zoomed(self, zoomed: bool) -> None:
         self.set_class(zoomed, "-zoomed")
         self._apply_maximize()
+        self._steady_heap_grid(self.size.height or self.app.size.height)
+        self.refresh_bindings()  # Esc (unzoom) comes and goes in the footer
 
     def watch_active(self, active: str) -> None:
         self.query_one(PanelTabs).active = active
+        self.set_class(active == "explain", "-explain-active")
         self._apply_maximize()
 
     def _apply_maximize(self) -> None:
@@ -278,8 +333,22 @@ class MainScreen(Screen[None]):
 
     # -- frames ------------------------------------------------------------------
 
+    def on_working(self, message: Working) -> None:
+        if self.playback.busy and self.filled:
+            self._working_line().progress = message.progress
+
+    def _working_line(self) -> WorkingLine:
+        from gomemtui.ui.widgets.working import WorkingLine  # mounted with the panels
+
+        return self.query_one(WorkingLine)
+
+    def on_unmount(self) -> None:
+        self.playback.close()
+
     def on_frame_ready(self, message: FrameReady) -> None:
         frame = message.frame
+        if self.filled:
+            self._working_line().progress = ""
         self.frame = frame
         self.frames_shown += 1
         if self.frames_shown == 1:
@@ -361,19 +430,19 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what makes no sense at this position (Textual: None greys, False hides)."""
         if action == "unzoom":
-            return self.zoomed
+            return self.zoomed or self.playback.busy
         enabled = self._action_enabled(action)
         return True if enabled else None
 
     def _action_enabled(self, action: str) -> bool:
         frame = self.frame
         if frame is None:  # still loading: keys queue up and run once the core is ready
-            return action not in ("why_alive", "step_back", "home", "prev_phase", "mark_unit")
+            return action not in ("why_alive", "step_back", "home", "prev_phase", "prev_cycle", "mark_unit")
         if action in ("step", "end"):
             return not frame.at_end
         if action == "toggle_play":
             return not frame.at_end or self.playback.playing
-        if action in ("step_back", "home", "prev_phase"):
+        if action in ("step_back", "home", "prev_phase", "prev_cycle"):
             return frame.position > 0
         if action == "mark_unit":
             return frame.view.gc.phase == GCPhase.MARK
@@ -398,6 +467,14 @@ class MainScreen(Screen[None]):
     def action_prev_phase(self) -> None:
         """Go back to where the GC phase last changed."""
         self._act("prev_phase")
+
+    def action_next_cycle(self) -> None:
+        """Run the program until the next GC cycle starts."""
+        self._act("next_cycle")
+
+    def action_prev_cycle(self) -> None:
+        """Go back to where the last GC cycle started."""
+        self._act("prev_cycle")
 
     def action_mark_unit(self) -> None:
         """Do one unit of mark work."""
@@ -443,14 +520,42 @@ class MainScreen(Screen[None]):
 
     def action_zoom(self) -> None:
         """Zoom the active panel to the full screen, or back."""
+        self._explain_return = None
         self.zoomed = not self.zoomed
         target = self.panel(self.active).target
         if target is not None:
             target.focus()
 
     def action_unzoom(self) -> None:
-        """Leave the zoomed view."""
-        self.zoomed = False
+        """Interrupt a long step that is running, else leave the zoomed view (and the
+        Explain panel, if `x` opened it)."""
+        if self.playback.interrupt():
+            self.playback.pause()
+            self._sync_header()
+            return
+        if self._explain_return is not None:
+            self._leave_explain()
+        else:
+            self.zoomed = False
+
+    def action_explain(self) -> None:
+        """Show the whole explanation: the Explain panel, zoomed; again (or Esc): back."""
+        if self._explain_return is not None and self.active == "explain" and self.zoomed:
+            self._leave_explain()
+            return
+        if not self.panel("explain").display:
+            self.toggle_panel("explain")
+        self._explain_return = (self.active, self.zoomed)
+        self.focus_panel("explain")
+        self.zoomed = True
+
+    def _leave_explain(self) -> None:
+        """Back to the panel (and zoom) that was shown before `x`."""
+        assert self._explain_return is not None
+        panel, zoomed = self._explain_return
+        self._explain_return = None
+        self.zoomed = zoomed
+        self.focus_panel(panel if self.panel(panel).display else self.visible_panels()[0])
 
     def action_color_mode(self) -> None:
         """Cycle what the heap map colors by: auto, size class, fill, mark color."""

@@ -6,8 +6,12 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
+from textual import events
+from textual.reactive import reactive
+
+from gomemtui.ui.fit import first_fitting
 from gomemtui.ui.frame import Frame
-from gomemtui.ui.widgets.lines_view import LinesView
+from gomemtui.ui.widgets.lines_view import LinesView, wrap_lines
 
 _WRAP_CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 MAX_EVENTS = 40
@@ -54,6 +58,9 @@ def explain_lines(frame: Frame, width: int, styles: dict[str, Style] | None = No
         if frame.action not in ("step", "goto", "end", "refresh", "step back", "home"):
             title += f" · then {frame.action}"
         out.append(Text(title, styles.get("title", Style(bold=True))))
+        if frame.where:
+            out.append(Text(f"paused {frame.where} — n runs the rest of the step, ] to the next GC phase",
+                            styles.get("message", Style(bold=True))))
         code = source_line(frame, step.line)
         if code:
             out.extend(wrap(Text(code, styles.get("code", Style())), width, "  "))
@@ -86,3 +93,78 @@ class ExplainView(LinesView):
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         return explain_lines(frame, width, self.styles_for(
             "explain-view--title", "explain-view--code", "explain-view--note", "explain-view--message"))
+
+
+def strip_lines(lines: list[Text], width: int, max_lines: int, key: str, style: Style | None = None) -> list[Text]:
+    """The explanation strip's lines: all of `lines` if they fit `max_lines`, else the
+    first ones and a last line that says how many more there are and which key shows
+    them all.
+
+    Args:
+        lines: The explanation, wrapped to `width`.
+        width: Columns available.
+        max_lines: Lines the strip may take.
+        key: The key that opens the whole explanation.
+        style: Style of the ellipsis line.
+
+    Returns:
+        At most `max_lines` lines (at least one).
+    """
+    max_lines = max(1, max_lines)
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines - 1]
+    more = len(lines) - len(kept)
+    what = "line" if more == 1 else "lines"
+    ellipsis = first_fitting((
+        f"… {more} more {what}: press {key} for the whole explanation",
+        f"… {more} more {what}: press {key} to read all",
+        f"… {key}: read all",
+        "…",
+    ), width)
+    return [*kept, Text(ellipsis, style or Style(bold=True))]
+
+
+class ExplainStrip(ExplainView):
+    """The explanation under the active panel on small terminals: as many lines as the
+    step needs, up to `max_lines`; past that an ellipsis line names the key (`x`) that
+    opens the Explain panel with all of it. Clicking the strip does the same."""
+
+    COMPONENT_CLASSES = ExplainView.COMPONENT_CLASSES | {"explain-strip--more"}
+
+    DEFAULT_CSS = """
+    ExplainStrip > .explain-strip--more { color: $accent; text-style: bold; }
+    """
+
+    KEY = "x"
+    """The key bound to the screen's `explain` action."""
+
+    max_lines: reactive[int] = reactive(3, init=False)
+    """Lines of text the strip may take (the screen sets a third of its height, less
+    the strip's top border)."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.truncated = False
+        """Whether the last frame's explanation did not fit (the ellipsis line shows)."""
+
+    def build_lines(self, frame: Frame, width: int) -> list[Text]:
+        full = wrap_lines(super().build_lines(frame, width), width)
+        more = self.styles_for("explain-strip--more").get("more")
+        lines = strip_lines(full, width, self.max_lines, self.KEY, more)
+        self.truncated = len(lines) < len(full)
+        return lines
+
+    def after_rebuild(self) -> None:
+        """Take the height the lines need (and a row for the top border)."""
+        height = len(self.lines) + 1
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
+
+    def watch_max_lines(self) -> None:
+        if self.frame is not None:
+            self.rebuild()
+
+    async def on_click(self, event: events.Click) -> None:
+        """Open the whole explanation."""
+        await self.run_action("screen.explain")

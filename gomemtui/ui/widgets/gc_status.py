@@ -1,4 +1,5 @@
-"""The GC panel's text: phase (with the two STW pauses), pacer figures, mark progress, gctrace."""
+"""The GC panel's text: phase (with the two STW pauses), pacer figures, mark progress, and
+the gctrace lines, newest first."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from gomemtui.units import NEVER_BYTES, format_bytes, format_count, format_goal,
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
     from gomemtui.runtime.read.views import GCView
 PHASE_STRIP: tuple[tuple[GCPhase, str], ...] = (
-    (GCPhase.OFF, "off"),
+    (GCPhase.OFF, "no cycle running"),
     (GCPhase.SWEEP_TERM, "STW sweep term"),
     (GCPhase.MARK, "mark"),
     (GCPhase.MARK_TERM, "STW mark term"),
     (GCPhase.SWEEP, "sweep"),
 )
+"""The phases in a row; the first is _GCoff with every span swept (the runtime's "GC off",
+which is not GOGC=off)."""
 MAX_GCTRACE = 50
+"""gctrace lines shown: the newest ones."""
 
 
 def phase_text(phase: GCPhase, styles: dict[str, Style]) -> Text:
@@ -47,7 +51,7 @@ def progress_bar(done: int, total: int, width: int = 16) -> str:
 
 
 def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
-    """Phase, settings, pacer figures, marking state, CPU and the gctrace lines.
+    """Phase, settings, pacer figures, marking state, CPU and the gctrace lines (newest first).
 
     Args:
         frame: The frame (its view's GC and MemStats).
@@ -82,7 +86,7 @@ def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -
     out.append(Text(f"GC CPU {gc.cpu_fraction * 100:.1f} % · workers {gc.background_workers} · {limiter} · "
                     f"last STW {last_pause} · total {format_ns(mem.pause_total_ns)}"))
     if gc.gctrace:
-        for line in gc.gctrace[-MAX_GCTRACE:]:
+        for line in reversed(gc.gctrace[-MAX_GCTRACE:]):  # the newest cycle first
             out.append(Text(line, styles.get("trace", Style(dim=True))))
     else:
         out.append(Text("no GC cycle yet (gctrace lines appear here)", styles.get("muted", Style(dim=True))))

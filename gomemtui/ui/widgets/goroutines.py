@@ -1,4 +1,5 @@
-"""The goroutines panel: state, stack size and use, what each keeps alive; leaks stand out."""
+"""The goroutines panel: the totals, then each goroutine's state, stack size and use and
+what it keeps alive; leaks stand out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
+from gomemtui.runtime.read.totals import GoroutineTotals, goroutine_totals
 from gomemtui.ui.frame import Frame
+from gomemtui.ui.widgets.facts import counted
 from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.units import format_bytes
 
@@ -24,19 +27,31 @@ def stack_bar(g: GoroutineView, width: int = 10) -> str:
     return "▕" + "█" * used + "░" * (width - used) + "▏"
 
 
+def totals_line(t: GoroutineTotals) -> str:
+    """`101 goroutines · 1 running · 100 blocked · stacks 202 KiB · retain 6.2 MiB heap`: the
+    sums of the lines below (retain: the heap each one alone keeps alive)."""
+    states = " · ".join(f"{n:,} {state}" for state, n in t.by_state)
+    return (f"{counted(t.count, 'goroutine')} · {states} · stacks {format_bytes(t.stack_bytes)} · "
+            f"retain {format_bytes(t.retained_bytes)} heap")
+
+
 def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
-    """One or two lines per goroutine.
+    """The totals, then three lines per goroutine.
 
     Args:
         frame: The frame (its view's goroutines).
         width: Columns available.
-        styles: Styles for "leak", "dead", "muted".
+        styles: Styles for "leak", "dead", "muted", "title".
 
     Returns:
         The panel's lines.
     """
     styles = styles or {}
     out: list[Text] = []
+    if frame.view.goroutines:
+        totals = goroutine_totals(frame.view.goroutines)
+        style = styles.get("leak", Style(bold=True, color="red")) if totals.leaked else styles.get("title", Style(bold=True))
+        out.append(Text(totals_line(totals), style))
     for g in frame.view.goroutines:
         glyph = STATE_GLYPHS.get(g.state, "?")
         style = Style()
@@ -63,9 +78,12 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
 class GoroutinesView(LinesView):
     """Goroutines and their stacks; a goroutine blocked for ever with memory is a leak."""
 
-    COMPONENT_CLASSES = {"goroutines-view--leak", "goroutines-view--dead", "goroutines-view--muted"}
+    COMPONENT_CLASSES = {
+        "goroutines-view--leak", "goroutines-view--dead", "goroutines-view--muted", "goroutines-view--title",
+    }
 
     DEFAULT_CSS = """
+    GoroutinesView > .goroutines-view--title { text-style: bold; }
     GoroutinesView > .goroutines-view--leak { color: $error; text-style: bold; }
     GoroutinesView > .goroutines-view--dead { color: $text-muted; }
     GoroutinesView > .goroutines-view--muted { color: $text-muted; }

@@ -1,17 +1,82 @@
-"""The header line: title, step k/n, simulated time, GC phase, heap in use / goal, playback."""
+"""The header line: title, step k/n, GC phase, heap in use / goal, playback, time, cycle.
+
+The figures are spelled in three tiers (full for 200 columns, abbreviated for 100,
+shortest for 80, see `gomemtui.ui.fit`); the title takes the room the figures leave and
+is shortened at a word boundary with "…", never cut inside a word.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from gomemtui.runtime.enums import GCPhase
+from gomemtui.ui.fit import fit_words, join_fitting
 from gomemtui.ui.frame import Frame
-from gomemtui.units import format_bytes, format_goal, format_ns
+from gomemtui.units import NEVER_BYTES, format_bytes, format_goal, format_ns
+
+SEPARATOR = " │ "
+MIN_TITLE = 12
+"""Narrowest title worth showing (with its "…"); below this the figures take the line."""
+
+PHASE_WORDS: dict[GCPhase, tuple[str, str, str]] = {
+    # "off" would read like GOGC=off: outside a cycle the header says no cycle runs.
+    GCPhase.OFF: ("GC: no cycle running", "no GC cycle", "no cycle"),
+    GCPhase.SWEEP_TERM: ("GC sweep termination (STW)", "GC sweep term (STW)", "sweep term"),
+    GCPhase.MARK: ("GC mark", "GC mark", "GC mark"),
+    GCPhase.MARK_TERM: ("GC mark termination (STW)", "GC mark term (STW)", "mark term"),
+    GCPhase.SWEEP: ("GC sweep", "GC sweep", "GC sweep"),
+}
+"""The collector's phase in each tier (full, abbreviated, shortest)."""
+
+
+def figure_tiers(frame: Frame, playing: bool, speed: float, busy: bool) -> list[list[str]]:
+    """The header's figures in each tier, most important first.
+
+    Args:
+        frame: The frame shown.
+        playing: Whether playback runs.
+        speed: Actions per second.
+        busy: The core is still working on an action.
+
+    Returns:
+        Three lists of parts: full (with the simulated time), abbreviated (without it),
+        shortest (fewest words for the phase, and "paused" left unsaid: only playing
+        shows).
+    """
+    view = frame.view
+    gc = view.gc
+    step = (f"in step {frame.next_step + 1}/{frame.total_steps}" if frame.where
+            else f"step {frame.next_step}/{frame.total_steps}")
+    heap = format_bytes(view.memstats.heap_inuse)
+    never = gc.goal is None or gc.goal >= NEVER_BYTES
+    goal_full = f"heap {heap} / goal {format_goal(gc.goal)}"
+    goal_short = f"heap {heap} / goal never" if never else goal_full
+    if busy and not playing:
+        state = ("… working", "… working", "…")
+    elif playing:
+        state = (f"▶ playing {speed:g}/s", f"▶ {speed:g}/s", f"▶ {speed:g}/s")
+    else:
+        state = ("‖ paused", "‖ paused", "")  # the shortest tier leaves room for the title
+    phase = PHASE_WORDS[gc.phase]
+    time = f"t={format_ns(view.time_ns)}"
+    cycle = f"cycle {gc.cycle}"
+    tiers = [
+        [step, phase[0], goal_full, state[0], cycle, time],
+        [step, phase[1], goal_short, state[1], cycle],
+        [step, phase[2], goal_short, state[2], cycle],
+    ]
+    return [[part for part in tier if part] for tier in tiers]
 
 
 def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
-    """The header's content; parts are dropped from the right when narrow.
+    """The header's content, fitted to `width` without cutting a word.
+
+    The longest tier of figures that leaves room for the whole title is used; if none
+    does, the longest that leaves `MIN_TITLE` cells for it (the shortest tier if none
+    does, leaving parts off its end if need be). The title gets what is left.
 
     Args:
         frame: The frame shown (None while loading).
@@ -21,31 +86,26 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
         busy: The core is still working on an action.
 
     Returns:
-        One line of text.
+        One line of text, at most `width` cells.
     """
     if frame is None:
-        return Text(" gomemtui · loading…")
-    view = frame.view
-    state = f"▶ {speed:g}/s" if playing else "‖ paused"
-    if busy and not playing:
-        state = "… working"
-    parts = [
-        f" {frame.program.title or 'gomemtui'}",
-        f"step {frame.next_step}/{frame.total_steps}",
-        f"GC {view.gc.phase.value}",
-        f"heap {format_bytes(view.memstats.heap_inuse)} / goal {format_goal(view.gc.goal)}",
-        state,
-        f"t={format_ns(view.time_ns)}",
-        f"cycle {view.gc.cycle}",
-    ]
-    keep = [parts[0]]
-    used = len(parts[0])
-    for part in parts[1:]:
-        if used + 3 + len(part) > width:
+        return Text(fit_words(" gomemtui · loading…", width))
+    title = frame.program.title or "gomemtui"
+    tiers = figure_tiers(frame, playing, speed, busy)
+    inner = max(0, width - 1)  # a space before the first part
+    figures: list[str] = []
+    for title_room in (cell_len(title), min(MIN_TITLE, cell_len(title))):
+        # the whole title with the longest tier it leaves room for, else a shortened one
+        figures = next((tier for tier in tiers
+                        if cell_len(SEPARATOR.join(tier)) + cell_len(SEPARATOR) + title_room <= inner), [])
+        if figures:
             break
-        keep.append(part)
-        used += 3 + len(part)
-    return Text(" │ ".join(keep))
+    if not figures:
+        figures = join_fitting([tiers[-1]], inner, SEPARATOR)
+    room = inner - cell_len(SEPARATOR.join(figures)) - cell_len(SEPARATOR)
+    shown_title = fit_words(title, room) if room >= min(MIN_TITLE, cell_len(title)) else ""
+    parts = [shown_title, *figures] if shown_title else figures
+    return Text(" " + SEPARATOR.join(parts))
 
 
 class StatusHeader(Widget):

@@ -4,6 +4,11 @@ One widget draws the whole heap from the numpy grid in a `Frame` (`Runtime.heap_
 each line is one row of cell codes turned into run-length segments from a prebuilt
 palette, so a frame costs a few hundred segments whatever the number of objects.
 With a span selected (Enter on a cell) it shows that span's slots instead.
+
+The cell cursor is not drawn until the user moves it (arrow keys, h/j/k/l, a click):
+a map that opens with a marked cell would make that cell look special. Once shown it is
+one `┼` in reverse video at the middle of the cell, a glyph no palette uses, so it never
+reads as data, however large the cells are.
 """
 
 from __future__ import annotations
@@ -31,8 +36,11 @@ from gomemtui.units import format_bytes
 if TYPE_CHECKING:
     import numpy as np
     from gomemtui.runtime.read.views import SpanView
-CURSOR_GLYPH = "▣"
-"""Drawn in the cell under the cursor (Enter zooms into its span)."""
+CURSOR_GLYPH = "┼"
+"""Drawn, in reverse video, at the middle of the cell under the cursor (Enter zooms into
+its span); no palette uses it (see `heap_palette`)."""
+SHORT_LABELS = {"small class": "small", "medium": "mid", "large obj": "large"}
+"""Legend labels (`heap_palette.legend`) in the abbreviated tiers."""
 SLOT_GLYPHS = {"free": "·", "allocated": "■", "garbage": "×"}
 """A span slot's glyph by state."""
 
@@ -62,7 +70,7 @@ class HeapMap(ScrollView, can_focus=True):
         scrollbar-size-vertical: 1;
     }
     HeapMap > .heap-map--legend { color: $text-muted; }
-    HeapMap > .heap-map--cursor { text-style: bold; }
+    HeapMap > .heap-map--cursor { text-style: bold reverse; }
     HeapMap > .heap-map--title { text-style: bold; color: $accent; }
     """
 
@@ -70,6 +78,8 @@ class HeapMap(ScrollView, can_focus=True):
     """The frame drawn (compared by identity; `watch_frame` repaints what changed)."""
     cursor: reactive[Offset] = reactive(Offset(0, 0), init=False)
     """Selected cell as Offset(col, row)."""
+    cursor_shown: reactive[bool] = reactive(False, init=False)
+    """Whether the cursor is drawn: only once the user has moved it (keys or mouse)."""
     mono: reactive[bool] = reactive(False, init=False)
     """Draw glyphs only (NO_COLOR or the "mono" color mode)."""
     show_span: reactive[bool] = reactive(False, init=False)
@@ -97,6 +107,11 @@ class HeapMap(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._last_shape: tuple[int, int] | None = None
+        self.max_grid_rows: int | None = None
+        """Most grid rows to ask for, whatever the height (None: as many as fit). Set by a
+        screen whose layout changes the map's height from step to step (the explanation
+        strip of small terminals): the grid keeps its shape and the rows the map gains
+        stay blank, so the picture does not reflow as the strip grows and shrinks."""
         self._span_cache: tuple[SpanView, int, list[SpanLine]] | None = None
         self._base_style: Style | None = None
         self._parts: dict[str, Style] = {}
@@ -112,15 +127,28 @@ class HeapMap(ScrollView, can_focus=True):
     # -- geometry --------------------------------------------------------------
 
     def grid_shape_for(self, size: Size) -> tuple[int, int]:
-        """Rows and columns of the grid that fills a content area of `size`."""
-        return max(1, size.height - self.LEGEND_LINES), max(1, size.width)
+        """Rows and columns of the grid that fills a content area of `size` (at most
+        `max_grid_rows` rows)."""
+        rows = max(1, size.height - self.LEGEND_LINES)
+        if self.max_grid_rows is not None:
+            rows = max(1, min(rows, self.max_grid_rows))
+        return rows, max(1, size.width)
 
-    def on_resize(self, event: events.Resize) -> None:
-        """Ask for a grid of the new size."""
-        shape = self.grid_shape_for(event.size)
+    def limit_grid_rows(self, rows: int | None) -> None:
+        """Set `max_grid_rows` and ask for a grid of the shape that gives."""
+        self.max_grid_rows = rows
+        if self.size.area:
+            self._ask_for_grid(self.size)
+
+    def _ask_for_grid(self, size: Size) -> None:
+        shape = self.grid_shape_for(size)
         if shape != self._last_shape:
             self._last_shape = shape
             self.post_message(self.GridResized(*shape))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Ask for a grid of the new size."""
+        self._ask_for_grid(event.size)
         self._update_virtual_size()
 
     def _update_virtual_size(self) -> None:
@@ -164,12 +192,19 @@ class HeapMap(ScrollView, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh()
 
+    def watch_cursor_shown(self) -> None:
+        self.refresh_bindings()
+        self.refresh()
+
     # -- actions ---------------------------------------------------------------
 
     def action_cursor(self, drow: int, dcol: int) -> None:
-        """Move the cell cursor, staying inside the grid."""
+        """Move the cell cursor, staying inside the grid (the first key shows it where it is)."""
         if self.show_span:
             self.scroll_relative(y=drow, animate=False)
+            return
+        if not self.cursor_shown:
+            self.cursor_shown = True
             return
         rows, cols = self._grid_dims()
         self.cursor = Offset(
@@ -178,7 +213,10 @@ class HeapMap(ScrollView, can_focus=True):
         )
 
     def action_inspect(self) -> None:
-        """Zoom into the span under the cursor."""
+        """Zoom into the span under the cursor (with no cursor yet, show it first)."""
+        if not self.cursor_shown:
+            self.cursor_shown = True
+            return
         self.post_message(self.SpanRequested(self.cursor.y, self.cursor.x))
 
     def action_close_span(self) -> None:
@@ -205,9 +243,10 @@ class HeapMap(ScrollView, can_focus=True):
         col, row = offset.x // cell_w, offset.y // cell_h
         if row < rows and col < cols:
             target = Offset(col, row)
-            if target == self.cursor:
+            if target == self.cursor and self.cursor_shown:
                 self.action_inspect()
             self.cursor = target
+            self.cursor_shown = True
 
     def _part(self, name: str) -> Style:
         """A component class's style (plain when drawn without an app, as in tests); cached."""
@@ -248,10 +287,11 @@ class HeapMap(ScrollView, can_focus=True):
         legend_row = self.size.height - self.LEGEND_LINES
         if y >= legend_row:
             return self._legend_strip(grid.mode, frame, width, base)
-        row = y // grid.cell_h
+        row, row_in_cell = divmod(y, grid.cell_h)
         if row >= grid.rows:
             return Strip.blank(width, base)
-        cursor_col = self.cursor.x if self.has_focus and row == self.cursor.y else None
+        on_cursor_row = self.cursor_shown and row == self.cursor.y and row_in_cell == grid.cell_h // 2
+        cursor_col = self.cursor.x if self.has_focus and on_cursor_row else None
         cursor_style = self._part("heap-map--cursor") if cursor_col is not None else None
         return grid_row_strip(grid.cells[row], grid.mode, self.mono, base, width, cursor_col, cursor_style,
                               cell_w=grid.cell_w)
@@ -259,15 +299,8 @@ class HeapMap(ScrollView, can_focus=True):
     def _legend_strip(self, mode: GridMode, frame: Frame, width: int, base: Style) -> Strip:
         cells = palette(mode, self.mono, base)
         muted = base + self._part("heap-map--legend")
-        segments = [Segment(f"{mode.value}: ", muted)]
-        for code, label in legend(mode):
-            glyph, style = cells[code]
-            segments.append(Segment(glyph, style))
-            segments.append(Segment(f" {label} ", muted))
         view = frame.view
-        spans, pages = view.spans_in_use, view.pages_mapped
-        segments.append(Segment(f"· {spans} span{'' if spans == 1 else 's'}, {pages} page{'' if pages == 1 else 's'}",
-                                muted))
+        segments = legend_segments(mode, cells, muted, view.spans_in_use, view.pages_mapped, width)
         return Strip(segments).crop_extend(0, width, base)
 
     def _span_strip(self, span: SpanView, line: "SpanLine", width: int, base: Style) -> Strip:
@@ -284,6 +317,68 @@ class HeapMap(ScrollView, can_focus=True):
                 style = mark[{MarkColor.WHITE: 2, MarkColor.GREY: 3, MarkColor.BLACK: 4}[slot.color]][1]
             segments.append(Segment(glyph, style))
         return Strip(segments).crop_extend(0, width, base)
+
+
+def legend_segments(mode: GridMode, cells: tuple[tuple[str, Style], ...], muted: Style,
+                    spans: int, pages: int, width: int) -> list[Segment]:
+    """The legend line, in the longest of its tiers that fits `width`.
+
+    Full: the mode's name, each swatch with its label, the span and page counts;
+    abbreviated: short labels; shortest: swatches and short labels, then the span count
+    alone. Past that, entries are left off from the end (whole entries, never half).
+
+    Args:
+        mode: What the map's colors mean.
+        cells: The palette drawn (glyph and style per code).
+        muted: Style of the words.
+        spans: Spans in use.
+        pages: Pages mapped.
+        width: Columns available.
+
+    Returns:
+        The line's segments.
+    """
+    entries = legend(mode)
+    plural = "" if spans == 1 else "s"
+    counts = (f"· {spans} span{plural}, {pages} page{'' if pages == 1 else 's'}",
+              f"· {spans} span{plural}, {pages} pg", f"· {spans} span{plural}")
+    names = {GridMode.SIZE_CLASS: ("size class:", "class:", ""), GridMode.FILL: ("fill:", "fill:", ""),
+             GridMode.MARK: ("mark:", "mark:", "")}[mode]
+    tiers: list[list[list[Segment]]] = []
+    for tier in range(3):
+        parts: list[list[Segment]] = []
+        if names[tier]:
+            parts.append([Segment(names[tier], muted)])
+        for code, label in entries:
+            glyph, style = cells[code]
+            shown = label if tier == 0 else SHORT_LABELS.get(label, label)
+            parts.append([Segment(glyph, style), Segment(f" {shown}", muted)])
+        parts.append([Segment(counts[tier], muted)])
+        tiers.append(parts)
+    chosen: list[list[Segment]] = []
+    for parts in tiers:
+        if _parts_width(parts) <= width:
+            chosen = parts
+            break
+    else:
+        used = 0
+        for part in tiers[-1]:
+            need = sum(segment.cell_length for segment in part) + (1 if chosen else 0)
+            if used + need > width:
+                break
+            chosen.append(part)
+            used += need
+    segments: list[Segment] = []
+    for index, part in enumerate(chosen):
+        if index:
+            segments.append(Segment(" ", muted))
+        segments.extend(part)
+    return segments
+
+
+def _parts_width(parts: list[list[Segment]]) -> int:
+    """Cells taken by legend parts joined by single spaces."""
+    return sum(segment.cell_length for part in parts for segment in part) + max(0, len(parts) - 1)
 
 
 def same_layout(old: Frame, new: Frame) -> bool:
@@ -313,8 +408,9 @@ def grid_row_strip(
         mono: Glyphs only.
         base: The widget's style, under every cell.
         width: Width to crop or pad to.
-        cursor_col: Column drawn with the cursor style, if any.
-        cursor_style: Style added to the cursor cell.
+        cursor_col: Cell under the cursor, if it is drawn on this line: `CURSOR_GLYPH`
+            replaces the character at the middle of the cell.
+        cursor_style: Style added to the cursor's character.
         cell_w: Characters per cell.
 
     Returns:
@@ -323,10 +419,10 @@ def grid_row_strip(
     import numpy as np  # already loaded by the core that made the grid
 
     cells = palette(mode, mono, base)
+    if cursor_col is not None:
+        cursor_col = cursor_col * cell_w + cell_w // 2  # the cell's middle character
     if cell_w > 1:
         row = np.repeat(row, cell_w)
-        if cursor_col is not None:
-            cursor_col *= cell_w
     n = len(row)
     if n == 0:
         return Strip.blank(width, base)
@@ -339,10 +435,11 @@ def grid_row_strip(
         if cursor_col is not None and start <= cursor_col < end:
             if cursor_col > start:
                 segments.append(Segment(glyph * (cursor_col - start), style))
-            # The cursor keeps the cell's colors and shows a glyph of its own.
-            segments.append(Segment(CURSOR_GLYPH * cell_w, style + (cursor_style or Style(bold=True))))
-            if end > cursor_col + cell_w:
-                segments.append(Segment(glyph * (end - cursor_col - cell_w), style))
+            # The cursor keeps the cell's colors (reversed by its style) and shows a glyph
+            # no cell has.
+            segments.append(Segment(CURSOR_GLYPH, style + (cursor_style or Style(bold=True, reverse=True))))
+            if end > cursor_col + 1:
+                segments.append(Segment(glyph * (end - cursor_col - 1), style))
         else:
             segments.append(Segment(glyph * (end - start), style))
     return Strip(segments, n).crop_extend(0, width, base)

@@ -228,7 +228,8 @@ class LinesView(ScrollView, can_focus=True):
             text = self._lines[index].copy()
             text.stylize_before(base)
             text.no_wrap = True
-            segments = list(text.render(self.app.console))
+            # An empty Text renders one unstyled segment, which NO_COLOR's filter cannot take.
+            segments = list(text.render(self.app.console)) if text.plain else []
             strip = Strip(segments, cell_len(text.plain))
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)

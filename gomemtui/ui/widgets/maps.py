@@ -1,4 +1,10 @@
-"""The maps panel: each map's Swiss tables, groups and full / empty / deleted slots."""
+"""The maps panel: totals, one summary line per map, then each map's Swiss tables, groups
+and full / empty / deleted slots.
+
+The summaries come first, all together, so that two maps can be compared at a glance
+(after `delete` of every key a map keeps its tables and has tombstones; after `clear` it
+keeps its tables and has none) before a thousand lines of control bytes.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
+from gomemtui.runtime.read.totals import map_totals
 from gomemtui.ui.frame import Frame
+from gomemtui.ui.widgets.facts import counted
 from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.units import format_bytes
 
@@ -42,8 +50,29 @@ def map_header(m: MapView) -> str:
     return f"{m.var} map[{m.key}]{m.value} · len {m.len} · {format_bytes(m.bytes)} ({owner}) · {shape}"
 
 
+def map_shape(m: MapView) -> str:
+    """`2 tables, 256 groups`, or `small: 1 group` (no table yet)."""
+    if m.small:
+        return f"small: {counted(m.groups, 'group')}"
+    return f"{counted(m.table_count, 'table')}, {counted(m.groups, 'group')}"
+
+
+def map_summary(m: MapView, name_width: int = 0) -> str:
+    """`a  len 0 · 2 tables, 256 groups · 36.1 KiB · 1,793 tombstones`."""
+    return (f"{m.var:<{name_width}}  len {m.len:,} · {map_shape(m)} · {format_bytes(m.bytes)} · "
+            f"{counted(m.tombstones, 'tombstone')}")
+
+
+def totals_line(maps: tuple[MapView, ...]) -> str:
+    """`2 maps · len 0 · 72.2 KiB · 4 tables, 512 groups · 1,793 tombstones`."""
+    t = map_totals(maps)
+    return (f"{counted(t.count, 'map')} · len {t.len:,} · {format_bytes(t.bytes)} · "
+            f"{counted(t.tables, 'table')}, {counted(t.groups, 'group')} · {counted(t.tombstones, 'tombstone')}")
+
+
 def maps_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
-    """Every map: its header, then each table's figures and slots.
+    """The totals (of two maps or more), one summary per map, then every map in detail:
+    its header, then each table's figures and slots.
 
     Args:
         frame: The frame (its view's maps).
@@ -55,7 +84,13 @@ def maps_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
     """
     styles = styles or {}
     out: list[Text] = []
-    for m in frame.view.maps:
+    maps = frame.view.maps
+    if len(maps) > 1:
+        out.append(Text(totals_line(maps), styles.get("title", Style(bold=True))))
+    name_width = max((len(m.var) for m in maps), default=0)
+    out.extend(Text(map_summary(m, name_width)) for m in maps)
+    for m in maps:
+        out.append(Text(""))
         out.append(Text(map_header(m), styles.get("title", Style(bold=True))))
         for i, t in enumerate(m.tables[:MAX_TABLES]):
             out.append(Text(
@@ -67,7 +102,7 @@ def maps_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
     if not out:
         out.append(Text("no maps yet", styles.get("muted", Style(dim=True))))
     else:
-        out.append(Text("■ full  · empty  × deleted (memory stays until the map is dropped)",
+        out.append(Text("■ full  · empty  × deleted: a tombstone (memory stays until the map is dropped)",
                         styles.get("muted", Style(dim=True))))
     return out
 

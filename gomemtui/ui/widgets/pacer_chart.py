@@ -1,14 +1,19 @@
-"""The pacer chart: live heap, heap in use, trigger and goal over time, in braille.
+"""The pacer chart: live heap, heap in use, trigger and goal over simulated time, in braille,
+with GOMEMLIMIT as a line across when a limit is set.
 
 A Line-API widget: the samples (`GCView.history`, computed by the core) are plotted on
 a dot canvas of 2×4 braille dots per cell with numpy, then each line is run-length
-encoded into segments of one series color.
+encoded into segments of one series color. Each series also has its own line style
+(solid, thick, dotted, dashed), so the four stay apart without color (NO_COLOR,
+monochrome terminals); the legend shows each style. The x axis is simulated time, from
+the first sample to the last (the header's t=).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -20,15 +25,19 @@ from textual.widget import Widget
 
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_runs
-from gomemtui.units import NEVER_BYTES, format_bytes
+from gomemtui.units import NEVER_BYTES, format_bytes, format_ns
 
-SERIES: tuple[tuple[str, str], ...] = (
-    ("heap_inuse", "in use"),
-    ("trigger", "trigger"),
-    ("goal", "goal"),
-    ("heap_live", "live"),
+SERIES: tuple[tuple[str, str, str], ...] = (
+    ("heap_inuse", "in use", "thick"),
+    ("trigger", "trigger", "dotted"),
+    ("goal", "goal", "dashed"),
+    ("heap_live", "live", "solid"),
 )
-"""Series drawn, lowest priority first (a cell takes the color of the last series in it)."""
+"""(PacerPoint field, legend label, line style), lowest priority first (a cell takes the
+color of the last series in it)."""
+
+LIMIT_GLYPH = "╌"
+"""GOMEMLIMIT's line, in the cells of its row that no series passes through."""
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,6 +47,10 @@ _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 AXIS_WIDTH = 9
 LOG_RATIO = 32
 """Above this ratio of the largest to the smallest positive value, the y axis is log2."""
+SAMPLE_CELLS = 4
+"""Width of each line style's sample in the legend."""
+DASH = 3
+"""A dashed line: this many dots on, as many off (along x, or down a vertical run)."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +89,72 @@ def choose_axis(values: np.ndarray) -> Axis | None:
     return Axis(0.0, hi, False)
 
 
-def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
+def styled(along: np.ndarray, vertical: np.ndarray, style: str) -> np.ndarray:
+    """A series' dots in its line style.
+
+    Args:
+        along: The dots at and between the samples (patterned along x).
+        vertical: The vertical runs where the value changes (patterned down y).
+        style: "solid", "thick" (each dot doubled downwards), "dotted" (every other dot)
+            or "dashed" (`DASH` dots on, `DASH` off).
+    """
+    import numpy as np
+
+    if style == "solid":
+        return along | vertical
+    if style == "thick":
+        canvas = along | vertical
+        canvas[1:] |= canvas[:-1].copy()
+        return canvas
+    height, width = along.shape
+    xs = np.arange(width)[None, :]
+    ys = np.arange(height)[:, None]
+    if style == "dotted":
+        return (along & (xs % 2 == 0)) | (vertical & (ys % 2 == 0))
+    if style == "dashed":
+        return (along & ((xs // DASH) % 2 == 0)) | (vertical & ((ys // DASH) % 2 == 0))
+    raise ValueError(f"unknown line style {style!r}")
+
+
+def to_cells(canvas: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Braille bits per cell of a rows*4 × cols*2 dot canvas."""
+    import numpy as np
+
+    cells = canvas.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3)
+    return (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
+
+
+@lru_cache(maxsize=16)
+def style_sample(style: str, cells: int = SAMPLE_CELLS) -> str:
+    """A short horizontal line in a style, in braille, for the legend."""
+    import numpy as np
+
+    along = np.zeros((4, cells * 2), dtype=bool)
+    along[2] = True
+    bits = to_cells(styled(along, np.zeros_like(along), style), 1, cells)[0]
+    return "".join(chr(0x2800 + int(b)) if b else " " for b in bits)
+
+
+def sample_x(history: tuple[PacerPoint, ...], width: int) -> np.ndarray:
+    """Each sample's dot column: its simulated time between the first and the last."""
+    import numpy as np
+
+    times = np.array([p.time_ns for p in history], dtype=np.float64)
+    span = times[-1] - times[0]
+    if span <= 0:
+        return np.zeros(len(history), dtype=int)
+    return np.round((times - times[0]) * (width - 1) / span).astype(int)
+
+
+def plot(history: tuple[PacerPoint, ...], rows: int, cols: int,
+         limit: int | None = None) -> tuple[np.ndarray, np.ndarray, Axis | None]:
     """Plot the series on a braille canvas.
 
     Args:
         history: The pacer samples, oldest first.
         rows: Text rows of the plot.
         cols: Text columns of the plot.
+        limit: GOMEMLIMIT, if set: the y axis reaches it, so that its line can be drawn.
 
     Returns:
         (bits, owner, axis): per cell the braille bits and the index of the series
@@ -94,29 +166,39 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int) -> tuple[np.ndar
     owner = np.full((rows, cols), -1, dtype=np.int8)
     if not history or rows <= 0 or cols <= 0:
         return bits, owner, None
-    values = np.array([[getattr(p, name) for name, _ in SERIES] for p in history], dtype=np.float64)
+    values = np.array([[getattr(p, name) for name, _, _ in SERIES] for p in history], dtype=np.float64)
     # GOGC=off without a limit: the goal (≈ MaxInt64) and the trigger are "never", not points
-    never = values[:, [i for i, (name, _) in enumerate(SERIES) if name == "goal"]] >= NEVER_BYTES
+    never = values[:, [i for i, (name, _, _) in enumerate(SERIES) if name == "goal"]] >= NEVER_BYTES
     hidden = np.zeros(values.shape, dtype=bool)
-    hidden[:, [i for i, (name, _) in enumerate(SERIES) if name in ("goal", "trigger")]] = never
+    hidden[:, [i for i, (name, _, _) in enumerate(SERIES) if name in ("goal", "trigger")]] = never
     values[hidden] = 0
-    axis = choose_axis(values)
+    scale = values if limit is None else np.append(values.reshape(-1), float(limit))
+    axis = choose_axis(scale)
     if axis is None:
         return bits, owner, None
     height, width = rows * 4, cols * 2
-    n = len(history)
-    xs = np.zeros(1, dtype=int) if n == 1 else np.round(np.arange(n) * (width - 1) / (n - 1)).astype(int)
+    xs = sample_x(history, width)
     ys = np.clip(np.round((1 - axis.fraction(values)) * (height - 1)).astype(int), 0, height - 1)
-    for s in range(len(SERIES)):
+    for s, (_, _, style) in enumerate(SERIES):
         shown = ~hidden[:, s]
         if not shown.any():
             continue
-        canvas = _polyline(xs[shown], ys[shown, s], height, width)
-        cells = canvas.reshape(rows, 4, cols, 2).transpose(0, 2, 1, 3)
-        series_bits = (cells * np.array(_BITS, dtype=np.uint8)).sum(axis=(2, 3)).astype(np.uint8)
+        along, vertical = _polyline_parts(xs[shown], ys[shown, s], height, width)
+        series_bits = to_cells(styled(along, vertical, style), rows, cols)
         bits |= series_bits
         owner[series_bits > 0] = s
     return bits, owner, axis
+
+
+def limit_row(axis: Axis | None, limit: int | None, rows: int) -> int | None:
+    """The plot row GOMEMLIMIT's line is drawn on (None: no limit, or nothing plotted)."""
+    if axis is None or limit is None or rows <= 0:
+        return None
+    import numpy as np
+
+    fraction = float(axis.fraction(np.array([float(limit)]))[0])
+    dot = min(rows * 4 - 1, max(0, round((1 - fraction) * (rows * 4 - 1))))
+    return dot // 4
 
 
 def axis_label(axis: Axis | None, row: int, rows: int) -> str:
@@ -132,16 +214,33 @@ def axis_label(axis: Axis | None, row: int, rows: int) -> str:
     return ""
 
 
-def _polyline(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> np.ndarray:
-    """A dot canvas with the samples joined: between two samples more than one dot column
-    apart the line is interpolated, and a change of height is drawn as a vertical run in
-    the later sample's column."""
+def time_axis(history: tuple[PacerPoint, ...], cols: int) -> str:
+    """The x axis under the plot, `cols` wide: the first and last samples' simulated time
+    at its ends, what it is in the middle: `0 ns ──── simulated time ──── 1.52 ms`."""
+    name = "simulated time"
+    if not history:
+        return f" {name} ".center(cols, "─") if cols >= len(name) + 4 else "time"[:cols]
+    left, right = format_ns(history[0].time_ns), format_ns(history[-1].time_ns)
+    middle = cols - len(left) - len(right) - 2
+    if middle >= len(name) + 4:
+        return f"{left} {f' {name} '.center(middle, '─')} {right}"
+    if middle >= 8:
+        return f"{left} {' time '.center(middle, '─')} {right}"
+    return f"{left} → {right}"[:cols] if cols >= len(left) + len(right) + 3 else "time"[:cols]
+
+
+def _polyline_parts(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The samples joined on a dot canvas, as two canvases: the dots at and between the
+    samples (between two samples more than one dot column apart the line is
+    interpolated), and the vertical runs (a change of height is drawn as a vertical run
+    in the later sample's column)."""
     import numpy as np
 
-    canvas = np.zeros((height, width), dtype=bool)
-    canvas[ys, xs] = True
+    along = np.zeros((height, width), dtype=bool)
+    vertical = np.zeros((height, width), dtype=bool)
+    along[ys, xs] = True
     if len(xs) < 2:
-        return canvas
+        return along, vertical
     x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
     gaps = np.flatnonzero(x1 > x0 + 1)
     if gaps.size:
@@ -150,7 +249,7 @@ def _polyline(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> np.nda
         k = np.arange(seg.size) - np.repeat(np.cumsum(dx + 1) - (dx + 1), dx + 1)
         step = (y1[gaps] - y0[gaps]) / dx
         fill_y = np.round(k * step[seg] + y0[gaps][seg]).astype(int)
-        canvas[fill_y, x0[gaps][seg] + k] = True
+        along[fill_y, x0[gaps][seg] + k] = True
     moves = np.flatnonzero(y0 != y1)
     if moves.size:  # vertical runs, as a difference array summed down each column
         lo = np.minimum(y0[moves], y1[moves])
@@ -158,25 +257,63 @@ def _polyline(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> np.nda
         runs = np.zeros((height + 1, width), dtype=np.int32)
         np.add.at(runs, (lo, x1[moves]), 1)
         np.add.at(runs, (hi + 1, x1[moves]), -1)
-        canvas |= np.cumsum(runs, axis=0)[:height] > 0
-    return canvas
+        vertical |= np.cumsum(runs, axis=0)[:height] > 0
+    return along, vertical
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Every dot of the samples joined (`_polyline_parts` in one canvas, a solid line)."""
+    along, vertical = _polyline_parts(xs, ys, height, width)
+    return along | vertical
+
+
+LegendItem = tuple[str, int, str]
+"""(glyphs, style index: a series, -1 the limit, -2 the axis text; label)."""
+
+
+def legend_items(limit: int | None) -> list[LegendItem]:
+    """The legend's entries: each series' line style and name, highest priority first, then
+    GOMEMLIMIT's line when set (its value labels its row on the byte axis), then room for
+    "(log scale)"."""
+    items: list[LegendItem] = []
+    for s in reversed(range(len(SERIES))):
+        items.append((style_sample(SERIES[s][2]), s, SERIES[s][1]))
+    if limit is not None:
+        items.append((LIMIT_GLYPH * 2, -1, "GOMEMLIMIT"))
+    items.append(("(log scale)", -2, ""))
+    return items
+
+
+def legend_layout(items: list[LegendItem], width: int) -> list[list[LegendItem]]:
+    """The entries in lines of at most `width` cells (an entry is never split)."""
+    lines: list[list[LegendItem]] = [[]]
+    used = 0
+    for item in items:
+        size = len(item[0]) + (1 + len(item[2]) if item[2] else 0) + 2
+        if lines[-1] and used + size > width:
+            lines.append([])
+            used = 0
+        lines[-1].append(item)
+        used += size
+    return lines
 
 
 class PacerChart(Widget):
-    """Heap live / in use / trigger / goal over simulated time."""
+    """Heap live / in use / trigger / goal over simulated time, and GOMEMLIMIT."""
 
     COMPONENT_CLASSES = {
         "pacer-chart--heap_live", "pacer-chart--heap_inuse", "pacer-chart--trigger",
-        "pacer-chart--goal", "pacer-chart--axis",
+        "pacer-chart--goal", "pacer-chart--axis", "pacer-chart--limit",
     }
 
     DEFAULT_CSS = """
-    PacerChart { height: 1fr; min-height: 3; background: $surface; }
+    PacerChart { height: 1fr; min-height: 4; background: $surface; }
     PacerChart > .pacer-chart--heap_live { color: $success; }
     PacerChart > .pacer-chart--heap_inuse { color: $primary; }
     PacerChart > .pacer-chart--trigger { color: $warning; }
     PacerChart > .pacer-chart--goal { color: $error; }
     PacerChart > .pacer-chart--axis { color: $text-muted; }
+    PacerChart > .pacer-chart--limit { color: $accent; }
     """
 
     frame: reactive[Frame | None] = reactive(None, repaint=False)
@@ -186,87 +323,131 @@ class PacerChart(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._plot_key: tuple[int, int, int] | None = None
         self._plot: tuple[np.ndarray, np.ndarray, Axis | None] | None = None
-        self._style_set: tuple[Style, list[Style], Style] | None = None
+        self._style_set: tuple[Style, list[Style], Style, Style] | None = None
+        self._drawn: tuple[tuple[object, ...], str] | None = None
+
+    @property
+    def limit(self) -> int | None:
+        """GOMEMLIMIT of the frame drawn (None: off)."""
+        return self.frame.view.gc.memory_limit if self.frame is not None else None
+
+    def _legend(self) -> list[list[LegendItem]]:
+        return legend_layout(legend_items(self.limit), self.size.width)
 
     def watch_frame(self) -> None:
-        """Plot the new history and repaint only the rows whose cells or axis label changed."""
+        """Plot the new history and repaint only the rows whose cells or labels changed."""
         width = self.size.width
-        rows, cols = self._plot_shape()
+        legend = self._legend()
+        rows, cols = self._plot_shape(len(legend))
         before = self._plot if self._plot_key is not None and self._plot_key[1:] == (rows, cols) else None
-        if before is None or self.frame is None or rows <= 0 or cols <= 0:
+        drawn = self._drawn
+        if before is None or drawn is None or self.frame is None or rows <= 0 or cols <= 0:
             self.refresh()
             return
         import numpy as np  # loaded by the core by now: the frame came from it
 
-        after = self._get_plot(rows, cols)
+        bits, owner, axis = self._get_plot(rows, cols)
         old_bits, old_owner, old_axis = before
-        bits, owner, axis = after
-        if (old_axis is not None and old_axis.log) != (axis is not None and axis.log):
-            self.refresh()  # the legend says whether the scale is logarithmic
+        old_legend, old_time = drawn
+        limit = self.limit
+        new_legend = self._legend_key(legend, axis, limit)
+        if old_legend != new_legend:
+            self.refresh()  # the limit changed, or the scale went from linear to log2
             return
+        old_limit_row, new_limit_row = limit_row(old_axis, limit, rows), limit_row(axis, limit, rows)
         changed = (np.any(old_bits != bits, axis=1) | np.any(old_owner != owner, axis=1)).tolist()
         changed = [flag or axis_label(old_axis, row, rows) != axis_label(axis, row, rows)
+                   or (old_limit_row != new_limit_row and row in (old_limit_row, new_limit_row))
                    for row, flag in enumerate(changed)]
+        top = len(legend)
         for row, count in changed_runs(changed):
-            self.refresh(Region(0, 1 + row, width, count))
+            self.refresh(Region(0, top + row, width, count))
+        new_time = time_axis(self.frame.view.gc.history, cols)
+        if new_time != old_time:
+            self.refresh(Region(0, top + rows, width, 1))
+        self._drawn = (new_legend, new_time)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_set = None
 
-    def _styles(self) -> tuple[Style, list[Style], Style]:
-        """The base style, one style per series and the axis style (cached per theme)."""
+    def _styles(self) -> tuple[Style, list[Style], Style, Style]:
+        """The base style, one style per series, the axis and the limit styles (cached per theme)."""
         if self._style_set is None:
             base = self.rich_style
             part = lambda name: self.get_component_rich_style(name, partial=True, default=Style())  # noqa: E731
             self._style_set = (
                 base,
-                [base + part(f"pacer-chart--{name}") for name, _ in SERIES],
+                [base + part(f"pacer-chart--{name}") for name, _, _ in SERIES],
                 base + part("pacer-chart--axis"),
+                base + part("pacer-chart--limit"),
             )
         return self._style_set
 
-    def _plot_shape(self) -> tuple[int, int]:
-        """Rows and columns of the braille plot: below the legend, right of the axis."""
-        return self.size.height - 1, max(0, self.size.width - AXIS_WIDTH)
+    def _plot_shape(self, legend_lines: int) -> tuple[int, int]:
+        """Rows and columns of the braille plot: below the legend, above the time axis,
+        right of the byte axis."""
+        return self.size.height - legend_lines - 1, max(0, self.size.width - AXIS_WIDTH)
 
     def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
         frame = self.frame
         key = (frame.serial if frame else -1, rows, cols)
         if self._plot is None or self._plot_key != key:
             history = frame.view.gc.history if frame else ()
-            self._plot = plot(history, rows, cols)
+            self._plot = plot(history, rows, cols, self.limit)
             self._plot_key = key
         return self._plot
 
+    @staticmethod
+    def _legend_key(legend: list[list[LegendItem]], axis: Axis | None, limit: int | None) -> tuple[object, ...]:
+        """What decides the legend's lines and the limit's axis label."""
+        return (tuple(tuple(line) for line in legend), axis is not None and axis.log, limit)
+
+    def _legend_line(self, items: list[LegendItem], log: bool) -> Strip:
+        base, styles, axis, limit = self._styles()
+        segments: list[Segment] = []
+        for glyphs, index, label in items:
+            if glyphs == "(log scale)" and not log:
+                continue
+            style = axis if index == -2 else limit if index == -1 else styles[index]
+            segments.append(Segment(glyphs, style))
+            segments.append(Segment(f" {label}  " if label else "  ", axis))
+        return Strip(segments).crop_extend(0, self.size.width, base)
+
     def render_line(self, y: int) -> Strip:
-        """Line 0 is the legend, then the plot with a byte axis on the left."""
+        """The legend's lines, then the plot with a byte axis on the left, then the time axis."""
         width = self.size.width
-        base, styles, axis = self._styles()
-        rows, cols = self._plot_shape()
+        base, styles, axis_style, limit_style = self._styles()
+        legend = self._legend()
+        rows, cols = self._plot_shape(len(legend))
+        drawn = rows > 0 and cols > 0 and self.frame is not None
+        # Still loading, numpy perhaps not imported yet: the axes alone.
+        bits, owner, scale = self._get_plot(rows, cols) if drawn else (None, None, None)
+        history = self.frame.view.gc.history if self.frame is not None else ()
         if y == 0:
-            segments = [Segment("pacer ", axis)]
-            for (name, label), style in zip(reversed(SERIES), reversed(styles)):
-                segments += [Segment("━ ", style), Segment(f"{label}  ", axis)]
-            drawn = rows > 0 and cols > 0 and self.frame is not None
-            scale = self._get_plot(rows, cols)[2] if drawn else None
-            if scale is not None and scale.log:
-                segments.append(Segment("(log scale)", axis))
-            return Strip(segments).crop_extend(0, width, base)
+            self._drawn = (self._legend_key(legend, scale, self.limit), time_axis(history, cols))
+        if y < len(legend):
+            return self._legend_line(legend[y], scale is not None and scale.log)
         if cols <= 0 or rows <= 0:
             return Strip.blank(width, base)
-        row = y - 1
-        # Still loading, numpy perhaps not imported yet: the axis alone.
-        bits, owner, scale = self._get_plot(rows, cols) if self.frame is not None else (None, None, None)
-        segments = [Segment(f"{axis_label(scale, row, rows):>{AXIS_WIDTH - 1}}▕", axis)]
+        row = y - len(legend)
+        if row >= rows:
+            segments = [Segment(" " * AXIS_WIDTH + time_axis(history, cols), axis_style)]
+            return Strip(segments).crop_extend(0, width, base)
+        on_limit = row == limit_row(scale, self.limit, rows)
+        label = format_bytes(self.limit) if on_limit and self.limit is not None else axis_label(scale, row, rows)
+        segments = [Segment(f"{label:>{AXIS_WIDTH - 1}}▕", limit_style if on_limit else axis_style)]
         if bits is None or owner is None:
             return Strip(segments).crop_extend(0, width, base)
-        chars = [chr(0x2800 + int(b)) if b else " " for b in bits[row]]
+        chars = [chr(0x2800 + int(b)) if b else (LIMIT_GLYPH if on_limit else " ") for b in bits[row]]
         owners = owner[row].tolist()
+        if on_limit:  # the limit's glyphs take its color
+            owners = [o if b else -2 for o, b in zip(owners, bits[row].tolist())]
         start = 0
         for i in range(1, cols + 1):
             if i == cols or owners[i] != owners[start]:
-                style = styles[owners[start]] if owners[start] >= 0 else base
+                o = owners[start]
+                style = styles[o] if o >= 0 else limit_style if o == -2 else base
                 segments.append(Segment("".join(chars[start:i]), style))
                 start = i
         return Strip(segments).crop_extend(0, width, base)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.containers import Vertical
 from textual.widget import Widget
+
+from gomemtui.ui.widgets.panel_tabs import SHORT_TITLES
 
 
 class Panel(Vertical):
@@ -36,6 +40,12 @@ class Panel(Vertical):
         self.title = title
         """The panel's name."""
         self.border_title = title
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The full title if it fits on the border (with its corners and spaces), else
+        the short one the tabs use."""
+        full = cell_len(self.title) + 6 <= event.size.width
+        self.border_title = self.title if full else SHORT_TITLES.get(self.id or "", self.title)
 
     @property
     def target(self) -> Widget | None:

@@ -1,4 +1,5 @@
-"""The slices panel: each backing array, the slice headers over it, and garbage arrays."""
+"""The slices panel: each backing array, the slice headers over it, and garbage arrays;
+strings beside them, each over the bytes it points into."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.read.views import ArrayView, SliceView
+    from gomemtui.runtime.read.views import ArrayView, SliceView, StringView
 
 
 def slice_bar(s: SliceView, width: int, styles: dict[str, Style]) -> Text:
@@ -21,14 +22,24 @@ def slice_bar(s: SliceView, width: int, styles: dict[str, Style]) -> Text:
     ░ elements before the slice's start (still alive: the array is one object),
     █ the slice's len, ▒ its spare capacity (alive, unused).
     """
+    return _bar(s.array_elems, s.offset, s.len, s.cap, width, styles)
+
+
+def string_bar(s: StringView, width: int, styles: dict[str, Style]) -> Text:
+    """The bytes a string points into as a bar: ░ bytes before and after it (alive all
+    the same: the bytes are one object), █ the string's own len."""
+    return _bar(s.array_len, s.offset, s.len, s.len, width, styles)
+
+
+def _bar(total: int, offset: int, length: int, cap: int, width: int, styles: dict[str, Style]) -> Text:
     width = max(4, width)
-    total = max(1, s.array_elems)
+    total = max(1, total)
 
     def col(index: int) -> int:
         return min(width, round(index * width / total))
 
-    start, mid, end = col(s.offset), col(s.offset + s.len), col(s.offset + s.cap)
-    if s.len and mid == start:
+    start, mid, end = col(offset), col(offset + length), col(offset + cap)
+    if length and mid == start:
         mid = min(width, start + 1)
     text = Text()
     text.append("░" * start, styles.get("outside", Style(dim=True)))
@@ -43,6 +54,30 @@ def slice_header(s: SliceView) -> str:
     owner = "global" if s.goroutine is None else s.goroutine
     where = " · stack" if s.on_stack else ""
     return f"{s.var} []{s.elem}  len {s.len} cap {s.cap}  ({owner}{where})"
+
+
+def string_header(s: StringView) -> str:
+    """`name string  len 16 at 100  (main)` for a string header."""
+    owner = "global" if s.goroutine is None else s.goroutine
+    at = f" at {s.offset}" if s.offset else ""
+    return f"{s.var} string  len {s.len}{at}  ({owner})"
+
+
+def string_bytes_header(a: ArrayView, strings: list[StringView]) -> str:
+    """`body.data string [1048576]byte · 1.0 MiB · held by body, name` for a string's bytes."""
+    if a.on_stack:
+        size = f"{format_bytes(a.bytes)} on the stack"
+    elif any(s.tiny for s in strings):
+        size = "in a 16-byte tiny block"
+    else:
+        size = format_bytes(a.bytes)
+    if not a.garbage:
+        held = "held by " + ", ".join(a.slices)
+    elif a.on_stack:
+        held = "unused now: stack space, gone when the frame returns"
+    else:
+        held = "garbage: the next GC frees it"
+    return f"{a.name} string [{a.elems}]byte · {size} · {held}"
 
 
 def array_header(a: ArrayView) -> str:
@@ -74,23 +109,47 @@ def slices_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
     by_array: dict[str | None, list[SliceView]] = {}
     for s in view.slices:
         by_array.setdefault(s.array, []).append(s)
+    strings_by_array: dict[str | None, list[StringView]] = {}
+    for t in view.strings:
+        strings_by_array.setdefault(t.array, []).append(t)
     bar_width = max(4, width - 4)
     # Live arrays first, then the garbage that growth and copies left behind.
-    for a in sorted(view.arrays, key=lambda a: a.garbage):
+    # Strings nothing points to any more are counted, not listed: a loop that builds a
+    # string per iteration leaves thousands until the next cycle.
+    dropped = [a for a in view.arrays if a.string_data and a.garbage]
+    for a in sorted((a for a in view.arrays if not (a.string_data and a.garbage)), key=lambda a: a.garbage):
         if not a.garbage:
             style = styles.get("array", Style(bold=True))
         elif a.on_stack:  # outgrown stack space is not garbage: nothing to strike out
             style = styles.get("muted", Style(dim=True))
         else:
             style = styles.get("garbage", Style(strike=True))
-        out.append(Text(array_header(a), style))
+        strings = strings_by_array.pop(a.name, [])
+        out.append(Text(string_bytes_header(a, strings) if a.string_data else array_header(a), style))
         for s in by_array.pop(a.name, []):
             out.append(Text("  " + slice_header(s)))
             out.append(Text("  ") + slice_bar(s, bar_width, styles))
+        for t in strings:
+            out.append(Text("  " + string_header(t)))
+            out.append(Text("  ") + string_bar(t, bar_width, styles))
+    heap_dropped = [a for a in dropped if not a.on_stack]
+    if heap_dropped:
+        out.append(Text(f"{len(heap_dropped):,} string(s) nothing points to: "
+                        f"{format_bytes(sum(a.bytes for a in heap_dropped))}, garbage the next GC frees",
+                        styles.get("garbage", Style(strike=True))))
     for array, slices in by_array.items():
         for s in slices:
             label = "nil slice" if array is None else f"→ {array}"
             out.append(Text(f"{slice_header(s)}  {label}", styles.get("muted", Style(dim=True))))
+    for array, strings in strings_by_array.items():
+        for t in strings:
+            if array is not None:
+                label = f"→ {array}"
+            elif t.static:
+                label = f"→ {t.static} (static data, never freed)"
+            else:
+                label = "empty: no bytes"
+            out.append(Text(f"{string_header(t)}  {label}", styles.get("muted", Style(dim=True))))
     if not out:
         out.append(Text("no slices yet", styles.get("muted", Style(dim=True))))
     else:

@@ -1,0 +1,175 @@
+"""Element writes, interface boxing and closures in the simulated runtime, checked against
+the figures real Go 1.27 gave (tests/oracle/values.json, from tests/realgo/test_values.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.enums import GCPhase
+from gomemtui.runtime.read.build import build_view, json_state, why_alive
+from gomemtui.runtime.types import GoType, parse_type
+from tests.oracle_data import load_oracle
+
+T = GoType("T", 1024, False)
+PTR_T = GoType("*T", 8, True)
+SET_ELEM = load_oracle("values")["set_elem"]
+
+
+def run(r: Runtime, *operations: ops.Op) -> list:
+    events = []
+    for op in operations:
+        events.extend(r.apply(op))
+    return events
+
+
+def live(r: Runtime) -> tuple[int, int]:
+    """HeapAlloc and HeapObjects after two forced cycles, as the Go program measures them."""
+    run(r, ops.GC(), ops.GC())
+    heap = json_state(r)["heap"]
+    return heap["alloc_bytes"], heap["objects"]
+
+
+def four_objects() -> Runtime:
+    """`keep := make([]*T, 4); for i := range keep { keep[i] = new(T) }`."""
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("keep", PTR_T, 4, 4))
+    for i in range(4):
+        run(r, ops.New("x", T), ops.SetElem("keep", i, "x"), ops.Drop("x"))
+    return r
+
+
+def test_clearing_one_element_frees_that_one_object_as_in_real_go() -> None:
+    r = four_objects()
+    bytes0, objects0 = live(r)
+    events = run(r, ops.SetElem("keep", 1, None))
+    bytes1, objects1 = live(r)
+    assert (bytes0 - bytes1, objects0 - objects1) == (
+        SET_ELEM["nil_one_freed_bytes"], SET_ELEM["nil_one_freed_objects"]) == (1024, 1)
+    store = next(e for e in events if e.kind == "set_elem")
+    assert store.data["old"] == "x#2" and store.data["array"] == "keep[]"
+    assert "x#2 is no longer reached through keep[]" in store.text
+
+
+def test_overwriting_an_element_frees_what_it_held_and_allocates_nothing() -> None:
+    r = four_objects()
+    run(r, ops.SetElem("keep", 1, None))
+    run(r, ops.New("p", T), ops.SetElem("keep", 0, "p"))  # p := keep[0]
+    bytes1, objects1 = live(r)
+    events = run(r, ops.SetElem("keep", 2, "p"))  # keep[2] = p
+    assert not [e for e in events if e.kind == "alloc"]
+    bytes2, objects2 = live(r)
+    assert (bytes1 - bytes2, objects1 - objects2) == (
+        SET_ELEM["overwrite_freed_bytes"], SET_ELEM["overwrite_freed_objects"])
+    assert SET_ELEM["store_allocs_per_run"] == 0
+
+
+def test_an_index_past_len_is_the_panic_go_reports_and_writes_nothing() -> None:
+    r = four_objects()
+    before = live(r)
+    events = run(r, ops.New("p", T), ops.SetElem("keep", 5, "p"))
+    panic = next(e for e in events if e.kind == "panic")
+    assert "index out of range [5] with length 4" in panic.text
+    assert SET_ELEM["out_of_range_panic"].endswith("index out of range [5] with length 4")
+    run(r, ops.Drop("p"))
+    assert live(r) == before
+
+
+def test_a_store_while_marking_shades_the_old_and_the_new_element() -> None:
+    r = four_objects()
+    run(r, ops.New("p", T))
+    r.advance_phase()  # sweep termination
+    r.advance_phase()  # mark
+    assert r.phase is GCPhase.MARK
+    events = run(r, ops.SetElem("keep", 0, "p"))
+    barrier = [e for e in events if e.kind == "write_barrier"]
+    assert barrier and barrier[0].data == {"target": "keep[]", "old": "x", "new": "p"}
+
+
+def test_a_stack_array_element_is_written_without_a_barrier() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("s", PTR_T, 2, 2, escape="stack"), ops.New("p", T))
+    r.advance_phase()
+    r.advance_phase()
+    events = run(r, ops.SetElem("s", 1, "p"), ops.Drop("p"))
+    assert not [e for e in events if e.kind == "write_barrier"]
+    assert "stack frame: no write barrier" in next(e for e in events if e.kind == "set_elem").text
+    while r.phase is GCPhase.MARK:
+        r.mark_unit()
+    bytes_, objects = live(r)
+    assert (bytes_, objects) == (1024, 1)  # p stays alive through s's stack array
+
+
+# -- box -------------------------------------------------------------------------------------
+
+BOX = load_oracle("values")["box"]
+PAIR = GoType("pair", 16, False)
+NODE = GoType("node", 16, True, ("next",))
+CONVERSIONS = {
+    "int 1000": ops.Box("x", type=parse_type("int"), value=1000),
+    "int 200": ops.Box("x", type=parse_type("int"), value=200),
+    "int const 1000": ops.Box("x", type=parse_type("int"), value=1000, constant=True),
+    "int64 70000": ops.Box("x", type=parse_type("int64"), value=70000),
+    "uint8 200": ops.Box("x", type=parse_type("uint8"), value=200),
+    "float32 1.5": ops.Box("x", type=parse_type("float32")),
+    "string": ops.Box("x", type=parse_type("string"), value=5),
+    "string const": ops.Box("x", type=parse_type("string"), value=5, constant=True),
+    "[]int": ops.Box("x", "sl"),
+    "pair (16 B noscan)": ops.Box("x", type=PAIR),
+    "node (16 B scan)": ops.Box("x", type=NODE),
+    "*pair": ops.Box("x", "ptr"),
+    "[100]int": ops.Box("x", type=parse_type("[100]int")),
+    "struct{}": ops.Box("x", type=GoType("empty", 0, False)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONVERSIONS))
+def test_boxing_allocates_what_real_go_allocates(case: str) -> None:
+    """4096 conversions into one variable: TotalAlloc and Mallocs per conversion as in Go."""
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("sl", parse_type("int"), 3, 3), ops.New("ptr", PAIR))
+    before = json_state(r)["heap"]
+    run(r, ops.Repeat(CONVERSIONS[case], 4096))
+    after = json_state(r)["heap"]
+    real = BOX[case]
+    assert (after["total_alloc_bytes"] - before["total_alloc_bytes"]) / 4096 == real["bytes_per_op"]
+    assert (after["mallocs"] - before["mallocs"]) / 4096 == real["mallocs_per_op"] == real["allocs_per_run"]
+
+
+def test_a_boxed_value_is_a_named_heap_object_in_the_views_and_in_run_json() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.Box("n", type=parse_type("int"), value=1000), ops.Box("small", type=parse_type("int"), value=7),
+                 ops.MakeSlice("s", parse_type("int"), 3, 3), ops.Box("boxed", "s"))
+    texts = [e.text for e in events if e.kind in ("alloc", "box")]
+    assert texts[0] == ("var n any = int(1000): runtime.convT64 copies the 8-byte value to the heap: 8 B, "
+                        "pointer-free and < 16 B: packed into a 16-byte tiny block")
+    assert "7 < 256: runtime.convT64 points into runtime.staticuint64s; nothing allocated" in texts[1]
+    state = json_state(r)["vars"]
+    assert state["n"] == {"kind": "iface", "type": "int", "bytes": 16}  # its share: a 16-byte tiny block
+    assert state["small"] == {"kind": "iface", "type": "int", "bytes": 0}
+    assert state["boxed"] == {"kind": "iface", "type": "[]int", "bytes": 24}
+    path = why_alive(r, "s[]")
+    assert path.alive and path.root == "stack of main (variable s)"
+    run(r, ops.Drop("s"))
+    path = why_alive(r, "s[]")
+    assert path.root == "stack of main (variable boxed)" and path.path == ("boxed (any: []int)", "s[]")
+    view = {v.name: v for v in build_view(r).vars}
+    assert view["n"].object == "n (any: int)" and view["n"].type == "any (int)"
+
+
+def test_a_boxed_pointer_keeps_its_object_alive_without_a_copy() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.New("p", T), ops.Box("x", "p"), ops.Drop("p"))
+    assert live(r) == (1024, 1)
+    assert why_alive(r, "p").path == ("p",)
+    run(r, ops.Drop("x"))
+    assert live(r) == (0, 0)
+
+
+def test_a_non_escaping_conversion_stays_on_the_stack() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.Box("x", type=parse_type("int"), value=1000, escape="stack"))
+    assert not [e for e in events if e.kind == "alloc"]
+    assert "does not escape" in next(e for e in events if e.kind == "box").text
+    assert json_state(r)["heap"]["mallocs"] == 0
