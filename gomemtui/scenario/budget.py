@@ -6,7 +6,7 @@ spend is refused at load time, as `file:line: message` at the step responsible.
 
 1. what one top-level step allocates (its `repeat` and loop iterations included), and the
    live-heap bound: the simulated limits (4 GiB), counted through loops;
-2. the figures of the whole run (heap objects, pointer slots, backing arrays, map keys,
+2. the figures of the whole run (heap objects, pointer slots, map keys,
    operations run one at a time, GC cycles, mark work), blamed on the step that does the
    most of it;
 3. when no figure is past its limit, the estimated time and peak memory of the run.
@@ -25,7 +25,7 @@ from gomemtui.scenario.cost import UNIT_BYTES, UNIT_SECONDS, CostEstimate, Work
 from gomemtui.scenario.cost_walk import estimate
 from gomemtui.scenario.errors import Problem
 from gomemtui.scenario.limits import (
-    MAX_ARRAYS, MAX_GC_CYCLES, MAX_HEAP_BYTES, MAX_HEAP_OBJECTS, MAX_MAP_KEYS, MAX_MARK_WORK,
+    MAX_GC_CYCLES, MAX_HEAP_BYTES, MAX_HEAP_OBJECTS, MAX_MAP_KEYS, MAX_MARK_WORK,
     MAX_POINTER_SLOTS, MAX_RUN_BYTES, MAX_RUN_SECONDS, MAX_SINGLE_OPERATIONS,
 )
 from gomemtui.scenario.model import Scenario, StepSpec
@@ -57,8 +57,6 @@ FIGURES: tuple[Figure, ...] = (
            "the simulator keeps a row of its object table for each, read by every GC cycle", "allocates"),
     Figure("pointer_slots", lambda w: w.pointer_slots, MAX_POINTER_SLOTS, "pointer slots",
            "one per pointer field and per element of an array of pointers, each a real int64 pair", "allocates"),
-    Figure("arrays", lambda w: w.arrays, MAX_ARRAYS, "slice backing arrays",
-           "the time to record each grows with the number made before it"),
     Figure("map_keys", lambda w: w.map_keys, MAX_MAP_KEYS, "map keys", "", "inserts"),
     Figure("operations", lambda w: w.operations, MAX_SINGLE_OPERATIONS, "operations one at a time",
            "a `repeat` runs a `new`, an `append` without batch or value, or a `map_insert` in one go", "runs"),
@@ -196,7 +194,6 @@ def _time_parts(work: Work) -> str:
         (work.op_seconds, f"{format_count(work.operations)} operations run one at a time"),
         (work.objects * u["objects"] + work.pointer_slots * u["pointer_slots"],
          f"{format_count(work.objects)} heap objects"),
-        (work.array_pairs * u["array_pairs"], f"{format_count(work.arrays)} backing arrays"),
         (work.map_keys * u["map_keys"] + work.map_objects * u["map_objects"],
          f"{format_count(work.map_keys)} map keys"),
         ((work.forced_cycles + work.heap_cycles) * u["gc_cycles"] + work.mark_objects * u["mark_objects"]

@@ -9,9 +9,7 @@ in (nested loops too). What the core spends its memory and time on:
   (`runtime/memory/objects.py`), and every GC cycle reads the whole object table;
 - pointer slots: an int64 pair per pointer field of an object and per element of an
   array of pointers, never reused (`runtime/values/pointers.py`);
-- slice backing arrays: the program state keeps a record of each, and naming a new one
-  reads all the earlier ones (`mutator/slices.register_array`), so their time grows with
-  the square of their number;
+- slice backing arrays: the program state keeps a record of each;
 - map keys, and keys or values stored out of line (> 128 B: one heap object each, with
   a name and a part record);
 - operations run one at a time by their handler (a loop's body, a `repeat` the runtime
@@ -40,14 +38,14 @@ from gomemtui.scenario.model import StepSpec
 __all__ = ["Work", "CostEstimate", "UNIT_SECONDS", "UNIT_BYTES", "OP_COSTS", "CHECKPOINT_BYTES"]
 
 UNIT_SECONDS: dict[str, float] = {
-    "start": 1.0,
+    "start": 1.3,
     "steps": 3e-4,
     "step_reads": 2.5e-5,
     "objects": 1.5e-6,
     "pointer_slots": 1.2e-7,
-    "array_pairs": 4e-7,
     "map_keys": 4e-6,
     "map_objects": 1.2e-5,
+    "span_objects": 1.2e-4,
     "page_scans": 2.5e-8,
     "gc_cycles": 1.5e-3,
     "mark_objects": 5e-8,
@@ -64,15 +62,15 @@ UNIT_BYTES: dict[str, int] = {
     "start": 120 << 20,
     "steps": 4096,
     "step_reads": 400,
-    "objects": 200,
-    "pointer_slots": 48,
+    "objects": 120,
+    "pointer_slots": 32,
     "arrays": 1500,
     "map_keys": 150,
-    "map_objects": 600,
+    "map_objects": 300,
     "gc_cycles": 10_000,
     "pool_sweeps": 500,
     "checkpoint_objects": 64,
-    "checkpoint_slots": 16,
+    "checkpoint_slots": 32,
 }
 """Peak resident bytes per unit of each `Work` figure (`start`: the process before it
 runs a step; `steps` and `step_reads`: the state `run` keeps after each top-level step).
@@ -88,14 +86,16 @@ _EVENT = 1000
 """Bytes of the event an operation reports each time it runs (`run` keeps them all)."""
 
 OP_COSTS: dict[str, tuple[float, int]] = {
-    "new": (6e-5, _EVENT), "make_slice": (6e-5, _EVENT), "append": (2.8e-5, 100),
-    "reslice": (1.5e-5, _EVENT), "copy_slice": (6e-5, _EVENT), "make_map": (3.5e-4, _EVENT),
+    "new": (6e-5, _EVENT), "make_slice": (9e-5, _EVENT), "append": (2.8e-5, 100),
+    "reslice": (1.5e-5, _EVENT), "copy_slice": (9e-5, _EVENT), "make_map": (3.5e-4, _EVENT),
     "map_insert": (5.5e-5, 100), "map_delete": (4e-5, _EVENT), "map_clear": (4e-5, _EVENT),
     "pool_new": (8e-5, _EVENT), "pool_get": (6e-5, _EVENT), "pool_put": (9e-5, _EVENT),
     "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
     "global": (1.5e-5, _EVENT), "go": (6e-5, _EVENT), "block": (5e-5, _EVENT), "exit": (5e-5, _EVENT),
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
-    "set_memory_limit": (3e-5, _EVENT),
+    "set_memory_limit": (3e-5, _EVENT), "make_string": (6e-5, _EVENT), "concat": (6e-5, _EVENT),
+    "substring": (3e-5, _EVENT), "string_bytes": (6e-5, _EVENT), "set_elem": (3e-5, _EVENT),
+    "box": (5e-5, _EVENT),
 }
 """(seconds, bytes) of one operation run by its handler, besides what it allocates (a
 `gc`'s cycle is counted in `gc_cycles`); the bytes are its events' (an `append` or a
@@ -122,9 +122,7 @@ class Work:
     pointer_slots: int = 0
     """Pointer slots given to new objects (a pointer field, an element of []*T)."""
     arrays: int = 0
-    """Slice backing arrays made (heap or stack)."""
-    array_pairs: int = 0
-    """For each array made, the arrays made before it (what naming it reads)."""
+    """Slice backing arrays made (heap or stack): a record each."""
     map_keys: int = 0
     """Keys inserted in maps."""
     map_objects: int = 0
@@ -143,6 +141,9 @@ class Work:
     """Sum over GC cycles of the variables and goroutines there are then (the roots)."""
     allocated_bytes: int = 0
     """Simulated bytes allocated (requested sizes)."""
+    span_objects: int = 0
+    """Spans allocated and swept for the objects: one per object of 4 KiB or more, one per
+    4 KiB of smaller ones (at most one per object)."""
     large_objects: int = 0
     """Objects of more than 32 KiB: each gets a span of its own."""
     page_scans: int = 0
@@ -167,9 +168,8 @@ class Work:
         u = UNIT_SECONDS
         return (self.steps * u["steps"] + self.step_reads * u["step_reads"] + self.op_seconds
                 + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"]
-                + self.array_pairs * u["array_pairs"]
                 + self.map_keys * u["map_keys"] + self.map_objects * u["map_objects"]
-                + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
+                + self.span_objects * u["span_objects"] + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
                 + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"]
                 + self.pool_sweeps * u["pool_sweeps"] + self.root_scans * u["root_scans"])
 

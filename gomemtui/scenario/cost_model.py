@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from gomemtui.runtime import program as ops
-from gomemtui.runtime.types import GoType
+from gomemtui.runtime.types import BUILTIN_TYPES, GoType
+from gomemtui.runtime.values.boxing import convert
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.map_groups import (
     MAP_GROUP_SLOTS, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY, group_layout,
 )
 from gomemtui.runtime.values.runtime_objects import startup_heap
+from gomemtui.runtime.values.strings import (
+    STRING_HEADER_BYTES, StringPlan, clone, concatstrings, slicebytetostring, stringtoslicebyte,
+)
 from gomemtui.scenario.cost import OP_COSTS, Work
 from gomemtui.scenario.gotypes import user_types
 from gomemtui.scenario.model import Scenario
@@ -42,10 +46,14 @@ _MAP_HEADER = 48
 _TABLE_STRUCT = 64
 """More than the bytes of a Swiss table's header (`maps.table`)."""
 PAGE_BYTES = 8192
+_SPAN_OBJECT = 4096
+"""Half a span: an object this big or bigger takes a span to allocate and sweep, and so do
+smaller ones every 4 KiB (`span_objects` counts at most one per object)."""
 _LARGE_OBJECT = 32768
 """Bigger objects get a span of their own, found by scanning the page heap (`pages.find`)."""
 _STACK_ALLOC_LIMIT = 64 << 10
 """`MaxImplicitStackVarSize`: a `make` bigger than this escapes."""
+_BYTE = BUILTIN_TYPES["byte"]
 _G_BYTES, _SUDOG_BYTES, _DEQUEUE_BYTES = 448, 96, 64
 """More than a `runtime.g`, a `sudog`, a pool chain's dequeue growth."""
 
@@ -55,7 +63,7 @@ class Variable:
     """What the walk knows of one variable."""
 
     kind: str
-    """"pointer", "slice", "map" or "pool"."""
+    """"pointer", "slice", "map", "pool", "string" or "iface"."""
     goroutine: str
     obj: int = 0
     """The object it holds (0: none)."""
@@ -66,6 +74,7 @@ class Variable:
     cap: int = 0
     has_array: bool = False
     stack: bool = False
+    """A slice's array, or a string's bytes, is in a stack buffer."""
     appended_before: bool = False
     peak_len: int = 0
     """A map's largest length (maps never shrink)."""
@@ -137,16 +146,16 @@ class ProgramModel:
         each = nbytes // count
         cycles = self.heap_cycle_bound(count, nbytes)
         large = count if each > _LARGE_OBJECT else 0
-        self.charge(objects=count, pointer_slots=count * slots_each, allocated_bytes=nbytes,
-                    heap_cycles=cycles, large_objects=large, page_scans=large * self.mapped_pages(each))
+        self.charge(objects=count, pointer_slots=count * slots_each, allocated_bytes=nbytes, heap_cycles=cycles,
+                    span_objects=min(count, nbytes // _SPAN_OBJECT), large_objects=large,
+                    page_scans=large * self.mapped_pages(each))
         self.charge_cycles(cycles)
         if array:
             self.charge_arrays(count)
 
     def charge_arrays(self, count: int) -> None:
-        """`count` backing arrays: naming each reads the records of all made before it
-        (`mutator.slices.register_array`)."""
-        self.charge(arrays=count, array_pairs=count * self.total.arrays + count * (count - 1) // 2)
+        """`count` backing arrays: the program state keeps a record of each."""
+        self.charge(arrays=count)
 
     def charge_cycles(self, cycles: float) -> None:
         """Mark work of `cycles` cycles now: each reads every row of the object table,
@@ -502,6 +511,94 @@ class ProgramModel:
         self.charge(forced_cycles=1)
         self.charge_cycles(1)
 
+    def make_string(self, op: ops.MakeString) -> None:
+        """`string(b)` (`slicebytetostring`) or `strings.Clone(s)`: a copy of the bytes,
+        unless they fit a stack buffer, are one static byte or none."""
+        source = self.vars.get(op.source) if op.source is not None else None
+        escapes = op.escape == "heap"
+        if source is not None and source.kind == "string":
+            n = source.len
+            plan = clone(n, escapes)
+        else:
+            n = source.len if source is not None else (op.len or 0)
+            plan = slicebytetostring(n, escapes)
+        self.bind(op.var, self.placed_string(op.g, n, plan))
+
+    def concat(self, op: ops.Concat) -> None:
+        """`a + b + …` (`concatstrings`): one copy of every part, or the one non-empty part
+        itself, or nothing (constants, the empty string)."""
+        parts = [self.vars.get(p) if isinstance(p, str) else None for p in op.parts]
+        lens = [p if isinstance(p, int) else (v.len if v is not None else 0) for p, v in zip(op.parts, parts)]
+        on_stack = [v is not None and v.stack for v in parts]
+        plan = concatstrings(lens, on_stack, op.escape == "heap", all(isinstance(p, int) for p in op.parts))
+        if plan.where == "shared":
+            kept = parts[plan.part]
+            self.bind(op.var, Variable("string", op.g, kept.obj if kept else 0, len=sum(lens),
+                                       stack=kept is not None and kept.stack))
+            return
+        self.bind(op.var, self.placed_string(op.g, sum(lens), plan))
+
+    def placed_string(self, goroutine: str, n: int, plan: StringPlan) -> Variable:
+        """A string of `n` bytes where `plan` puts them: a new pointer-free object on the
+        heap, a stack buffer, or no bytes of its own."""
+        var = Variable("string", goroutine, len=n, stack=plan.where == "stack")
+        if plan.where == "heap":
+            self.allocate(1, plan.request)
+            var.obj = self.new_object(plan.request)
+        return var
+
+    def substring(self, op: ops.Substring) -> None:
+        """`s = from[low:high]`: the same bytes, kept whole."""
+        source = self.vars.get(op.source)
+        if source is None:
+            return
+        low = op.low or 0
+        high = source.len if op.high is None else op.high
+        var = Variable("string", op.g, source.obj, len=max(high - low, 0), stack=source.stack)
+        if op.var == op.source:
+            var.goroutine = source.goroutine
+        self.bind(op.var, var)
+
+    def string_bytes(self, op: ops.StringBytes) -> None:
+        """`[]byte(s)` (`stringtoslicebyte`): a new array of cap `roundupsize(len)`, or the
+        caller's 32-byte stack buffer."""
+        source = self.vars.get(op.source)
+        n = source.len if source is not None else 0
+        plan = stringtoslicebyte(n, op.escape == "heap")
+        var = Variable("slice", op.g, elem=_BYTE, len=n, cap=plan.cap, has_array=plan.where != "empty",
+                       stack=plan.where == "stack", appended_before=True)
+        if plan.where == "heap":
+            self.allocate(1, plan.request, array=True)
+            var.obj = self.new_object(plan.request)
+        elif plan.where == "stack":
+            self.charge_arrays(1)
+        self.bind(op.var, var)
+
+    def set_elem(self, op: ops.SetElem) -> None:
+        """`s[i] = p`: a pointer stored in the array."""
+        self.retain(op.value)
+
+    def box(self, op: ops.Box) -> None:
+        """`var v any = x` (`convT*`): a heap copy of the value, or none (pointer-shaped
+        values, constants, zero-size values, 0..255, a stack temporary)."""
+        source = self.vars.get(op.source) if op.source is not None else None
+        if source is not None:
+            if source.kind == "slice" and source.has_array and op.escape == "heap":  # convTslice
+                var = Variable("iface", op.g, self.new_object(24))
+                self.allocate(1, 24, 1)
+            else:  # the data word is the pointer itself
+                var = Variable("iface", op.g, source.obj)
+            self.bind(op.var, var)
+            return
+        var = Variable("iface", op.g)
+        t = op.type
+        if t is not None and convert(t, op.value, op.constant).allocates and not (
+                op.escape == "stack" and t.size <= _STACK_ALLOC_LIMIT):
+            size = STRING_HEADER_BYTES if t.name == "string" else 24 if t.name.startswith("[]") else t.size
+            self.allocate(1, size)
+            var.obj = self.new_object(size)
+        self.bind(op.var, var)
+
     def set_gc_percent(self, op: ops.SetGCPercent) -> None:
         self.gogc = op.value
         self.settings_seen.add((self.gogc, self.limit))
@@ -518,7 +615,8 @@ _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
     ops.MapDelete: _M.map_delete, ops.MapClear: _M.map_clear, ops.PoolNew: _M.pool_new, ops.PoolGet: _M.pool_get,
     ops.PoolPut: _M.pool_put, ops.Assign: _M.assign, ops.Drop: _M.drop, ops.Global: _M.make_global,
     ops.Go: _M.go, ops.Block: _M.block, ops.Exit: _M.exit, ops.GC: _M.gc, ops.SetGCPercent: _M.set_gc_percent,
-    ops.SetMemoryLimit: _M.set_memory_limit,
+    ops.SetMemoryLimit: _M.set_memory_limit, ops.MakeString: _M.make_string, ops.Concat: _M.concat,
+    ops.Substring: _M.substring, ops.StringBytes: _M.string_bytes, ops.SetElem: _M.set_elem, ops.Box: _M.box,
 }
 """Op class -> what it does to the model (`call` changes nothing the budget counts)."""
 

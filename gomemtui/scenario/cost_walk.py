@@ -21,17 +21,23 @@ from typing import Callable
 
 from gomemtui.runtime import program as ops
 from gomemtui.scenario.compiler import compile_step
-from gomemtui.scenario.cost import UNIT_BYTES, CostEstimate, Work
+from gomemtui.scenario.cost import CHECKPOINT_BYTES, UNIT_BYTES, CostEstimate, Work
 from gomemtui.scenario.cost_model import PAGE_BYTES, ProgramModel
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.spec import OPS, Kind
 
 __all__ = ["estimate"]
 
-_GROWING = ("heap_cycles", "page_scans", "array_pairs", "mark_objects", "mark_slots", "pool_sweeps", "root_scans")
+_GROWING = ("heap_cycles", "page_scans", "mark_objects", "mark_slots", "pool_sweeps", "root_scans")
 """The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
+_NAMES = (Kind.VAR, Kind.NEW_VAR, Kind.TARGET, Kind.VAR_OR_NIL)
+"""The kinds of field whose value names a variable (and `Kind.PARTS`, a list of them)."""
 _COPY_BYTES_PER_SECOND = 2e9
 """More than the speed of a checkpoint's copy: the sooner a step's work pays for one."""
+_SNAPSHOT_SECONDS, _SNAPSHOT_BYTES = 1e-3, 256 << 10
+"""Less than the time a checkpoint of a small heap takes, more than its bytes."""
+_MAX_CHECKPOINTS = 512
+"""`timeline.MAX_CHECKPOINTS`: older checkpoints are thinned past it."""
 
 
 def estimate(scenario: Scenario) -> CostEstimate:
@@ -52,29 +58,36 @@ class _Walk(ProgramModel):
         """Each step's compiled operation (the compiler fills in every default)."""
         self.since_checkpoint = 0.0
         """Estimated seconds of work since the last checkpoint the timeline took."""
-        self.actions_since_checkpoint = 0
+        self.checkpoints_held = 0
+        """Bytes of the checkpoints the timeline holds (at most)."""
 
     # -- steps and loops ----------------------------------------------------------------
 
     def top_step(self, step: StepSpec) -> None:
-        """A `[[step]]`: one action of the timeline, after which `run` reads the state
-        and the timeline may take a checkpoint."""
+        """A `[[step]]`: the timeline runs it as one action or, stopping at every GC phase
+        change, as several; `run` reads the state after each, and the timeline may take
+        a checkpoint after any."""
         self.here = self.work.setdefault(step.path, Work())
         self.charge(steps=1)
-        before = self.total.seconds()
+        before = self.total.copy()
         self.step(step)
         self.here = self.work[step.path]
         self.charge(step_reads=self.roots)
+        done = self.total.minus(before)
         # Timeline._maybe_checkpoint: a checkpoint when the work since the last one is at
-        # least twice what taking one costs, and 20 ms or 64 actions
-        copy = (self.total.objects * UNIT_BYTES["checkpoint_objects"]
+        # least twice what taking one costs (at most one per action: a cycle has 4 phases);
+        # it keeps at most MAX_CHECKPOINTS of them and about CHECKPOINT_BYTES
+        copy = (_SNAPSHOT_BYTES + self.total.objects * UNIT_BYTES["checkpoint_objects"]
                 + self.total.pointer_slots * UNIT_BYTES["checkpoint_slots"])
-        self.since_checkpoint += self.total.seconds() - before
-        self.actions_since_checkpoint += 1
-        worth_it = self.since_checkpoint >= 2 * copy / _COPY_BYTES_PER_SECOND
-        if worth_it and (self.since_checkpoint >= 0.02 or self.actions_since_checkpoint >= 64):
-            self.charge(checkpoint_bytes=copy)
-            self.since_checkpoint, self.actions_since_checkpoint = 0.0, 0
+        interval = 2 * (_SNAPSHOT_SECONDS + copy / _COPY_BYTES_PER_SECOND)
+        actions = 1 + math.ceil(4 * (done.forced_cycles + done.heap_cycles))
+        self.since_checkpoint += done.seconds()
+        taken = min(actions, int(self.since_checkpoint / interval))
+        self.since_checkpoint -= taken * interval
+        held = min(self.checkpoints_held + taken * copy, CHECKPOINT_BYTES, _MAX_CHECKPOINTS * copy)
+        if held > self.checkpoints_held:
+            self.charge(checkpoint_bytes=held - self.checkpoints_held)
+            self.checkpoints_held = held
 
     def step(self, step: StepSpec) -> None:
         if step.do == "loop":
@@ -176,8 +189,8 @@ class _Walk(ProgramModel):
         times the work they did since `before`, the counted steps run once for them all.
         What grows with the iterations before is summed or bounded by its value after the
         last (`_bound_counted`, `_charge_growing`): heap-triggered cycles (their spacing
-        shrinks as the live heap grows), mark work and array pairs (with the objects and
-        arrays made before), page scans (with the mapped heap)."""
+        shrinks as the live heap grows), mark work (with the objects made before), page
+        scans (with the mapped heap)."""
         self.live_extra += max(grown, 0) * left  # every iteration keeps what the last stored
         at_start = self.total.copy()
         ones = [entry.minus(old) for entry, old in zip(entries, before)]
@@ -226,14 +239,13 @@ class _Walk(ProgramModel):
                         after_linear: Work, transient: int) -> None:
         """What grows over the `left` iterations multiplied, for each entry whose last
         iteration did `one`. Iteration j (1..left) starts with j - 1 iterations' objects
-        and arrays made, and with all the counted steps' (taken as made first); a large
+        made, and with all the counted steps' (taken as made first); a large
         object in it scans at most what it did in the last one and the pages mapped then.
         Its allocations see a live heap at most `transient` above the end."""
         self.live_extra += transient
         spacing, goal = self.worst_spacing_and_goal()
         self.live_extra -= transient
-        arrays, rows, slots = (sum(one.arrays for one in ones), sum(one.objects for one in ones),
-                               sum(one.pointer_slots for one in ones))
+        rows, slots = sum(one.objects for one in ones), sum(one.pointer_slots for one in ones)
         counted = self.total.minus(after_linear)
         # the j-th iteration left maps at most what is allocated by then, and the goal
         per_iteration = (after_linear.allocated_bytes - at_start.allocated_bytes) / left
@@ -247,9 +259,6 @@ class _Walk(ProgramModel):
             self.charge(
                 heap_cycles=cycles * left,
                 page_scans=math.ceil(left * one.page_scans + one.large_objects * mapped_pages),
-                array_pairs=(one.arrays * (left * (at_start.arrays + counted.arrays)
-                                           + arrays * left * (left - 1) // 2)
-                             - (-left * one.arrays * max(arrays - 1, 0) // 2)),  # its share, rounded up
                 mark_objects=marking * (left * (at_start.objects + counted.objects) + rows * tri),
                 mark_slots=marking * (left * (at_start.pointer_slots + counted.pointer_slots) + slots * tri),
                 pool_sweeps=marking * left * self.pools_in_use,
@@ -300,8 +309,12 @@ def _counters(loop: StepSpec) -> list[StepSpec]:
         spec = OPS[s.do]
         for f in spec.fields:
             value = s.args.get(f.name)
-            if isinstance(value, str) and f.kind in (Kind.VAR, Kind.NEW_VAR, Kind.TARGET, Kind.VAR_OR_NIL):
-                base = value.partition(".")[0]
+            if f.kind is Kind.PARTS and isinstance(value, (list, tuple)):
+                names = [v for v in value if isinstance(v, str)]
+            else:
+                names = [value] if isinstance(value, str) and f.kind in _NAMES else []
+            for name in names:
+                base = name.partition(".")[0]
                 named[base] = named.get(base, 0) + 1
     var_counts: dict[str, int] = {}
     for s in candidates:

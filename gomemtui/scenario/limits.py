@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["MAX_HEAP_BYTES", "MAX_OPERATIONS", "MAX_FILE_BYTES", "MAX_GOMAXPROCS", "MAX_STACK_BYTES", "MAX_MAP_ENTRIES",
            "MAX_STACK_ESCAPE_BYTES", "MAX_LOOP_NESTING", "MAX_KEY_DEPTH", "MAX_HEAP_OBJECTS",
-           "MAX_POINTER_SLOTS", "MAX_ARRAYS", "MAX_MAP_KEYS", "MAX_SINGLE_OPERATIONS", "MAX_GC_CYCLES",
+           "MAX_POINTER_SLOTS", "MAX_MAP_KEYS", "MAX_SINGLE_OPERATIONS", "MAX_GC_CYCLES",
            "MAX_MARK_WORK", "MAX_RUN_SECONDS", "MAX_RUN_BYTES"]
 
 MAX_HEAP_BYTES = 4 << 30
@@ -58,10 +58,6 @@ for each, never reused, and every GC cycle reads them all."""
 MAX_POINTER_SLOTS = 16_000_000
 """The most pointer slots one run may allocate: one per pointer field of an object and
 one per element of an array of pointers (a `make_slice` of 16M `*T` is the limit)."""
-
-MAX_ARRAYS = 10_000
-"""The most slice backing arrays (`make_slice`, `copy_slice`, each growth of `append`)
-one run may make: the time to name each new one grows with the number made before it."""
 
 MAX_MAP_KEYS = 4_000_000
 """The most keys one run may insert in all its maps (each map holds at most
