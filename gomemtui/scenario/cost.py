@@ -93,8 +93,8 @@ OP_COSTS: dict[str, tuple[float, int]] = {
     "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
     "global": (1.5e-5, _EVENT), "go": (6e-5, _EVENT), "block": (5e-5, _EVENT), "exit": (5e-5, _EVENT),
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
-    "set_memory_limit": (3e-5, _EVENT), "make_string": (6e-5, _EVENT), "concat": (6e-5, _EVENT),
-    "substring": (3e-5, _EVENT), "string_bytes": (6e-5, _EVENT), "set_elem": (3e-5, _EVENT),
+    "set_memory_limit": (3e-5, _EVENT), "make_string": (7e-5, _EVENT), "concat": (8e-5, _EVENT),
+    "substring": (3e-5, _EVENT), "string_bytes": (7e-5, _EVENT), "set_elem": (3e-5, _EVENT),
     "box": (5e-5, _EVENT),
 }
 """(seconds, bytes) of one operation run by its handler, besides what it allocates (a
