@@ -188,7 +188,9 @@ register(Command(
     "check", "validate scenario files and print every problem, or \"ok\"",
     "Load and check scenario files the way the app would, without running them. Each problem is "
     "printed as FILE:LINE: message, naming the field and its value; all problems of a file are "
-    "reported at once. A step whose source line does not look like its operation gets a warning "
+    "reported at once. A scenario whose run would cost more real memory or time than gomemtui "
+    "allows is refused at the step responsible, with the figure and its limit (docs/scenario-format.md, "
+    "Limits). A step whose source line does not look like its operation gets a warning "
     "(FILE:LINE: warning: ...), listed after the errors; warnings alone do not fail a file. "
     "Exit status: 0 if every file is fine, 1 otherwise.",
     """
@@ -259,7 +261,7 @@ def _run_run(args: argparse.Namespace) -> int:
     try:
         from gomemtui.runtime.timeline import Timeline
 
-        timeline = Timeline(program)
+        timeline = Timeline(program, rewind=False)  # played once, straight through
         ceiling.start()
         timeline.slice_hook = ceiling.check  # between slices of long steps
         if args.json:

@@ -70,8 +70,11 @@ class Action:
 class Timeline:
     """Drives a Runtime through a Program, with checkpoints for instant rewind."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, *, rewind: bool = True) -> None:
         self.program = program
+        self.rewind = rewind
+        """Whether checkpoints are taken for rewinding (`gomemtui run`, which never goes
+        back, needs none beyond the start)."""
         self.runtime = Runtime(program.settings, program.goroutines)
         self._history: list[Action] = []
         self._pos = 0
@@ -290,6 +293,8 @@ class Timeline:
             del self._checkpoints[pos]
 
     def _maybe_checkpoint(self) -> None:
+        if not self.rewind:
+            return
         if self._pos in self._checkpoints:
             self._work_since_checkpoint = 0.0
             self._actions_since_checkpoint = 0

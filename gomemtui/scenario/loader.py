@@ -37,6 +37,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def load_text(text: str, shown: str = "<scenario>") -> Scenario:
     """Load a scenario from TOML text; `shown` names it in messages."""
+    from gomemtui.scenario.budget import budget_problems
     from gomemtui.scenario.checker import check_scenario
     from gomemtui.scenario.hints import source_warnings
     from gomemtui.scenario.scopes import localize
@@ -55,6 +56,8 @@ def load_text(text: str, shown: str = "<scenario>") -> Scenario:
         scenario, crossing = localize(scenario)  # goroutine-local names (scopes.py)
         problems += crossing
         problems += check_scenario(scenario, builder.broken_steps)
+        if not problems:  # the budget needs a scenario whose every name and type resolves
+            problems += budget_problems(scenario)
     if problems:
         raise ScenarioError(problems, source_warnings(scenario) if scenario is not None else ())
     assert scenario is not None
