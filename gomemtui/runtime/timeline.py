@@ -47,8 +47,9 @@ MAX_CHECKPOINT_BYTES = 512 << 20
 """Checkpoints of a big heap are thinned to stay within this much memory."""
 SLICE_SECONDS = 0.05
 """Real time a long step runs before the slice hook is called again."""
-PART_EVENTS_KEPT = 2000
-"""Events kept of each part of a step that paused at a phase change (for rewinding)."""
+PART_EVENTS_KEPT = 200
+"""Events kept of each part of a step that paused at a phase change, for the explanation
+after rewinding (it shows 40; the event log keeps 60 an entry)."""
 CYCLE_PHASES = (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM)
 STW_PHASES = (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM)
 
@@ -258,7 +259,7 @@ class Timeline:
     def _remember_part(self, events: tuple[Event, ...]) -> None:
         """Keep the events of a step part that paused (the explanation of the step's end
         shows the whole step's events, also after rewinding)."""
-        if self._inside_after[self._pos] >= 0 and self._history[self._pos - 1].kind == "step":
+        if self.rewind and self._inside_after[self._pos] >= 0 and self._history[self._pos - 1].kind == "step":
             self._part_events.setdefault(self._pos, events[:PART_EVENTS_KEPT])
 
     def previous_stop(self, position: int) -> int:
