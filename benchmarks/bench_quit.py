@@ -2,7 +2,7 @@
 
     python benchmarks/bench_quit.py            # q, ctrl+c and Esc, three runs each
 
-Opens tests/ui/data/long-gc-loop.toml (step 2: a loop of 30,000 runtime.GC() calls, tens
+Opens tests/ui/data/long-gc-loop.toml (step 2: a loop of 9,000 runtime.GC() calls, tens
 of seconds of work), runs step 1, starts step 2, waits until the "working:" line shows,
 then presses the key and measures the time until the process has exited (q, ctrl+c) or
 the explanation says where the step paused (Esc). Prints figures; asserts nothing.

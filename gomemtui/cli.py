@@ -261,7 +261,7 @@ def _run_run(args: argparse.Namespace) -> int:
     try:
         from gomemtui.runtime.timeline import Timeline
 
-        timeline = Timeline(program)
+        timeline = Timeline(program, rewind=False)  # played once, straight through
         ceiling.start()
         timeline.slice_hook = ceiling.check  # between slices of long steps
         if args.json:

@@ -47,8 +47,9 @@ MAX_CHECKPOINT_BYTES = 512 << 20
 """Checkpoints of a big heap are thinned to stay within this much memory."""
 SLICE_SECONDS = 0.05
 """Real time a long step runs before the slice hook is called again."""
-PART_EVENTS_KEPT = 2000
-"""Events kept of each part of a step that paused at a phase change (for rewinding)."""
+PART_EVENTS_KEPT = 200
+"""Events kept of each part of a step that paused at a phase change, for the explanation
+after rewinding (it shows 40; the event log keeps 60 an entry)."""
 CYCLE_PHASES = (GCPhase.SWEEP_TERM, GCPhase.MARK, GCPhase.MARK_TERM)
 STW_PHASES = (GCPhase.SWEEP_TERM, GCPhase.MARK_TERM)
 
@@ -70,8 +71,11 @@ class Action:
 class Timeline:
     """Drives a Runtime through a Program, with checkpoints for instant rewind."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, *, rewind: bool = True) -> None:
         self.program = program
+        self.rewind = rewind
+        """Whether checkpoints are taken for rewinding (`gomemtui run`, which never goes
+        back, needs none beyond the start)."""
         self.runtime = Runtime(program.settings, program.goroutines)
         self._history: list[Action] = []
         self._pos = 0
@@ -255,7 +259,7 @@ class Timeline:
     def _remember_part(self, events: tuple[Event, ...]) -> None:
         """Keep the events of a step part that paused (the explanation of the step's end
         shows the whole step's events, also after rewinding)."""
-        if self._inside_after[self._pos] >= 0 and self._history[self._pos - 1].kind == "step":
+        if self.rewind and self._inside_after[self._pos] >= 0 and self._history[self._pos - 1].kind == "step":
             self._part_events.setdefault(self._pos, events[:PART_EVENTS_KEPT])
 
     def previous_stop(self, position: int) -> int:
@@ -290,6 +294,8 @@ class Timeline:
             del self._checkpoints[pos]
 
     def _maybe_checkpoint(self) -> None:
+        if not self.rewind:
+            return
         if self._pos in self._checkpoints:
             self._work_since_checkpoint = 0.0
             self._actions_since_checkpoint = 0

@@ -207,7 +207,7 @@ def test_a_failing_simulation_is_reported_without_a_traceback(gomemtui, monkeypa
     import gomemtui.runtime.timeline as timeline_module
 
     class Broken:
-        def __init__(self, program) -> None:
+        def __init__(self, program, **options) -> None:
             self.program = program
             self.next_step = 0
             self.at_end = False

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 LONG = Path(__file__).resolve().parents[1] / "ui" / "data" / "long-gc-loop.toml"
-"""Step 2 runs 30,000 runtime.GC() calls: tens of seconds."""
+"""Step 2 runs 9,000 runtime.GC() calls: tens of seconds."""
 
 
 def interrupt_after(args: list[str], seconds: float) -> subprocess.CompletedProcess[str]:

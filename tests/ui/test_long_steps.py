@@ -13,7 +13,7 @@ from gomemtui.ui.widgets.working import WorkingLine
 from tests.ui.conftest import screen_text, settle
 
 LONG = Path(__file__).parent / "data" / "long-gc-loop.toml"
-"""Step 2 is a loop of 30,000 runtime.GC() calls: tens of seconds of work."""
+"""Step 2 is a loop of 9,000 runtime.GC() calls: tens of seconds of work."""
 
 
 async def start_long_step(pilot) -> None:
@@ -32,13 +32,13 @@ async def test_a_long_step_shows_its_progress_and_esc_interrupts_it():
     app = make_app(load_program(LONG), "long.toml")
     async with app.run_test(size=(80, 24)) as pilot:
         await start_long_step(pilot)
-        assert re.search(r"working: step 2, iteration [\d,]+ of 30,000 · Esc interrupts · q quits",
+        assert re.search(r"working: step 2, iteration [\d,]+ of 9,000 · Esc interrupts · q quits",
                          screen_text(app))
         await pilot.press("escape")
         await settle(pilot)
         frame = app.screen.frame
         assert not app.screen.playback.busy
-        assert re.match(r"interrupted; stopped inside step 2, iteration [\d,]+ of 30,000", frame.message)
+        assert re.match(r"interrupted; stopped inside step 2, iteration [\d,]+ of 9,000", frame.message)
         assert frame.next_step == 1 and frame.where.startswith("inside step 2")
         assert not app.screen.query_one(WorkingLine).display
         assert "paused inside step 2" in screen_text(app)
