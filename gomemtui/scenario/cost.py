@@ -44,13 +44,14 @@ UNIT_SECONDS: dict[str, float] = {
     "objects": 1.5e-6,
     "pointer_slots": 1.2e-7,
     "map_keys": 4e-6,
-    "map_objects": 1.2e-5,
+    "map_objects": 2e-5,
     "span_objects": 1.2e-4,
     "page_scans": 2.5e-8,
     "gc_cycles": 1.5e-3,
     "mark_objects": 5e-8,
     "mark_slots": 3e-9,
     "pool_sweeps": 3e-5,
+    "map_marks": 6e-7,
     "root_scans": 1.5e-5,
 }
 """Seconds of the simulator per unit of each `Work` figure (`start`: start-up, imports
@@ -88,19 +89,21 @@ _EVENT = 1000
 OP_COSTS: dict[str, tuple[float, int]] = {
     "new": (6e-5, _EVENT), "make_slice": (9e-5, _EVENT), "append": (2.8e-5, 100),
     "reslice": (1.5e-5, _EVENT), "copy_slice": (9e-5, _EVENT), "make_map": (3.5e-4, _EVENT),
-    "map_insert": (5.5e-5, 100), "map_delete": (4e-5, _EVENT), "map_clear": (4e-5, _EVENT),
+    "map_insert": (5.5e-5, 100), "map_insert_out_of_line": (1.5e-4, 100), "map_delete": (4e-5, _EVENT),
+    "map_clear": (4e-5, _EVENT),
     "pool_new": (8e-5, _EVENT), "pool_get": (6e-5, _EVENT), "pool_put": (9e-5, _EVENT),
     "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
     "global": (1.5e-5, _EVENT), "go": (6e-5, _EVENT), "block": (5e-5, _EVENT), "exit": (5e-5, _EVENT),
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
-    "set_memory_limit": (3e-5, _EVENT), "make_string": (7e-5, _EVENT), "concat": (8e-5, _EVENT),
+    "set_memory_limit": (3e-5, _EVENT), "make_string": (1e-4, _EVENT), "concat": (8e-5, _EVENT),
     "substring": (3e-5, _EVENT), "string_bytes": (7e-5, _EVENT), "set_elem": (3e-5, _EVENT),
     "box": (5e-5, _EVENT),
 }
 """(seconds, bytes) of one operation run by its handler, besides what it allocates (a
 `gc`'s cycle is counted in `gc_cycles`); the bytes are its events' (an `append` or a
 `map_insert` reports only its growths). `assign_field` is an `assign` to `var.field`,
-which runs the write barrier."""
+which runs the write barrier; `map_insert_out_of_line` a `map_insert` into a map whose
+keys or values are objects of their own."""
 
 
 @dataclass(slots=True)
@@ -135,6 +138,9 @@ class Work:
     """Sum over GC cycles of the object table's rows at that time."""
     mark_slots: float = 0.0
     """Sum over GC cycles of the pointer slots at that time."""
+    map_marks: float = 0.0
+    """Sum over GC cycles of the map keys and values stored out of line so far (a cycle
+    goes through each map's parts one by one)."""
     pool_sweeps: float = 0.0
     """Sum over GC cycles of the sync.Pools used so far (`poolCleanup` runs through them)."""
     root_scans: float = 0.0
@@ -169,9 +175,11 @@ class Work:
         return (self.steps * u["steps"] + self.step_reads * u["step_reads"] + self.op_seconds
                 + self.objects * u["objects"] + self.pointer_slots * u["pointer_slots"]
                 + self.map_keys * u["map_keys"] + self.map_objects * u["map_objects"]
-                + self.span_objects * u["span_objects"] + self.page_scans * u["page_scans"] + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
+                + self.span_objects * u["span_objects"] + self.page_scans * u["page_scans"]
+                + (self.forced_cycles + self.heap_cycles) * u["gc_cycles"]
                 + self.mark_objects * u["mark_objects"] + self.mark_slots * u["mark_slots"]
-                + self.pool_sweeps * u["pool_sweeps"] + self.root_scans * u["root_scans"])
+                + self.map_marks * u["map_marks"] + self.pool_sweeps * u["pool_sweeps"]
+                + self.root_scans * u["root_scans"])
 
     def memory_bytes(self) -> int:
         """Estimated peak resident bytes, start-up left out."""

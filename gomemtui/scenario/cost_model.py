@@ -131,7 +131,16 @@ class ProgramModel:
             for name, value in figures.items():
                 setattr(w, name, getattr(w, name) + value)
 
-    def charge_op(self, do: str, times: int = 1) -> None:
+    def charge_op(self, do: str, times: int = 1, op: ops.Op | None = None) -> None:
+        """`times` runs of an operation `do` (`op`: the operation, for the kinds that cost
+        differently: an `assign` to a field, a `map_insert` into a map with keys or values
+        out of line)."""
+        if isinstance(op, ops.Assign) and op.field:
+            do = "assign_field"
+        elif isinstance(op, ops.MapInsert):
+            var = self.vars.get(op.var)
+            if var is not None and any(t is not None and t.size > _MAP_MAX_BYTES for t in (var.key, var.elem)):
+                do = "map_insert_out_of_line"
         seconds, nbytes = OP_COSTS[do]
         self.charge(operations=times, op_seconds=seconds * times, op_bytes=nbytes * times)
 
@@ -159,9 +168,11 @@ class ProgramModel:
 
     def charge_cycles(self, cycles: float) -> None:
         """Mark work of `cycles` cycles now: each reads every row of the object table,
-        scans every root and cleans every pool used so far."""
+        goes through every map key and value stored out of line, scans every root and
+        cleans every pool used so far."""
         self.charge(mark_objects=self.total.objects * cycles, mark_slots=self.total.pointer_slots * cycles,
-                    pool_sweeps=self.pools_in_use * cycles, root_scans=self.roots * cycles)
+                    map_marks=self.total.map_objects * cycles, pool_sweeps=self.pools_in_use * cycles,
+                    root_scans=self.roots * cycles)
 
     @property
     def roots(self) -> int:
@@ -297,7 +308,7 @@ class ProgramModel:
     # -- operations (as runtime/mutator runs them) ------------------------------------------
 
     def operation(self, do: str, op: ops.Op) -> None:
-        self.charge_op("assign_field" if isinstance(op, ops.Assign) and op.field else do)
+        self.charge_op(do, 1, op)
         handler = _HANDLERS.get(type(op))
         if handler is not None:
             handler(self, op)

@@ -28,7 +28,7 @@ from gomemtui.scenario.spec import OPS, Kind
 
 __all__ = ["estimate"]
 
-_GROWING = ("heap_cycles", "page_scans", "mark_objects", "mark_slots", "pool_sweeps", "root_scans")
+_GROWING = ("heap_cycles", "page_scans", "mark_objects", "mark_slots", "map_marks", "pool_sweeps", "root_scans")
 """The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
 _NAMES = (Kind.VAR, Kind.NEW_VAR, Kind.TARGET, Kind.VAR_OR_NIL)
 """The kinds of field whose value names a variable (and `Kind.PARTS`, a list of them)."""
@@ -118,7 +118,7 @@ class _Walk(ProgramModel):
             self.charge_op(do)
             self.append(op, op.count * times)
         elif isinstance(op, ops.MapInsert):
-            self.charge_op(do)
+            self.charge_op(do, 1, op)
             self.map_insert(op, op.count * times)
         elif isinstance(op, ops.Append) and op.batch is not None:
             self.charge_op(do, times)
@@ -232,6 +232,7 @@ class _Walk(ProgramModel):
             self.charge(heap_cycles=cycles - done.heap_cycles, page_scans=done.large_objects * more_pages,
                         mark_objects=max(cycles * self.total.objects - done.mark_objects, 0),
                         mark_slots=max(cycles * self.total.pointer_slots - done.mark_slots, 0),
+                        map_marks=max(cycles * self.total.map_objects - done.map_marks, 0),
                         pool_sweeps=max(cycles * self.pools_in_use - done.pool_sweeps, 0),
                         root_scans=max(cycles * self.roots - done.root_scans, 0))
 
@@ -246,6 +247,7 @@ class _Walk(ProgramModel):
         spacing, goal = self.worst_spacing_and_goal()
         self.live_extra -= transient
         rows, slots = sum(one.objects for one in ones), sum(one.pointer_slots for one in ones)
+        parts = sum(one.map_objects for one in ones)
         counted = self.total.minus(after_linear)
         # the j-th iteration left maps at most what is allocated by then, and the goal
         per_iteration = (after_linear.allocated_bytes - at_start.allocated_bytes) / left
@@ -261,6 +263,7 @@ class _Walk(ProgramModel):
                 page_scans=math.ceil(left * one.page_scans + one.large_objects * mapped_pages),
                 mark_objects=marking * (left * (at_start.objects + counted.objects) + rows * tri),
                 mark_slots=marking * (left * (at_start.pointer_slots + counted.pointer_slots) + slots * tri),
+                map_marks=marking * (left * (at_start.map_objects + counted.map_objects) + parts * tri),
                 pool_sweeps=marking * left * self.pools_in_use,
                 root_scans=marking * left * self.roots,
             )
@@ -282,7 +285,7 @@ class _Walk(ProgramModel):
         else:
             fast = reps > 1  # one run of the repeat (mutator.loops.repeat)
         if isinstance(op, ops.MapInsert):
-            self.charge_op(step.do, times)
+            self.charge_op(step.do, times, op)
             self.map_insert(op, op.count * reps * times)
         elif isinstance(op, ops.Append) and op.batch is not None:
             self.charge_op(step.do, times * reps)

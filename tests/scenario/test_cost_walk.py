@@ -162,7 +162,8 @@ _body_step = st.one_of(
 )
 _EXACT = ("steps", "operations", "objects", "pointer_slots", "arrays", "map_keys", "map_objects", "forced_cycles",
           "allocated_bytes", "large_objects", "goroutines")
-_BOUNDS = ("span_objects", "heap_cycles", "mark_objects", "mark_slots", "page_scans", "pool_sweeps", "root_scans")
+_BOUNDS = ("span_objects", "heap_cycles", "mark_objects", "mark_slots", "map_marks", "page_scans", "pool_sweeps",
+           "root_scans")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -191,6 +192,6 @@ def test_multiplying_the_iterations_left_counts_what_walking_them_does(
 
 def test_every_operation_has_a_cost_and_a_rule_in_the_model() -> None:
     # a new `do` without them would make every scenario using it fail to load
-    assert set(OP_COSTS) == (set(OPS) - {"loop"}) | {"assign_field"}
+    assert set(OP_COSTS) == (set(OPS) - {"loop"}) | {"assign_field", "map_insert_out_of_line"}
     without_effect = {OPS["call"].op, OPS["loop"].op}  # a loop is walked, a call allocates nothing
     assert {spec.op for spec in OPS.values()} - without_effect == set(_HANDLERS)
