@@ -15,7 +15,11 @@ in (nested loops too). What the core spends its memory and time on:
 - operations run one at a time by their handler (a loop's body, a `repeat` the runtime
   does not run in one go), each with its events, which `gomemtui run` keeps;
 - GC cycles: the forced ones (`gc` steps) and an upper bound of the heap-triggered ones,
-  each with a fixed cost and mark work proportional to the object table at that time.
+  each with a fixed cost and mark work proportional to the object table at that time, the
+  maps' out-of-line parts, the roots and the pools used;
+- the timeline's checkpoints (the app steps back through them), which copy the object
+  table and the pointer slots;
+- after every top-level step, `run`'s look at every variable and goroutine.
 
 This module holds the figures (`Work`), what one unit of each costs, and the estimate of
 a whole run (`CostEstimate`); `cost_walk.estimate` computes it from the steps, and
@@ -25,7 +29,8 @@ the step responsible.
 The unit costs (`UNIT_SECONDS`, `UNIT_BYTES`, `OP_COSTS`) were measured on a 2-core
 machine with `benchmarks/bench_cost.py`, which prints measured against estimated time
 and peak memory of `gomemtui run` for a table of scenarios, and rounded up: the estimate
-is an upper bound within a small factor.
+is an upper bound within a small factor (the checkpoints, which `run` does not take, are
+counted for the app).
 """
 
 from __future__ import annotations

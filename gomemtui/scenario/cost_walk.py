@@ -3,8 +3,8 @@
 
 Loops are what make this cheap. A loop's iterations are followed until one leaves the
 model as the one before did; the next one is followed too, and its work multiplied by
-the iterations left. What grows with what earlier iterations made (mark work and array
-pairs, heap-triggered cycles as the live heap grows, page scans as the heap maps more)
+the iterations left. What grows with what earlier iterations made (mark work with the
+objects made, heap-triggered cycles as the live heap grows, page scans as the heap maps more)
 is summed over those iterations or bounded by its value after the last. Steps of the
 body that only count a variable up (an `append` or `map_insert` that no other body step
 names) are left out of that comparison and run once for all the iterations left, so a
