@@ -49,7 +49,7 @@ UNIT_SECONDS: dict[str, float] = {
     "objects": 1.5e-6,
     "pointer_slots": 1.2e-7,
     "map_keys": 4e-6,
-    "map_objects": 2e-5,
+    "map_objects": 1e-5,
     "span_objects": 1.2e-4,
     "page_scans": 2.5e-8,
     "gc_cycles": 1.5e-3,
@@ -94,7 +94,7 @@ _EVENT = 1000
 OP_COSTS: dict[str, tuple[float, int]] = {
     "new": (6e-5, _EVENT), "make_slice": (9e-5, _EVENT), "append": (2.8e-5, 100),
     "reslice": (1.5e-5, _EVENT), "copy_slice": (9e-5, _EVENT), "make_map": (3.5e-4, _EVENT),
-    "map_insert": (5.5e-5, 100), "map_insert_out_of_line": (1.5e-4, 100), "map_delete": (4e-5, _EVENT),
+    "map_insert": (5.5e-5, 100), "map_insert_out_of_line": (2e-4, 100), "map_delete": (4e-5, _EVENT),
     "map_clear": (4e-5, _EVENT),
     "pool_new": (8e-5, _EVENT), "pool_get": (6e-5, _EVENT), "pool_put": (9e-5, _EVENT),
     "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
@@ -153,8 +153,7 @@ class Work:
     allocated_bytes: int = 0
     """Simulated bytes allocated (requested sizes)."""
     span_objects: int = 0
-    """Spans allocated and swept for the objects: one per object of 4 KiB or more, one per
-    4 KiB of smaller ones (at most one per object)."""
+    """Objects of 4 KiB or more: a span each (or for two), allocated and swept."""
     large_objects: int = 0
     """Objects of more than 32 KiB: each gets a span of its own."""
     page_scans: int = 0

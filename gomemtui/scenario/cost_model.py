@@ -47,8 +47,8 @@ _TABLE_STRUCT = 64
 """More than the bytes of a Swiss table's header (`maps.table`)."""
 PAGE_BYTES = 8192
 _SPAN_OBJECT = 4096
-"""Half a span: an object this big or bigger takes a span to allocate and sweep, and so do
-smaller ones every 4 KiB (`span_objects` counts at most one per object)."""
+"""Half a span: an object this big or bigger takes a span to allocate and sweep (of
+objects of sizes not known one by one, at most one per 4 KiB)."""
 _LARGE_OBJECT = 32768
 """Bigger objects get a span of their own, found by scanning the page heap (`pages.find`)."""
 _STACK_ALLOC_LIMIT = 64 << 10
@@ -118,6 +118,9 @@ class ProgramModel:
         """Pools used by the iterations a loop's work was multiplied for."""
         self.gogc: int | None = scenario.runtime.gogc
         self.limit: int | None = scenario.runtime.gomemlimit
+        self.cycle_budget: float | None = None
+        """At most this many more heap-triggered cycles in the operation being run (None:
+        no bound but the allocations')."""
         self.settings_seen: set[tuple[int | None, int | None]] = {(self.gogc, self.limit)}
         """The (GOGC, GOMEMLIMIT) pairs the program has had (since a loop's walk reset it)."""
         self.startup_bytes = sum(size * n for size, n in startup_heap(scenario.runtime.gomaxprocs))
@@ -154,9 +157,13 @@ class ProgramModel:
         nbytes = count * size if total_bytes is None else total_bytes
         each = nbytes // count
         cycles = self.heap_cycle_bound(count, nbytes)
+        if self.cycle_budget is not None:
+            cycles = min(cycles, self.cycle_budget)
+            self.cycle_budget -= cycles
         large = count if each > _LARGE_OBJECT else 0
         self.charge(objects=count, pointer_slots=count * slots_each, allocated_bytes=nbytes, heap_cycles=cycles,
-                    span_objects=min(count, nbytes // _SPAN_OBJECT), large_objects=large,
+                    span_objects=(count if size >= _SPAN_OBJECT else 0) if total_bytes is None
+                    else min(count, nbytes // _SPAN_OBJECT), large_objects=large,
                     page_scans=large * self.mapped_pages(each))
         self.charge_cycles(cycles)
         if array:
@@ -440,11 +447,15 @@ class ProgramModel:
         if var is None or var.key is None or var.elem is None:
             return
         n = op.count if count is None else count
+        growing = var.len == var.peak_len  # every key grows the map: what it allocates stays
         var.len += n
         self.charge(map_keys=n)
         old_peak = var.peak_len
         var.peak_len = max(var.peak_len, var.len)
+        before = _map_bytes(var.key, var.elem, old_peak)
         self.resize(var.obj, _map_bytes(var.key, var.elem, var.peak_len))  # the spacing sees it grown
+        if growing:
+            self.cycle_budget = self.growth_cycles(before, self.sizes.get(var.obj, 0))
         if var.peak_len > old_peak:
             old_parts, old_bytes = _map_growth(var.key, var.elem, old_peak)
             parts, nbytes = _map_growth(var.key, var.elem, var.peak_len)
@@ -453,6 +464,22 @@ class ProgramModel:
             if t.size > _MAP_MAX_BYTES:
                 self.charge(map_objects=n)
                 self.allocate(n, t.size, 1 if t.has_pointers else 0)
+        self.cycle_budget = None
+
+    def growth_cycles(self, start: int, end: int) -> float | None:
+        """At most how many heap-triggered cycles a variable's data growing from `start` to
+        `end` bytes can start when what it allocates stays reachable (a map's new keys: at
+        most half of it is the tables it outgrew). Every cycle marks it, L ≥ its size, so
+        the next one comes 45/64 × L × GOGC/100 of allocation later at least: it has grown
+        by a factor 1 + 45/128 × GOGC/100. Below 4 MiB × GOGC/100 the runway is at least
+        45/64 × 4 MiB × (GOGC/100)² / (1 + GOGC/100). None: GOGC is off (only the memory
+        limit starts cycles, and its goal does not grow with the heap)."""
+        if self.gogc is None or self.gogc <= 0 or self.limit is not None:
+            return None
+        g = self.gogc / 100
+        floor = _HEAP_MINIMUM * g
+        return math.ceil((1 + g) / (_MIN_TRIGGER * g)) + math.log(max(end, floor) / max(start, floor)) / math.log(
+            1 + _MIN_TRIGGER * g / 2)
 
     def map_delete(self, op: ops.MapDelete) -> None:
         var = self.vars.get(op.var)
