@@ -97,12 +97,12 @@ OP_COSTS: dict[str, tuple[float, int]] = {
     "map_insert": (5.5e-5, 100), "map_insert_out_of_line": (2e-4, 100), "map_delete": (4e-5, _EVENT),
     "map_clear": (4e-5, _EVENT),
     "pool_new": (8e-5, _EVENT), "pool_get": (6e-5, _EVENT), "pool_put": (9e-5, _EVENT),
-    "assign": (1.8e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
+    "assign": (2e-5, _EVENT), "assign_field": (3.5e-5, _EVENT), "drop": (1.5e-5, _EVENT),
     "global": (1.5e-5, _EVENT), "go": (6e-5, _EVENT), "block": (5e-5, _EVENT), "exit": (5e-5, _EVENT),
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
     "set_memory_limit": (3e-5, _EVENT), "make_string": (1e-4, _EVENT), "concat": (8e-5, _EVENT),
-    "substring": (3e-5, _EVENT), "string_bytes": (7e-5, _EVENT), "set_elem": (3e-5, _EVENT),
-    "box": (5e-5, _EVENT),
+    "substring": (3e-5, _EVENT), "string_bytes": (7e-5, _EVENT), "set_elem": (3.5e-5, _EVENT),
+    "box": (6e-5, _EVENT),
 }
 """(seconds, bytes) of one operation run by its handler, besides what it allocates (a
 `gc`'s cycle is counted in `gc_cycles`); the bytes are its events' (an `append` or a
