@@ -67,7 +67,7 @@ UNIT_BYTES: dict[str, int] = {
     "objects": 200,
     "pointer_slots": 48,
     "arrays": 1500,
-    "map_keys": 150,
+    "map_keys": 220,
     "map_objects": 600,
     "gc_cycles": 10_000,
     "pool_sweeps": 500,
