@@ -71,7 +71,7 @@ UNIT_BYTES: dict[str, int] = {
     "objects": 120,
     "pointer_slots": 32,
     "arrays": 1500,
-    "map_keys": 150,
+    "map_keys": 220,
     "map_objects": 300,
     "gc_cycles": 10_000,
     "pool_sweeps": 500,
