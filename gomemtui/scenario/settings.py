@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # imported with the loader and the compiler, not by the comma
     from gomemtui.scenario.model import RuntimeSpec
 
 __all__ = ["Overrides", "SettingsError", "overrides_from_env", "parse_gogc", "parse_gomemlimit",
-           "parse_gomaxprocs", "settings_for"]
+           "parse_gomaxprocs", "parse_green_tea", "parse_assignment", "describe_overrides", "settings_for"]
 
 _UNSET = object()
 
@@ -39,6 +39,8 @@ class Overrides:
     gomemlimit: object = _UNSET
     """bytes, or None for no limit."""
     gomaxprocs: object = _UNSET
+    green_tea: object = _UNSET
+    """bool: Go 1.27's Green Tea marking (GOEXPERIMENT=greenteagc) or classic marking."""
 
     def merged(self, other: "Overrides") -> "Overrides":
         """These overrides, with `other`'s values taking precedence where set."""
@@ -84,6 +86,67 @@ def parse_gomaxprocs(text: str, source: str = "GOMAXPROCS") -> int:
     return number
 
 
+_TRUE = ("true", "on", "1", "yes")
+_FALSE = ("false", "off", "0", "no")
+
+
+def parse_green_tea(text: str, source: str = "green_tea") -> bool:
+    """Green Tea marking on or off: true/false (also on/off, 1/0, yes/no)."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{source}={text}: expected true or false")
+
+
+_ASSIGNABLE = {
+    "gogc": ("gogc", parse_gogc, "GOGC"),
+    "gomemlimit": ("gomemlimit", parse_gomemlimit, "GOMEMLIMIT"),
+    "gomaxprocs": ("gomaxprocs", parse_gomaxprocs, "GOMAXPROCS"),
+    "green_tea": ("green_tea", parse_green_tea, "green_tea"),
+    "greentea": ("green_tea", parse_green_tea, "green_tea"),
+}
+
+ASSIGNMENT_NAMES = ("GOGC", "GOMEMLIMIT", "GOMAXPROCS", "green_tea")
+"""The settings `parse_assignment` knows, as a user writes them."""
+
+
+def parse_assignment(text: str) -> Overrides:
+    """One or more comma-separated settings, as `--what-if` and `compare --left` take
+    them: "GOGC=50", "GOMEMLIMIT=64MiB,GOGC=off", "green_tea=false". Names are
+    case-insensitive; SettingsError names what is wrong."""
+    values: dict[str, object] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        key = name.strip().lower()
+        if not sep or not key:
+            raise SettingsError(f"{part.strip() or text!r}: expected NAME=VALUE, "
+                                f"NAME one of {', '.join(ASSIGNMENT_NAMES)}")
+        if key not in _ASSIGNABLE:
+            raise SettingsError(f"{name.strip()}: unknown setting; expected one of {', '.join(ASSIGNMENT_NAMES)}")
+        field, parse, shown = _ASSIGNABLE[key]
+        values[field] = parse(value, shown)  # type: ignore[operator]
+    return Overrides(**values)
+
+
+def describe_overrides(o: Overrides) -> str:
+    """A short label for overrides, as a user would type them ("GOGC=50 GOMEMLIMIT=64MiB")."""
+    from gomemtui.units import format_bytes
+
+    parts: list[str] = []
+    if o.gogc is not _UNSET:
+        parts.append(f"GOGC={'off' if o.gogc is None else o.gogc}")
+    if o.gomemlimit is not _UNSET:
+        parts.append("GOMEMLIMIT=off" if o.gomemlimit is None
+                     else "GOMEMLIMIT=" + format_bytes(o.gomemlimit, trim=True).replace(" ", ""))  # type: ignore[arg-type]
+    if o.gomaxprocs is not _UNSET:
+        parts.append(f"GOMAXPROCS={o.gomaxprocs}")
+    if o.green_tea is not _UNSET:
+        parts.append(f"green_tea={'true' if o.green_tea else 'false'}")
+    return " ".join(parts) or "as written"
+
+
 def overrides_from_env(env: Mapping[str, str]) -> Overrides:
     """The overrides the environment asks for; SettingsError for a malformed value.
 
@@ -108,6 +171,6 @@ def settings_for(spec: RuntimeSpec, overrides: Overrides | None = None) -> Runti
         gogc=spec.gogc if o.gogc is _UNSET else o.gogc,  # type: ignore[arg-type]
         gomemlimit=spec.gomemlimit if o.gomemlimit is _UNSET else o.gomemlimit,  # type: ignore[arg-type]
         gomaxprocs=spec.gomaxprocs if o.gomaxprocs is _UNSET else o.gomaxprocs,  # type: ignore[arg-type]
-        green_tea=spec.green_tea,
+        green_tea=spec.green_tea if o.green_tea is _UNSET else o.green_tea,  # type: ignore[arg-type]
         globals_bytes=spec.globals_bytes,
     )

@@ -6,7 +6,8 @@ import pytest
 
 from gomemtui.scenario import load_program
 from gomemtui.scenario.settings import (
-    Overrides, SettingsError, overrides_from_env, parse_gogc, parse_gomaxprocs, parse_gomemlimit,
+    UNSET, Overrides, SettingsError, describe_overrides, overrides_from_env, parse_assignment, parse_gogc,
+    parse_gomaxprocs, parse_gomemlimit,
 )
 from gomemtui.scenario.sizes import parse_byte_count
 from gomemtui.units import MESSAGE_STYLE, format_bytes
@@ -59,3 +60,47 @@ def test_sizes_round_trip_for_people() -> None:
     assert format_bytes(0, **MESSAGE_STYLE) == "0 B"
     assert format_bytes(8192, **MESSAGE_STYLE) == "8 KiB"
     assert format_bytes(80_000_000_000, **MESSAGE_STYLE) == "74.5 GiB"
+
+
+# -- NAME=VALUE assignments (run --what-if, compare --left/--right) ------------------------
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("GOGC=50", "gogc", 50),
+    ("gogc=off", "gogc", None),
+    ("GOMEMLIMIT=64MiB", "gomemlimit", 64 << 20),
+    ("GOMAXPROCS=4", "gomaxprocs", 4),
+    ("green_tea=false", "green_tea", False),
+    ("GreenTea=on", "green_tea", True),
+])
+def test_an_assignment_sets_one_field(text: str, field: str, value: object) -> None:
+    overrides = parse_assignment(text)
+    assert getattr(overrides, field) == value
+    others = [f for f in ("gogc", "gomemlimit", "gomaxprocs", "green_tea") if f != field]
+    assert all(getattr(overrides, f) is UNSET for f in others)
+
+
+def test_assignments_combine_with_commas_and_read_back_as_typed() -> None:
+    overrides = parse_assignment("GOGC=200, GOMEMLIMIT=64MiB")
+    assert (overrides.gogc, overrides.gomemlimit) == (200, 64 << 20)
+    assert describe_overrides(overrides) == "GOGC=200 GOMEMLIMIT=64MiB"
+    assert describe_overrides(parse_assignment("green_tea=no")) == "green_tea=false"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("GOGC", "expected NAME=VALUE"),
+    ("GOGCC=50", "GOGCC: unknown setting"),
+    ("GOGC=fifty", "GOGC=fifty: expected a percentage"),
+    ("green_tea=maybe", "green_tea=maybe: expected true or false"),
+    ("GOMAXPROCS=0", "GOMAXPROCS=0: expected 1 to"),
+])
+def test_a_bad_assignment_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        parse_assignment(text)
+
+
+def test_green_tea_override_reaches_the_runtime_settings() -> None:
+    from gomemtui.scenario.model import RuntimeSpec
+    from gomemtui.scenario.settings import settings_for
+
+    assert settings_for(RuntimeSpec(line=1)).green_tea is True
+    assert settings_for(RuntimeSpec(line=1), parse_assignment("green_tea=false")).green_tea is False
