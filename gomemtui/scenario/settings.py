@@ -126,7 +126,7 @@ def parse_assignment(text: str) -> Overrides:
         if key not in _ASSIGNABLE:
             raise SettingsError(f"{name.strip()}: unknown setting; expected one of {', '.join(ASSIGNMENT_NAMES)}")
         field, parse, shown = _ASSIGNABLE[key]
-        values[field] = parse(value, shown)  # type: ignore[operator]
+        values[field] = parse(value, shown)
     return Overrides(**values)
 
 
