@@ -219,6 +219,86 @@ def _configure_run(p: argparse.ArgumentParser) -> None:
                    help="stop cleanly after N seconds of real time (default: GOMEMTUI_MAX_SECONDS, else 600)")
     p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
     add_runtime_flags(p)
+    # -- what-if runs (issue 14) --
+    p.add_argument("--what-if", metavar="SETTING", action="append", type=_what_if_flag, default=None,
+                   dest="what_if",
+                   help="also run the scenario with SETTING laid over its own settings (GOGC=50, "
+                        "GOMEMLIMIT=64MiB, GOMAXPROCS=2, green_tea=false, or several joined by commas) and "
+                        "print a table of cycles, peak heap, pauses and GC CPU, one row per run "
+                        f"(up to {_MAX_WHAT_IFS} times; with --json, one object per run)")
+
+
+_MAX_WHAT_IFS = 3  # gomemtui.scenario.whatif.MAX_WHAT_IFS, without importing the scenario package here
+
+
+def _what_if_flag(text: str) -> object:
+    from gomemtui.scenario.settings import SettingsError
+    from gomemtui.scenario.whatif import parse_what_if
+
+    try:
+        return parse_what_if(text)
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _run_what_if(args: argparse.Namespace) -> int:
+    """`run X --what-if ...`: the run as written (or as given) and each what-if, as a table."""
+    from gomemtui import headless
+    from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
+    from gomemtui.scenario.compiler import compile_scenario
+    from gomemtui.scenario.errors import ScenarioError
+    from gomemtui.scenario.loader import load_scenario
+    from gomemtui.scenario.settings import Overrides, describe_overrides
+    from gomemtui.scenario.whatif import MAX_WHAT_IFS, program_with, what_if_budget_problems
+
+    if len(args.what_if) > MAX_WHAT_IFS:
+        error(f"run: --what-if: at most {MAX_WHAT_IFS} settings at once, not {len(args.what_if)}")
+        return EXIT_USAGE
+    resolved = resolve_for_command(args.scenario, args)
+    if isinstance(resolved, int):
+        return resolved
+    path, overrides = resolved
+    try:
+        scenario = load_scenario(path)
+        base = compile_scenario(scenario, overrides)
+        programs = [program_with(base, w.overrides) for w in args.what_if]
+        problems = [p for program in programs for p in what_if_budget_problems(scenario, program.settings)]
+        if problems:
+            raise ScenarioError(problems)
+    except ScenarioError as exc:
+        return print_problems(exc)
+    try:
+        ceiling = RealCeiling.from_env(max_seconds=DEFAULT_SECONDS)
+    except ValueError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    if args.max_memory is not None:
+        ceiling.max_bytes = args.max_memory
+    if args.max_seconds is not None:
+        ceiling.max_seconds = args.max_seconds
+    given = describe_overrides(overrides) if overrides != Overrides() else ""
+    runs = [(f"as given: {given}" if given else "as written", None, base)]
+    runs += [(w.label, w.label, program) for w, program in zip(args.what_if, programs)]
+    rows = []
+    ceiling.start()
+    for label, what_if, program in runs:
+        try:
+            figures = headless.play_what_if(program, ceiling.check)
+        except CeilingReached as exc:
+            error(f"{path}: {label}: {exc}")
+            return EXIT_PROBLEMS
+        except Exception as exc:  # a bug in the core must not end in a traceback for users
+            if args.traceback or os.environ.get("GOMEMTUI_TRACEBACK"):
+                raise
+            error(f"{path}: {label}: the simulation failed: {type(exc).__name__}: {exc} "
+                  "(this is a gomemtui bug; rerun with --traceback and report it)")
+            return EXIT_PROBLEMS
+        rows.append(headless.WhatIfRow(label, what_if, program.settings, figures))
+    if args.json:
+        headless.write_what_if_json(rows, sys.stdout)
+    else:
+        headless.write_what_if_table(base, rows, sys.stdout)
+    return EXIT_OK
 
 
 def _size_flag(text: str) -> int:
@@ -240,6 +320,8 @@ def _seconds_flag(text: str) -> float:
 
 
 def _run_run(args: argparse.Namespace) -> int:
+    if args.what_if:  # issue 14: a table of runs instead of one run's log
+        return _run_what_if(args)
     loaded = load_for_command(args.scenario, args)
     if isinstance(loaded, int):
         return loaded
@@ -302,6 +384,9 @@ register(Command(
     GOGC=200 gomemtui run my-scenario.toml      # compare GOGC values
     gomemtui run tour --gogc off --gomemlimit 16MiB
     gomemtui run tour --json | jq -c '.heap'    # machine-readable, one line per step
+    gomemtui run tour --what-if GOGC=50 --what-if GOGC=200      # a table: cycles, peak, pauses, GC CPU
+    gomemtui run tour --what-if green_tea=false --json          # one object per run
+    gomemtui run tour --what-if GOMEMLIMIT=8MiB,GOGC=off
     """,
     _configure_run, _run_run,
 ))

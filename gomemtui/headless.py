@@ -117,16 +117,6 @@ def walk(timeline: TimelineLike) -> Iterator[StepResult]:
         yield StepResult(number, step, events, to_jsonable(_reader(timeline).json_state()))
 
 
-class _Peak:
-    def __init__(self) -> None:
-        self.bytes = 0
-        self.step = 0
-
-    def see(self, value: Any, step: int) -> None:
-        if isinstance(value, (int, float)) and value > self.bytes:
-            self.bytes, self.step = int(value), step
-
-
 def _reader(timeline: TimelineLike) -> Any:
     """The read side of the timeline's runtime (`RuntimeReader`), or a fake runtime that
     answers `json_state`, `view` and `why_alive` itself (as `Player` reads it)."""
@@ -137,28 +127,17 @@ def _reader(timeline: TimelineLike) -> Any:
     return RuntimeReader(rt) if isinstance(rt, Runtime) else rt
 
 
-def _gc_events(events: Iterable[Event]) -> Iterator[Event]:
-    return (e for e in events if e.kind == "gc")
-
-
 def summarize(timeline: TimelineLike, results: list[StepResult]) -> RunSummary:
     """The summary of a finished run, from the runtime's views."""
+    from gomemtui.runtime.read.outcome import PeakHeap  # with the core, which the run has loaded
+
     rt = _reader(timeline)
     view = rt.view()
-    peak = _Peak()
+    peak = PeakHeap()  # the one definition of the peak heap (runtime.read.outcome)
     for r in results:
-        peak.see(r.state.get("heap", {}).get("alloc_bytes"), r.number)
-        for e in _gc_events(r.events):
-            # heap0/heap1 count the runtime's start-up heap, as Go's gctrace does; the
-            # peak is of the program's heap, as HeapAlloc shows it.
-            startup = int(e.data.get("startup_heap", 0) or 0)
-            for key in ("heap0", "heap1"):
-                if e.data.get(key) is not None:
-                    peak.see(int(e.data[key]) - startup, r.number)
+        peak.see_step(r.number, r.state.get("heap", {}).get("alloc_bytes"), r.events)
     gc_view = view.gc
-    for point in getattr(gc_view, "history", ()):
-        if point.heap_live > peak.bytes:
-            peak.bytes = int(point.heap_live)
+    peak.see_history(getattr(gc_view, "history", ()))
     final = results[-1].state if results else to_jsonable(rt.json_state())
     summary = RunSummary(
         steps=len(results),
@@ -375,3 +354,67 @@ def run_json(timeline: TimelineLike, out: TextIO) -> RunSummary:
     summary = summarize(timeline, results)
     out.write(dump(to_jsonable(summary.to_json())) + "\n")
     return summary
+
+
+# -- what-if table (`run X --what-if SETTING`) -------------------------------------------
+
+WHAT_IF_COLUMNS = ("cycles", "peak heap", "STW pause", "GC CPU", "heap at end", "live at end")
+"""The figures of each row of `run --what-if`, after the setting."""
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    """One row of the what-if table: a run's name, its settings and its figures."""
+
+    label: str
+    """"as written", "as given: GOGC=50" (flags and environment), or the what-if ("GOGC=200")."""
+    what_if: str | None
+    """The what-if's setting, None for the run as written or given."""
+    settings: Any
+    """The `RuntimeSettings` the run started with."""
+    figures: Any
+    """`gomemtui.runtime.read.outcome.RunFigures` of the run."""
+
+
+def what_if_cells(row: WhatIfRow) -> list[str]:
+    """A row's cells, in `WHAT_IF_COLUMNS` order after its label."""
+    f = row.figures
+    return [row.label, f"{f.cycles}" + (f" ({f.forced_cycles} forced)" if f.forced_cycles else ""),
+            format_bytes(f.peak_heap_bytes), _ns(f.pause_total_ns), f"{f.gc_cpu_fraction * 100:.1f} %",
+            format_bytes(f.heap_bytes), format_bytes(f.live_bytes)]
+
+
+def write_what_if_table(program: Program, rows: list[WhatIfRow], out: TextIO) -> None:
+    """The what-if table: the title, the run's settings, then one line per run."""
+    if program.title:
+        out.write(printable(program.title) + "\n")
+    out.write(_settings_line(program) + "\n\n")
+    table = [["setting", *WHAT_IF_COLUMNS], *(what_if_cells(r) for r in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    for line in table:
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        out.write(printable("  ".join(cells).rstrip()) + "\n")
+
+
+def what_if_object(row: WhatIfRow) -> dict[str, Any]:
+    """One `run --what-if --json` line: the run, its settings and its figures."""
+    s = row.settings
+    return {"run": row.label, "what_if": row.what_if,
+            "settings": {"gogc": s.gogc, "gomemlimit": s.gomemlimit, "gomaxprocs": s.gomaxprocs,
+                         "green_tea": s.green_tea},
+            **to_jsonable(row.figures.__dict__)}
+
+
+def write_what_if_json(rows: list[WhatIfRow], out: TextIO) -> None:
+    """`run --what-if --json`: one object per run, as JSON Lines."""
+    for row in rows:
+        out.write(json_printable(json.dumps(what_if_object(row), ensure_ascii=False, separators=(",", ":"))) + "\n")
+
+
+def play_what_if(program: Program, check: Callable[[str], None] | None = None) -> Any:
+    """Play `program` to the end without reading its state after each step (as the table
+    needs only the figures); `RunFigures` of the run. `check` is the real-cost ceilings'."""
+    from gomemtui.runtime.read.outcome import play_trace
+    from gomemtui.runtime.timeline import Timeline
+
+    return play_trace(Timeline(program, rewind=False), check).figures
