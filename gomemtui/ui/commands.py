@@ -51,6 +51,18 @@ class GoMemCommands(Provider):
                 title = f"Jump to step {step.index + 1}: line {step.line} {step.do}"
                 help_text = step.note or f"{step.do} at line {step.line}"
                 cmds.append((title, partial(main.goto_step, step.index), help_text))
+        # -- what-if overlays (issue 14) --
+        if frame is not None:
+            from gomemtui.scenario.whatif import PRESETS, parse_what_if
+
+            cmds.append(("What if…? (another setting)", main.action_what_if,
+                         "Re-run the scenario with another GOGC, GOMEMLIMIT, GOMAXPROCS or green_tea "
+                         "and draw it over the pacer chart (o)"))
+            for preset in PRESETS:
+                cmds.append((f"What if {preset}", partial(main.add_what_if, parse_what_if(preset)),
+                             f"Re-run with {preset} and draw it over the pacer chart"))
+            if main.what_ifs is not None and main.what_ifs.runs:
+                cmds.append(("Remove what-if overlays", main.remove_what_if, "Take every what-if off the chart"))
         return cmds
 
     async def discover(self) -> Hits:

@@ -8,7 +8,7 @@ active panel to the full screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Callable, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -29,6 +29,9 @@ from gomemtui.ui.widgets.panel import Panel
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
 
 if TYPE_CHECKING:  # mounted, and so imported, after the first paint
+    from gomemtui.scenario.whatif import WhatIf
+    from gomemtui.ui.what_if import WhatIfOverlays, WhatIfUpdated
+    from gomemtui.ui.screens.what_if import WhatIfChoice
     from gomemtui.ui.widgets.heap_map import HeapMap
     from gomemtui.ui.widgets.working import WorkingLine
 
@@ -91,6 +94,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "unzoom", "Unzoom"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "leave", "Quit"),
+        Binding("o", "what_if", "What if…", show=False),  # issue 14: what-if overlays
     ]
     """The screen's keys, in the order the footer and the help screen list them."""
     BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
@@ -124,6 +128,8 @@ class MainScreen(Screen[None]):
         """Whether the panels' widgets are mounted (just after the first paint)."""
         self._explain_return: tuple[str, bool] | None = None
         """(active panel, zoomed) to go back to when `x` opened the Explain panel."""
+        self.what_ifs: WhatIfOverlays | None = None
+        """The what-if runs over the pacer chart (made when the first is asked for)."""
 
     # -- layout ------------------------------------------------------------------
 
@@ -344,6 +350,8 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.playback.close()
+        if self.what_ifs is not None:
+            self.what_ifs.close()
 
     def on_frame_ready(self, message: FrameReady) -> None:
         frame = message.frame
@@ -366,6 +374,8 @@ class MainScreen(Screen[None]):
                 self.playback.pause()
         self._sync_header()
         self._refresh_bindings_if_changed()
+        if self.what_ifs is not None:
+            self._show_what_ifs()
 
     def _refresh_bindings_if_changed(self) -> None:
         """Refresh the footer only when an action became enabled or disabled.
@@ -594,3 +604,76 @@ class MainScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+    # -- what-if overlays (issue 14) -----------------------------------------------
+
+    def action_what_if(self) -> None:
+        """Re-run the scenario with another setting and draw it over the pacer chart."""
+        from gomemtui.ui.screens.what_if import WhatIfScreen
+
+        if self.frame is None:
+            return
+        shown = tuple(r.label for r in self.what_ifs.runs) if self.what_ifs is not None else ()
+        self.app.push_screen(WhatIfScreen(shown), self._what_if_chosen)
+
+    def _what_if_chosen(self, choice: WhatIfChoice | None) -> None:
+        if choice is None or self.frame is None:
+            return
+        if choice.remove is not None:
+            self.remove_what_if(choice.remove or None)
+        elif choice.add is not None:
+            self.add_what_if(choice.add)
+
+    def add_what_if(self, what_if: WhatIf) -> None:
+        """Run `what_if` in the background and overlay it; the GC panel is shown so that
+        its chart can be seen."""
+        from gomemtui.ui.what_if import WhatIfOverlays
+
+        if self.frame is None:
+            return
+        if self.what_ifs is None:
+            self.what_ifs = WhatIfOverlays(self, what_if_ceiling)
+        problem = self.what_ifs.add(what_if, self.frame.program)
+        if problem:
+            self.notify(problem, severity="warning")
+            return
+        if not self.panel("gc").display:
+            self.toggle_panel("gc")
+        if self.narrow:
+            self.focus_panel("gc")
+        self._show_what_ifs()
+
+    def remove_what_if(self, label: str | None = None) -> None:
+        """Remove the what-if named `label` (None: all of them)."""
+        if self.what_ifs is not None:
+            self.what_ifs.remove(label)
+
+    def on_what_if_updated(self, message: WhatIfUpdated) -> None:
+        assert self.what_ifs is not None
+        for run in self.what_ifs.runs:
+            if run.error and not run.reported:
+                run.reported = True
+                self.notify(f"what-if {run.label} stopped: {run.error}", severity="error", timeout=10)
+        self._show_what_ifs()
+
+    def _show_what_ifs(self) -> None:
+        """Hand the overlays and the runs' figures at the step shown to the chart and header."""
+        assert self.what_ifs is not None
+        self.query_one(StatusHeader).runs = self.what_ifs.header_runs(self.frame)
+        if self.filled:
+            from gomemtui.ui.widgets.pacer_chart import PacerChart
+
+            self.query_one("#pacer", PacerChart).overlays = self.what_ifs.overlays(self.frame)
+
+
+def what_if_ceiling() -> Callable[[str], None]:
+    """The real-cost check of one what-if run: the app's memory ceiling, and `run`'s
+    time ceiling (a what-if plays a whole run, as `run` does)."""
+    from gomemtui.ceiling import DEFAULT_SECONDS, RealCeiling
+
+    try:
+        ceiling = RealCeiling.from_env(max_seconds=DEFAULT_SECONDS)
+    except ValueError:  # the command line reports a bad variable before the app starts
+        ceiling = RealCeiling(max_seconds=DEFAULT_SECONDS)
+    ceiling.start()
+    return ceiling.check

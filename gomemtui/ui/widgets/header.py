@@ -3,9 +3,14 @@
 The figures are spelled in three tiers (full for 200 columns, abbreviated for 100,
 shortest for 80, see `gomemtui.ui.fit`); the title takes the room the figures leave and
 is shortened at a word boundary with "…", never cut inside a word.
+
+With what-if runs on the pacer chart, a second line compares the runs at the step shown:
+cycles, peak heap and GC CPU of each, in the same three tiers.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -108,6 +113,39 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
     return Text(" " + SEPARATOR.join(parts))
 
 
+@dataclass(frozen=True)
+class RunFigures:
+    """One run's figures for the header's second line (None: not known yet)."""
+
+    label: str
+    """"as written", or the what-if's setting ("GOGC=50")."""
+    cycles: int | None = None
+    peak_heap_bytes: int | None = None
+    gc_cpu_fraction: float | None = None
+    note: str = ""
+    """Said instead of the figures: "running…", "failed"."""
+
+
+def run_tiers(run: RunFigures) -> tuple[str, str, str]:
+    """One run's part of the second line in each tier (full, abbreviated, shortest)."""
+    if run.note or run.cycles is None or run.peak_heap_bytes is None or run.gc_cpu_fraction is None:
+        note = run.note or "…"
+        return (f"{run.label}: {note}", f"{run.label} {note}", f"{run.label} {note}")
+    peak = format_bytes(run.peak_heap_bytes)
+    cpu = f"{run.gc_cpu_fraction * 100:.1f} %"
+    return (f"{run.label}: {run.cycles} cycles, peak {peak}, GC CPU {cpu}",
+            f"{run.label} {run.cycles} cyc · {peak} · {cpu}",
+            f"{run.label} {run.cycles}c {peak}")
+
+
+def runs_text(runs: tuple[RunFigures, ...], width: int) -> Text:
+    """The runs' figures on one line of at most `width` cells: the longest tier that fits,
+    runs left off the end (whole) when even the shortest does not."""
+    tiers = [[run_tiers(r)[t] for r in runs] for t in range(3)]
+    parts = join_fitting(tiers, max(0, width - 1), SEPARATOR)
+    return Text(" " + SEPARATOR.join(parts))
+
+
 class StatusHeader(Widget):
     """One line of where we are: the essentials at any width."""
 
@@ -123,6 +161,15 @@ class StatusHeader(Widget):
     """Playback speed in actions per second."""
     busy: reactive[bool] = reactive(False)
     """An action is running in the core."""
+    runs: reactive[tuple[RunFigures, ...]] = reactive(())
+    """The runs compared on a second line (the run played and its what-ifs); none: one line."""
+
+    def watch_runs(self, runs: tuple[RunFigures, ...]) -> None:
+        self.styles.height = 2 if runs else 1
 
     def render(self) -> Text:
-        return header_text(self.frame, self.playing, self.speed, self.size.width, self.busy)
+        text = header_text(self.frame, self.playing, self.speed, self.size.width, self.busy)
+        if self.runs:
+            text.append("\n")
+            text.append_text(runs_text(self.runs, self.size.width))
+        return text

@@ -7,12 +7,17 @@ encoded into segments of one series color. Each series also has its own line sty
 (solid, thick, dotted, dashed), so the four stay apart without color (NO_COLOR,
 monochrome terminals); the legend shows each style. The x axis is simulated time, from
 the first sample to the last (the header's t=).
+
+Other runs can be drawn over the same axes as overlays (`Overlay`): named series of
+(time, heap, goal) points, each with its own line style and legend entry, below the run
+played. What-if runs (other settings) are drawn this way; so can any series of heap and
+goal over simulated time be (a real program's gctrace cycles, say).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -23,6 +28,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gomemtui.ui.fit import fit_words
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_runs
 from gomemtui.units import NEVER_BYTES, format_bytes, format_ns
@@ -51,6 +57,37 @@ SAMPLE_CELLS = 4
 """Width of each line style's sample in the legend."""
 DASH = 3
 """A dashed line: this many dots on, as many off (along x, or down a vertical run)."""
+
+PATTERNS: dict[str, tuple[int, ...]] = {
+    "dashdot": (1, 1, 1, 1, 0, 1, 0, 0),
+    "sparse": (1, 0, 0, 0),
+    "longdash": (1, 1, 1, 1, 1, 1, 0, 0),
+}
+"""Further line styles, for overlays: dots on (1) and off (0), repeated along x and down a
+vertical run. Each differs from the run's own four in its sample (`style_sample`)."""
+
+OVERLAY_STYLES: tuple[str, ...] = ("dashdot", "sparse", "longdash")
+"""The line styles overlays take in turn (the first overlay the first style)."""
+OVERLAY_COLORS = 3
+"""Overlay colours (component classes `pacer-chart--overlay-0` ...), taken in turn."""
+OVERLAY_LABEL = 18
+"""The widest an overlay's legend label gets (cut at a word with "…")."""
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Another run's heap and goal, drawn over the chart in one line style.
+
+    Attributes:
+        label: Its legend entry ("GOGC=50").
+        style: A line style of `styled` ("dashdot", "sparse", "longdash", ...).
+        points: (simulated time ns, heap bytes, goal bytes or None) samples, oldest
+            first; a goal of None or `NEVER_BYTES` and more is not drawn.
+    """
+
+    label: str
+    style: str
+    points: tuple[tuple[int, int, int | None], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -109,6 +146,9 @@ def styled(along: np.ndarray, vertical: np.ndarray, style: str) -> np.ndarray:
     height, width = along.shape
     xs = np.arange(width)[None, :]
     ys = np.arange(height)[:, None]
+    if style in PATTERNS:
+        on = np.array(PATTERNS[style], dtype=bool)
+        return (along & on[xs % len(on)]) | (vertical & on[ys % len(on)])
     if style == "dotted":
         return (along & (xs % 2 == 0)) | (vertical & (ys % 2 == 0))
     if style == "dashed":
@@ -137,17 +177,33 @@ def style_sample(style: str, cells: int = SAMPLE_CELLS) -> str:
 
 def sample_x(history: tuple[PacerPoint, ...], width: int) -> np.ndarray:
     """Each sample's dot column: its simulated time between the first and the last."""
+    return time_x([p.time_ns for p in history], time_span(history), width)
+
+
+def time_span(history: tuple[PacerPoint, ...], overlays: tuple[Overlay, ...] = ()) -> tuple[int, int] | None:
+    """The simulated time the x axis spans: from the earliest sample of the run and the
+    overlays to the latest (None when there is none)."""
+    starts = [history[0].time_ns] if history else []
+    ends = [history[-1].time_ns] if history else []
+    for o in overlays:
+        if o.points:
+            starts.append(o.points[0][0])
+            ends.append(o.points[-1][0])
+    return (min(starts), max(ends)) if starts else None
+
+
+def time_x(times: object, span: tuple[int, int] | None, width: int) -> np.ndarray:
+    """The dot column of each time on an x axis of `width` dots spanning `span`."""
     import numpy as np
 
-    times = np.array([p.time_ns for p in history], dtype=np.float64)
-    span = times[-1] - times[0]
-    if span <= 0:
-        return np.zeros(len(history), dtype=int)
-    return np.round((times - times[0]) * (width - 1) / span).astype(int)
+    t = np.array(times, dtype=np.float64)
+    if span is None or span[1] <= span[0]:
+        return np.zeros(len(t), dtype=int)
+    return np.round((t - span[0]) * (width - 1) / (span[1] - span[0])).astype(int)
 
 
 def plot(history: tuple[PacerPoint, ...], rows: int, cols: int,
-         limit: int | None = None) -> tuple[np.ndarray, np.ndarray, Axis | None]:
+         limit: int | None = None, overlays: tuple[Overlay, ...] = ()) -> tuple[np.ndarray, np.ndarray, Axis | None]:
     """Plot the series on a braille canvas.
 
     Args:
@@ -155,38 +211,56 @@ def plot(history: tuple[PacerPoint, ...], rows: int, cols: int,
         rows: Text rows of the plot.
         cols: Text columns of the plot.
         limit: GOMEMLIMIT, if set: the y axis reaches it, so that its line can be drawn.
+        overlays: Other runs' heap and goal, drawn under the run's own series.
 
     Returns:
         (bits, owner, axis): per cell the braille bits and the index of the series
-        that colors it (-1 for none), and the y axis (None when there is nothing to plot).
+        that colors it (-1 for none; `len(SERIES) + i` for overlay i), and the y axis
+        (None when there is nothing to plot).
     """
     import numpy as np  # already loaded by the core
 
     bits = np.zeros((rows, cols), dtype=np.uint8)
     owner = np.full((rows, cols), -1, dtype=np.int8)
-    if not history or rows <= 0 or cols <= 0:
+    overlays = tuple(o for o in overlays if o.points)
+    if not (history or overlays) or rows <= 0 or cols <= 0:
         return bits, owner, None
-    values = np.array([[getattr(p, name) for name, _, _ in SERIES] for p in history], dtype=np.float64)
+    values = np.array([[getattr(p, name) for name, _, _ in SERIES] for p in history],
+                      dtype=np.float64).reshape(len(history), len(SERIES))
     # GOGC=off without a limit: the goal (≈ MaxInt64) and the trigger are "never", not points
     never = values[:, [i for i, (name, _, _) in enumerate(SERIES) if name == "goal"]] >= NEVER_BYTES
     hidden = np.zeros(values.shape, dtype=bool)
     hidden[:, [i for i, (name, _, _) in enumerate(SERIES) if name in ("goal", "trigger")]] = never
     values[hidden] = 0
-    scale = values if limit is None else np.append(values.reshape(-1), float(limit))
+    extra = [np.array([(heap, goal if goal is not None and goal < NEVER_BYTES else 0)
+                       for _, heap, goal in o.points], dtype=np.float64) for o in overlays]
+    scale = np.concatenate([values.reshape(-1), *(e.reshape(-1) for e in extra),
+                            np.array([] if limit is None else [float(limit)])])
     axis = choose_axis(scale)
     if axis is None:
         return bits, owner, None
     height, width = rows * 4, cols * 2
-    xs = sample_x(history, width)
-    ys = np.clip(np.round((1 - axis.fraction(values)) * (height - 1)).astype(int), 0, height - 1)
-    for s, (_, _, style) in enumerate(SERIES):
-        shown = ~hidden[:, s]
-        if not shown.any():
-            continue
-        along, vertical = _polyline_parts(xs[shown], ys[shown, s], height, width)
+    span = time_span(history, overlays)
+
+    def draw(xs: np.ndarray, series: np.ndarray, style: str, index: int) -> None:
+        ys = np.clip(np.round((1 - axis.fraction(series)) * (height - 1)).astype(int), 0, height - 1)
+        along, vertical = _polyline_parts(xs, ys, height, width)
         series_bits = to_cells(styled(along, vertical, style), rows, cols)
-        bits |= series_bits
-        owner[series_bits > 0] = s
+        bits[...] |= series_bits
+        owner[series_bits > 0] = index
+
+    for i, (o, e) in enumerate(zip(overlays, extra)):  # under the run's own lines
+        xs = time_x([t for t, _, _ in o.points], span, width)
+        for column in (1, 0):  # the goal, then the heap over it
+            shown = e[:, column] > 0 if column == 1 else np.ones(len(e), dtype=bool)
+            if shown.any():
+                draw(xs[shown], e[shown, column], o.style, len(SERIES) + i)
+    if history:
+        xs = time_x([p.time_ns for p in history], span, width)
+        for s, (_, _, style) in enumerate(SERIES):
+            shown = ~hidden[:, s]
+            if shown.any():
+                draw(xs[shown], values[shown, s], style, s)
     return bits, owner, axis
 
 
@@ -214,13 +288,15 @@ def axis_label(axis: Axis | None, row: int, rows: int) -> str:
     return ""
 
 
-def time_axis(history: tuple[PacerPoint, ...], cols: int) -> str:
+def time_axis(history: tuple[PacerPoint, ...], cols: int, overlays: tuple[Overlay, ...] = ()) -> str:
     """The x axis under the plot, `cols` wide: the first and last samples' simulated time
-    at its ends, what it is in the middle: `0 ns ──── simulated time ──── 1.52 ms`."""
+    (of the run and its overlays) at its ends, what it is in the middle:
+    `0 ns ──── simulated time ──── 1.52 ms`."""
     name = "simulated time"
-    if not history:
+    span = time_span(history, overlays)
+    if span is None:
         return f" {name} ".center(cols, "─") if cols >= len(name) + 4 else "time"[:cols]
-    left, right = format_ns(history[0].time_ns), format_ns(history[-1].time_ns)
+    left, right = format_ns(span[0]), format_ns(span[1])
     middle = cols - len(left) - len(right) - 2
     if middle >= len(name) + 4:
         return f"{left} {f' {name} '.center(middle, '─')} {right}"
@@ -271,15 +347,19 @@ LegendItem = tuple[str, int, str]
 """(glyphs, style index: a series, -1 the limit, -2 the axis text; label)."""
 
 
-def legend_items(limit: int | None) -> list[LegendItem]:
+def legend_items(limit: int | None, overlays: tuple[Overlay, ...] = (), width: int = 0) -> list[LegendItem]:
     """The legend's entries: each series' line style and name, highest priority first, then
-    GOMEMLIMIT's line when set (its value labels its row on the byte axis), then room for
-    "(log scale)"."""
+    GOMEMLIMIT's line when set (its value labels its row on the byte axis), then each
+    overlay's style and label (heap and goal in one style; the label cut to
+    `OVERLAY_LABEL` cells, fewer under 100 columns), then room for "(log scale)"."""
     items: list[LegendItem] = []
     for s in reversed(range(len(SERIES))):
         items.append((style_sample(SERIES[s][2]), s, SERIES[s][1]))
     if limit is not None:
         items.append((LIMIT_GLYPH * 2, -1, "GOMEMLIMIT"))
+    for i, o in enumerate(overlays):
+        label = fit_words(o.label, OVERLAY_LABEL if width >= 100 else OVERLAY_LABEL // 2 + 3)
+        items.append((style_sample(o.style), len(SERIES) + i, label or o.label[:OVERLAY_LABEL]))
     items.append(("(log scale)", -2, ""))
     return items
 
@@ -304,6 +384,7 @@ class PacerChart(Widget):
     COMPONENT_CLASSES = {
         "pacer-chart--heap_live", "pacer-chart--heap_inuse", "pacer-chart--trigger",
         "pacer-chart--goal", "pacer-chart--axis", "pacer-chart--limit",
+        *(f"pacer-chart--overlay-{i}" for i in range(OVERLAY_COLORS)),
     }
 
     DEFAULT_CSS = """
@@ -314,14 +395,19 @@ class PacerChart(Widget):
     PacerChart > .pacer-chart--goal { color: $error; }
     PacerChart > .pacer-chart--axis { color: $text-muted; }
     PacerChart > .pacer-chart--limit { color: $accent; }
+    PacerChart > .pacer-chart--overlay-0 { color: $secondary; }
+    PacerChart > .pacer-chart--overlay-1 { color: $text-muted; }
+    PacerChart > .pacer-chart--overlay-2 { color: $foreground-darken-1; }
     """
 
     frame: reactive[Frame | None] = reactive(None, repaint=False)
     """The frame drawn (its GC history; `watch_frame` repaints the rows that changed)."""
+    overlays: reactive[tuple[Overlay, ...]] = reactive((), repaint=False)
+    """Other runs drawn under the frame's own series, each in its style (`Overlay`)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._plot_key: tuple[int, int, int] | None = None
+        self._plot_key: tuple[int, int, int, int] | None = None
         self._plot: tuple[np.ndarray, np.ndarray, Axis | None] | None = None
         self._style_set: tuple[Style, list[Style], Style, Style] | None = None
         self._drawn: tuple[tuple[object, ...], str] | None = None
@@ -332,14 +418,19 @@ class PacerChart(Widget):
         return self.frame.view.gc.memory_limit if self.frame is not None else None
 
     def _legend(self) -> list[list[LegendItem]]:
-        return legend_layout(legend_items(self.limit), self.size.width)
+        return legend_layout(legend_items(self.limit, self.overlays, self.size.width), self.size.width)
+
+    def watch_overlays(self) -> None:
+        """Overlays added, removed or moved: the scale and the legend may change, draw anew."""
+        self._plot = None
+        self.refresh()
 
     def watch_frame(self) -> None:
         """Plot the new history and repaint only the rows whose cells or labels changed."""
         width = self.size.width
         legend = self._legend()
         rows, cols = self._plot_shape(len(legend))
-        before = self._plot if self._plot_key is not None and self._plot_key[1:] == (rows, cols) else None
+        before = self._plot if self._plot_key is not None and self._plot_key[1:3] == (rows, cols) else None
         drawn = self._drawn
         if before is None or drawn is None or self.frame is None or rows <= 0 or cols <= 0:
             self.refresh()
@@ -362,7 +453,7 @@ class PacerChart(Widget):
         top = len(legend)
         for row, count in changed_runs(changed):
             self.refresh(Region(0, top + row, width, count))
-        new_time = time_axis(self.frame.view.gc.history, cols)
+        new_time = time_axis(self.frame.view.gc.history, cols, self.overlays)
         if new_time != old_time:
             self.refresh(Region(0, top + rows, width, 1))
         self._drawn = (new_legend, new_time)
@@ -372,13 +463,15 @@ class PacerChart(Widget):
         self._style_set = None
 
     def _styles(self) -> tuple[Style, list[Style], Style, Style]:
-        """The base style, one style per series, the axis and the limit styles (cached per theme)."""
+        """The base style, one style per series (then one per overlay colour), the axis and
+        the limit styles (cached per theme)."""
         if self._style_set is None:
             base = self.rich_style
             part = lambda name: self.get_component_rich_style(name, partial=True, default=Style())  # noqa: E731
             self._style_set = (
                 base,
-                [base + part(f"pacer-chart--{name}") for name, _, _ in SERIES],
+                [base + part(f"pacer-chart--{name}") for name, _, _ in SERIES]
+                + [base + part(f"pacer-chart--overlay-{i}") for i in range(OVERLAY_COLORS)],
                 base + part("pacer-chart--axis"),
                 base + part("pacer-chart--limit"),
             )
@@ -391,10 +484,10 @@ class PacerChart(Widget):
 
     def _get_plot(self, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, Axis | None]:
         frame = self.frame
-        key = (frame.serial if frame else -1, rows, cols)
+        key = (frame.serial if frame else -1, rows, cols, id(self.overlays))
         if self._plot is None or self._plot_key != key:
             history = frame.view.gc.history if frame else ()
-            self._plot = plot(history, rows, cols, self.limit)
+            self._plot = plot(history, rows, cols, self.limit, self.overlays)
             self._plot_key = key
         return self._plot
 
@@ -409,10 +502,17 @@ class PacerChart(Widget):
         for glyphs, index, label in items:
             if glyphs == "(log scale)" and not log:
                 continue
-            style = axis if index == -2 else limit if index == -1 else styles[index]
+            style = axis if index == -2 else limit if index == -1 else self._series_style(index)
             segments.append(Segment(glyphs, style))
             segments.append(Segment(f" {label}  " if label else "  ", axis))
         return Strip(segments).crop_extend(0, self.size.width, base)
+
+    def _series_style(self, index: int) -> Style:
+        """The colour of series `index` (an overlay's colours repeat after `OVERLAY_COLORS`)."""
+        styles = self._styles()[1]
+        if index >= len(SERIES):
+            index = len(SERIES) + (index - len(SERIES)) % OVERLAY_COLORS
+        return styles[index]
 
     def render_line(self, y: int) -> Strip:
         """The legend's lines, then the plot with a byte axis on the left, then the time axis."""
@@ -425,14 +525,14 @@ class PacerChart(Widget):
         bits, owner, scale = self._get_plot(rows, cols) if drawn else (None, None, None)
         history = self.frame.view.gc.history if self.frame is not None else ()
         if y == 0:
-            self._drawn = (self._legend_key(legend, scale, self.limit), time_axis(history, cols))
+            self._drawn = (self._legend_key(legend, scale, self.limit), time_axis(history, cols, self.overlays))
         if y < len(legend):
             return self._legend_line(legend[y], scale is not None and scale.log)
         if cols <= 0 or rows <= 0:
             return Strip.blank(width, base)
         row = y - len(legend)
         if row >= rows:
-            segments = [Segment(" " * AXIS_WIDTH + time_axis(history, cols), axis_style)]
+            segments = [Segment(" " * AXIS_WIDTH + time_axis(history, cols, self.overlays), axis_style)]
             return Strip(segments).crop_extend(0, width, base)
         on_limit = row == limit_row(scale, self.limit, rows)
         label = format_bytes(self.limit) if on_limit and self.limit is not None else axis_label(scale, row, rows)
@@ -447,7 +547,7 @@ class PacerChart(Widget):
         for i in range(1, cols + 1):
             if i == cols or owners[i] != owners[start]:
                 o = owners[start]
-                style = styles[o] if o >= 0 else limit_style if o == -2 else base
+                style = self._series_style(o) if o >= 0 else limit_style if o == -2 else base
                 segments.append(Segment("".join(chars[start:i]), style))
                 start = i
         return Strip(segments).crop_extend(0, width, base)
