@@ -243,6 +243,8 @@ def _what_if_flag(text: str) -> object:
 
 def _run_what_if(args: argparse.Namespace) -> int:
     """`run X --what-if ...`: the run as written (or as given) and each what-if, as a table."""
+    import dataclasses
+
     from gomemtui import headless
     from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
     from gomemtui.scenario.compiler import compile_scenario
@@ -262,7 +264,9 @@ def _run_what_if(args: argparse.Namespace) -> int:
         scenario = load_scenario(path)
         base = compile_scenario(scenario, overrides)
         programs = [program_with(base, w.overrides) for w in args.what_if]
-        problems = [p for program in programs for p in what_if_budget_problems(scenario, program.settings)]
+        problems = [dataclasses.replace(p, message=f"with --what-if {w.label}: {p.message}")
+                    for w, program in zip(args.what_if, programs)
+                    for p in what_if_budget_problems(scenario, program.settings)]
         if problems:
             raise ScenarioError(problems)
     except ScenarioError as exc:
