@@ -70,8 +70,10 @@ OVERLAY_STYLES: tuple[str, ...] = ("dashdot", "sparse", "longdash")
 """The line styles overlays take in turn (the first overlay the first style)."""
 OVERLAY_COLORS = 3
 """Overlay colours (component classes `pacer-chart--overlay-0` ...), taken in turn."""
-OVERLAY_LABEL = 18
+OVERLAY_LABEL = 24
 """The widest an overlay's legend label gets (cut at a word with "…")."""
+OVERLAY_LABEL_NARROW = 17
+"""... under 100 columns (room for "GOMEMLIMIT=64MiB…")."""
 
 
 @dataclass(frozen=True)
@@ -358,8 +360,9 @@ def legend_items(limit: int | None, overlays: tuple[Overlay, ...] = (), width: i
     if limit is not None:
         items.append((LIMIT_GLYPH * 2, -1, "GOMEMLIMIT"))
     for i, o in enumerate(overlays):
-        label = fit_words(o.label, OVERLAY_LABEL if width >= 100 else OVERLAY_LABEL // 2 + 3)
-        items.append((style_sample(o.style), len(SERIES) + i, label or o.label[:OVERLAY_LABEL]))
+        room = OVERLAY_LABEL if width >= 100 else OVERLAY_LABEL_NARROW
+        label = fit_words(o.label, room) or o.label[:room - 1] + "…"
+        items.append((style_sample(o.style), len(SERIES) + i, label))
     items.append(("(log scale)", -2, ""))
     return items
 
