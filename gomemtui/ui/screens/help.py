@@ -62,6 +62,11 @@ LONG_HELP: dict[str, str] = {
     "help": "this screen",
     "app.quit": "quit",
     "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",
+    # -- what-if overlays (issue 14) --
+    "what_if": "what if…? re-run the scenario with another setting (GOGC=50, GOMEMLIMIT=64MiB, "
+               "GOMAXPROCS=2, green_tea=false) in the background and draw its heap and goal over the "
+               "pacer chart, each run in its own line style, with every run's cycles, peak heap and "
+               "GC CPU at this step on a second header line; up to 3; again: remove one",
 }
 """What each main-screen action does, in a sentence."""
 
