@@ -26,9 +26,12 @@ SHOTS: tuple[tuple[str, str, int, tuple[int, int], tuple[str, ...], str | None, 
      "the GC panel zoomed: phases, pacer figures, gctrace lines and the pacer chart"),
     ("small-terminal.svg", "tour", 3, (80, 24), (), None,
      "the 80×24 layout: one panel at a time, tabs, and the explanation strip"),
+    ("what-if.svg", "gogc-100", 5, (140, 42),
+     ("o", *"GOGC=50", "enter", "o", *"GOGC=200", "enter"), "gc",
+     "what if GOGC were 50, or 200? both runs over the pacer chart, their figures in the header"),
 )
 
-KEYS = {"]": "right_square_bracket", "[": "left_square_bracket"}
+KEYS = {"]": "right_square_bracket", "[": "left_square_bracket", "=": "equals_sign"}
 
 
 def main() -> None:
