@@ -127,6 +127,7 @@ def _var(*holds: str) -> FieldSpec:
 
 _ESCAPE = _f("escape", Kind.ESCAPE, default="heap",
              doc='"heap" (the value escapes, default) or "stack" (it does not)')
+_CHAN = _f("chan", Kind.VAR, True, doc="the channel variable", holds=("chan",))
 _OWN_GOROUTINE = _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`", default_from="in")
 
 OPS: dict[str, OpSpec] = {
@@ -190,6 +191,19 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.MEMORY_LIMIT, True),)),
         OpSpec("loop", "for i := 0; i < times; i++ { body }", ops.Loop, (
             _f("times", Kind.INT, True, minimum=0), _f("body", Kind.BODY, True))),
+        # -- channels (issue 13) --
+        OpSpec("make_chan", "v := make(chan T, cap)", ops.MakeChan, (
+            _var_new("chan"), _f("elem", Kind.TYPE, True, doc="element type T"),
+            _f("cap", Kind.INT, default=0, minimum=0, doc="buffer size (0: unbuffered)"))),
+        OpSpec("send", "ch <- v", ops.Send, (
+            _CHAN,
+            _f("var", Kind.VAR, holds=("pointer",),
+               doc="the pointer sent (left out: a value that points to nothing)"))),
+        OpSpec("recv", "v := <-ch", ops.Recv, (
+            _CHAN,
+            _f("var", Kind.NEW_VAR, holds=("pointer",),
+               doc="the variable that receives (left out: <-ch discards the value)"))),
+        OpSpec("close_chan", "close(ch)", ops.CloseChan, (_CHAN,)),
     )
 }
 """Every operation a step may `do`."""

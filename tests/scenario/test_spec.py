@@ -67,7 +67,7 @@ def test_rules_that_count_repetitions_themselves_are_declared_so() -> None:
     at_once = {name for name, rule in RULES.items() if rule.repeats is Repeats.AT_ONCE}
     each = {name for name, rule in RULES.items() if rule.repeats is Repeats.EACH}
     assert at_once == {"new", "append", "map_insert", "map_delete"}
-    assert each == {"reslice"}
+    assert each == {"reslice", "send", "recv"}
 
 
 def _program(*steps: str) -> ops.Program:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from gomemtui.runtime import program as ops
-from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
+from gomemtui.runtime.mutator import channels, gc_settings, goroutines, loops, maps, pointers, pools, slices
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -35,5 +35,10 @@ HANDLERS: dict[type, Handler] = {
     ops.SetMemoryLimit: gc_settings.set_memory_limit,
     ops.Repeat: loops.repeat,
     ops.Loop: loops.loop,
+    # -- channels (issue 13) --
+    ops.MakeChan: channels.make_chan,
+    ops.Send: channels.send,
+    ops.Recv: channels.recv,
+    ops.CloseChan: channels.close_chan,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

@@ -13,12 +13,13 @@ from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.read.retention import retention
+from gomemtui.runtime.values.channels import Channel, buffer_bytes
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
 from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
-    ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
+    ArrayView, ChanView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, VarView,
 )
 
@@ -153,7 +154,34 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return map_bytes(rt, var.map_ref)
     if var.kind == "pool":
         return pool_bytes(rt, var.pool_ref)
+    if var.kind == "chan" and var.chan_id is not None:
+        return chan_bytes(rt, rt.state.chans[var.chan_id])
     return 0
+
+
+def chan_bytes(rt: Runtime, ch: Channel) -> int:
+    """Bytes of a channel's hchan and separate buffer."""
+    return sum(rt.heap.object_bytes(o) for o in ch.heap_objects())
+
+
+def chan_view(rt: Runtime, ch: Channel, goroutine: str | None) -> ChanView:
+    """A channel's buffer and wait queues, as the panels show them."""
+    buffered = tuple("-" if o == NIL else rt.slots.name(o) for o in ch.buffer)
+    return ChanView(
+        var=ch.name, goroutine=goroutine, elem=ch.elem.name, cap=ch.cap, len=len(ch.buffer),
+        bytes=chan_bytes(rt, ch), buffer_bytes=buffer_bytes(ch.elem, ch.cap), buffer_apart=ch.buf != NIL,
+        buffered=buffered, senders=tuple(w.goroutine for w in ch.sendq),
+        receivers=tuple(w.goroutine for w in ch.recvq), closed=ch.closed,
+    )
+
+
+def _waiting_on(rt: Runtime) -> dict[str, str]:
+    """Goroutine → the channel operation it is parked in."""
+    out: dict[str, str] = {}
+    for ch in rt.state.chans.values():  # a channel no variable holds may still have waiters
+        out.update((w.goroutine, f"{ch.name} <- v") for w in ch.sendq)
+        out.update((w.goroutine, f"<-{ch.name}") for w in ch.recvq)
+    return out
 
 
 def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
@@ -198,6 +226,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     slices = []
     maps = []
     pools = []
+    chans = []
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
@@ -227,6 +256,11 @@ def build_view(rt: Runtime) -> RuntimeView:
                 return typed_nil if oid == NIL else rt.slots.name(oid)
 
             pools.append(pool_view(pool.model, var.name, pool.type.name, entry, pool_bytes(rt, pool.id)))
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = rt.state.chans[var.chan_id]
+            type_name = f"chan {ch.elem.name}"
+            obj = rt.slots.name(ch.hchan)
+            chans.append(chan_view(rt, ch, var.owner))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -244,6 +278,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     retained = goroutine_retained(rt)
     stats = rt.heap.stats()
     goroutines = []
+    waiting = _waiting_on(rt)
     for g in rt.state.goroutines.values():
         held_vars = tuple(v.name for v in rt.state.vars.values() if v.owner == g.name)
         size = rt.stacks.size(g.name) if g.state != "dead" else 0
@@ -251,13 +286,13 @@ def build_view(rt: Runtime) -> RuntimeView:
             name=g.name, state=g.state, stack_size=size or 0,
             stack_used=rt.stacks.used(g.name) if g.state != "dead" else 0,
             vars=held_vars, retained_bytes=retained.get(g.name, 0),
-            leaked=g.state == "blocked",
+            leaked=g.state == "blocked", waiting_on=waiting.get(g.name, ""),
         ))
     view = RuntimeView(
         time_ns=rt.time_ns, memstats=memstats(rt), gc=gc_view(rt), vars=tuple(vars_),
         slices=tuple(slices), arrays=tuple(arrays), maps=tuple(maps), pools=tuple(pools),
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
-        pages_mapped=int(stats.pages_mapped), generation=rt.generation,
+        pages_mapped=int(stats.pages_mapped), generation=rt.generation, chans=tuple(chans),
     )
     rt.read_cache["view"] = view
     return view
@@ -319,6 +354,15 @@ def _find_target(rt: Runtime, name: str) -> tuple[int | None, str]:
     return oid, name
 
 
+def _runtime_root(rt: Runtime, oid: int) -> str:
+    """What a root object among the globals that no variable holds is: a parked
+    goroutine's sudog (reached through allgs → its g), else a sync.Pool cache."""
+    for g, sudog in rt.state.runtime_objects.sudogs.items():
+        if sudog == oid:
+            return f"{g}'s sudog, parked in a channel queue (allgs → g → sudog)"
+    return "sync.Pool cache (sync.allPools)"
+
+
 def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
     """A sync.Pool variable: what its poolLocal arrays, chains and cached objects take."""
     root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
@@ -371,7 +415,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
                         holder = var.name
                         break
             if job.label.startswith("globals"):
-                root = f"global {holder}" if holder else "sync.Pool cache (sync.allPools)"
+                root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
             else:
                 root = f"{job.label} (variable {holder})" if holder else job.label
             break
@@ -445,6 +489,11 @@ def json_state(rt: Runtime) -> dict:
                                   "bytes": rt.heap.object_bytes(var.oid) if var.oid != NIL else 0}
         elif var.kind == "pool":
             out_vars[var.name] = {"kind": "pool", "bytes": pool_bytes(rt, var.pool_ref)}
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = chan_view(rt, rt.state.chans[var.chan_id], var.owner)
+            out_vars[var.name] = {"kind": "chan", "cap": ch.cap, "len": ch.len, "bytes": ch.bytes,
+                                  "buffer_bytes": ch.buffer_bytes, "senders": list(ch.senders),
+                                  "receivers": list(ch.receivers), "closed": ch.closed}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

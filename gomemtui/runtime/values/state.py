@@ -11,6 +11,7 @@ import numpy as np
 
 from gomemtui.runtime.gc.marking import RootJob
 from gomemtui.runtime.memory.stacks import PARKED_USED, Stacks
+from gomemtui.runtime.values.channels import Channel
 from gomemtui.runtime.values.pool import PoolRegistry
 from gomemtui.runtime.values.runtime_objects import RuntimeObjects
 from gomemtui.runtime.values.variables import NIL, Array, Goroutine, MapRecord, PoolRecord, Var
@@ -43,6 +44,8 @@ class ProgramState:
         """Every slice backing array made so far (dead ones too), by id."""
         self.maps: dict[int, MapRecord] = {}
         self.pools: dict[int, PoolRecord] = {}
+        self.chans: dict[int, Channel] = {}
+        """Every channel made so far, by id."""
         self.all_pools = PoolRegistry()
         """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
         self.goroutines: dict[str, Goroutine] = {
@@ -81,6 +84,8 @@ class ProgramState:
                 out.append(arr.oid)
         elif var.kind == "map" and var.map_id is not None:
             out.extend(self.maps[var.map_id].parts.values())
+        elif var.kind == "chan" and var.chan_id is not None:
+            out.append(self.chans[var.chan_id].hchan)
         return out
 
     def root_jobs(self) -> list[RootJob]:

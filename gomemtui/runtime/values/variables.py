@@ -70,7 +70,7 @@ class Var:
 
     name: str
     kind: str
-    """"pointer", "slice", "map" or "pool"."""
+    """"pointer", "slice", "map", "pool" or "chan"."""
     owner: str | None
     """Goroutine whose stack holds it; None once it is global."""
     type: GoType
@@ -86,6 +86,8 @@ class Var:
     key_type: GoType | None = None
     appended_before: bool = False
     """Whether the slice has grown once (the stack buffer is used only at the first growth)."""
+    chan_id: int | None = None
+    """A channel variable's channel (`ProgramState.chans`)."""
 
     @property
     def header(self) -> SliceHeader:
