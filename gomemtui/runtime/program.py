@@ -330,6 +330,45 @@ class StringBytes:
     g: str = "main"
 
 
+# -- channels (issue 13) --
+
+
+@dataclass(frozen=True)
+class MakeChan:
+    """`v := make(chan elem, cap)` (`runtime.makechan`)."""
+
+    var: str
+    elem: GoType
+    cap: int = 0
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Send:
+    """`ch <- v` (`runtime.chansend`); var None sends a value that points to nothing."""
+
+    chan: str
+    var: str | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Recv:
+    """`v := <-ch` (`runtime.chanrecv`); var None discards the value (`<-ch`)."""
+
+    chan: str
+    var: str | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class CloseChan:
+    """`close(ch)` (`runtime.closechan`)."""
+
+    chan: str
+    g: str = "main"
+
+
 Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
@@ -338,6 +377,8 @@ Op = Union[
     MakeString, Concat, Substring, StringBytes,
     # -- values (issue 13) --
     SetElem, Box,
+    # -- channels (issue 13) --
+    MakeChan, Send, Recv, CloseChan,
 ]
 
 

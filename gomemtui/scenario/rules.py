@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Callable
 
 from gomemtui.runtime.types import BUILTIN_TYPES, GoType
+from gomemtui.runtime.values.channels import HCHAN_BYTES
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.strings import stringtoslicebyte
 from gomemtui.scenario.errors import quote, suggest
@@ -621,3 +622,119 @@ def check_box(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "value", f"value = {value}: a length is at least 0")
     track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
                                 step.goroutine, t, obj=track.new_object(t.size)))
+
+
+# -- channels (issue 13) --
+
+
+@rule("make_chan")
+def check_make_chan(track: Tracker, step: StepSpec, _: int) -> None:
+    """`make(chan T, n)`: an element under 64 KiB (`makechan: invalid channel element type`)
+    and a buffer that fits the simulated heap."""
+    t = track.type_arg(step, "elem")
+    if t.size >= 1 << 16:
+        track.fail(step, "elem", (
+            f"elem = {quote(t.name)}: {t.size} B per element; Go allows at most 65535 B "
+            "(compile error: channel element type too large (>64kB))"))
+    cap = step.value("cap")
+    need = HCHAN_BYTES + cap * t.size
+    track.check_heap_need(step, "cap", f"make(chan {t.name}, {cap})", need)
+    track.bind(step, "var", Var(step.args["var"], "chan", step.line_of("var"), "make_chan", step.goroutine,
+                                t, obj=track.new_object(need), cap=cap))
+
+
+def _park(track: Tracker, step: StepSpec, what: str) -> None:
+    """The step's goroutine blocks; with nobody left running, Go stops (`runtime.checkdead`)."""
+    g = step.goroutine
+    track.state.goroutines[g] = ("blocked", step.line)
+    if not any(state == "running" for state, _ in track.state.goroutines.values()):
+        track.fail(step, "chan", (
+            f"{what} blocks {g}, and no other goroutine is running to wake it (Go: fatal error: "
+            "all goroutines are asleep - deadlock!)"))
+
+
+def _wake(track: Tracker, g: str, line: int) -> None:
+    track.state.goroutines[g] = ("running", line)
+
+
+def _pointer_value(track: Tracker, step: StepSpec, ch: Var, key: str, verb: str) -> None:
+    """A channel whose elements hold no pointers carries no heap object to a variable."""
+    if step.args.get(key) is not None and ch.type is not None and not ch.type.has_pointers:
+        track.fail(step, key, (
+            f"{key} = {quote(step.args[key])}: {ch.name} is a chan {ch.type.name}, whose values hold no "
+            f"pointers; leave out {key} to {verb} one"))
+
+
+@rule("send", Repeats.EACH)
+def check_send(track: Tracker, step: StepSpec, _: int) -> None:
+    """`ch <- v`: not on a closed channel (`panic: send on closed channel`); parks when the
+    buffer is full and no receiver waits."""
+    track.check_goroutine(step)  # a repetition after the goroutine parked cannot run
+    ch = track.lookup(step, "chan")
+    _pointer_value(track, step, ch, "var", "send")
+    if step.args.get("var") is not None:
+        sent = track.lookup(step, "var")
+        if sent.stack:
+            track.fail(step, "var", (
+                f"var = {quote(sent.name)} points to a stack object ({sent.do} at line {sent.line} with "
+                'escape = "stack"); a value sent on a channel escapes to the heap (go build -gcflags=-m: '
+                '"escapes to heap"): write escape = "heap"'))
+    if ch.closed:
+        track.fail(step, "chan", f"chan = {quote(ch.name)}: {ch.name} is closed here (Go: panic: send on closed channel)")
+    if ch.recvq:
+        g, var = ch.recvq.pop(0)
+        _wake(track, g, step.line)
+        if var is not None:
+            track.state.vars[var].nil = step.args.get("var") is None
+        return
+    if ch.len < ch.cap:
+        ch.len += 1
+        return
+    ch.sendq.append(step.goroutine)
+    _park(track, step, f"{ch.name} <- {step.args.get('var') or 'v'} (buffer full or unbuffered, no receiver waiting)")
+
+
+@rule("recv", Repeats.EACH)
+def check_recv(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v := <-ch`: from the buffer or a parked sender, a zero value once closed, or parks."""
+    track.check_goroutine(step)  # a repetition after the goroutine parked cannot run
+    ch = track.lookup(step, "chan")
+    _pointer_value(track, step, ch, "var", "receive")
+    name = step.args.get("var")
+    if name is not None:
+        track.bind(step, "var", Var(name, "pointer", step.line_of("var"), "recv", step.goroutine,
+                                    ch.type, obj=track.new_object(0), nil=None))
+    if ch.len > 0:
+        ch.len -= 1
+        if ch.sendq:
+            _wake(track, ch.sendq.pop(0), step.line)
+            ch.len += 1
+        return
+    if ch.sendq:
+        _wake(track, ch.sendq.pop(0), step.line)
+        return
+    if ch.closed:
+        if name is not None:
+            track.state.vars[name].nil = True
+        return
+    ch.recvq.append((step.goroutine, name))
+    _park(track, step, f"<-{ch.name} (nothing buffered, no sender waiting)")
+
+
+@rule("close_chan")
+def check_close_chan(track: Tracker, step: StepSpec, _: int) -> None:
+    """`close(ch)`: once (`panic: close of closed channel`), and not while a goroutine is
+    parked sending on it (that send panics: `send on closed channel`)."""
+    ch = track.lookup(step, "chan")
+    if ch.closed:
+        track.fail(step, "chan", f"chan = {quote(ch.name)}: {ch.name} is already closed (Go: panic: close of closed channel)")
+    if ch.sendq:
+        track.fail(step, "chan", (
+            f"chan = {quote(ch.name)}: {', '.join(ch.sendq)} parked sending on {ch.name}; closing it "
+            "makes that send panic (Go: panic: send on closed channel)"))
+    ch.closed = True
+    for g, var in ch.recvq:
+        _wake(track, g, step.line)
+        if var is not None:
+            track.state.vars[var].nil = True
+    ch.recvq.clear()

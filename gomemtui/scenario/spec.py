@@ -130,6 +130,7 @@ def _var(*holds: str) -> FieldSpec:
 
 _ESCAPE = _f("escape", Kind.ESCAPE, default="heap",
              doc='"heap" (the value escapes, default) or "stack" (it does not)')
+_CHAN = _f("chan", Kind.VAR, True, doc="the channel variable", holds=("chan",))
 _OWN_GOROUTINE = _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`", default_from="in")
 
 OPS: dict[str, OpSpec] = {
@@ -225,6 +226,19 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.INT, doc="the value (a string's or slice's length); left out: computed at run time"),
             _f("constant", Kind.BOOL, default=False, doc="the value is a compile-time constant"),
             _ESCAPE)),
+        # -- channels (issue 13) --
+        OpSpec("make_chan", "v := make(chan T, cap)", ops.MakeChan, (
+            _var_new("chan"), _f("elem", Kind.TYPE, True, doc="element type T"),
+            _f("cap", Kind.INT, default=0, minimum=0, doc="buffer size (0: unbuffered)"))),
+        OpSpec("send", "ch <- v", ops.Send, (
+            _CHAN,
+            _f("var", Kind.VAR, holds=("pointer",),
+               doc="the pointer sent (left out: a value that points to nothing)"))),
+        OpSpec("recv", "v := <-ch", ops.Recv, (
+            _CHAN,
+            _f("var", Kind.NEW_VAR, holds=("pointer",),
+               doc="the variable that receives (left out: <-ch discards the value)"))),
+        OpSpec("close_chan", "close(ch)", ops.CloseChan, (_CHAN,)),
     )
 }
 """Every operation a step may `do`."""

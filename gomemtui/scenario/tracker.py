@@ -27,6 +27,7 @@ KIND_WORDS = {
     "pool": "a sync.Pool",
     "iface": "an interface value",
     "func": "a func value",
+    "chan": "a channel",
     "?": "a variable",
     "string": "a string",  # -- strings (issue 13) --
 }
@@ -59,6 +60,11 @@ class Var:
     appended_before: bool = False
     nil: bool | None = False
     """Pointer: True if certainly nil, None if perhaps (a Get from a pool with no New)."""
+    sendq: list[str] = field(default_factory=list)
+    """Channel: goroutines parked sending, first to wake first (`len` counts its buffer)."""
+    recvq: list[tuple[str, str | None]] = field(default_factory=list)
+    """Channel: goroutines parked receiving, and the variable each receives into."""
+    closed: bool = False
 
 
 @dataclass
@@ -77,7 +83,8 @@ class State:
     def signature(self) -> tuple[object, ...]:
         """What later iterations of a loop depend on (equal: they all go the same way)."""
         return (
-            tuple(sorted((v.name, v.kind, v.len, v.cap, v.has_array, v.nil, v.is_global, v.goroutine)
+            tuple(sorted((v.name, v.kind, v.len, v.cap, v.has_array, v.nil, v.is_global, v.goroutine,
+                          tuple(v.sendq), tuple(v.recvq), v.closed)
                          for v in self.vars.values())),
             tuple(sorted(self.goroutines.items())),
             tuple(sorted(self.dead)),

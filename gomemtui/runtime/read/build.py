@@ -13,6 +13,7 @@ from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.read.retention import retention
+from gomemtui.runtime.values.channels import Channel, buffer_bytes
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
 from gomemtui.runtime.values.variables import NIL, Var
@@ -20,6 +21,7 @@ from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, StringView, VarView,
+    ChanView,
 )
 
 if TYPE_CHECKING:
@@ -163,6 +165,8 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return rt.state.arrays[var.str_header.array].bytes
     if var.kind in ("iface", "func"):  # its own box or closure object; a shared pointee is not its
         return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
+    if var.kind == "chan" and var.chan_id is not None:  # -- channels (issue 13) --
+        return chan_bytes(rt, rt.state.chans[var.chan_id])
     return 0
 
 
@@ -178,6 +182,31 @@ def string_view(rt: Runtime, var: Var, holders: dict[int, list[str]]) -> StringV
         shared_with=tuple(h for h in holders.get(s.array, ()) if h != var.name) if s.array is not None else (),
         tiny=bool(arr and heap and rt.heap.is_tiny(arr.oid)),
     )
+
+
+def chan_bytes(rt: Runtime, ch: Channel) -> int:
+    """Bytes of a channel's hchan and separate buffer."""
+    return sum(rt.heap.object_bytes(o) for o in ch.heap_objects())
+
+
+def chan_view(rt: Runtime, ch: Channel, goroutine: str | None) -> ChanView:
+    """A channel's buffer and wait queues, as the panels show them."""
+    buffered = tuple("-" if o == NIL else rt.slots.name(o) for o in ch.buffer)
+    return ChanView(
+        var=ch.name, goroutine=goroutine, elem=ch.elem.name, cap=ch.cap, len=len(ch.buffer),
+        bytes=chan_bytes(rt, ch), buffer_bytes=buffer_bytes(ch.elem, ch.cap), buffer_apart=ch.buf != NIL,
+        buffered=buffered, senders=tuple(w.goroutine for w in ch.sendq),
+        receivers=tuple(w.goroutine for w in ch.recvq), closed=ch.closed,
+    )
+
+
+def _waiting_on(rt: Runtime) -> dict[str, str]:
+    """Goroutine → the channel operation it is parked in."""
+    out: dict[str, str] = {}
+    for ch in rt.state.chans.values():  # a channel no variable holds may still have waiters
+        out.update((w.goroutine, f"{ch.name} <- v") for w in ch.sendq)
+        out.update((w.goroutine, f"<-{ch.name}") for w in ch.recvq)
+    return out
 
 
 def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
@@ -223,6 +252,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     maps = []
     pools = []
     strings = []
+    chans = []
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
@@ -258,6 +288,11 @@ def build_view(rt: Runtime) -> RuntimeView:
             sv = string_view(rt, var, holders)
             obj, type_name = sv.array, "string"
             strings.append(sv)
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = rt.state.chans[var.chan_id]
+            type_name = f"chan {ch.elem.name}"
+            obj = rt.slots.name(ch.hchan)
+            chans.append(chan_view(rt, ch, var.owner))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -276,6 +311,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     retained = goroutine_retained(rt)
     stats = rt.heap.stats()
     goroutines = []
+    waiting = _waiting_on(rt)
     for g in rt.state.goroutines.values():
         held_vars = tuple(v.name for v in rt.state.vars.values() if v.owner == g.name)
         size = rt.stacks.size(g.name) if g.state != "dead" else 0
@@ -283,13 +319,14 @@ def build_view(rt: Runtime) -> RuntimeView:
             name=g.name, state=g.state, stack_size=size or 0,
             stack_used=rt.stacks.used(g.name) if g.state != "dead" else 0,
             vars=held_vars, retained_bytes=retained.get(g.name, 0),
-            leaked=g.state == "blocked",
+            leaked=g.state == "blocked", waiting_on=waiting.get(g.name, ""),
         ))
     view = RuntimeView(
         time_ns=rt.time_ns, memstats=memstats(rt), gc=gc_view(rt), vars=tuple(vars_),
         slices=tuple(slices), arrays=tuple(arrays), maps=tuple(maps), pools=tuple(pools),
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
         pages_mapped=int(stats.pages_mapped), generation=rt.generation, strings=tuple(strings),
+        chans=tuple(chans),
     )
     rt.read_cache["view"] = view
     return view
@@ -380,6 +417,15 @@ def _string_note(rt: Runtime, var: Var, retained: int) -> str:
     )
 
 
+def _runtime_root(rt: Runtime, oid: int) -> str:
+    """What a root object among the globals that no variable holds is: a parked
+    goroutine's sudog (reached through allgs → its g), else a sync.Pool cache."""
+    for g, sudog in rt.state.runtime_objects.sudogs.items():
+        if sudog == oid:
+            return f"{g}'s sudog, parked in a channel queue (allgs → g → sudog)"
+    return "sync.Pool cache (sync.allPools)"
+
+
 def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
     """A sync.Pool variable: what its poolLocal arrays, chains and cached objects take."""
     root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
@@ -435,7 +481,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
                         holder = var.name
                         break
             if job.label.startswith("globals"):
-                root = f"global {holder}" if holder else "sync.Pool cache (sync.allPools)"
+                root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
             else:
                 root = f"{job.label} (variable {holder})" if holder else job.label
             break
@@ -517,6 +563,11 @@ def json_state(rt: Runtime) -> dict:
                                   "shared_with": list(sv.shared_with)}
         elif var.kind in ("iface", "func"):  # -- values (issue 13) --
             out_vars[var.name] = {"kind": var.kind, "type": var.type.name, "bytes": var_bytes(rt, var)}
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = chan_view(rt, rt.state.chans[var.chan_id], var.owner)
+            out_vars[var.name] = {"kind": "chan", "cap": ch.cap, "len": ch.len, "bytes": ch.bytes,
+                                  "buffer_bytes": ch.buffer_bytes, "senders": list(ch.senders),
+                                  "receivers": list(ch.receivers), "closed": ch.closed}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

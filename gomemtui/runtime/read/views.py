@@ -228,6 +228,8 @@ class GoroutineView:
     next GC (HeapAlloc's drop). Its stack itself (`stack_size`, StackInuse) comes on top."""
     leaked: bool
     """Blocked for ever while holding memory."""
+    waiting_on: str = ""
+    """The channel operation it is parked in (`ch <- v`, `<-ch`), "" when none."""
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,30 @@ class SpanView:
 
 
 @dataclass(frozen=True)
+class ChanView:
+    """A channel: its buffer and the goroutines parked in its queues."""
+
+    var: str
+    goroutine: str | None
+    elem: str
+    cap: int
+    len: int
+    """Values in the buffer."""
+    bytes: int
+    """Heap bytes of its objects: hchan, with the buffer inside or beside it."""
+    buffer_bytes: int
+    """cap × element size: the buffer `makechan` asks for."""
+    buffer_apart: bool
+    """The buffer is its own object (the elements hold pointers)."""
+    buffered: tuple[str, ...]
+    """What each buffered value points to, oldest first ("-" for nothing)."""
+    senders: tuple[str, ...]
+    """Goroutines parked sending, first to wake first."""
+    receivers: tuple[str, ...]
+    closed: bool
+
+
+@dataclass(frozen=True)
 class RuntimeView:
     """Everything the panels draw for one position of the timeline."""
 
@@ -315,3 +341,5 @@ class RuntimeView:
     # -- strings (issue 13) --
     strings: tuple[StringView, ...] = ()
     """String variables, each over its bytes (drawn beside the slices)."""
+    chans: tuple["ChanView", ...] = ()
+    """Live channel variables (issue 13)."""

@@ -69,6 +69,9 @@ class RuntimeObjects:
         """`g` objects of dead goroutines (`gfput`), the last one reused first (`gfget`)."""
         self.sudogs: dict[str, int] = {}
         """Goroutine blocked on a channel → its `sudog`."""
+        self.free_sudogs: list[int] = []
+        """Sudogs released by woken goroutines (`releaseSudog` → the P's `sudogcache`),
+        the last one reused first by `acquireSudog`."""
         self.allgs_array: int | None = None
         """The current `allgs` backing array (None while it is the start-up one)."""
         self.allgs_len = ALLGS_START_LEN
@@ -76,7 +79,7 @@ class RuntimeObjects:
 
     def heap_objects(self) -> list[int]:
         """Objects the runtime keeps reachable from its globals (`allgs`, channel wait queues)."""
-        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values()]
+        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values(), *self.free_sudogs]
         if self.allgs_array is not None:
             out.append(self.allgs_array)
         return out

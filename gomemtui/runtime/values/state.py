@@ -11,6 +11,7 @@ import numpy as np
 
 from gomemtui.runtime.gc.marking import RootJob
 from gomemtui.runtime.memory.stacks import PARKED_USED, Stacks
+from gomemtui.runtime.values.channels import Channel
 from gomemtui.runtime.values.pool import PoolRegistry
 from gomemtui.runtime.values.runtime_objects import RuntimeObjects
 from gomemtui.runtime.values.variables import NIL, Array, Goroutine, MapRecord, PoolRecord, Var
@@ -47,6 +48,8 @@ class ProgramState:
         is "s[]#4"), so naming one costs O(1) however many there are."""
         self.maps: dict[int, MapRecord] = {}
         self.pools: dict[int, PoolRecord] = {}
+        self.chans: dict[int, Channel] = {}
+        """Every channel made so far, by id."""
         self.all_pools = PoolRegistry()
         """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
         self.goroutines: dict[str, Goroutine] = {
@@ -97,6 +100,8 @@ class ProgramState:
                 out.extend(t for t in var.stack_fields.values() if t != NIL)
             if var.map_id is not None:
                 out.extend(self.maps[var.map_id].parts.values())
+        elif var.kind == "chan" and var.chan_id is not None:
+            out.append(self.chans[var.chan_id].hchan)
         return out
 
     def root_jobs(self) -> list[RootJob]:

@@ -28,7 +28,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("sync.Pool", "totals, one line per pool (cached, hits / misses / New calls, its own memory), then the "
                   "per-P private slot and shared chain and the victim cache"),
     ("Goroutines", "totals (by state, stacks, heap retained), then each one's state, stack size and use, what it "
-                   "keeps alive; LEAK marks a goroutine blocked for ever"),
+                   "keeps alive; LEAK marks a goroutine blocked for ever, 'parked in ch <- v' one waiting on a "
+                   "channel; then each channel: buffered/cap, its bytes, what its buffer holds, who waits"),
     ("Explain", "what the last step changed (heap, live heap, objects, spans, goroutines), then what it did "
                 "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
                 "and x opens all of it"),
