@@ -14,7 +14,8 @@ from gomemtui.scenario.spec import OPS, FieldSpec, Kind, OpSpec
 
 __all__ = ["toml_literal", "shown_default", "kind_words", "fields_cell"]
 
-_HOLDS_WORDS = {"slice": "slice", "map": "map", "pointer": "pointer", "pool": "sync.Pool"}
+_HOLDS_WORDS = {"slice": "slice", "map": "map", "pointer": "pointer", "pool": "sync.Pool",
+               "weak": "weak pointer"}
 """How the reference names a kind of variable."""
 
 

@@ -157,6 +157,11 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
             if not isinstance(item, str) or not IDENT_RE.match(item):
                 raise BadValue(f"item {i + 1} ({quote(item)}) is not a field name (a Go identifier)")
         return tuple(value)
+    # -- runtime (issue 13) --
+    if kind is Kind.MAP_KEY:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise _wrong_type("a key: an integer (for integer keys) or a string", value)
+        return value
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
 
 

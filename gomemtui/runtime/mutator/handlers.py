@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
+from gomemtui.runtime.mutator import runtime_calls
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -35,5 +36,11 @@ HANDLERS: dict[type, Handler] = {
     ops.SetMemoryLimit: gc_settings.set_memory_limit,
     ops.Repeat: loops.repeat,
     ops.Loop: loops.loop,
+    # -- runtime (issue 13) --
+    ops.FreeOSMemory: runtime_calls.free_os_memory,
+    ops.SetFinalizer: runtime_calls.set_finalizer,
+    ops.AddCleanup: runtime_calls.add_cleanup,
+    ops.WeakMake: runtime_calls.weak_make,
+    ops.WeakValue: runtime_calls.weak_value,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

@@ -129,6 +129,9 @@ class MapView:
     tables: tuple[TableView, ...]
     group_bytes: int
     indirect_values: bool
+    entries: tuple[tuple[str, str | None], ...] = ()
+    """The present keys the scenario names, as Go writes them (`"alice"`, `42`), oldest
+    first, each with the object its value points at (None: nothing)."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ class VarView:
 
     name: str
     kind: str
-    """"slice", "map", "pointer" or "pool"."""
+    """"slice", "map", "pointer", "pool" or "weak"."""
     goroutine: str | None
     is_global: bool
     object: str | None
@@ -257,3 +260,27 @@ class RuntimeView:
     generation: int = 0
     """Changes whenever the state changes: widgets compare it instead of arrays."""
     extra: dict[str, object] = field(default_factory=dict)
+    # -- runtime (issue 13) --
+    specials: SpecialsView | None = None
+    """Finalizers, cleanups and weak pointers (None while the program has none)."""
+    os_released_forced: int = 0
+    """Bytes `debug.FreeOSMemory` returned to the OS so far (0: never called)."""
+
+
+# -- runtime (issue 13) --
+
+
+@dataclass(frozen=True)
+class SpecialsView:
+    """The objects with a finalizer, a cleanup or a weak handle, and what waits to run."""
+
+    finalizers: tuple[str, ...]
+    """Objects with a finalizer that has not been queued yet."""
+    cleanups: tuple[str, ...]
+    """Cleanups not queued yet ("cleanup 1 of node")."""
+    weak: tuple[tuple[str, str | None], ...]
+    """Each weak pointer variable and the object its Value would return (None: nil)."""
+    queued_finalizers: tuple[str, ...]
+    """Objects whose finalizer waits for the finalizer goroutine."""
+    queued_cleanups: tuple[str, ...]
+    """Cleanups that wait for sweeping to end."""
