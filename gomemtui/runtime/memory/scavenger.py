@@ -192,6 +192,8 @@ class Scavenger:
         """Bytes released by allocSpan since the start (`scav.releasedEager`, cumulative)."""
         self.released_forced = 0
         """Bytes `debug.FreeOSMemory` released since the start (`scavengeAll`, cumulative)."""
+        self.forced_calls = 0
+        """`scavengeAll` calls so far (one per `debug.FreeOSMemory`)."""
 
     # -- what it reads -----------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class Scavenger:
         retained = self.pages.free_pages - self.pages.released_pages
         released = self.pages.scavenge(retained) * PAGE_SIZE if retained else 0
         self.released_forced += released
+        self.forced_calls += 1
         return released
 
     def alloc_span(self, scav: int, growth: int, mapped_ready: int, heap_retained: int) -> int:

@@ -307,6 +307,7 @@ def build_view(rt: Runtime) -> RuntimeView:
         pages_mapped=int(stats.pages_mapped), generation=rt.generation,
         specials=specials_view(rt),
         os_released_forced=rt.scavenger.released_forced,
+        free_os_memory_calls=rt.scavenger.forced_calls,
     )
     rt.read_cache["view"] = view
     return view

@@ -264,7 +264,9 @@ class RuntimeView:
     specials: SpecialsView | None = None
     """Finalizers, cleanups and weak pointers (None while the program has none)."""
     os_released_forced: int = 0
-    """Bytes `debug.FreeOSMemory` returned to the OS so far (0: never called)."""
+    """Bytes `debug.FreeOSMemory` returned to the OS so far."""
+    free_os_memory_calls: int = 0
+    """`debug.FreeOSMemory` calls so far."""
 
 
 # -- runtime (issue 13) --
