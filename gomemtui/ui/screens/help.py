@@ -17,10 +17,12 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("Heap map", "pages and spans; c changes the colors (auto: size class, or mark colors while the GC marks). "
                  "j/k/h/l or ↑/↓ move the cursor, Enter zooms into a span's slots, Esc goes back"),
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
+                   "finalizers, cleanups and weak pointers, what debug.FreeOSMemory returned, "
                    "gctrace lines, and the pacer chart of live heap / in use / trigger / goal"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
                "(kept alive), ░ the rest of the array; struck-out arrays are garbage"),
-    ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8"),
+    ("Maps", "Swiss tables: ■ full, · empty, × deleted slots, in groups of 8; the keys the "
+             "scenario names and what their values point at"),
     ("sync.Pool", "per-P private slot and shared chain, the victim cache, hits / misses / New calls, "
                   "the pool's own structures"),
     ("Goroutines", "state, stack size and use, what each keeps alive; LEAK marks a goroutine blocked for ever"),
