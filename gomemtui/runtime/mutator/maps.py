@@ -10,6 +10,7 @@ cleared or dropped, and it moves with its entry when a table grows or splits.
 
 from __future__ import annotations
 
+import json
 from typing import Sequence
 
 import numpy as np
@@ -214,10 +215,11 @@ def map_insert(m: Mutator, op: ops.MapInsert) -> None:
                value=op.value, new=op.count, len=len(rec.model))
 
 
-def key_text(key: ops.MapKey) -> str:
-    """A key as Go writes it in an index expression: `"alice"`, `42`."""
+def key_text(key: object) -> str:
+    """A key as Go writes it in an index expression: `"alice"`, `42` (a string quoted
+    with its control characters escaped, as `strconv.Quote` does)."""
     if isinstance(key, str):
-        return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(key, ensure_ascii=False)
     return str(key)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
+from gomemtui.runtime.mutator.maps import key_text
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.read.retention import retention
 from gomemtui.runtime.values.maps import SwissMap
@@ -159,13 +160,6 @@ def var_bytes(rt: Runtime, var: Var) -> int:
     return 0
 
 
-def _key_text(label: object) -> str:
-    """A key as Go writes it: `"alice"`, `42`."""
-    if isinstance(label, str):
-        return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return str(label)
-
-
 def map_entries(model: SwissMap, names: Callable[[int], str]) -> tuple[tuple[str, str | None], ...]:
     """The present keys the scenario names, oldest first, and what their values point at."""
     present = [(label, key) for label, key, here in model.named_keys() if here]
@@ -173,7 +167,7 @@ def map_entries(model: SwissMap, names: Callable[[int], str]) -> tuple[tuple[str
         return ()
     keys = np.array([key for _, key in present], dtype=np.int64)
     targets = model.elems(keys).tolist()
-    return tuple((_key_text(label), None if t == NIL else names(int(t)))
+    return tuple((key_text(label), None if t == NIL else names(int(t)))
                  for (label, _), t in zip(present, targets))
 
 
