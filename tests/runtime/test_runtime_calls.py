@@ -205,3 +205,19 @@ def test_walking_by_phases_and_rewinding_give_the_straight_run() -> None:
     for index in (len(digests) - 1, 3, 9, 6):
         walked.goto_step(index)
         assert walked.runtime.digest() == digests[index], f"after step {index + 1}"
+
+
+def test_an_object_with_a_finalizer_that_reaches_itself_is_never_freed() -> None:
+    """`gcScanFinalizer` marks what the object points to: in a cycle that includes the
+    object itself, so it is always marked and its finalizer never runs (Go's documented
+    leak: "If a cyclic structure includes a block with a finalizer, that cycle is not
+    guaranteed to be garbage collected")."""
+    r = runtime()
+    r.apply(ops.New("node", NODE))
+    r.apply(ops.Assign("node", "next", "node"))
+    r.apply(ops.SetFinalizer("node"))
+    r.apply(ops.Drop("node"))
+    for _ in range(3):
+        assert "finalizer_queued" not in kinds(r.apply(ops.GC()))
+    assert live(r, "node")
+    assert why_alive(r, "node").root.startswith("the finalizer special of node")
