@@ -94,23 +94,32 @@ class MakeMap:
     g: str = "main"
 
 
+MapKey = Union[int, str]
+"""A key a scenario names: `m["alice"]`, `m[42]`."""
+
+
 @dataclass(frozen=True)
 class MapInsert:
-    """`m[k] = v` for `count` keys never inserted before."""
+    """`m[k] = v` for `count` keys never inserted before, or for the one key `key`
+    (present: its value is replaced); `value` names the pointer variable each value
+    points at (None: values that point at nothing)."""
 
     var: str
     count: int = 1
     g: str = "main"
+    key: MapKey | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
 class MapDelete:
-    """`delete(m, k)` for `count` present keys (oldest first), or every key."""
+    """`delete(m, k)` for `count` present keys (oldest first), every key, or the one key `key`."""
 
     var: str
     count: int = 1
     all: bool = False
     g: str = "main"
+    key: MapKey | None = None
 
 
 @dataclass(frozen=True)
@@ -369,6 +378,51 @@ class CloseChan:
     g: str = "main"
 
 
+# -- runtime (issue 13) --
+
+
+@dataclass(frozen=True)
+class FreeOSMemory:
+    """`debug.FreeOSMemory()`: a forced GC, then every free page returned to the OS."""
+
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class SetFinalizer:
+    """`runtime.SetFinalizer(v, f)` on the object pointer variable `var` points to."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class AddCleanup:
+    """`runtime.AddCleanup(v, f, arg)` on the object `var` points to; `arg` is a small
+    value without pointers (a file descriptor, an id)."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class WeakMake:
+    """`var := weak.Make(source)`: a weak pointer to the object pointer `source` points to."""
+
+    var: str
+    source: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class WeakValue:
+    """`var := source.Value()`: a strong pointer from weak pointer `source`, or nil."""
+
+    var: str
+    source: str
+    g: str = "main"
+
+
 Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
@@ -379,6 +433,8 @@ Op = Union[
     SetElem, Box,
     # -- channels (issue 13) --
     MakeChan, Send, Recv, CloseChan,
+    # -- runtime (issue 13) --
+    FreeOSMemory, SetFinalizer, AddCleanup, WeakMake, WeakValue,
 ]
 
 

@@ -124,6 +124,8 @@ class ProgramModel:
         no bound but the allocations')."""
         self.settings_seen: set[tuple[int | None, int | None]] = {(self.gogc, self.limit)}
         """The (GOGC, GOMEMLIMIT) pairs the program has had (since a loop's walk reset it)."""
+        self.cleanup_goroutine = False
+        """The first `add_cleanup` starts the runtime's cleanup goroutine."""
         self.startup_bytes = sum(size * n for size, n in startup_heap(scenario.runtime.gomaxprocs))
         """The runtime's own heap at start-up (gs, Ps), marked by every cycle."""
 
@@ -448,6 +450,7 @@ class ProgramModel:
         if var is None or var.key is None or var.elem is None:
             return
         n = op.count if count is None else count
+        self.retain(op.value)  # the values point at it (a key a step names counts as new: a bound)
         growing = var.len == var.peak_len  # every key grows the map: what it allocates stays
         var.len += n
         self.charge(map_keys=n)
@@ -674,6 +677,33 @@ class ProgramModel:
     def close_chan(self, op: ops.CloseChan) -> None:
         """`close(ch)` allocates nothing; parked receivers wake (their sudogs were counted)."""
 
+    # -- runtime (issue 13) --
+
+    def free_os_memory(self, op: ops.FreeOSMemory) -> None:
+        """`debug.FreeOSMemory()`: a forced cycle, then the scavenger releases free pages."""
+        self.gc(ops.GC())
+
+    def set_finalizer(self, op: ops.SetFinalizer) -> None:
+        """A special on the object's span: nothing on the heap (it lives one cycle longer)."""
+        self.retain(op.var)
+
+    def add_cleanup(self, op: ops.AddCleanup) -> None:
+        """The boxed argument and the closure (16 B each); the first call also starts the
+        cleanup goroutine (its `g`)."""
+        self.allocate(2, 16, 1)
+        if not self.cleanup_goroutine:
+            self.cleanup_goroutine = True
+            self.allocate(1, _G_BYTES)
+
+    def weak_make(self, op: ops.WeakMake) -> None:
+        """`weak.Make(p)`: the object's 16-byte handle (shared by later weak pointers to it)."""
+        self.allocate(1, 16)
+        self.bind(op.var, Variable("weak", op.g, self.new_object(16)))
+
+    def weak_value(self, op: ops.WeakValue) -> None:
+        """`w.Value()`: a strong pointer to the object (allocates nothing)."""
+        self.bind(op.var, Variable("pointer", op.g))
+
 
 _M = ProgramModel
 _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
@@ -686,6 +716,8 @@ _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
     ops.Substring: _M.substring, ops.StringBytes: _M.string_bytes, ops.SetElem: _M.set_elem, ops.Box: _M.box,
     ops.MakeChan: _M.make_chan, ops.Send: _M.send, ops.Recv: _M.recv,
     ops.CloseChan: _M.close_chan,
+    ops.FreeOSMemory: _M.free_os_memory, ops.SetFinalizer: _M.set_finalizer, ops.AddCleanup: _M.add_cleanup,
+    ops.WeakMake: _M.weak_make, ops.WeakValue: _M.weak_value,
 }
 """Op class -> what it does to the model (`call` changes nothing the budget counts)."""
 

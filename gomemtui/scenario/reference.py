@@ -19,6 +19,7 @@ _HOLDS_WORDS = {
     "string": "string",  # -- strings (issue 13) --
     "iface": "interface", "func": "func",  # -- values (issue 13) --
     "chan": "channel",  # -- channels (issue 13) --
+    "weak": "weak pointer",  # -- runtime (issue 13) --
 }
 """How the reference names a kind of variable."""
 

@@ -30,6 +30,8 @@ KIND_WORDS = {
     "chan": "a channel",
     "?": "a variable",
     "string": "a string",  # -- strings (issue 13) --
+    # -- runtime (issue 13) --
+    "weak": "a weak pointer",
 }
 """How messages name a kind of variable."""
 
@@ -65,6 +67,9 @@ class Var:
     recvq: list[tuple[str, str | None]] = field(default_factory=list)
     """Channel: goroutines parked receiving, and the variable each receives into."""
     closed: bool = False
+    entries: list[tuple[str, int | str]] = field(default_factory=list)
+    """Map: its keys in the order they were inserted, ("key", name) for a key a step
+    names and ("count", n) for a run of n keys inserted by count."""
 
 
 @dataclass
@@ -79,12 +84,14 @@ class State:
     objects: dict[int, int] = field(default_factory=dict)
     """Object id -> bytes."""
     next_obj: int = 1
+    finalized: dict[int, int] = field(default_factory=dict)
+    """Object id -> line of the `set_finalizer` step that gave it a finalizer."""
 
     def signature(self) -> tuple[object, ...]:
         """What later iterations of a loop depend on (equal: they all go the same way)."""
         return (
             tuple(sorted((v.name, v.kind, v.len, v.cap, v.has_array, v.nil, v.is_global, v.goroutine,
-                          tuple(v.sendq), tuple(v.recvq), v.closed)
+                          tuple(v.sendq), tuple(v.recvq), v.closed, tuple(v.entries))
                          for v in self.vars.values())),
             tuple(sorted(self.goroutines.items())),
             tuple(sorted(self.dead)),

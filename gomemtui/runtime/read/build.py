@@ -11,17 +11,19 @@ import numpy as np
 
 from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
+from gomemtui.runtime.mutator.maps import key_text
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.read.retention import retention
 from gomemtui.runtime.values.channels import Channel, buffer_bytes
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
+from gomemtui.runtime.values.state import SPECIALS_ROOT
 from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, StringView, VarView,
-    ChanView,
+    ChanView, SpecialsView,
 )
 
 if TYPE_CHECKING:
@@ -167,6 +169,8 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
     if var.kind == "chan" and var.chan_id is not None:  # -- channels (issue 13) --
         return chan_bytes(rt, rt.state.chans[var.chan_id])
+    if var.kind == "weak":  # -- runtime (issue 13) --: its handle
+        return rt.heap.object_bytes(var.oid) if var.oid != NIL else 0
     return 0
 
 
@@ -209,13 +213,47 @@ def _waiting_on(rt: Runtime) -> dict[str, str]:
     return out
 
 
-def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
-    """A map's Swiss-table structure; `nbytes` is what the heap holds of its parts."""
+def map_entries(model: SwissMap, names: Callable[[int], str]) -> tuple[tuple[str, str | None], ...]:
+    """The present keys the scenario names, oldest first, and what their values point at."""
+    present = [(label, key) for label, key, here in model.named_keys() if here]
+    if not present:
+        return ()
+    keys = np.array([key for _, key in present], dtype=np.int64)
+    targets = model.elems(keys).tolist()
+    return tuple((key_text(label), None if t == NIL else names(int(t)))
+                 for (label, _), t in zip(present, targets))
+
+
+def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int,
+             names: Callable[[int], str] | None = None) -> MapView:
+    """A map's Swiss-table structure; `nbytes` is what the heap holds of its parts;
+    `names` names the objects values point at (the keys a scenario names are listed)."""
     return MapView(
         var=var, goroutine=goroutine, key=model.key_type.name, value=model.value_type.name,
         len=len(model), bytes=nbytes, small=model.small, dir_len=model.dir_len,
         global_depth=model.global_depth, tables=model.tables_view(), group_bytes=model.group_bytes,
         indirect_values=model.indirect_values,
+        entries=map_entries(model, names) if names is not None else (),
+    )
+
+
+def specials_view(rt: Runtime) -> SpecialsView | None:
+    """Finalizers, cleanups and weak pointers, or None while the program has none."""
+    sp = rt.heap.specials
+    weak_vars = [v for v in rt.state.vars.values() if v.kind == "weak"]
+    if not sp.any and not weak_vars:
+        return None
+    label = lambda oid: rt.slots.name(oid)  # noqa: E731
+    weak = []
+    for v in weak_vars:
+        target = sp.weak_target(v.oid) if v.oid != NIL else NIL
+        weak.append((v.name, None if target == NIL else label(target)))
+    return SpecialsView(
+        finalizers=tuple(label(o) for o in sorted(sp.finalizers)),
+        cleanups=tuple(c.label for cs in sp.cleanups.values() for c in cs),
+        weak=tuple(weak),
+        queued_finalizers=tuple(label(o) for o in sp.finq),
+        queued_cleanups=tuple(c.label for c in sp.cleanup_queue),
     )
 
 
@@ -274,7 +312,10 @@ def build_view(rt: Runtime) -> RuntimeView:
         elif var.kind == "map":
             model = rt.state.maps[var.map_ref].model
             type_name = f"map[{model.key_type.name}]{var.type.name}"
-            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_ref)))
+            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_ref), rt.slots.name))
+        elif var.kind == "weak":
+            type_name = f"weak.Pointer[{var.type.name}]"
+            obj = rt.slots.name(var.oid) if var.oid != NIL else None
         elif var.kind == "pool":
             pool = rt.state.pools[var.pool_ref]
             type_name = "sync.Pool"
@@ -327,6 +368,9 @@ def build_view(rt: Runtime) -> RuntimeView:
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
         pages_mapped=int(stats.pages_mapped), generation=rt.generation, strings=tuple(strings),
         chans=tuple(chans),
+        specials=specials_view(rt),
+        os_released_forced=rt.scavenger.released_forced,
+        free_os_memory_calls=rt.scavenger.forced_calls,
     )
     rt.read_cache["view"] = view
     return view
@@ -440,11 +484,45 @@ def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
     )
 
 
+def _weak_retention(rt: Runtime, var: Var) -> RetentionPath:
+    """A weak pointer variable: it holds its handle, never the object."""
+    root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
+    if var.oid == NIL:
+        return RetentionPath(var.name, True, root, (), 0, f"{var.name} is a nil weak pointer: it holds nothing.")
+    handle = rt.slots.name(var.oid)
+    retained = retention(rt).by_var.get(var.name, 0)
+    target = rt.heap.specials.weak_target(var.oid)
+    what = (f"its object, {rt.slots.name(target)}, is alive for other reasons (a weak pointer never "
+            "keeps it alive)" if target != NIL else
+            "its object is gone: a cycle found it unreachable and cleared the handle, so Value() is nil")
+    return RetentionPath(
+        var.name, True, root, (handle,), retained,
+        f"{var.name} is a weak pointer held by {root}: it points to {handle} "
+        f"({format_exact(rt.heap.object_bytes(var.oid))}), not to the object; {what}. Dropping {var.name} "
+        f"would free {format_exact(retained)} at the next GC.",
+    )
+
+
+def _specials_note(rt: Runtime, oid: int) -> str:
+    """What a finalizer or cleanup on the object changes about when it is freed."""
+    sp = rt.heap.specials
+    if oid in sp.finalizers:
+        return (" It has a finalizer: the first cycle that finds it unreachable keeps it (and what "
+                "it points to) one more cycle, so it is freed one cycle later.")
+    if oid in sp.finq:
+        return " Its finalizer is queued: the finalizer queue keeps it alive until the finalizer has run."
+    if oid in sp.cleanups:
+        return " It has a cleanup, which runs after the cycle that frees it (no extra cycle)."
+    return ""
+
+
 def why_alive(rt: Runtime, name: str) -> RetentionPath:
     """The chain from a root to the object, and what it alone keeps alive."""
     var = rt.state.vars.get(name)
     if var is not None and var.kind == "pool":
         return _pool_retention(rt, var)
+    if var is not None and var.kind == "weak":
+        return _weak_retention(rt, var)
     oid, label = _find_target(rt, name)
     if oid is None:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
@@ -482,6 +560,8 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
                         break
             if job.label.startswith("globals"):
                 root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
+            elif job.label == SPECIALS_ROOT:
+                root = _special_holder(rt, root_obj)
             else:
                 root = f"{job.label} (variable {holder})" if holder else job.label
             break
@@ -498,8 +578,27 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. {dropping} "
-        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive." + note,
+        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive." + note
+        + _specials_note(rt, oid),
     )
+
+
+def _special_holder(rt: Runtime, oid: int) -> str:
+    """Which special or queue keeps an object of the specials root job alive."""
+    sp = rt.heap.specials
+    for target, handle in sp.weak.items():
+        if handle == oid:
+            return f"the weak handle special of {rt.slots.name(target)}"
+    if oid in sp.finq:
+        return "the finalizer queue (finq): its finalizer has not run yet"
+    for cleanups in (list(sp.cleanup_queue), [c for cs in sp.cleanups.values() for c in cs]):
+        for c in cleanups:
+            if oid in c.roots:
+                return f"the special of {c.label}"
+    for owner in sp.finalizers:
+        if oid in rt.slots.targets(owner).tolist():
+            return f"the finalizer special of {rt.slots.name(owner)} (what it points to stays for its finalizer)"
+    return SPECIALS_ROOT
 
 
 # -- heap map --------------------------------------------------------------------------
@@ -568,6 +667,10 @@ def json_state(rt: Runtime) -> dict:
             out_vars[var.name] = {"kind": "chan", "cap": ch.cap, "len": ch.len, "bytes": ch.bytes,
                                   "buffer_bytes": ch.buffer_bytes, "senders": list(ch.senders),
                                   "receivers": list(ch.receivers), "closed": ch.closed}
+        elif var.kind == "weak":
+            target = rt.heap.specials.weak_target(var.oid) if var.oid != NIL else NIL
+            out_vars[var.name] = {"kind": "weak", "bytes": var_bytes(rt, var), "nil": target == NIL,
+                                  "target_bytes": 0 if target == NIL else rt.heap.object_bytes(target)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

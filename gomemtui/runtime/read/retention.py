@@ -231,6 +231,7 @@ def retention(rt: Runtime) -> Retention:
         if rec.id not in held_pools:
             globals_objs.extend(rec.model.cached_objects())
             globals_objs.extend(rec.model.heap_objects.values())
+    globals_objs.extend(state.special_roots()[0])  # finalizers', cleanups' and weak handles' roots
     registry = list(state.all_pools.heap_objects.values())  # the allPools / oldPools arrays
     pool_vars = [v for v in state.vars.values() if v.kind == "pool"]
     if len(state.pools) == 1 and len(pool_vars) == 1:

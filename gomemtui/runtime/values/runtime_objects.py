@@ -76,10 +76,14 @@ class RuntimeObjects:
         """The current `allgs` backing array (None while it is the start-up one)."""
         self.allgs_len = ALLGS_START_LEN
         self.allgs_cap = ALLGS_START_LEN
+        self.system_gs: dict[str, int] = {}
+        """The `g` of each runtime goroutine the program caused to start ("cleanup":
+        `gcCleanups.createGs` at the first `runtime.AddCleanup`)."""
 
     def heap_objects(self) -> list[int]:
         """Objects the runtime keeps reachable from its globals (`allgs`, channel wait queues)."""
-        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values(), *self.free_sudogs]
+        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values(), *self.free_sudogs,
+               *self.system_gs.values()]
         if self.allgs_array is not None:
             out.append(self.allgs_array)
         return out
