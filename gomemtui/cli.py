@@ -42,7 +42,11 @@ from gomemtui.commands import (
 
 __all__ = ["COMMAND_MODULES", "build_parser", "check_one", "main", "entry_point"]
 
-COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands", "gomemtui.serve.command")
+COMMAND_MODULES: tuple[str, ...] = (
+    "gomemtui.ui.cli_commands",
+    "gomemtui.serve.command",
+    "gomemtui.against.command",  # verify
+)
 """Modules whose ``register_commands(register)`` adds subcommands."""
 
 
@@ -218,6 +222,11 @@ def _configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-seconds", metavar="N", type=_seconds_flag, default=None,
                    help="stop cleanly after N seconds of real time (default: GOMEMTUI_MAX_SECONDS, else 600)")
     p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
+    # run --against: a real gctrace log beside the model (gomemtui.against)
+    p.add_argument("--against", metavar="LOG", default=None,
+                   help="instead of the step log, print each GC cycle of the model beside the one in "
+                        "LOG, a real GODEBUG=gctrace=1 log (- reads standard input); with --json, one "
+                        "object per cycle pair, then a summary")
     add_runtime_flags(p)
 
 
@@ -246,6 +255,13 @@ def _run_run(args: argparse.Namespace) -> int:
     program, path = loaded
     from gomemtui import headless
 
+    against_log = None
+    if args.against is not None:  # read before the (long) simulation: a bad log fails fast
+        from gomemtui.against.report import read_log
+
+        against_log = read_log(args.against)
+        if isinstance(against_log, int):
+            return against_log
     from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
 
     try:
@@ -264,7 +280,11 @@ def _run_run(args: argparse.Namespace) -> int:
         timeline = Timeline(program, rewind=False)  # played once, straight through
         ceiling.start()
         timeline.slice_hook = ceiling.check  # between slices of long steps
-        if args.json:
+        if against_log is not None:
+            from gomemtui.against.command import run_against
+
+            run_against(timeline, against_log, sys.stdout, as_json=args.json)
+        elif args.json:
             headless.run_json(timeline, sys.stdout)
         else:
             headless.run_text(timeline, sys.stdout, notes=args.notes, all_events=args.all_events)
