@@ -259,9 +259,10 @@ def _run_run(args: argparse.Namespace) -> int:
     if args.against is not None:  # read before the (long) simulation: a bad log fails fast
         from gomemtui.against.report import read_log
 
-        against_log = read_log(args.against)
-        if isinstance(against_log, int):
-            return against_log
+        read = read_log(args.against)
+        if isinstance(read, int):
+            return read
+        against_log = read
     from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
 
     try:

@@ -87,7 +87,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         except OSError as exc:
             error(f"{args.keep_log}: cannot write the log: {exc.strerror or exc}")
             return EXIT_PROBLEMS
-    log = parse_gctrace(real.stderr, f"{path.name} (real run, stderr)")
+    log = parse_gctrace(real.stderr, "<real run stderr>")
     report_skipped(log)  # a program that ran no cycle is compared all the same: the model may have run some
     try:
         model = play_model(Timeline(program, rewind=False))
