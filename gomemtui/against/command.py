@@ -103,7 +103,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     else:
         write_text(comparison, log, program, sys.stdout, real_what=f"{real.go_version}, {env}")
         print()
-        for line in verdict_lines(comparison):
+        for line in verdict_lines(comparison, log):
             print(line)
     return EXIT_OK if comparison.all_agree else EXIT_DISAGREE
 

@@ -168,7 +168,7 @@ def write_text(comparison: Comparison, log: GCTraceLog, program: Program, out: T
         write(line)
 
 
-def verdict_lines(comparison: Comparison) -> Iterator[str]:
+def verdict_lines(comparison: Comparison, log: GCTraceLog) -> Iterator[str]:
     """Plain words: do the program and the steps agree, and where not."""
     c = comparison
     if c.all_agree:
@@ -184,6 +184,10 @@ def verdict_lines(comparison: Comparison) -> Iterator[str]:
         reasons.append(f"{beyond} of {c.paired} paired cycle(s) differ by more than rounding (2 MB or more)")
     if near:
         reasons.append(f"{near} differ by 1 MB or in being forced")
+    cut = [s for s in log.skipped if s.text.startswith("gc ")]
+    if cut:
+        reasons.append(f"real Go's line {cut[-1].line_number} starts a cycle's line it never finished "
+                       "(the program ended while the runtime printed it)")
     yield "verdict: the program and the steps disagree: " + "; ".join(reasons)
     yield ("  (a real cycle's trigger depends on measured timings, so real runs of one program differ "
            "by a cycle or a MB or two; run it again to see how much)")
