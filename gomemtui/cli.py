@@ -316,13 +316,17 @@ register(Command(
     "its source line and what the runtime did, each GC cycle as a GODEBUG=gctrace=1 line, and a "
     "summary: peak heap, cycles, pauses, what is still live and why. With --json, print JSON "
     "Lines instead: one object per step (step, line, do, vars, heap, gc, pools, events), then "
-    "one object with \"summary\": true.",
+    "one object with \"summary\": true. With --against LOG, print instead each GC cycle beside the "
+    "same-numbered cycle of a real GODEBUG=gctrace=1 log, sizes compared in whole MiB as gctrace "
+    "prints them (docs/real-go.md).",
     """
     gomemtui run tour
     gomemtui run tour | grep '^gc '             # only the gctrace lines
     GOGC=200 gomemtui run my-scenario.toml      # compare GOGC values
     gomemtui run tour --gogc off --gomemlimit 16MiB
     gomemtui run tour --json | jq -c '.heap'    # machine-readable, one line per step
+    gomemtui run gogc-100 --against real.log    # the model's cycles beside real Go's
+    GODEBUG=gctrace=1 ./prog 2>&1 >/dev/null | gomemtui run gogc-100 --against -
     """,
     _configure_run, _run_run,
 ))

@@ -46,7 +46,7 @@ def _positive_seconds(text: str) -> float:
 
 
 def _configure_verify(p: argparse.ArgumentParser) -> None:
-    from gomemtui.against.verify import BUILD_TIMEOUT_S, RUN_TIMEOUT_S
+    from gomemtui.against.timeouts import BUILD_TIMEOUT_S, RUN_TIMEOUT_S
 
     p.add_argument("scenario", metavar="FILE", help="a scenario file, or a bundled scenario's name")
     p.add_argument("--json", action="store_true",

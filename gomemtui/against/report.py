@@ -158,6 +158,11 @@ def write_text(comparison: Comparison, log: GCTraceLog, program: Program, out: T
     write(f"model: {program.source_name} with {_settings_text(program.settings)}")
     skipped = f"; {len(log.skipped)} line(s) skipped" if log.skipped else ""
     write(f"real Go: {real_what or log.name}, {len(log.cycles)} cycle(s){skipped}")
+    procs = sorted({c.procs for c in log.cycles})
+    if procs and procs != [program.settings.gomaxprocs]:
+        ran = " and ".join(str(p) for p in procs)
+        write(f"note: real Go ran with {ran} P, the model with GOMAXPROCS={program.settings.gomaxprocs}: "
+              f"--gomaxprocs {procs[-1]} compares like with like")
     write("sizes in MB as gctrace prints them (bytes >> 20, truncated); the model's bytes are cut the same "
           "way, so 1 MB apart may be a few bytes across a MiB boundary")
     write("")
@@ -177,7 +182,7 @@ def verdict_lines(comparison: Comparison, log: GCTraceLog) -> Iterator[str]:
         return
     reasons = []
     if c.model_count != c.real_count:
-        reasons.append(f"real Go ran {c.real_count} cycle(s), the steps {c.model_count}")
+        reasons.append(f"real Go printed {c.real_count} cycle(s), the steps ran {c.model_count}")
     beyond = sum(1 for p in c.pairs if p.paired and any(abs(p.difference(f) or 0) > 1 for f in FIGURES))
     near = c.paired - c.agree_count - beyond
     if beyond:

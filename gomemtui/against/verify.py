@@ -20,14 +20,11 @@ from pathlib import Path
 from typing import Mapping
 
 from gomemtui.against.report import MAX_LOG_BYTES, settings_env
+from gomemtui.against.timeouts import BUILD_TIMEOUT_S, RUN_TIMEOUT_S
 from gomemtui.runtime.program import RuntimeSettings
 
 __all__ = ["CannotVerify", "RealRunFailed", "RealRun", "find_go", "whole_program_problem", "run_real"]
 
-BUILD_TIMEOUT_S = 300.0
-"""The first build on a machine compiles the standard library (about 25 s on 2 cores)."""
-RUN_TIMEOUT_S = 60.0
-MODELLED_GO = "go1.27"
 
 
 class CannotVerify(Exception):

@@ -129,3 +129,12 @@ def test_verify_refuses_a_source_that_is_not_a_whole_program(gomemtui, monkeypat
     r = gomemtui("verify", str(scenario))
     assert (r.status, r.out) == (3, "")
     assert "cannot verify: the scenario's [source] is not a whole program (no func main())" in r.err
+
+
+def test_a_log_from_another_gomaxprocs_is_pointed_out(gomemtui) -> None:
+    r = gomemtui("run", "tour", "--against", GOGC_100)  # the tour's model runs with 4 Ps, the log with 1
+    assert r.status == 0
+    assert ("note: real Go ran with 1 P, the model with GOMAXPROCS=4: --gomaxprocs 1 compares like with like"
+            in r.out.splitlines())
+    r = gomemtui("run", "tour", "--against", GOGC_100, "--gomaxprocs", "1")
+    assert "note:" not in r.out
