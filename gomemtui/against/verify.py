@@ -108,12 +108,12 @@ def _go_directive(version: str) -> str:
 
 
 def _run_bounded(args: list[str], timeout: float, **kwargs: object) -> int:
-    """Run `args` in a session of its own; on timeout kill the whole session (`go build`
-    starts compilers) and raise subprocess.TimeoutExpired. The exit status otherwise."""
+    """Run `args` in a session of its own; on timeout (or an interrupt) kill the whole
+    session (`go build` starts compilers) and raise. The exit status otherwise."""
     proc = subprocess.Popen(args, start_new_session=True, stdin=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
     try:
         return int(proc.wait(timeout=timeout))
-    except subprocess.TimeoutExpired:
+    except BaseException:  # the timeout, or ^C (which the new session does not pass on): never leave it running
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except OSError:
