@@ -32,6 +32,7 @@ from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.read.build import json_state
 from gomemtui.runtime.types import GoType, parse_type
 from tests.oracle_data import load_oracle
+from tests.realgo.test_maps import GO_MAP_MIRRORS
 
 SMALL = GoType("Small", 64, True, ("p",))
 """`type Small struct { a [56]byte; p *Small }`."""
@@ -50,27 +51,8 @@ import (
 	"unsafe"
 )
 
-type mapHeader struct {
-	used              uint64
-	seed              uintptr
-	dirPtr            unsafe.Pointer
-	dirLen            int
-	globalDepth       uint8
-	globalShift       uint8
-	writing           uint8
-	tombstonePossible bool
-	clearSeq          uint64
-}
-
-type tableHeader struct {
-	used       uint16
-	capacity   uint16
-	growthLeft uint16
-	localDepth uint8
-	index      int
-	groups     unsafe.Pointer
-	lengthMask uint64
-}
+// Mirrors of internal/runtime/maps.Map and maps.table (Go 1.27).
+MAP_MIRRORS
 
 type Small struct {
 	a [56]byte
@@ -220,7 +202,7 @@ func main() {
 	}
 	json.NewEncoder(os.Stdout).Encode(out)
 }
-"""
+""".replace("MAP_MIRRORS\n", GO_MAP_MIRRORS)
 
 
 def _simulate_named() -> list[dict]:
