@@ -180,11 +180,8 @@ def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
 def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
     """`v = from[low:high:max]`: 0 ≤ low ≤ high ≤ max ≤ cap, as the compiled bounds checks
     demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
-    source_key = "from" if step.has("from") else "var"
-    src = track.lookup(step, source_key)
-    name = step.args["var"]
-    if src.kind == "?":
-        track.bind(step, "var", Var(name, "?", step.line_of("var"), "reslice", step.goroutine))
+    src = _slicing_source(track, step)
+    if src is None:
         return
     low = step.value("low")
     high = step.value("high")
@@ -203,6 +200,25 @@ def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
             f"high = {high} is out of range: {src.name} has {'cap' if mx is None else 'max'} "
             f"{bound} here (Go: panic: runtime error: slice bounds out of range [:{high}] with "
             f"{which} {bound})"))
+    hi = _checked_low_high(track, step, src, lo, high)
+    _bind_sliced(track, step, src, Var(
+        step.args["var"], "slice", step.line_of("var"), "reslice", step.goroutine, src.type,
+        obj=src.obj, len=hi - lo, cap=bound - lo, has_array=src.has_array, stack=src.stack,
+        appended_before=True))
+
+
+def _slicing_source(track: Tracker, step: StepSpec) -> Var | None:
+    """The variable a slice expression (`reslice`, `substring`) slices: `from`, or `var`
+    itself (`s = s[1:]`); None, with `var` bound as unknown, when it is not known."""
+    src = track.lookup(step, "from" if step.has("from") else "var")
+    if src.kind == "?":
+        track.bind(step, "var", Var(step.args["var"], "?", step.line_of("var"), step.do, step.goroutine))
+        return None
+    return src
+
+
+def _checked_low_high(track: Tracker, step: StepSpec, src: Var, lo: int, high: int | None) -> int:
+    """The high bound (len when left out), after checking `low ≤ high` as Go does."""
     hi = src.len if high is None else high
     if lo > hi:
         if high is None:
@@ -212,10 +228,12 @@ def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "low", (
             f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
             f"out of range [{lo}:{hi}])"))
-    new = Var(name, "slice", step.line_of("var"), "reslice", step.goroutine, src.type,
-              obj=src.obj, len=hi - lo, cap=bound - lo, has_array=src.has_array,
-              stack=src.stack, appended_before=True)
-    if name == src.name:
+    return hi
+
+
+def _bind_sliced(track: Tracker, step: StepSpec, src: Var, new: Var) -> None:
+    """Bind a slice expression's result; `s = s[i:j]` keeps the variable's own origin."""
+    if new.name == src.name:
         new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
     track.bind(step, "var", new)
 
@@ -559,32 +577,17 @@ def check_concat(track: Tracker, step: StepSpec, _: int) -> None:
 def check_substring(track: Tracker, step: StepSpec, _: int) -> None:
     """`v = from[low:high]`: 0 ≤ low ≤ high ≤ len(from), as the compiled bounds checks
     demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
-    source_key = "from" if step.has("from") else "var"
-    src = track.lookup(step, source_key)
-    name = step.args["var"]
-    if src.kind == "?":
-        track.bind(step, "var", Var(name, "?", step.line_of("var"), "substring", step.goroutine))
+    src = _slicing_source(track, step)
+    if src is None:
         return
-    low = step.value("low")
     high = step.value("high")
-    lo = low or 0
+    lo = step.value("low") or 0
     if high is not None and high > src.len:
         track.fail(step, "high", (
             f"high = {high} is out of range: {src.name} has len {src.len} here (Go: panic: runtime "
             f"error: slice bounds out of range [:{high}] with length {src.len})"))
-    hi = src.len if high is None else high
-    if lo > hi:
-        if high is None:
-            track.fail(step, "low", (
-                f"low = {lo} is out of range: {src.name} has len {src.len} here (Go: panic: "
-                f"runtime error: slice bounds out of range [{lo}:{src.len}])"))
-        track.fail(step, "low", (
-            f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
-            f"out of range [{lo}:{hi}])"))
-    new = _string_var(step, "substring", hi - lo, src.obj)
-    if name == src.name:
-        new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
-    track.bind(step, "var", new)
+    hi = _checked_low_high(track, step, src, lo, high)
+    _bind_sliced(track, step, src, _string_var(step, "substring", hi - lo, src.obj))
 
 
 @rule("string_bytes")
