@@ -3,8 +3,8 @@
 `run X --what-if GOGC=50` and the app's what-if overlay both take a setting as a user
 types it (`parse_assignment`), lay it over the settings the run already has (the file's
 `[runtime]`, the environment, the flags) and play the program again with the result.
-A what-if is checked against the real-cost budget with its own settings: GOGC=10 runs
-many more GC cycles than the file's GOGC=100 does.
+`run` checks each what-if against the real-cost budget with its own settings
+(`budget.check_budget_with`): GOGC=10 runs many more GC cycles than the file's GOGC=100.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from gomemtui.scenario.settings import UNSET, Overrides, SettingsError, describe
 
 if TYPE_CHECKING:
     from gomemtui.runtime.program import Program, RuntimeSettings
-    from gomemtui.scenario.errors import Problem
-    from gomemtui.scenario.model import Scenario
 
-__all__ = ["MAX_WHAT_IFS", "PRESETS", "WhatIf", "parse_what_if", "apply_overrides", "program_with",
-           "what_if_budget_problems"]
+__all__ = ["MAX_WHAT_IFS", "PRESETS", "WhatIf", "parse_what_if", "apply_overrides", "program_with"]
 
 MAX_WHAT_IFS = 3
 """What-if runs at once: rows of `run --what-if`, overlays in the app."""
@@ -58,13 +55,3 @@ def apply_overrides(settings: RuntimeSettings, overrides: Overrides) -> RuntimeS
 def program_with(program: Program, overrides: Overrides) -> Program:
     """The same program, started with `overrides` laid over its settings."""
     return dataclasses.replace(program, settings=apply_overrides(program.settings, overrides))
-
-
-def what_if_budget_problems(scenario: Scenario, settings: RuntimeSettings) -> list[Problem]:
-    """The real-cost budget's problems of `scenario` run with `settings` (the budget
-    counts heap-triggered cycles from GOGC and GOMEMLIMIT)."""
-    from gomemtui.scenario.budget import budget_problems
-
-    runtime = dataclasses.replace(scenario.runtime, gogc=settings.gogc, gomemlimit=settings.gomemlimit,
-                                  gomaxprocs=settings.gomaxprocs, green_tea=settings.green_tea)
-    return budget_problems(dataclasses.replace(scenario, runtime=runtime))

@@ -172,7 +172,17 @@ def test_a_what_if_past_the_budget_is_refused_at_its_step(gomemtui) -> None:
     assert result.err.splitlines() == [
         f"{churn}:37: with --what-if GOGC=1: step 3 (new): this step runs about 12,000 GC cycles; a run "
         "may have at most 10,000 (heap-triggered ones counted as the most GOGC and GOMEMLIMIT allow; "
-        "make the counts smaller: the runtime behaves the same at a smaller scale)"]
+        "make the counts smaller: the runtime behaves the same at a smaller scale) "
+        "(with GOGC=1 set outside the file)"]
+    assert result.out == ""
+
+
+def test_what_if_and_against_are_not_combined(gomemtui, tmp_path: Path) -> None:
+    log = tmp_path / "gctrace.log"
+    log.write_text("")
+    result = gomemtui("run", TWO_BUFFERS, "--what-if", "GOGC=50", "--against", str(log))
+    assert result.status == 2
+    assert "--what-if and --against cannot be combined" in result.err
     assert result.out == ""
 
 
