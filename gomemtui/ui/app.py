@@ -64,7 +64,8 @@ class GoMemApp(RemoteSync, App[None]):
         """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
-        self._first_frame = first_frame
+        self._first_frame = first_frame if self.remote is None else None
+        """Kept first frames: not for a presenter or follower (it opens where the presenter is)."""
         self.crash: BaseException | None = None
         """The unhandled exception that stopped the app, if one did."""
         program = getattr(timeline, "program", None)

@@ -17,6 +17,11 @@ edited core is a different key, never a stale figure). The files live in
 Only the heap map's shape depends on the terminal: before the first step the heap has
 no pages, so the core's grid is one code in every cell, and `refit` redraws it at
 another shape with that code and the cell size `Player` would choose.
+
+Beside the frame, a picture of the whole screen is kept per terminal size, theme and
+colour setting (`load_picture`, `save_picture`; plain JSON, drawn by
+`gomemtui.ui.widgets.kept_picture`): drawing it needs nothing but Textual, so it is on
+screen in the app's very first paint, before the frame's classes (and numpy) are imported.
 """
 
 from __future__ import annotations
