@@ -50,7 +50,13 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get("GOMEMTUI_CACHE_DIR")
     if chosen is not None:
         return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to find
+            return None
+    # The folder is made private (0700): a kept frame is unpickled, so only its owner may write it.
     return Path(base) / "gomemtui" / "first-frames"
 
 
@@ -82,7 +88,7 @@ class FirstFrameCache:
 
     Args:
         path: The scenario file.
-        settings: What else the program is compiled from (`repr` of the overrides).
+        settings: What else the program is compiled from (`settings_text` of the overrides).
     """
 
     def __init__(self, path: Path, settings: str) -> None:
