@@ -75,9 +75,12 @@ def _run_open(args: argparse.Namespace) -> int:
     if isinstance(resolved, int):
         return resolved
     path, overrides = resolved
+    from gomemtui.ui.first_frame import FirstFrameCache, settings_text
+
+    kept = FirstFrameCache(path, settings_text(overrides))  # drawn while the core loads
     with gc_hold.holding():  # until the first frame is on screen (the app releases it)
         try:
-            return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path))
+            return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path), first_frame=kept)
         except ScenarioError as exc:
             return print_problems(exc)
 

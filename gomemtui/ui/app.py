@@ -19,6 +19,7 @@ from gomemtui.units import printable
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
     from gomemtui.runtime.program import Program
+    from gomemtui.ui.first_frame import FirstFrameCache
     from gomemtui.ui.screens.picker import PickerScreen
 
 
@@ -39,6 +40,8 @@ class GoMemApp(RemoteSync, App[None]):
         path: The scenario file, shown in the title.
         start_step: Open just after this many steps (None: at the start).
         autoplay: Start playing at once.
+        first_frame: Where the scenario's first frame is kept between runs: drawn while
+            the core loads, kept again once the core has drawn it (None: no cache).
     """
 
     CSS_PATH = "gomemtui.tcss"
@@ -54,12 +57,15 @@ class GoMemApp(RemoteSync, App[None]):
         path: str = "",
         start_step: int | None = None,
         autoplay: bool = False,
+        first_frame: FirstFrameCache | None = None,
     ) -> None:
         super().__init__()
         self.player: Player | None = guarded(Player(timeline)) if timeline is not None else None
         """The only owner of the timeline (None while the picker shows)."""
         self._start_step = start_step
         self._autoplay = autoplay
+        self._first_frame = first_frame if self.remote is None else None
+        """Kept first frames: not for a presenter or follower (it opens where the presenter is)."""
         self.crash: BaseException | None = None
         """The unhandled exception that stopped the app, if one did."""
         program = getattr(timeline, "program", None)
@@ -99,7 +105,8 @@ class GoMemApp(RemoteSync, App[None]):
             from gomemtui.ui.screens.picker import PickerScreen
 
             return PickerScreen()
-        return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay)
+        return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay,
+                          first_frame=self._first_frame)
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         """Load the chosen scenario and open it."""
@@ -152,13 +159,14 @@ def make_app(program: Program, path: str = "", *, start_step: int | None = None,
     return app
 
 
-def run_deferred(load: Callable[[], Program], path: str) -> int:
+def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrameCache | None = None) -> int:
     """Open the app at once and load the scenario behind its first frame.
 
     `load` (e.g. `lambda: load_program(path)`) runs in the playback worker, so neither
     the scenario package nor the runtime core is imported before the first frame. If it
     raises, the app closes and the exception is raised here, for the caller to report as
-    it reports a load error.
+    it reports a load error. With `first_frame`, the frame kept from the last run of the
+    same file and settings is drawn while they load (`gomemtui.ui.first_frame`).
 
     Returns:
         The app's exit status: 0 when the user quit, non-zero when it stopped on an
@@ -174,7 +182,7 @@ def run_deferred(load: Callable[[], Program], path: str) -> int:
             raise
         return timeline_factory(program)()
 
-    app = GoMemApp(make, path=path)
+    app = GoMemApp(make, path=path, first_frame=first_frame)
     app.run()
     if failure:
         raise failure[0]

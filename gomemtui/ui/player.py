@@ -280,8 +280,7 @@ class Player:
         previous_stop = getattr(tl, "previous_stop", None)
         before = previous_stop(tl.position) if callable(previous_stop) else None
         delta = self.figures.delta(tl.position, view, self._view_at, before)
-        cell_w, cell_h = fit_cells(self.grid_shape, view.pages_mapped)
-        rows, cols = max(1, self.grid_shape[0] // cell_h), max(1, self.grid_shape[1] // cell_w)
+        rows, cols, cell_w, cell_h = fit_grid(self.grid_shape, view.pages_mapped)
         self._grid_dims = (rows, cols)
         mode = self.effective_mode(view.gc.phase in MARK_PHASES)
         cells = rt.heap_grid(rows, cols, mode).copy()
@@ -338,6 +337,13 @@ def fit_cells(shape: tuple[int, int], pages: int) -> tuple[int, int]:
         if (cols // w) * (rows // h) >= max(1, pages) and cols // w >= 1 and rows // h >= 1:
             return w, h
     return 1, 1
+
+
+def fit_grid(shape: tuple[int, int], pages: int) -> tuple[int, int, int, int]:
+    """The heap grid drawn in `shape` (lines, characters) for a heap of `pages` mapped
+    pages: (rows, cols) of cells and each cell's (width, height), as `fit_cells` sizes them."""
+    cell_w, cell_h = fit_cells(shape, pages)
+    return max(1, shape[0] // cell_h), max(1, shape[1] // cell_w), cell_w, cell_h
 
 
 def next_in(values: tuple, current: object, delta: int = 1) -> object:

@@ -15,7 +15,7 @@ from gomemtui.runtime.enums import GRID_IDLE, GRID_UNMAPPED, GCPhase, GridMode, 
 # Records the core keeps as they are shown: the pacer chart's samples, a map's tables.
 from gomemtui.runtime.gc.history import PacerPoint  # noqa: F401
 from gomemtui.runtime.values.map_groups import MAP_GROUP_SLOTS
-from gomemtui.runtime.values.maps import TableView  # noqa: F401
+from gomemtui.runtime.values.map_parts import TableView  # noqa: F401
 
 
 @dataclass(frozen=True)

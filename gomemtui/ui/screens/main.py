@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # mounted, and so imported, after the first paint
     from gomemtui.scenario.whatif import WhatIf
     from gomemtui.ui.what_if import WhatIfOverlays, WhatIfUpdated
     from gomemtui.ui.screens.what_if import WhatIfChoice
+    from gomemtui.ui.first_frame import FirstFrameCache
     from gomemtui.ui.widgets.heap_map import HeapMap
     from gomemtui.ui.widgets.working import WorkingLine
 
@@ -52,6 +53,11 @@ FOOTER_PRIORITY: tuple[str, ...] = (
 """Actions in the order they keep their place in the footer when it is short of room
 (80 columns show at least `? q ] g w`; keys greyed out at the moment go last, so `m`
 takes back's place while the collector marks); the footer shows them in `KEYS` order."""
+
+
+PICTURE_SETTLE = 0.5
+"""Seconds after the core's frame before the first step that the screen is pictured for
+the next start (`_keep_picture`): the footer and the panels settle in the meantime."""
 
 
 def prepare_frame(frame: Frame) -> None:
@@ -112,7 +118,8 @@ class MainScreen(Screen[None]):
     mono: reactive[bool] = reactive(False, repaint=False)
     """The heap map draws glyphs only (NO_COLOR, or chosen in the palette)."""
 
-    def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False) -> None:
+    def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False,
+                 first_frame: FirstFrameCache | None = None) -> None:
         super().__init__()
         self.player = player
         """Owns the timeline (touched only from the playback worker)."""
@@ -130,6 +137,18 @@ class MainScreen(Screen[None]):
         """(active panel, zoomed) to go back to when `x` opened the Explain panel."""
         self.what_ifs: WhatIfOverlays | None = None
         """The what-if runs over the pacer chart (made when the first is asked for)."""
+        self._first_frame = first_frame if start_step is None else None
+        self.early = False
+        """Whether the frame shown is the first frame kept from the last run, drawn while
+        the core loads (`gomemtui.ui.first_frame`); the core's own frame replaces it."""
+        self._why_alive_waiting = False
+        """`w` was pressed on the kept first frame: open "why alive" when the core is ready."""
+        self._touched = False
+        """Whether the user has pressed a key or clicked (the screen then no longer shows
+        what every start shows, and no picture of it is kept)."""
+        self._picture_kept = False
+        self._picture_candidate: list[list[tuple[str, str]]] | None = None
+        """The last picture taken of the screen: kept once the next one is the same."""
 
     # -- layout ------------------------------------------------------------------
 
@@ -155,6 +174,57 @@ class MainScreen(Screen[None]):
                 yield Panel(title="Goroutines", id="goroutines")
         yield Panel(title="Event log", id="log")
         yield KeyFooter(FOOTER_PRIORITY, [binding.action for binding in self.KEYS])
+        if self._first_frame is not None:  # the whole screen as the last run showed it first
+            size = (self.app.size.width, self.app.size.height)
+            lines = self._first_frame.load_picture(size, self._picture_variant())
+            if lines is not None:
+                from gomemtui.ui.widgets.kept_picture import KeptPicture
+
+                yield KeptPicture(lines, size)
+
+    def _picture_variant(self) -> str:
+        """What else a picture of the screen depends on: the theme and NO_COLOR."""
+        return f"{self.app.theme}-{'mono' if self.app.no_color else 'color'}"
+
+    def _drop_picture(self) -> None:
+        """Remove the kept picture (the panels under it show the same, or the user acts)."""
+        for picture in self.query("#kept-picture"):
+            picture.remove()
+
+    def _keep_picture(self) -> None:
+        """Keep a picture of the screen as every start shows it before the first step: the
+        core's own frame, drawn whole at the grid shape the heap map asks for, nothing
+        pressed, nothing above it, no notice, no pointer over it, and the same picture
+        twice in a row."""
+        frame = self.frame
+        if (self._first_frame is None or self._picture_kept or self._touched or frame is None
+                or self.early or frame.position != 0 or not self.filled
+                or self.playback.busy or self.playback.playing
+                or self.app.screen is not self or self.app.mouse_over is not None
+                or self.query("#kept-picture") or self.query("Toast")):
+            return
+        from gomemtui.ui.player import fit_grid
+        from gomemtui.ui.widgets.kept_picture import picture_runs
+
+        grid = frame.grid
+        if fit_grid(self.player.grid_shape, frame.view.pages_mapped) != (
+                grid.rows, grid.cols, grid.cell_w, grid.cell_h):
+            return  # a frame for the heap map's shape is on its way
+        picture = picture_runs(self._compositor.render_strips())
+        if picture != self._picture_candidate:  # still changing (the footer recomposes, ...): look again
+            self._picture_candidate = picture
+            self.set_timer(PICTURE_SETTLE / 2, self._keep_picture)
+            return
+        self._picture_kept = True
+        self._first_frame.save_picture((self.size.width, self.size.height), self._picture_variant(), picture)
+
+    def on_key(self, event: events.Key) -> None:
+        """The user acts: from now on the screen is theirs, not the kept picture."""
+        self._touched = True
+        self._drop_picture()
+
+    def on_click(self, event: events.Click) -> None:
+        self._touched = True
 
     def _panel_widgets(self) -> dict[str, tuple[Widget, ...]]:
         """The widgets of each panel (by panel id; "strip" is the narrow layout's explanation
@@ -195,15 +265,27 @@ class MainScreen(Screen[None]):
         self._update_tabs()
         self._apply_size(self.app.size.width, self.app.size.height)
         self.call_after_refresh(self._fill_panels)
+        if self._first_frame is None:  # else once the kept first frame is drawn
+            self._start_core()
+        if self._autoplay:
+            self.playback.play()
+
+    def _start_core(self) -> None:
+        """Queue the first action, after the next paint: its worker imports the core."""
         if self._start_step is not None:
             self.playback.request_after_refresh(Action("goto", self._start_step - 1))
         else:
             self.playback.request_after_refresh(Action("refresh"))
-        if self._autoplay:
-            self.playback.play()
 
     async def _fill_panels(self) -> None:
-        """Mount every panel's widgets (after the first paint), then focus the active one."""
+        """Mount every panel's widgets (after the first paint) over the kept first frame if
+        there is one, then focus the active one."""
+        kept = self._first_frame.load() if self._first_frame is not None else None
+        if kept is not None and self.frame is None:
+            self.early = True
+            self.frame = kept
+            self.app.title = kept.program.title or self.app.title
+            self.call_after_refresh(self._drop_picture)  # the panels draw it now
         mounts = []
         for panel_id, widgets in self._panel_widgets().items():
             if panel_id == "strip":
@@ -216,9 +298,14 @@ class MainScreen(Screen[None]):
         self._size_strip(self.size.height or self.app.size.height)
         self.focus_panel(self.active)
         self._apply_maximize()
+        if self._first_frame is not None:
+            self._start_core()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
+        for picture in self.query("#kept-picture"):
+            if getattr(picture, "taken_at", None) != (event.size.width, event.size.height):
+                picture.remove()
 
     def _apply_size(self, width: int, height: int) -> None:
         self.narrow = width < WIDE_MIN[0] or height < WIDE_MIN[1]
@@ -358,12 +445,20 @@ class MainScreen(Screen[None]):
         frame = message.frame
         if self.filled:
             self._working_line().progress = ""
+        self.early = False
         self.frame = frame
         self.frames_shown += 1
         if self.frames_shown == 1:
             if frame.program.title:
                 self.app.title = frame.program.title  # a scenario loaded behind the first paint
             self.call_after_refresh(gc_hold.release)  # held by the command line since before textual
+        self.call_after_refresh(self._drop_picture)
+        if self._first_frame is not None and frame.action == "refresh":
+            self._first_frame.save(frame)  # kept for the next start (a new grid shape only)
+            self.set_timer(PICTURE_SETTLE, self._keep_picture)  # once the footer and panels have caught up
+        if self._why_alive_waiting:
+            self._why_alive_waiting = False
+            self.action_why_alive()
         if self._pending_span and frame.span is not None:
             from gomemtui.ui.widgets.heap_map import HeapMap  # mounted, so imported, by now
 
@@ -391,7 +486,7 @@ class MainScreen(Screen[None]):
 
     def on_action_failed(self, message: ActionFailed) -> None:
         """Say what failed and stay usable (or close, if nothing could be loaded)."""
-        if self.frame is None:
+        if self.frame is None or self.early:  # nothing from the core ever came
             self.app.exit(return_code=1)
             return
         self.playback.pause()
@@ -413,6 +508,10 @@ class MainScreen(Screen[None]):
     # Handlers by name: the heap map's module is imported only when the panels are filled.
 
     def on_heap_map_grid_resized(self, event: HeapMap.GridResized) -> None:
+        if self.early and self.frame is not None:  # the kept frame's empty heap, redrawn at this size
+            from gomemtui.ui.first_frame import refit
+
+            self.frame = refit(self.frame, (event.rows, event.cols)) or self.frame
         if self.player.grid_shape != (event.rows, event.cols):
             self.player.grid_shape = (event.rows, event.cols)
             self.playback.request(Action("refresh"))
@@ -440,8 +539,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what makes no sense at this position (Textual: None greys, False hides)."""
-        if action == "unzoom":
-            return self.zoomed or self.playback.busy
+        if action == "unzoom":  # Esc also interrupts a step (not the core's loading)
+            return self.zoomed or (self.playback.busy and not self.early)
         enabled = self._action_enabled(action)
         return True if enabled else None
 
@@ -597,6 +696,10 @@ class MainScreen(Screen[None]):
         """Open "why is this alive?" for the current position."""
         from gomemtui.ui.screens.why_alive import WhyAliveScreen
 
+        if self.early:  # the core is still loading: open it with the core's first frame
+            self._why_alive_waiting = True
+            self.notify("Loading the runtime…", timeout=1.5)
+            return
         if self.frame is not None:
             self.app.push_screen(WhyAliveScreen(self.player, self.frame))
 
