@@ -11,6 +11,7 @@ smaller GOGC means more cycles, so the file's settings alone do not vouch for a 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -44,8 +45,9 @@ class CompareSide:
 
     @property
     def scenario_name(self) -> str:
-        """The file's name without `.toml`."""
-        return self.path.name.removesuffix(".toml")
+        """The file's name without `.toml` or a numeric prefix, as `gomemtui list` names
+        bundled scenarios ("gogc-100" for 10-gogc-100.toml)."""
+        return re.sub(r"^\d+[-_]", "", self.path.name.removesuffix(".toml")) or self.path.name
 
     @property
     def settings_label(self) -> str:
