@@ -105,7 +105,8 @@ def pair_steps(left: Iterable[dict[str, Any]], right: Iterable[dict[str, Any]]) 
     index = 0
     while True:
         objects: dict[Side, dict[str, Any] | None] = {}
-        for side, it in (("left", left_it), ("right", right_it)):
+        sides: tuple[tuple[Side, Iterator[dict[str, Any]]], ...] = (("left", left_it), ("right", right_it))
+        for side, it in sides:
             obj = None if side in ended else next(it, None)
             if obj is None and side not in ended:
                 ended.append(side)

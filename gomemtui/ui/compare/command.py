@@ -16,11 +16,10 @@ from typing import Callable
 from gomemtui import commands
 from gomemtui.commands import Command
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_assignment
+from gomemtui.ui.compare.panels import COMPARE_PANELS
 
-__all__ = ["register_commands", "COMPARE_PANELS"]
+__all__ = ["register_commands"]
 
-COMPARE_PANELS: tuple[str, ...] = ("heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "source")
-"""The panels a comparison can show on both sides (`--panel`, Tab), in Tab order."""
 
 
 def _assignment(text: str) -> Overrides:

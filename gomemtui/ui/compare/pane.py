@@ -17,19 +17,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from gomemtui.ui.compare.command import COMPARE_PANELS
+from gomemtui.ui.compare.panels import COMPARE_PANELS, PANEL_TITLES
 from gomemtui.ui.compare.sides import CompareSide
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.heap_map import HeapMap
 
-__all__ = ["SidePane", "PANEL_TITLES"]
-
-PANEL_TITLES: dict[str, str] = {
-    "heap": "Heap map", "gc": "GC & pacer", "slices": "Slices", "maps": "Maps", "pool": "sync.Pool",
-    "goroutines": "Goroutines", "explain": "Explain", "source": "Source",
-}
-"""The panels' names, as the main screen's panels are titled."""
-
+__all__ = ["SidePane"]
 
 class SidePane(Vertical):
     """One side's panels, the chosen one shown.

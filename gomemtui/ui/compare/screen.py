@@ -19,12 +19,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from gomemtui import gc_hold
-from gomemtui.ui.compare.command import COMPARE_PANELS
 from gomemtui.ui.compare.diff_line import DiffLine
-from gomemtui.ui.compare.lockstep import SIDES, Lockstep, PairFailed, PairReady, SidePlayer, SideWorking
-from gomemtui.ui.compare.pane import PANEL_TITLES, SidePane
+from gomemtui.ui.compare.lockstep import SIDES, Lockstep, PairFailed, PairReady, SideWorking
+from gomemtui.ui.compare.pane import SidePane
+from gomemtui.ui.compare.panels import COMPARE_PANELS, PANEL_TITLES
 from gomemtui.ui.compare.sides import CompareSide
-from gomemtui.ui.player import Action, next_in
+from gomemtui.ui.player import Action, Player, next_in
 from gomemtui.ui.widgets.key_footer import KeyFooter
 from gomemtui.ui.widgets.panel_tabs import PanelTabs
 from gomemtui.ui.widgets.working import WorkingLine
@@ -90,7 +90,7 @@ class CompareScreen(Screen[None]):
     panel: reactive[str] = reactive("heap")
     """The panel both sides show."""
 
-    def __init__(self, players: tuple[SidePlayer, SidePlayer], sides: tuple[CompareSide, CompareSide],
+    def __init__(self, players: tuple[Player, Player], sides: tuple[CompareSide, CompareSide],
                  *, panel: str = "heap") -> None:
         super().__init__()
         from gomemtui.ui.screens.main import prepare_frame
