@@ -141,3 +141,31 @@ def test_diff_line_marks_the_larger_value_of_each_figure() -> None:
         "L│R  step 5/5 end│3/5", "heap 1 MiB│3 MiB▲", "live 0 B│0 B", "cycles 4▲│1", "objects 12│12"]
     larger = [cells[1].plain[span.start:span.end] for span in cells[1].spans if span.style == styles["larger"]]
     assert larger == ["3 MiB▲"]
+
+
+async def test_a_long_step_shows_each_sides_progress_and_esc_stops_both_sides() -> None:
+    import re
+    from pathlib import Path
+
+    from gomemtui.ui.widgets.working import WorkingLine
+    from tests.ui.conftest import screen_text
+
+    long = str(Path(__file__).parent / "data" / "long-gc-loop.toml")  # step 2: 9,000 runtime.GC()
+    app = compare_app(long, left="GOGC=50", right="GOGC=200")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "n")
+        await pilot.press("n")
+        for _ in range(100):  # until the worker reports progress between slices
+            await pilot.pause(0.05)
+            if app.screen.query_one(WorkingLine).progress:
+                break
+        assert re.search(r"working: left: step 2, iteration [\d,]+ of 9,000", screen_text(app))
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.busy
+        left, right = (screen.pane(side).frame for side in ("left", "right"))
+        assert re.match(r"interrupted; stopped inside step 2, iteration [\d,]+ of 9,000", left.message)
+        # the right side never started the step: it is where it was
+        assert right.next_step == 1 and right.where == "" and right.position == 1
+        assert not screen.query_one(WorkingLine).display

@@ -109,6 +109,9 @@ class Lockstep:
         self._lock = threading.Lock()
         self._busy = False
         self._closing = False
+        self._stopped = False
+        """Esc was pressed: the running action is cut short and not started on the side
+        still to run (a player clears its cancel flag when it starts an action)."""
         for side, player in self.players.items():
             player.on_progress = self._progress_of(side)
 
@@ -141,6 +144,8 @@ class Lockstep:
         with self._lock:
             self._queue.clear()
             running = self._busy
+            if running:
+                self._stopped = True
         if running:
             for player in self.players.values():
                 player.cancel.set()
@@ -161,7 +166,7 @@ class Lockstep:
                     return
                 action, sides = self._queue.popleft()
             for side in SIDES:
-                if side not in sides and self.frames[side] is not None:
+                if (side not in sides or self._stopped) and self.frames[side] is not None:
                     continue
                 player = self.players[side]
                 try:
@@ -172,6 +177,7 @@ class Lockstep:
                     with self._lock:
                         self._queue.clear()
                         self._busy = False
+                        self._stopped = False
                     if not self._closing:
                         self.host.post_message(PairFailed(side, action.name, f"{type(error).__name__}: {error}"))
                     return
@@ -179,6 +185,7 @@ class Lockstep:
             with self._lock:
                 if not self._queue:
                     self._busy = False
+                    self._stopped = False
                     left, right = self.frames["left"], self.frames["right"]
                     if left is not None and right is not None and not self._closing:
                         self.host.post_message(PairReady(left, right))

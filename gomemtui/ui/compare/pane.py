@@ -35,7 +35,6 @@ class SidePane(Vertical):
     DEFAULT_CSS = """
     SidePane { border: round $panel-lighten-2; border-title-color: $text; border-title-style: bold;
                border-subtitle-color: $text-muted; height: 1fr; }
-    SidePane.-current { border: round $accent; border-title-color: $accent; }
     SidePane > .compare-panel { height: 1fr; display: none; }
     SidePane > .compare-panel.-shown { display: block; }
     SidePane > #panel-gc > GCStatus { height: 1fr; min-height: 3; }

@@ -78,7 +78,7 @@ class CompareScreen(Screen[None]):
     CompareScreen.-narrow #side-tabs { display: block; }
     CompareScreen #sides { height: 1fr; }
     CompareScreen.-narrow SidePane { display: none; }
-    CompareScreen.-narrow SidePane.-current { display: block; }
+    CompareScreen.-narrow SidePane.-current { display: block; border: round $accent; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = list(COMPARE_KEYS)
