@@ -121,3 +121,19 @@ def test_compare_help_has_examples(gomemtui) -> None:
     assert result.status == 0
     assert "gomemtui compare tour --left GOGC=50 --right GOGC=200" in result.out
     assert "--left SETTINGS" in result.out and "--json" in result.out
+
+
+def test_the_environment_applies_to_both_sides_and_a_sides_own_settings_win(gomemtui, monkeypatch) -> None:
+    from gomemtui.scenario.settings import Overrides, overrides_from_env
+    from gomemtui.ui.compare.sides import resolve_sides
+    from gomemtui.scenario.settings import parse_assignment
+
+    base = overrides_from_env({"GOGC": "200", "GOMAXPROCS": "2"})
+    left, right = resolve_sides("tour", None, parse_assignment("GOGC=50"), None, base)
+    assert left.overrides == Overrides(gogc=50, gomaxprocs=2)
+    assert right.overrides == Overrides(gogc=200, gomaxprocs=2)
+    assert (left.label, right.label) == ("tour · GOGC=50 GOMAXPROCS=2", "tour · GOGC=200 GOMAXPROCS=2")
+    monkeypatch.setenv("GOGC", "200")
+    *_, summary = _lines(gomemtui("compare", "gogc-50", "--left", "GOGC=50", "--json").out)
+    assert (summary["left"]["settings"], summary["right"]["settings"]) == ("GOGC=50", "GOGC=200")
+    assert summary["right"]["gc"]["cycles"] == _lines(gomemtui("run", "gogc-50", "--gogc", "200", "--json").out)[-1]["gc"]["cycles"]

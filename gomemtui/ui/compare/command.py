@@ -71,9 +71,12 @@ def _run(args: argparse.Namespace) -> int:
         return commands.EXIT_PROBLEMS
     if args.json:
         return _run_json(args, sides, programs[0], programs[1])
-    from gomemtui.ui.compare.app import run_compare_app
+    from gomemtui import gc_hold
 
-    return run_compare_app(programs[0], programs[1], sides, panel=args.panel)
+    with gc_hold.holding():  # until the first pair of frames is on screen (the screen releases it)
+        from gomemtui.ui.compare.app import run_compare_app
+
+        return run_compare_app(programs[0], programs[1], sides, panel=args.panel)
 
 
 def _run_json(args: argparse.Namespace, sides: tuple, left: object, right: object) -> int:

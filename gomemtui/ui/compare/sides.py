@@ -51,8 +51,9 @@ class CompareSide:
 
     @property
     def settings_label(self) -> str:
-        """The side's own settings as typed ("GOGC=50"), or "as written" (the file's)."""
-        return describe_overrides(self.own)
+        """The settings given outside the file, as typed ("GOGC=50"; the environment's and
+        the flags' too), or "as written" (the file's)."""
+        return describe_overrides(self.overrides)
 
     @property
     def label(self) -> str:
