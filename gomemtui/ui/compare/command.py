@@ -11,12 +11,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from gomemtui import commands
 from gomemtui.commands import Command
 from gomemtui.scenario.settings import Overrides, SettingsError, parse_assignment
 from gomemtui.ui.compare.panels import COMPARE_PANELS
+
+if TYPE_CHECKING:  # loaded when the command runs
+    from gomemtui.runtime.program import Program
+    from gomemtui.ui.compare.sides import CompareSide
 
 __all__ = ["register_commands"]
 
@@ -79,7 +83,9 @@ def _run(args: argparse.Namespace) -> int:
         return run_compare_app(programs[0], programs[1], sides, panel=args.panel)
 
 
-def _run_json(args: argparse.Namespace, sides: tuple, left: object, right: object) -> int:
+def _run_json(args: argparse.Namespace, sides: tuple[CompareSide, CompareSide], left: Program,
+              right: Program) -> int:
+    """Both runs' steps paired, as JSON Lines on stdout, within `run`'s real-cost ceilings."""
     from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
     from gomemtui.runtime.timeline import Timeline
     from gomemtui.ui.compare.paired_json import run_compare_json
@@ -89,7 +95,7 @@ def _run_json(args: argparse.Namespace, sides: tuple, left: object, right: objec
     except ValueError as exc:
         commands.error(str(exc))
         return commands.EXIT_USAGE
-    timelines = (Timeline(left, rewind=False), Timeline(right, rewind=False))  # type: ignore[arg-type]
+    timelines = (Timeline(left, rewind=False), Timeline(right, rewind=False))  # played once, straight through
     for timeline in timelines:
         timeline.slice_hook = ceiling.check
     ceiling.start()

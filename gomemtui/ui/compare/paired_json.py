@@ -10,12 +10,11 @@ run's `run --json` summary, with its scenario and settings.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Iterator, TextIO
 
 from gomemtui import headless
 from gomemtui.headless import StepResult, TimelineLike
-from gomemtui.runtime.read.side_by_side import differences, state_figures
-from gomemtui.runtime.read.side_by_side import pair_steps
+from gomemtui.runtime.read.side_by_side import differences, pair_steps, state_figures
 from gomemtui.ui.compare.sides import CompareSide
 from gomemtui.units import json_printable
 
@@ -41,21 +40,19 @@ def run_compare_json(left: TimelineLike, right: TimelineLike, out: TextIO,
             results[name].append(r)
             yield headless.step_object(r)
 
-    write: Callable[[str], object] = out.write
     for pair in pair_steps(steps("left", left), steps("right", right)):
-        write(dump_line(pair) + "\n")
+        out.write(dump_line(pair) + "\n")
     summaries = {}
     for side, timeline in zip(sides, (left, right)):
         summary = headless.to_jsonable(headless.summarize(timeline, results[side.side]).to_json())
         summary.pop("summary", None)
         summaries[side.side] = {"scenario": str(side.path), "settings": side.settings_label, **summary}
-    final = {name: state_figures(r[-1].state) if r else None for name, r in results.items()}
+    ends = [state_figures(r[-1].state) for r in results.values() if r]
     last = {
         "summary": True,
         "left": summaries["left"],
         "right": summaries["right"],
-        "differences": ({d.name: d.to_json() for d in differences(final["left"], final["right"])}
-                        if final["left"] is not None and final["right"] is not None else {}),
+        "differences": {d.name: d.to_json() for d in differences(*ends)} if len(ends) == 2 else {},
     }
-    write(dump_line(last) + "\n")
+    out.write(dump_line(last) + "\n")
     return last

@@ -101,7 +101,8 @@ class CompareScreen(Screen[None]):
         self.set_reactive(CompareScreen.panel, panel)
         self.pairs_shown = 0
         """Pairs of frames drawn (tests wait for them)."""
-        self._notices: dict[str, str] = {}
+        self._told: dict[str, int] = {}
+        """The serial of each side's frame whose message was last shown as a notice."""
 
     @property
     def busy(self) -> bool:
@@ -169,8 +170,8 @@ class CompareScreen(Screen[None]):
         if self.pairs_shown == 1:
             self.call_after_refresh(gc_hold.release)
         for side, frame in zip(SIDES, (message.left, message.right)):
-            if frame.message and self._notices.get(side) != f"{frame.serial}":
-                self._notices[side] = f"{frame.serial}"
+            if frame.message and self._told.get(side) != frame.serial:
+                self._told[side] = frame.serial
                 self.notify(f"{side}: {frame.message}", timeout=3)
         self.refresh_bindings()
 
