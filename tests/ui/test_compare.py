@@ -169,3 +169,19 @@ async def test_a_long_step_shows_each_sides_progress_and_esc_stops_both_sides() 
         # the right side never started the step: it is where it was
         assert right.next_step == 1 and right.where == "" and right.position == 1
         assert not screen.query_one(WorkingLine).display
+
+
+async def test_space_plays_both_sides_to_their_ends_and_stops() -> None:
+    app = compare_app("gogc-50", "gogc-200")  # 5 steps each
+    async with app.run_test(size=(200, 50)) as pilot:
+        await press(pilot, "space")
+        screen = app.screen
+        assert screen.playing
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not screen.playing:
+                break
+        await settle(pilot)
+        assert not screen.playing
+        assert all(p.timeline.at_end for p in app.players)
+        assert screen.check_action("toggle_play", ()) is None

@@ -126,7 +126,7 @@ def register_commands(register: Callable[[Command], Command]) -> None:
         "scenario with different settings for each side (--left, --right: GOGC, GOMEMLIMIT, "
         "GOMAXPROCS, green_tea). Both sides show the same panel; a diff line sets the heap, "
         "the live heap, GC cycles and heap objects of the two against each other and marks "
-        "the larger. Keys: n/→ step both, p/← back, ] / [ next / previous GC phase on each "
+        "the larger. Keys: space play, n/→ step both, p/← back, ] / [ next / previous GC phase on each "
         "side, tab panel, s switch side (small terminals show one side at a time), ? help, "
         "q quit. Both scenarios are loaded and checked first (the real-cost budget with each "
         "side's settings); problems are printed as FILE:LINE: message. With --json, print "

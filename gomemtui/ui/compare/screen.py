@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 
 from gomemtui import gc_hold
 from gomemtui.ui.compare.diff_line import DiffLine
@@ -34,7 +35,11 @@ __all__ = ["CompareScreen", "WIDE_MIN_WIDTH", "COMPARE_KEYS"]
 WIDE_MIN_WIDTH = 120
 """Columns from which both sides are shown next to each other."""
 
+PLAY_SPEED = 2.0
+"""Steps per second while playing (the main screen's default speed)."""
+
 COMPARE_KEYS: list[Binding] = [
+    Binding("space", "toggle_play", "Play"),
     Binding("n,right", "lockstep_step", "Step", key_display="n/→"),
     Binding("p,left", "lockstep_back", "Back", key_display="p/←"),
     Binding("right_square_bracket", "lockstep_next_phase", "Phase▸", key_display="]"),
@@ -54,7 +59,7 @@ COMPARE_KEYS: list[Binding] = [
 
 FOOTER_PRIORITY: tuple[str, ...] = (
     "help", "app.quit", "lockstep_step", "lockstep_back", "lockstep_next_phase", "switch_side",
-    "next_panel(1)",
+    "next_panel(1)", "toggle_play",
 )
 """Actions in the order they keep their place in a short footer (80 columns show them all)."""
 
@@ -101,6 +106,8 @@ class CompareScreen(Screen[None]):
         self.set_reactive(CompareScreen.panel, panel)
         self.pairs_shown = 0
         """Pairs of frames drawn (tests wait for them)."""
+        self._timer: Timer | None = None
+        """The playback clock while playing (space)."""
         self._told: dict[str, int] = {}
         """The serial of each side's frame whose message was last shown as a notice."""
 
@@ -173,6 +180,12 @@ class CompareScreen(Screen[None]):
             if frame.message and self._told.get(side) != frame.serial:
                 self._told[side] = frame.serial
                 self.notify(f"{side}: {frame.message}", timeout=3)
+        if self.playing:
+            ends = all(frame.at_end for frame in (message.left, message.right))
+            marked = any(frame.action == "step" and frame.step is not None and frame.step.pause
+                         for frame in (message.left, message.right))
+            if ends or marked:
+                self._pause()
         self.refresh_bindings()
 
     def on_side_working(self, message: SideWorking) -> None:
@@ -190,6 +203,7 @@ class CompareScreen(Screen[None]):
                     f"{message.error}", title="gomemtui bug", severity="error", timeout=10)
 
     def on_unmount(self) -> None:
+        self._pause()
         self.lockstep.close()
 
     # -- actions -----------------------------------------------------------------------
@@ -202,11 +216,37 @@ class CompareScreen(Screen[None]):
             return True if self.narrow else None
         if left is None or right is None:
             return True
+        if action == "toggle_play":
+            return True if self.playing or not (left.at_end and right.at_end) else None
         if action in ("lockstep_step", "lockstep_end"):
             return True if not (left.at_end and right.at_end) else None
         if action in ("lockstep_back", "lockstep_home", "lockstep_prev_phase", "lockstep_prev_cycle"):
             return True if left.position > 0 or right.position > 0 else None
         return True
+
+    @property
+    def playing(self) -> bool:
+        """Whether the clock steps both sides."""
+        return self._timer is not None
+
+    def action_toggle_play(self) -> None:
+        """Play (both sides a step at a time, until both end or a side reaches a step
+        marked `pause = true`) or pause."""
+        if self.playing:
+            self._pause()
+        else:
+            self._timer = self.set_interval(1 / PLAY_SPEED, self._tick, name="lockstep-play")
+        self.refresh_bindings()
+
+    def _pause(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _tick(self) -> None:
+        """A step on both sides, unless the last one is still running (ticks never pile up)."""
+        if not self.lockstep.busy:
+            self._both("step")
 
     def _both(self, name: str) -> None:
         self.lockstep.request(Action(name))
@@ -252,7 +292,8 @@ class CompareScreen(Screen[None]):
         self.current = "right" if self.current == "left" else "left"
 
     def action_interrupt(self) -> None:
-        """Stop a long step running on either side (the parts it finished stay)."""
+        """Stop a long step running on either side (the parts it finished stay), and playing."""
+        self._pause()
         if not self.lockstep.interrupt():
             self.notify("Nothing is running.", timeout=1.5)
 
