@@ -132,7 +132,8 @@ def register_commands(register: Callable[[Command], Command]) -> None:
         "side's settings); problems are printed as FILE:LINE: message. With --json, print "
         "JSON Lines instead: one object per step index with both runs' `run --json` objects "
         "(\"left\", \"right\"; null past a run's end, named in \"ended\") and \"differences\", "
-        "then a summary object.",
+        "then a summary object. Over `gomemtui serve`, `ssh -t HOST compare A B` opens the split "
+        "view of served scenarios.",
         """
         gomemtui compare gogc-50 gogc-200                  # two bundled scenarios
         gomemtui compare tour --left GOGC=50 --right GOGC=200
