@@ -165,6 +165,7 @@ class Lockstep:
                     self._busy = False
                     return
                 action, sides = self._queue.popleft()
+                self._stopped = False  # a new action: Esc stopped the one before
             for side in SIDES:
                 if (side not in sides or self._stopped) and self.frames[side] is not None:
                     continue
@@ -177,7 +178,6 @@ class Lockstep:
                     with self._lock:
                         self._queue.clear()
                         self._busy = False
-                        self._stopped = False
                     if not self._closing:
                         self.host.post_message(PairFailed(side, action.name, f"{type(error).__name__}: {error}"))
                     return
@@ -185,7 +185,6 @@ class Lockstep:
             with self._lock:
                 if not self._queue:
                     self._busy = False
-                    self._stopped = False
                     left, right = self.frames["left"], self.frames["right"]
                     if left is not None and right is not None and not self._closing:
                         self.host.post_message(PairReady(left, right))
