@@ -46,6 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gomemtui.ui.cli_commands",
     "gomemtui.serve.command",
     "gomemtui.against.command",  # verify
+    "gomemtui.ui.compare.command",  # compare
 )
 """Modules whose ``register_commands(register)`` adds subcommands."""
 

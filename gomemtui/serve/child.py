@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.app import App
+
+    from gomemtui.serve.compare_session import CompareRequest
     from gomemtui.ui.app import GoMemApp
 
 CRASH_FILE = ".gomemtui-crash.txt"
@@ -50,9 +53,12 @@ def _reread_textual_settings() -> None:
     textual.screen.UPDATE_PERIOD = 1 / textual.constants.MAX_FPS  # type: ignore[misc]
 
 
-def run_app(files: tuple[Path, ...], start: Path | None) -> int:
-    """Run the app over the served `files`, on `start` if given; its exit status."""
+def run_app(files: tuple[Path, ...], start: Path | None, compare: CompareRequest | None = None) -> int:
+    """Run the app over the served `files`, on `start` if given (or the split view of
+    `compare`); its exit status."""
     _reread_textual_settings()
+    if compare is not None:
+        return _run_compare(compare)
     from gomemtui.scenario import ScenarioError, ScenarioNotFound, SettingsError, load_program
     from gomemtui.scenario.bundled import title_and_summary
     from gomemtui.ui.app import GoMemApp, make_app
@@ -85,7 +91,32 @@ def run_app(files: tuple[Path, ...], start: Path | None) -> int:
     return _run_reporting_crashes(app)
 
 
-def _run_reporting_crashes(app: GoMemApp) -> int:
+def _run_compare(request: CompareRequest) -> int:
+    """The split view of two served scenarios (`ssh -t host compare ...`), both sides
+    loaded and checked first, with the served runtime settings and each side's own."""
+    import os
+
+    from gomemtui.scenario import ScenarioError, ScenarioNotFound, SettingsError
+    from gomemtui.scenario.settings import overrides_from_env, parse_assignment
+    from gomemtui.ui.compare.app import CompareApp
+    from gomemtui.ui.compare.sides import load_side, resolve_sides
+
+    try:
+        sides = resolve_sides(str(request.first), None if request.second is None else str(request.second),
+                              parse_assignment(request.left) if request.left else None,
+                              parse_assignment(request.right) if request.right else None,
+                              overrides_from_env(os.environ))
+        programs = [load_side(side) for side in sides]
+    except ScenarioError as exc:
+        print("\r\n".join(str(p) for p in exc.problems), file=sys.stderr)
+        return 1
+    except (ScenarioNotFound, SettingsError, ValueError, OSError) as exc:
+        print(f"gomemtui: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    return _run_reporting_crashes(CompareApp(programs[0], programs[1], sides))
+
+
+def _run_reporting_crashes(app: App) -> int:
     """Run `app`; what it writes to stderr (an unhandled exception) goes to `CRASH_FILE`, for the server.
 
     Textual prints an app's unhandled exception to `sys.stderr` once its driver has given the

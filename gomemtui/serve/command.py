@@ -228,6 +228,7 @@ def register_commands(register: Callable[..., object]) -> None:
         ssh -t -p 2222 demo@server reslice     # straight into one served scenario
         gomemtui serve scenarios/ --web 127.0.0.1:8000          # in a browser
         gomemtui serve tour --ssh :2222 --host-key k --allow-anonymous --max-sessions 40
+        ssh -t -p 2222 demo@server compare gogc-50 gogc-200   # two served scenarios side by side
         """,
         _configure, _run,
     ))

@@ -33,6 +33,7 @@ from typing import Mapping
 import asyncssh
 
 from gomemtui.serve.child import CRASH_MESSAGE, read_crash
+from gomemtui.serve.compare_session import CompareRequest, is_compare_command, parse_compare_command
 from gomemtui.serve.host import COLOR_LEVELS, Host
 from gomemtui.serve.ptyapp import RESET_TERMINAL, PtyApp
 from gomemtui.serve.scenarios import ServeError
@@ -355,6 +356,8 @@ class _AppSession(asyncssh.SSHServerSession):
         self.config: ViewerConfig | None = None
         """The app's configuration (once it starts)."""
         self.start: Path | None = None
+        self.compare: CompareRequest | None = None
+        """A comparison asked for by `ssh -t host compare ...`, instead of one scenario."""
         self.refusal = ""
         self.end_reason = ""
         self.task: asyncio.Task | None = None
@@ -376,6 +379,12 @@ class _AppSession(asyncssh.SSHServerSession):
     def exec_requested(self, command: str) -> bool:
         name = command.strip()
         served = self.host.served
+        if is_compare_command(name):
+            try:
+                self.compare = parse_compare_command(name, served)
+            except ValueError as exc:
+                self.refusal = f"gomemtui: {exc}"
+            return True
         path = served.by_name(name)
         if path is None:
             names = ", ".join(served.names())
@@ -498,8 +507,9 @@ class _AppSession(asyncssh.SSHServerSession):
                 ssh_connection=f"{client_ip} {client_port} {local[0]} {local[1]}",
             ))
             self.app = PtyApp((width or 80, height or 24), self._write)
-            files, start = host.served.files, self.start
-            await self.app.start(lambda slave: start_viewer(config, files, start, stdio=(slave,) * 3, terminal=True))
+            files, start, compare = host.served.files, self.start, self.compare
+            await self.app.start(lambda slave: start_viewer(config, files, start, stdio=(slave,) * 3, terminal=True,
+                                                            compare=compare))
             host.sessions.add(self)
             if self.end_reason:  # the viewer left (or the server began to stop) while it started
                 self.stop(self.end_reason)

@@ -32,6 +32,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import gomemtui
 from gomemtui.serve import child
+from gomemtui.serve.compare_session import CompareRequest
 from gomemtui.sync import ViewerConfig
 
 __all__ = ["ViewerProcess", "spawn", "start_viewer", "warm", "PRELOAD"]
@@ -133,10 +134,12 @@ async def spawn(target: Callable[..., object], args: Sequence[object], *, stdio:
 
 async def start_viewer(config: ViewerConfig, files: tuple[Path, ...], start: Path | None, *,
                        stdio: Sequence[int], terminal: bool,
-                       extra_env: Mapping[str, str] | None = None) -> ViewerProcess:
-    """A viewer's app (`gomemtui.serve.child.run_app`) over `files`, opening `start` if given."""
+                       extra_env: Mapping[str, str] | None = None,
+                       compare: CompareRequest | None = None) -> ViewerProcess:
+    """A viewer's app (`gomemtui.serve.child.run_app`) over `files`, opening `start` if given
+    (or the split view of `compare`)."""
     env = {**config.to_env(), **(extra_env or {})}
-    return await spawn(child.run_app, (files, start), stdio=stdio, env=env, cwd=Path(config.home),
+    return await spawn(child.run_app, (files, start, compare), stdio=stdio, env=env, cwd=Path(config.home),
                        terminal=terminal)
 
 

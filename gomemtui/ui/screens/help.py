@@ -70,6 +70,18 @@ LONG_HELP: dict[str, str] = {
                "GOMAXPROCS=2, green_tea=false) in the background and draw its heap and goal over the "
                "pacer chart, each run in its own line style, with every run's cycles, peak heap and "
                "GC CPU at this step on a second header line; up to 3; again: remove one",
+    # -- gomemtui compare: both sides at once --
+    "lockstep_step": "both sides: run the next step (a side at its end stays there)",
+    "lockstep_back": "both sides: back to before the last step",
+    "lockstep_next_phase": "each side to its own next GC phase change; a side with none left before "
+                           "its end waits where it is",
+    "lockstep_prev_phase": "each side back to where its GC phase last changed",
+    "lockstep_next_cycle": "each side to the start of its next GC cycle (a side with none left waits)",
+    "lockstep_prev_cycle": "each side back to where its last GC cycle started",
+    "lockstep_home": "both sides back to before the first step",
+    "lockstep_end": "both sides to their last step",
+    "switch_side": "small terminals: show the other side (the tab row under the panels says which)",
+    "interrupt": "interrupt a long step running on either side (the parts it finished stay)",
 }
 """What each main-screen action does, in a sentence."""
 
