@@ -42,7 +42,10 @@ from gomemtui.commands import (
 
 __all__ = ["COMMAND_MODULES", "build_parser", "check_one", "main", "entry_point"]
 
-COMMAND_MODULES: tuple[str, ...] = ("gomemtui.ui.cli_commands", "gomemtui.serve.command")
+COMMAND_MODULES: tuple[str, ...] = (
+    "gomemtui.ui.cli_commands", "gomemtui.serve.command",
+    "gomemtui.pprof.command",
+)
 """Modules whose ``register_commands(register)`` adds subcommands."""
 
 

@@ -60,6 +60,7 @@ import numpy as np
 
 from gomemtui.runtime.memory.figures import HeapCounters, HeapStats
 from gomemtui.runtime.memory.malloc import TINY_SPAN_CLASS, Allocator
+from gomemtui.runtime.memory.mprof import ProfileBook
 from gomemtui.runtime.memory.objects import ObjectTable
 from gomemtui.runtime.memory.pages import PageHeap
 from gomemtui.runtime.memory.sizeclasses import TINY_SIZE, TINY_SIZE_CLASS
@@ -92,6 +93,8 @@ class Heap:
         self.allocator = Allocator(
             self.objects, self.spans, self.central, self.pages, self.counts, self.sweeper, green_tea,
         )
+        self.profile = ProfileBook()
+        """Allocation sites and heap-profile cycles (`mprof.py`)."""
 
     @property
     def scavenger(self) -> Scavenger | None:
@@ -257,6 +260,7 @@ class Heap:
         `black` = allocated while marking (`gcmarknewobject`): its mark bit is set.
         """
         oid = self.allocator.alloc(size, noscan)
+        self.profile.record_one(self.objects, self.spans, oid)
         if black:
             self.mark(np.array([oid]))
         return oid
@@ -264,6 +268,7 @@ class Heap:
     def alloc_many(self, count: int, size: int, noscan: bool, *, black: bool = False) -> np.ndarray:
         """Allocate `count` objects of `size` bytes, in order, as `count` mallocgc calls would."""
         ids = self.allocator.alloc_many(count, size, noscan)
+        self.profile.record_malloc(self.objects, self.spans, ids)
         if black:
             self.mark(ids)
         return ids
@@ -333,7 +338,9 @@ class Heap:
         """Mark termination (`gcMarkTermination` → `gcSweep`): every in-use span now
         needs sweeping. Then P0's mcache is flushed (`prepareForSweep` → `releaseAll`):
         its spans were cached before this sweep began, so `uncacheSpan` sweeps them at
-        once. Returns what that swept as (spans, objects, bytes)."""
+        once. Returns what that swept as (spans, objects, bytes). The heap profile's
+        cycle advances first (`mProf_NextCycle`), so these frees count in the new one."""
+        self.profile.next_cycle(self.objects)
         self.sweeper.start_cycle()
         cached = self.allocator.release_all()
         if not cached:

@@ -81,6 +81,9 @@ class Mutator:
         self.should_pause: Callable[[], bool] | None = None
         """Asked at each pause point while a step runs under a stop rule (set only for
         the duration of `Runtime.run_step`, so never part of a snapshot)."""
+        self.site_path: tuple[int, ...] = ()
+        """Path of the scenario step running now: (i,) for step i, (i, j) inside item j of
+        its loop body (the allocation site the heap profile records; () outside steps)."""
 
     # -- running operations -----------------------------------------------------------
 
@@ -96,6 +99,11 @@ class Mutator:
         finally:
             self.depth -= 1
         self.collector.check_trigger()
+
+    def enter_site(self, path: tuple[int, ...]) -> None:
+        """The step at `path` runs now: its allocations are recorded at that site."""
+        self.site_path = path
+        self.heap.profile.enter(path)
 
     # -- pausing and resuming a step ----------------------------------------------------
 

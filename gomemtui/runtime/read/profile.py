@@ -1,0 +1,235 @@
+"""Go's heap profile of a Runtime, by source line: what `gomemtui profile` writes and the
+app's Top panel shows, from one function so the two cannot disagree.
+
+The figures follow `runtime/mprof.go` (see `runtime/memory/mprof.py`): a malloc made in
+heap-profile cycle C counts once cycle C+2 is published, a free made by sweeping in cycle
+C once C+1 is, and a mark termination publishes the cycle it ends (`runtime.GC()` also the
+next one, after its sweep). So the profile is as of the mark termination of an earlier
+GC — the one before the last, or the last if it was a `runtime.GC()` — and empty until
+then, exactly as a real program's `pprof.WriteHeapProfile` would be.
+
+Every allocation counts (Go's `runtime.MemProfileRate = 1`): the simulator knows each
+one, so nothing is sampled and the totals are the runtime's own figures. Bytes are
+Go's profiled bytes: the whole slot (`span.elemsize`), a large object's pages, 16 per
+tiny block (credited to the allocation that opened it).
+
+Stacks are one frame deep: the scenario step's source line and the function of
+`[source]` it sits in (`main.main`, `main.(*T).method`; a package-level line is in
+`main.init`). The scenario does not say who called that function.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from gomemtui.runtime.core import Runtime
+from gomemtui.runtime.program import Program
+
+__all__ = [
+    "SAMPLE_TYPES", "ProfileSite", "ProfileSample", "HeapProfile", "TopRow",
+    "heap_profile", "top_lines", "function_at",
+]
+
+SAMPLE_TYPES: tuple[tuple[str, str], ...] = (
+    ("alloc_objects", "count"), ("alloc_space", "bytes"),
+    ("inuse_objects", "count"), ("inuse_space", "bytes"),
+)
+"""The heap profile's sample types, in `runtime/pprof`'s order (`writeHeapProto`)."""
+
+OUTSIDE_STEPS = "(outside steps)"
+"""Function name of objects allocated outside any scenario step."""
+
+
+@dataclass(frozen=True)
+class ProfileSite:
+    """Where a step allocates: its source line and function."""
+
+    path: tuple[int, ...]
+    """The step: (i,) for step i (0-based), (i, j) for item j of its loop body; () none."""
+    line: int
+    """Line of `[source]` (1-based); 0 for objects allocated outside steps."""
+    function: str
+    """Go's name of the function the line is in (`main.main`, `main.(*T).m`)."""
+    code: str
+    """The line's text, stripped ("" if the scenario has no such line)."""
+
+
+@dataclass(frozen=True)
+class ProfileSample:
+    """One bucket of the profile: a site and one profiled size (Go buckets by stack and size)."""
+
+    site: ProfileSite
+    object_bytes: int
+    """Profiled bytes of each allocation (the sample's "bytes" label)."""
+    alloc_objects: int
+    alloc_space: int
+    inuse_objects: int
+    inuse_space: int
+
+    def value(self, sample_type: str) -> int:
+        """The figure of one of `SAMPLE_TYPES`."""
+        return int(getattr(self, sample_type))
+
+
+@dataclass(frozen=True)
+class HeapProfile:
+    """The published heap profile at one moment of a run."""
+
+    samples: tuple[ProfileSample, ...]
+    """Buckets with at least one published allocation, by site then size."""
+    as_of_gc: int
+    """The GC cycle (gctrace's `gc N`) as of whose mark termination it is; 0: none yet."""
+    cycles: int
+    """GC cycles ended so far (mark terminations)."""
+    source_name: str
+    """The Go file the lines are in (`[source]`'s `file`)."""
+
+    def total(self, sample_type: str) -> int:
+        """Sum of one of `SAMPLE_TYPES` over all samples."""
+        return sum(s.value(sample_type) for s in self.samples)
+
+
+@dataclass(frozen=True)
+class TopRow:
+    """One line of `go tool pprof -top -lines`: a source line's flat figures."""
+
+    site: ProfileSite
+    flat: int
+    """The chosen sample type's value at this line."""
+    share: float
+    """flat / the profile's total of that type (0 when the total is 0)."""
+    inuse_space: int
+    inuse_objects: int
+    alloc_space: int
+    alloc_objects: int
+
+
+_FUNC = re.compile(r"^func\s*(?:\(\s*(?:\w+\s+)?(\*?)\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*)?(\w+)")
+_PACKAGE = re.compile(r"^package\s+(\w+)")
+
+
+def function_at(source_lines: tuple[str, ...] | list[str], line: int) -> str:
+    """Go's symbol name of the function that source line `line` (1-based) is in.
+
+    The nearest `func` declaration at or above the line, unless a top-level closing
+    brace comes between (then the line is at package level, which Go runs in the
+    package's `init`). Package `main` is named `main`, as in Go's symbols; a scenario
+    without source lines allocates in `main.main`.
+    """
+    package = "main"
+    for text in source_lines:
+        found = _PACKAGE.match(text)
+        if found:
+            package = found.group(1)
+            break
+    if not source_lines:
+        return f"{package}.main"
+    k = min(max(line, 1), len(source_lines)) - 1
+    while k >= 0:
+        text = source_lines[k]
+        found = _FUNC.match(text)
+        if found:
+            star, receiver, name = found.groups()
+            if receiver:
+                return f"{package}.({receiver}).{name}" if star else f"{package}.{receiver}.{name}"
+            return f"{package}.{name}"
+        if text.startswith("}") and k != line - 1:
+            break
+        k -= 1
+    return f"{package}.init"
+
+
+def _site_line(program: Program, path: tuple[int, ...]) -> int:
+    if not path:
+        return 0
+    if len(path) > 1:
+        body_lines = program.extra.get("body_lines")
+        if isinstance(body_lines, dict):
+            line = body_lines.get(path)
+            if isinstance(line, int):
+                return line
+    return program.steps[path[0]].line
+
+
+def _sites(program: Program, paths: list[tuple[int, ...]]) -> list[ProfileSite]:
+    source = tuple(program.source.splitlines())
+    out = []
+    for path in paths:
+        line = _site_line(program, path)
+        if not path:
+            out.append(ProfileSite(path, 0, OUTSIDE_STEPS, ""))
+            continue
+        code = source[line - 1].strip() if 1 <= line <= len(source) else ""
+        out.append(ProfileSite(path, line, function_at(source, line), code))
+    return out
+
+
+def heap_profile(runtime: Runtime, program: Program) -> HeapProfile:
+    """The heap profile a Go program would publish now (see the module docstring)."""
+    cached = runtime.read_cache.get("heap_profile")
+    if isinstance(cached, tuple) and cached[0] == runtime.generation and cached[1] is program:
+        return cached[2]
+    heap = runtime.heap
+    book = heap.profile
+    objects = heap.objects
+    n = objects.n_objects
+    published = book.published
+    profiled = objects.obj_profiled[:n]
+    # Mallocs of cycle C count in C+2: objects allocated before mark termination P-1.
+    first_unpublished = book.cycle_first_object[published - 2] if published >= 2 else 0
+    counted = np.zeros(n, dtype=bool)
+    counted[:first_unpublished] = True
+    counted &= profiled > 0
+    freed = objects.obj_freed[:n]
+    gone = counted & (freed >= 0) & (freed + 1 <= published)
+    site = objects.obj_site[:n].astype(np.int64)
+    samples: list[ProfileSample] = []
+    if counted.any():
+        keys = np.stack([site[counted], profiled[counted]], axis=1)
+        buckets, which = np.unique(keys, axis=0, return_inverse=True)
+        which = which.ravel()
+        allocs = np.bincount(which, minlength=len(buckets))
+        frees = np.bincount(which, weights=gone[counted].astype(np.int64), minlength=len(buckets)).astype(np.int64)
+        paths = [book.sites[int(s)] if s >= 0 else () for s in buckets[:, 0]]
+        sites = _sites(program, paths)
+        # Go buckets by stack and size: steps on one line (a step and its loop's body
+        # items, say) are one stack, so they share a bucket (the first step's site).
+        merged: dict[tuple[int, str, int], tuple[ProfileSite, int, int]] = {}
+        for k in range(len(buckets)):
+            key = (sites[k].line, sites[k].function, int(buckets[k, 1]))
+            site, a, f = merged.get(key, (sites[k], 0, 0))
+            merged[key] = (site, a + int(allocs[k]), f + int(frees[k]))
+        for (_, _, size), (site, a, f) in merged.items():
+            samples.append(ProfileSample(site, size, a, a * size, a - f, (a - f) * size))
+    samples.sort(key=lambda s: (s.site.line, s.site.function, s.object_bytes))
+    result = HeapProfile(tuple(samples), max(published - 1, 0), objects.profile_cycle, program.source_name)
+    runtime.read_cache["heap_profile"] = (runtime.generation, program, result)
+    return result
+
+
+def top_lines(profile: HeapProfile, sample_type: str = "inuse_space") -> tuple[TopRow, ...]:
+    """The profile by source line, biggest `sample_type` first, as `go tool pprof -top
+    -lines` lists it (ties by line); lines whose figure is 0 are left out."""
+    if sample_type not in dict(SAMPLE_TYPES):
+        raise ValueError(f"unknown sample type {sample_type!r}")
+    by_line: dict[tuple[int, str], list[int]] = {}
+    site_of: dict[tuple[int, str], ProfileSite] = {}
+    for s in profile.samples:
+        key = (s.site.line, s.site.function)
+        site_of.setdefault(key, s.site)
+        acc = by_line.setdefault(key, [0, 0, 0, 0])
+        acc[0] += s.inuse_space
+        acc[1] += s.inuse_objects
+        acc[2] += s.alloc_space
+        acc[3] += s.alloc_objects
+    column = {"inuse_space": 0, "inuse_objects": 1, "alloc_space": 2, "alloc_objects": 3}[sample_type]
+    total = sum(acc[column] for acc in by_line.values())
+    rows = [
+        TopRow(site_of[key], acc[column], acc[column] / total if total else 0.0, *acc)
+        for key, acc in by_line.items() if acc[column]
+    ]
+    rows.sort(key=lambda r: (-r.flat, r.site.line, r.site.function))
+    return tuple(rows)
