@@ -168,45 +168,50 @@ def _sites(program: Program, paths: list[tuple[int, ...]]) -> list[ProfileSite]:
 
 
 def heap_profile(runtime: Runtime, program: Program) -> HeapProfile:
-    """The heap profile a Go program would publish now (see the module docstring)."""
-    cached = runtime.read_cache.get("heap_profile")
-    if isinstance(cached, tuple) and cached[0] == runtime.generation and cached[1] is program:
-        return cached[2]
+    """The heap profile a Go program would publish now (see the module docstring).
+
+    It changes only when a GC publishes a cycle: allocations count up to a cycle's first
+    object id, and the frees it counts were all made by sweeps that are over. So the
+    result is cached until then (the read cache is emptied by a rewind).
+    """
     heap = runtime.heap
     book = heap.profile
     objects = heap.objects
-    n = objects.n_objects
     published = book.published
-    profiled = objects.obj_profiled[:n]
     # Mallocs of cycle C count in C+2: objects allocated before mark termination P-1.
-    first_unpublished = book.cycle_first_object[published - 2] if published >= 2 else 0
-    counted = np.zeros(n, dtype=bool)
-    counted[:first_unpublished] = True
-    counted &= profiled > 0
-    freed = objects.obj_freed[:n]
-    gone = counted & (freed >= 0) & (freed + 1 <= published)
-    site = objects.obj_site[:n].astype(np.int64)
+    cutoff = book.cycle_first_object[published - 2] if published >= 2 else 0
+    key = (published, cutoff, objects.profile_cycle, id(program))
+    cached = runtime.read_cache.get("heap_profile")
+    if isinstance(cached, tuple) and cached[0] == key:
+        return cached[1]
     samples: list[ProfileSample] = []
-    if counted.any():
-        keys = np.stack([site[counted], profiled[counted]], axis=1)
-        buckets, which = np.unique(keys, axis=0, return_inverse=True)
-        which = which.ravel()
-        allocs = np.bincount(which, minlength=len(buckets))
-        frees = np.bincount(which, weights=gone[counted].astype(np.int64), minlength=len(buckets)).astype(np.int64)
-        paths = [book.sites[int(s)] if s >= 0 else () for s in buckets[:, 0]]
+    profiled = objects.obj_profiled[:cutoff]
+    counted = np.flatnonzero(profiled > 0)
+    if counted.size:
+        sizes, size_of = np.unique(profiled[counted], return_inverse=True)
+        site_of = objects.obj_site[:cutoff][counted].astype(np.int64) + 1  # 0: outside steps
+        bucket = site_of * len(sizes) + size_of.ravel()
+        nbuckets = (len(book.sites) + 1) * len(sizes)
+        freed = objects.obj_freed[:cutoff][counted]
+        gone = (freed >= 0) & (freed + 1 <= published)
+        allocs = np.bincount(bucket, minlength=nbuckets)
+        frees = np.bincount(bucket[gone], minlength=nbuckets)
+        used = np.flatnonzero(allocs)
+        paths = [book.sites[int(b) // len(sizes) - 1] if b >= len(sizes) else () for b in used]
         sites = _sites(program, paths)
         # Go buckets by stack and size: steps on one line (a step and its loop's body
         # items, say) are one stack, so they share a bucket (the first step's site).
         merged: dict[tuple[int, str, int], tuple[ProfileSite, int, int]] = {}
-        for k in range(len(buckets)):
-            key = (sites[k].line, sites[k].function, int(buckets[k, 1]))
-            site, a, f = merged.get(key, (sites[k], 0, 0))
-            merged[key] = (site, a + int(allocs[k]), f + int(frees[k]))
+        for site, b in zip(sites, used.tolist()):
+            size = int(sizes[b % len(sizes)])
+            k = (site.line, site.function, size)
+            first, a, f = merged.get(k, (site, 0, 0))
+            merged[k] = (first, a + int(allocs[b]), f + int(frees[b]))
         for (_, _, size), (site, a, f) in merged.items():
             samples.append(ProfileSample(site, size, a, a * size, a - f, (a - f) * size))
     samples.sort(key=lambda s: (s.site.line, s.site.function, s.object_bytes))
     result = HeapProfile(tuple(samples), max(published - 1, 0), objects.profile_cycle, program.source_name)
-    runtime.read_cache["heap_profile"] = (runtime.generation, program, result)
+    runtime.read_cache["heap_profile"] = (key, result)
     return result
 
 
