@@ -33,6 +33,10 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
                 "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
                 "and x opens all of it"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),
+    ("Top (pprof)", "t opens it: Go's heap profile by source line, as go tool pprof -top -lines reads "
+                    "it (gomemtui profile writes the file): inuse and alloc space, their % of the total "
+                    "and objects, sorted by one of them (s: the next). As in Go it is as of a completed "
+                    "GC, so it lags the heap; every allocation counts (MemProfileRate=1)"),
 )
 
 
@@ -62,6 +66,7 @@ LONG_HELP: dict[str, str] = {
     "help": "this screen",
     "app.quit": "quit",
     "leave": "quit (a scenario opened from the picker: back to the picker; ctrl+q quits)",
+    "top_panel": "open the Top panel (pprof's top by source line) and make it active; again: close it",
 }
 """What each main-screen action does, in a sentence."""
 
