@@ -134,7 +134,7 @@ def function_at(source_lines: tuple[str, ...] | list[str], line: int) -> str:
         if found:
             star, receiver, name = found.groups()
             if receiver:
-                return f"{package}.({receiver}).{name}" if star else f"{package}.{receiver}.{name}"
+                return f"{package}.(*{receiver}).{name}" if star else f"{package}.{receiver}.{name}"
             return f"{package}.{name}"
         if text.startswith("}") and k != line - 1:
             break
