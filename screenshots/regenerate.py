@@ -26,6 +26,8 @@ SHOTS: tuple[tuple[str, str, int, tuple[int, int], tuple[str, ...], str | None, 
      "the GC panel zoomed: phases, pacer figures, gctrace lines and the pacer chart"),
     ("small-terminal.svg", "tour", 3, (80, 24), (), None,
      "the 80×24 layout: one panel at a time, tabs, and the explanation strip"),
+    ("pprof-top.svg", "13-pprof-heap", 4, (100, 12), ("t", "s", "z"), None,
+     "the Top panel (t, zoomed) sorted by alloc_space (s): the line that allocates beside the one that holds"),
 )
 
 KEYS = {"]": "right_square_bracket", "[": "left_square_bracket"}

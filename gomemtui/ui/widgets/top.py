@@ -33,6 +33,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 """(figure, heading, width) of each number column, left to right."""
 WIDE_COLUMNS = 96
 """Narrower than this, the object columns are left out (but the one sorted by)."""
+NARROW_COLUMNS = 70
+"""Narrower than this, only the figure sorted by (and its %) is shown."""
 
 
 def _share(part: int, total: int) -> str:
@@ -80,7 +82,7 @@ def top_panel_lines(frame: Frame, sort: str, width: int, styles: dict[str, Style
         ]
     out = [Text(summary_line(profile), styles.get("title", Style(bold=True)))]
     rows = top_lines(profile, sort)
-    columns = [c for c in COLUMNS if width >= WIDE_COLUMNS or not c[0].endswith("_objects") or c[0] == sort]
+    columns = _columns(sort, width)
     heading = Text()
     for figure, title, w in columns:
         label = ("▼" + title) if figure == sort else title
@@ -102,6 +104,16 @@ def top_panel_lines(frame: Frame, sort: str, width: int, styles: dict[str, Style
         out.append(Text(f"nothing by {sort} in this profile (s: sort by another figure)", muted))
     out.append(Text(f"sorted by {sort} · s: sort by {_next_sort(sort)}", muted))
     return out
+
+
+def _columns(sort: str, width: int) -> list[tuple[str, str, int]]:
+    """The number columns that fit `width` (the location needs the rest of the line)."""
+    if width >= WIDE_COLUMNS:
+        return list(COLUMNS)
+    if width >= NARROW_COLUMNS:
+        return [c for c in COLUMNS if not c[0].endswith("_objects") or c[0] == sort]
+    share = sort.replace("_space", "_share")
+    return [c for c in COLUMNS if c[0] in (sort, share)]
 
 
 def _next_sort(sort: str) -> str:
