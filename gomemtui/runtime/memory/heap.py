@@ -259,8 +259,9 @@ class Heap:
 
         `black` = allocated while marking (`gcmarknewobject`): its mark bit is set.
         """
+        before = self.counts.total_alloc
         oid = self.allocator.alloc(size, noscan)
-        self.profile.record_one(self.objects, self.spans, oid)
+        self.profile.record_one(self.objects, oid, self.counts.total_alloc - before)
         if black:
             self.mark(np.array([oid]))
         return oid

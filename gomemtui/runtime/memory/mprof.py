@@ -71,12 +71,12 @@ class ProfileBook:
         opened = spans.slot_obj[slots] == ids
         objects.obj_profiled[ids] = np.where(opened, spans.span_elem_size[sids], 0)
 
-    def record_one(self, objects: ObjectTable, spans: SpanTable, oid: int) -> None:
-        """`record_malloc` for one object (the scalar allocation path)."""
+    def record_one(self, objects: ObjectTable, oid: int, taken: int) -> None:
+        """`record_malloc` for one object (the scalar path), given the bytes its malloc
+        added to TotalAlloc: that is the slot, or 16 for a new tiny block, 0 for a share
+        of the current one — what the profile records."""
         objects.obj_site[oid] = self.current
-        sid = int(objects.obj_span[oid])
-        if spans.slot_obj[int(spans.span_slot_base[sid]) + int(objects.obj_slot[oid])] == oid:
-            objects.obj_profiled[oid] = spans.span_elem_size[sid]
+        objects.obj_profiled[oid] = taken
 
     def next_cycle(self, objects: ObjectTable) -> None:
         """Mark termination: `mProf_NextCycle` then `mProf_Flush` (cycle C is published)."""

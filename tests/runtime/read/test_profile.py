@@ -179,6 +179,13 @@ def test_a_tiny_block_is_profiled_once_at_the_allocation_that_opened_it():
     assert rt.heap.objects.obj_profiled[ids[0]] == 16
 
 
+def test_one_by_one_tiny_allocations_are_profiled_as_the_batch_is():
+    rt = Runtime(ops.RuntimeSettings())
+    ids = [rt.heap.alloc(3, True) for _ in range(64)]
+    profiled = rt.heap.objects.obj_profiled[ids]
+    assert int(np.count_nonzero(profiled)) == 13 and int(profiled.sum()) == 13 * 16
+
+
 def test_loop_body_steps_are_sited_at_their_own_lines():
     program = load_program("13-pprof-heap")
     timeline = Timeline(program, rewind=False)
