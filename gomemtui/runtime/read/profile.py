@@ -167,6 +167,25 @@ def _sites(program: Program, paths: list[tuple[int, ...]]) -> list[ProfileSite]:
     return out
 
 
+_SMALL_SLOT_MAX = 32768
+"""The biggest size-class slot: small slots are multiples of 8 up to it (`sizeclasses.go`)."""
+
+
+def _size_indexes(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct sizes ascending, each entry's index among them), without sorting the
+    entries: small slots are counted in 8-byte bins, only large objects' sizes are sorted."""
+    small = sizes <= _SMALL_SLOT_MAX
+    bins = np.bincount(sizes[small] >> 3, minlength=_SMALL_SLOT_MAX // 8 + 1)
+    used_small = np.flatnonzero(bins)
+    dense = np.full(len(bins), -1, dtype=np.int64)
+    dense[used_small] = np.arange(len(used_small))
+    index = np.empty(len(sizes), dtype=np.int64)
+    index[small] = dense[sizes[small] >> 3]
+    large_sizes, large_index = np.unique(sizes[~small], return_inverse=True)
+    index[~small] = len(used_small) + large_index.ravel()
+    return np.concatenate((used_small * 8, large_sizes)), index
+
+
 def heap_profile(runtime: Runtime, program: Program) -> HeapProfile:
     """The heap profile a Go program would publish now (see the module docstring).
 
@@ -188,9 +207,9 @@ def heap_profile(runtime: Runtime, program: Program) -> HeapProfile:
     profiled = objects.obj_profiled[:cutoff]
     counted = np.flatnonzero(profiled > 0)
     if counted.size:
-        sizes, size_of = np.unique(profiled[counted], return_inverse=True)
+        sizes, size_of = _size_indexes(profiled[counted])
         site_of = objects.obj_site[:cutoff][counted].astype(np.int64) + 1  # 0: outside steps
-        bucket = site_of * len(sizes) + size_of.ravel()
+        bucket = site_of * len(sizes) + size_of
         nbuckets = (len(book.sites) + 1) * len(sizes)
         freed = objects.obj_freed[:cutoff][counted]
         gone = (freed >= 0) & (freed + 1 <= published)
