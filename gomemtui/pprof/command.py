@@ -92,6 +92,9 @@ def _run(args: argparse.Namespace) -> int:
     program, path = loaded
     total = len(program.steps)
     step = total if args.step is None else args.step
+    if total == 0:
+        commands.error(f"{path}: the scenario has no steps, so nothing to profile")
+        return commands.EXIT_USAGE
     if not 1 <= step <= total:
         commands.error(f"{path}: --step {args.step}: the scenario has {total} step"
                        f"{'s' if total != 1 else ''} (1 to {total})")
