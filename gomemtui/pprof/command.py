@@ -159,8 +159,9 @@ def _profile(program: Program, path: Path, step: int) -> tuple[bytes, str]:
         f"figures {as_of}; MemProfileRate=1 (every allocation counted)",
     )
     data = profile_bytes(profile, comments, binary_name=path.stem)
+    inuse = profile.total("inuse_objects")
     summary = (f"heap profile {where}, {as_of}: inuse {format_bytes(profile.total('inuse_space'))} "
-               f"in {profile.total('inuse_objects'):,} objects, "
+               f"in {inuse:,} object{'' if inuse == 1 else 's'}, "
                f"alloc {format_bytes(profile.total('alloc_space'))} in {profile.total('alloc_objects'):,}")
     return data, summary
 

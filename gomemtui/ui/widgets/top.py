@@ -55,8 +55,9 @@ def row_cells(row: TopRow, profile: HeapProfile) -> dict[str, str]:
 
 def summary_line(profile: HeapProfile) -> str:
     """`as of gc 6 · inuse 1.0 MiB in 65 objects · alloc 17.0 MiB in 135`."""
+    inuse = profile.total("inuse_objects")
     return (f"as of gc {profile.as_of_gc} · inuse {format_bytes(profile.total('inuse_space'))} in "
-            f"{profile.total('inuse_objects'):,} objects · alloc {format_bytes(profile.total('alloc_space'))} "
+            f"{inuse:,} object{'' if inuse == 1 else 's'} · alloc {format_bytes(profile.total('alloc_space'))} "
             f"in {profile.total('alloc_objects'):,}")
 
 
