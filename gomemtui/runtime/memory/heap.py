@@ -32,6 +32,9 @@ What is modelled, with the Go function each rule comes from:
   span class, full sets before partial ones. `begin_mark` first finishes any leftover
   sweeping (`finishsweep_m`) and greys the current tiny block (`gcMarkTinyAllocs`).
 * MemStats (`runtime/mstats.go`): see `HeapStats`.
+* The heap profile's bookkeeping (`runtime/mprof.go`): each object's allocation site
+  and profiled bytes are set at malloc, the profiling cycle that freed it at sweep, and
+  mark termination advances the cycle (`mprof.py`; the read side adds the profile up).
 
 Where this simplifies real Go:
 
