@@ -43,7 +43,9 @@ from gomemtui.commands import (
 __all__ = ["COMMAND_MODULES", "build_parser", "check_one", "main", "entry_point"]
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "gomemtui.ui.cli_commands", "gomemtui.serve.command",
+    "gomemtui.ui.cli_commands",
+    "gomemtui.serve.command",
+    "gomemtui.against.command",  # verify
     "gomemtui.pprof.command",
 )
 """Modules whose ``register_commands(register)`` adds subcommands."""
@@ -221,6 +223,11 @@ def _configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-seconds", metavar="N", type=_seconds_flag, default=None,
                    help="stop cleanly after N seconds of real time (default: GOMEMTUI_MAX_SECONDS, else 600)")
     p.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
+    # run --against: a real gctrace log beside the model (gomemtui.against)
+    p.add_argument("--against", metavar="LOG", default=None,
+                   help="instead of the step log, print each GC cycle of the model beside the one in "
+                        "LOG, a real GODEBUG=gctrace=1 log (- reads standard input); with --json, one "
+                        "object per cycle pair, then a summary")
     add_runtime_flags(p)
 
 
@@ -249,6 +256,14 @@ def _run_run(args: argparse.Namespace) -> int:
     program, path = loaded
     from gomemtui import headless
 
+    against_log = None
+    if args.against is not None:  # read before the (long) simulation: a bad log fails fast
+        from gomemtui.against.report import read_log
+
+        read = read_log(args.against)
+        if isinstance(read, int):
+            return read
+        against_log = read
     from gomemtui.ceiling import DEFAULT_SECONDS, CeilingReached, RealCeiling
 
     try:
@@ -267,7 +282,11 @@ def _run_run(args: argparse.Namespace) -> int:
         timeline = Timeline(program, rewind=False)  # played once, straight through
         ceiling.start()
         timeline.slice_hook = ceiling.check  # between slices of long steps
-        if args.json:
+        if against_log is not None:
+            from gomemtui.against.command import run_against
+
+            run_against(timeline, against_log, sys.stdout, as_json=args.json)
+        elif args.json:
             headless.run_json(timeline, sys.stdout)
         else:
             headless.run_text(timeline, sys.stdout, notes=args.notes, all_events=args.all_events)
@@ -298,13 +317,17 @@ register(Command(
     "its source line and what the runtime did, each GC cycle as a GODEBUG=gctrace=1 line, and a "
     "summary: peak heap, cycles, pauses, what is still live and why. With --json, print JSON "
     "Lines instead: one object per step (step, line, do, vars, heap, gc, pools, events), then "
-    "one object with \"summary\": true.",
+    "one object with \"summary\": true. With --against LOG, print instead each GC cycle beside the "
+    "same-numbered cycle of a real GODEBUG=gctrace=1 log, sizes compared in whole MiB as gctrace "
+    "prints them (docs/real-go.md).",
     """
     gomemtui run tour
     gomemtui run tour | grep '^gc '             # only the gctrace lines
     GOGC=200 gomemtui run my-scenario.toml      # compare GOGC values
     gomemtui run tour --gogc off --gomemlimit 16MiB
     gomemtui run tour --json | jq -c '.heap'    # machine-readable, one line per step
+    gomemtui run gogc-100 --against real.log    # the model's cycles beside real Go's
+    GODEBUG=gctrace=1 ./prog 2>&1 >/dev/null | gomemtui run gogc-100 --against -
     """,
     _configure_run, _run_run,
 ))

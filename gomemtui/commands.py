@@ -106,10 +106,13 @@ def resolve_for_command(scenario: str, args: argparse.Namespace) -> tuple[Path, 
 
 def compile_file(path: Path, overrides: Overrides) -> Program:
     """Load, check and compile a scenario file (raises ScenarioError)."""
+    from gomemtui.scenario.budget import check_budget_with
     from gomemtui.scenario.compiler import compile_scenario
     from gomemtui.scenario.loader import load_scenario
 
-    return compile_scenario(load_scenario(path), overrides)
+    scenario = load_scenario(path)
+    check_budget_with(scenario, overrides)
+    return compile_scenario(scenario, overrides)
 
 
 def print_problems(exc: ScenarioError) -> int:

@@ -102,6 +102,11 @@ class Runtime:
             settings, self.heap, self.slots, self.stacks, self.collector, self.state, self.events, HANDLERS,
         )
         self.collector.pool_cleanup = PoolCleanup(self.mutator)
+        # The sweeper tells what it does to finalizers, cleanups and weak handles; the
+        # roots include what those specials keep reachable.
+        self.heap.specials.events = self.events
+        self.state.specials = self.heap.specials
+        self.state.slots = self.slots
         # allocSpan's scavenging and gcPaceScavenger (scavenger.py) read the limit, the
         # CPU limiter and mappedReady (stacks and the runtime's own memory included).
         self.scavenger = Scavenger(

@@ -24,6 +24,12 @@ below are a contract other tools rely on (see DESIGN.md); more kinds may be adde
 | goroutine | goroutine, state |
 | var | var, state ("dead", "global") |
 | substring | var, source, low, high, len, array (the bytes' name, None for static data or ""), array_bytes (heap bytes they take) |
+| map_insert | var, key (None: `count` keys), value, new, len; with a key: table, group, slot, reused_tombstone |
+| map_delete | var, deleted, len; with a key: key, tombstone |
+| free_os_memory | released_bytes, idle_bytes, heap_released_bytes |
+| set_finalizer / add_cleanup | var, object (and bytes / cleanup) |
+| finalizer_queued / finalizer_run / cleanup_queued / cleanup_run / weak_cleared | object (and cleanup) |
+| weak_make / weak_value | var, source, object (weak_make: handle, new_handle) |
 """
 
 from __future__ import annotations

@@ -94,23 +94,32 @@ class MakeMap:
     g: str = "main"
 
 
+MapKey = Union[int, str]
+"""A key a scenario names: `m["alice"]`, `m[42]`."""
+
+
 @dataclass(frozen=True)
 class MapInsert:
-    """`m[k] = v` for `count` keys never inserted before."""
+    """`m[k] = v` for `count` keys never inserted before, or for the one key `key`
+    (present: its value is replaced); `value` names the pointer variable each value
+    points at (None: values that point at nothing)."""
 
     var: str
     count: int = 1
     g: str = "main"
+    key: MapKey | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
 class MapDelete:
-    """`delete(m, k)` for `count` present keys (oldest first), or every key."""
+    """`delete(m, k)` for `count` present keys (oldest first), every key, or the one key `key`."""
 
     var: str
     count: int = 1
     all: bool = False
     g: str = "main"
+    key: MapKey | None = None
 
 
 @dataclass(frozen=True)
@@ -330,6 +339,90 @@ class StringBytes:
     g: str = "main"
 
 
+# -- channels (issue 13) --
+
+
+@dataclass(frozen=True)
+class MakeChan:
+    """`v := make(chan elem, cap)` (`runtime.makechan`)."""
+
+    var: str
+    elem: GoType
+    cap: int = 0
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Send:
+    """`ch <- v` (`runtime.chansend`); var None sends a value that points to nothing."""
+
+    chan: str
+    var: str | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class Recv:
+    """`v := <-ch` (`runtime.chanrecv`); var None discards the value (`<-ch`)."""
+
+    chan: str
+    var: str | None = None
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class CloseChan:
+    """`close(ch)` (`runtime.closechan`)."""
+
+    chan: str
+    g: str = "main"
+
+
+# -- runtime (issue 13) --
+
+
+@dataclass(frozen=True)
+class FreeOSMemory:
+    """`debug.FreeOSMemory()`: a forced GC, then every free page returned to the OS."""
+
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class SetFinalizer:
+    """`runtime.SetFinalizer(v, f)` on the object pointer variable `var` points to."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class AddCleanup:
+    """`runtime.AddCleanup(v, f, arg)` on the object `var` points to; `arg` is a small
+    value without pointers (a file descriptor, an id)."""
+
+    var: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class WeakMake:
+    """`var := weak.Make(source)`: a weak pointer to the object pointer `source` points to."""
+
+    var: str
+    source: str
+    g: str = "main"
+
+
+@dataclass(frozen=True)
+class WeakValue:
+    """`var := source.Value()`: a strong pointer from weak pointer `source`, or nil."""
+
+    var: str
+    source: str
+    g: str = "main"
+
+
 Op = Union[
     New, MakeSlice, Append, Reslice, CopySlice, MakeMap, MapInsert, MapDelete, MapClear,
     PoolNew, PoolGet, PoolPut, Assign, Drop, Global, Go, Block, Exit, Call, GC,
@@ -338,6 +431,10 @@ Op = Union[
     MakeString, Concat, Substring, StringBytes,
     # -- values (issue 13) --
     SetElem, Box,
+    # -- channels (issue 13) --
+    MakeChan, Send, Recv, CloseChan,
+    # -- runtime (issue 13) --
+    FreeOSMemory, SetFinalizer, AddCleanup, WeakMake, WeakValue,
 ]
 
 

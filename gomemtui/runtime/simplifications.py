@@ -61,6 +61,24 @@ NOTES: dict[str, str] = {
         "A goroutine's fixed stack use besides its frames is 408 B (measured in go1.27.3); "
         "growth goes one doubling at a time, as a goroutine deepening frame by frame does."
     ),
+    # -- runtime (issue 13) --
+    "finalizer_run": (
+        "The finalizer goroutine runs as soon as a P is free; here at the end of the operation "
+        "whose sweep queued the finalizer (real Go: usually within the same runtime.GC call)."
+    ),
+    "cleanup_run": (
+        "Cleanups run once sweeping is done, when a cleanup goroutine gets a P; here at the end "
+        "of that operation (real Go ran them within the next few scheduling points)."
+    ),
+    "free_os_memory": (
+        "The scavenger releases every free page here; real Go can leave up to a few MiB of free "
+        "pages unreleased (per-P page caches), and its background scavenger, not simulated, "
+        "releases memory between calls too."
+    ),
+    "map_insert": (
+        "A key's hash comes from a seeded generator standing for Go's random hash seed: which "
+        "slot and group a key takes is one possible outcome, the rules that place it are Go's."
+    ),
 }
 
 

@@ -27,6 +27,7 @@ milliseconds of work; old checkpoints are thinned to bound memory.
 from __future__ import annotations
 
 import bisect
+import gc
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -290,8 +291,12 @@ class Timeline:
             del after[self._pos + 1 :]
         for pos in [p for p in self._part_events if p > self._pos]:
             del self._part_events[pos]
-        for pos in [p for p in self._checkpoints if p > self._pos]:
+        future = [p for p in self._checkpoints if p > self._pos]
+        for pos in future:
             del self._checkpoints[pos]
+            self._checkpoint_bytes.pop(pos, None)
+        if future:
+            _free_dropped()
 
     def _maybe_checkpoint(self) -> None:
         if not self.rewind:
@@ -329,6 +334,8 @@ class Timeline:
                 del self._checkpoints[pos]
                 self._checkpoint_bytes.pop(pos, None)
                 dropped = True
+        if dropped:
+            _free_dropped()
         return dropped
 
     def preload(self) -> None:
@@ -476,3 +483,12 @@ class Timeline:
         self.goto_position(len(self._history))
         while not self.at_end:
             self.step()
+
+
+def _free_dropped() -> None:
+    """Free dropped checkpoints now. A checkpoint is a deep copy of the runtime's state,
+    full of reference cycles, so reference counting leaves it to the cyclic collector;
+    that collector counts Python objects, not bytes, and a checkpoint of a big heap is
+    mostly numpy arrays: without this, dropped checkpoints of a million-object heap
+    piled up to gigabytes before a full collection came."""
+    gc.collect()

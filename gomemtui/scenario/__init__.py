@@ -59,6 +59,7 @@ def load_program(
     `[runtime]`, and `overrides` (command-line flags) override both. Raises
     ScenarioNotFound, ScenarioError or SettingsError.
     """
+    from gomemtui.scenario.budget import check_budget_with
     from gomemtui.scenario.bundled import find_scenario
     from gomemtui.scenario.compiler import compile_scenario
     from gomemtui.scenario.loader import load_scenario
@@ -69,4 +70,5 @@ def load_program(
     merged = overrides_from_env(os.environ if env is None else env)
     if overrides is not None:
         merged = merged.merged(overrides)
+    check_budget_with(model, merged)
     return compile_scenario(model, merged)

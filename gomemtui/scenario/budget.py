@@ -18,20 +18,22 @@ the body item that does most of it; it is written at the key that scales the ste
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
 from gomemtui.scenario.cost import UNIT_BYTES, UNIT_SECONDS, CostEstimate, Work
 from gomemtui.scenario.cost_walk import estimate
-from gomemtui.scenario.errors import Problem
+from gomemtui.scenario.errors import Problem, ScenarioError
 from gomemtui.scenario.limits import (
     MAX_GC_CYCLES, MAX_HEAP_BYTES, MAX_HEAP_OBJECTS, MAX_MAP_KEYS, MAX_MARK_WORK,
     MAX_POINTER_SLOTS, MAX_RUN_BYTES, MAX_RUN_SECONDS, MAX_SINGLE_OPERATIONS,
 )
 from gomemtui.scenario.model import Scenario, StepSpec
+from gomemtui.scenario.settings import Overrides, describe_overrides, settings_for
 from gomemtui.units import MESSAGE_STYLE, format_bytes, format_count, format_duration, format_si
 
-__all__ = ["budget_problems", "FIGURES", "Figure"]
+__all__ = ["budget_problems", "check_budget_with", "FIGURES", "Figure"]
 
 _SMALLER = "make the counts smaller: the runtime behaves the same at a smaller scale"
 _SCALE_KEYS = ("times", "repeat", "cap", "len", "count", "batch", "hint")
@@ -66,6 +68,26 @@ FIGURES: tuple[Figure, ...] = (
            "each cycle reads every row of the object table, freed objects included", "needs"),
 )
 """The figures of the whole run, in the order they are checked."""
+
+
+def check_budget_with(scenario: Scenario, overrides: Overrides | None) -> None:
+    """The budget again when settings from outside the file (the environment, flags,
+    what-if and compare settings) change the run; raises ScenarioError naming them. The
+    loader checked the file's own settings: a GOGC of 5 set outside the file may start
+    twenty times the cycles."""
+    if overrides is None:
+        return
+    spec = scenario.runtime
+    settings = settings_for(spec, overrides)
+    changed = {name: getattr(settings, name) for name in ("gogc", "gomemlimit", "gomaxprocs", "green_tea")
+               if getattr(settings, name) != getattr(spec, name)}
+    if not changed:
+        return
+    problems = budget_problems(dataclasses.replace(scenario, runtime=dataclasses.replace(spec, **changed)))
+    if problems:
+        label = describe_overrides(overrides)
+        raise ScenarioError(dataclasses.replace(p, message=f"{p.message} (with {label} set outside the file)")
+                            for p in problems)
 
 
 def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> list[Problem]:

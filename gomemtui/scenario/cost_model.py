@@ -18,6 +18,7 @@ from typing import Any, Callable
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.types import BUILTIN_TYPES, GoType
 from gomemtui.runtime.values.boxing import convert
+from gomemtui.runtime.values.channels import HCHAN_BYTES, buffer_bytes
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.map_groups import (
     MAP_GROUP_SLOTS, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY, group_layout,
@@ -63,7 +64,7 @@ class Variable:
     """What the walk knows of one variable."""
 
     kind: str
-    """"pointer", "slice", "map", "pool", "string" or "iface"."""
+    """"pointer", "slice", "map", "pool", "string", "iface" or "chan"."""
     goroutine: str
     obj: int = 0
     """The object it holds (0: none)."""
@@ -123,6 +124,8 @@ class ProgramModel:
         no bound but the allocations')."""
         self.settings_seen: set[tuple[int | None, int | None]] = {(self.gogc, self.limit)}
         """The (GOGC, GOMEMLIMIT) pairs the program has had (since a loop's walk reset it)."""
+        self.cleanup_goroutine = False
+        """The first `add_cleanup` starts the runtime's cleanup goroutine."""
         self.startup_bytes = sum(size * n for size, n in startup_heap(scenario.runtime.gomaxprocs))
         """The runtime's own heap at start-up (gs, Ps), marked by every cycle."""
 
@@ -447,6 +450,7 @@ class ProgramModel:
         if var is None or var.key is None or var.elem is None:
             return
         n = op.count if count is None else count
+        self.retain(op.value)  # the values point at it (a key a step names counts as new: a bound)
         growing = var.len == var.peak_len  # every key grows the map: what it allocates stays
         var.len += n
         self.charge(map_keys=n)
@@ -645,6 +649,61 @@ class ProgramModel:
         self.limit = op.value
         self.settings_seen.add((self.gogc, self.limit))
 
+    # -- channels (issue 13) --
+
+    def make_chan(self, op: ops.MakeChan) -> None:
+        """`make(chan T, n)` (`makechan`): the hchan with its buffer inside when T holds no
+        pointers, else the hchan and a buffer of n elements' pointer slots beside it."""
+        buffer = buffer_bytes(op.elem, op.cap)
+        if op.elem.has_pointers and buffer:
+            self.allocate(1, HCHAN_BYTES)
+            self.allocate(1, buffer, op.cap * max(1, len(op.elem.pointer_fields)))
+        else:
+            self.allocate(1, HCHAN_BYTES + buffer)
+        self.bind(op.var, Variable("chan", op.g, self.new_object(HCHAN_BYTES + buffer), elem=op.elem))
+
+    def send(self, op: ops.Send) -> None:
+        """`ch <- v`: the value is kept by the buffer or by a parked sender's sudog (counted
+        as if it parked: `acquireSudog` allocates one at most)."""
+        self.retain(op.var)
+        self.allocate(1, _SUDOG_BYTES)
+
+    def recv(self, op: ops.Recv) -> None:
+        """`v := <-ch`: a receiver that parks takes a sudog; `v` points at what was sent."""
+        self.allocate(1, _SUDOG_BYTES)
+        if op.var is not None:
+            self.bind(op.var, Variable("pointer", op.g))
+
+    def close_chan(self, op: ops.CloseChan) -> None:
+        """`close(ch)` allocates nothing; parked receivers wake (their sudogs were counted)."""
+
+    # -- runtime (issue 13) --
+
+    def free_os_memory(self, op: ops.FreeOSMemory) -> None:
+        """`debug.FreeOSMemory()`: a forced cycle, then the scavenger releases free pages."""
+        self.gc(ops.GC())
+
+    def set_finalizer(self, op: ops.SetFinalizer) -> None:
+        """A special on the object's span: nothing on the heap (it lives one cycle longer)."""
+        self.retain(op.var)
+
+    def add_cleanup(self, op: ops.AddCleanup) -> None:
+        """The boxed argument and the closure (16 B each); the first call also starts the
+        cleanup goroutine (its `g`)."""
+        self.allocate(2, 16, 1)
+        if not self.cleanup_goroutine:
+            self.cleanup_goroutine = True
+            self.allocate(1, _G_BYTES)
+
+    def weak_make(self, op: ops.WeakMake) -> None:
+        """`weak.Make(p)`: the object's 16-byte handle (shared by later weak pointers to it)."""
+        self.allocate(1, 16)
+        self.bind(op.var, Variable("weak", op.g, self.new_object(16)))
+
+    def weak_value(self, op: ops.WeakValue) -> None:
+        """`w.Value()`: a strong pointer to the object (allocates nothing)."""
+        self.bind(op.var, Variable("pointer", op.g))
+
 
 _M = ProgramModel
 _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
@@ -655,6 +714,10 @@ _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
     ops.Go: _M.go, ops.Block: _M.block, ops.Exit: _M.exit, ops.GC: _M.gc, ops.SetGCPercent: _M.set_gc_percent,
     ops.SetMemoryLimit: _M.set_memory_limit, ops.MakeString: _M.make_string, ops.Concat: _M.concat,
     ops.Substring: _M.substring, ops.StringBytes: _M.string_bytes, ops.SetElem: _M.set_elem, ops.Box: _M.box,
+    ops.MakeChan: _M.make_chan, ops.Send: _M.send, ops.Recv: _M.recv,
+    ops.CloseChan: _M.close_chan,
+    ops.FreeOSMemory: _M.free_os_memory, ops.SetFinalizer: _M.set_finalizer, ops.AddCleanup: _M.add_cleanup,
+    ops.WeakMake: _M.weak_make, ops.WeakValue: _M.weak_value,
 }
 """Op class -> what it does to the model (`call` changes nothing the budget counts)."""
 

@@ -7,7 +7,8 @@ since gomemtui simulates the steps, not the source text.
 
 Only the operations whose Go spelling is unmistakable are looked at: `go`, `gc`,
 `make_slice`, `map_insert`, and the string operations `make_string` (with `from`),
-`concat`, `substring` and `string_bytes`. A step in a loop's body that leaves `line` out stands on
+`concat`, `substring` and `string_bytes`, and `free_os_memory`, `set_finalizer`,
+`add_cleanup`, `weak_make` and `weak_value`. A step in a loop's body that leaves `line` out stands on
 the loop's `for` line and is not looked at.
 """
 
@@ -27,6 +28,13 @@ _RUNTIME_GC = re.compile(r"\bruntime\.GC\s*\(")
 _MAKE = re.compile(r"(?<![\w.])make\s*\(")
 _SLICE_LITERAL = re.compile(r"\[\][\w.*\[\]]+\s*\{")
 """A composite literal of a slice type: `[]int{`, `[]*Node{`, `[][]byte{`."""
+# -- runtime (issue 13) --
+_FREE_OS_MEMORY = re.compile(r"\bFreeOSMemory\s*\(")
+_SET_FINALIZER = re.compile(r"\bSetFinalizer\s*\(")
+_ADD_CLEANUP = re.compile(r"\bAddCleanup\s*\(")
+_WEAK_MAKE = re.compile(r"\bweak\.Make\s*[(\[]")
+"""`weak.Make(p)`, or with its type argument `weak.Make[T](p)`."""
+_WEAK_VALUE = re.compile(r"\.Value\s*\(\s*\)")
 _INDEX_ASSIGNMENT = re.compile(r"\w\s*\[.*\]\s*(?:(?:[-+*/%&|^]|<<|>>|&\^)?=(?!=)|\+\+|--)")
 """`m[k] = v`, `m[k] += 1`, `m[k]++`: an assignment to an index expression (not `==`)."""
 
@@ -76,6 +84,12 @@ LOOKS: dict[str, tuple[Callable[[StepSpec, str], bool], str]] = {
     "concat": (lambda _, s: bool(_PLUS.search(s)), "has no `+`"),
     "substring": (lambda _, s: bool(_SLICE_EXPRESSION.search(s)), "has no slice expression `s[low:high]`"),
     "string_bytes": (lambda _, s: bool(_BYTES_CONVERSION.search(s)), "has no `[]byte(` conversion"),
+    # -- runtime (issue 13) --
+    "free_os_memory": (lambda _, s: bool(_FREE_OS_MEMORY.search(s)), "has no `debug.FreeOSMemory()` call"),
+    "set_finalizer": (lambda _, s: bool(_SET_FINALIZER.search(s)), "has no `runtime.SetFinalizer(` call"),
+    "add_cleanup": (lambda _, s: bool(_ADD_CLEANUP.search(s)), "has no `runtime.AddCleanup(` call"),
+    "weak_make": (lambda _, s: bool(_WEAK_MAKE.search(s)), "has no `weak.Make(` call"),
+    "weak_value": (lambda _, s: bool(_WEAK_VALUE.search(s)), "has no `.Value()` call"),
 }
 """`do` -> (whether a step's source line looks like its operation, what the line lacks)."""
 

@@ -18,6 +18,8 @@ _HOLDS_WORDS = {
     "slice": "slice", "map": "map", "pointer": "pointer", "pool": "sync.Pool",
     "string": "string",  # -- strings (issue 13) --
     "iface": "interface", "func": "func",  # -- values (issue 13) --
+    "chan": "channel",  # -- channels (issue 13) --
+    "weak": "weak pointer",  # -- runtime (issue 13) --
 }
 """How the reference names a kind of variable."""
 

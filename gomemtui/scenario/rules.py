@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Callable
 
 from gomemtui.runtime.types import BUILTIN_TYPES, GoType
+from gomemtui.runtime.values.channels import HCHAN_BYTES
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.strings import stringtoslicebyte
 from gomemtui.scenario.errors import quote, suggest
@@ -179,11 +180,8 @@ def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
 def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
     """`v = from[low:high:max]`: 0 ≤ low ≤ high ≤ max ≤ cap, as the compiled bounds checks
     demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
-    source_key = "from" if step.has("from") else "var"
-    src = track.lookup(step, source_key)
-    name = step.args["var"]
-    if src.kind == "?":
-        track.bind(step, "var", Var(name, "?", step.line_of("var"), "reslice", step.goroutine))
+    src = _slicing_source(track, step)
+    if src is None:
         return
     low = step.value("low")
     high = step.value("high")
@@ -202,6 +200,25 @@ def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
             f"high = {high} is out of range: {src.name} has {'cap' if mx is None else 'max'} "
             f"{bound} here (Go: panic: runtime error: slice bounds out of range [:{high}] with "
             f"{which} {bound})"))
+    hi = _checked_low_high(track, step, src, lo, high)
+    _bind_sliced(track, step, src, Var(
+        step.args["var"], "slice", step.line_of("var"), "reslice", step.goroutine, src.type,
+        obj=src.obj, len=hi - lo, cap=bound - lo, has_array=src.has_array, stack=src.stack,
+        appended_before=True))
+
+
+def _slicing_source(track: Tracker, step: StepSpec) -> Var | None:
+    """The variable a slice expression (`reslice`, `substring`) slices: `from`, or `var`
+    itself (`s = s[1:]`); None, with `var` bound as unknown, when it is not known."""
+    src = track.lookup(step, "from" if step.has("from") else "var")
+    if src.kind == "?":
+        track.bind(step, "var", Var(step.args["var"], "?", step.line_of("var"), step.do, step.goroutine))
+        return None
+    return src
+
+
+def _checked_low_high(track: Tracker, step: StepSpec, src: Var, lo: int, high: int | None) -> int:
+    """The high bound (len when left out), after checking `low ≤ high` as Go does."""
     hi = src.len if high is None else high
     if lo > hi:
         if high is None:
@@ -211,10 +228,12 @@ def check_reslice(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "low", (
             f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
             f"out of range [{lo}:{hi}])"))
-    new = Var(name, "slice", step.line_of("var"), "reslice", step.goroutine, src.type,
-              obj=src.obj, len=hi - lo, cap=bound - lo, has_array=src.has_array,
-              stack=src.stack, appended_before=True)
-    if name == src.name:
+    return hi
+
+
+def _bind_sliced(track: Tracker, step: StepSpec, src: Var, new: Var) -> None:
+    """Bind a slice expression's result; `s = s[i:j]` keeps the variable's own origin."""
+    if new.name == src.name:
         new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
     track.bind(step, "var", new)
 
@@ -249,9 +268,20 @@ def check_make_map(track: Tracker, step: StepSpec, _: int) -> None:
 
 @rule("map_insert", Repeats.AT_ONCE)
 def check_map_insert(track: Tracker, step: StepSpec, times: int) -> None:
-    """`m[k] = v` for new keys: the map and its groups fit the limits."""
+    """`m[k] = v` for new keys, or for one key `key` (a present one gets a new value): the
+    map and its groups fit the limits; `value` points into values that hold pointers."""
     var = track.lookup(step, "var")
+    if step.has("key") and step.has("count"):
+        track.fail(step, "key", "give either count (that many new keys) or key (one key), not both")
+    if step.has("value"):
+        _check_map_value(track, step, var)
     if var.kind == "?":
+        return
+    if step.has("key"):
+        label = _map_key(track, step, var)
+        if ("key", label) not in var.entries:
+            var.entries.append(("key", label))
+            var.len += 1
         return
     count = step.value("count") * times
     new_len = var.len + count
@@ -267,19 +297,33 @@ def check_map_insert(track: Tracker, step: StepSpec, times: int) -> None:
         track.state.objects[var.obj] = max(track.state.objects.get(var.obj, 0),
                                            _map_bytes(new_len, key_t, var.type))
     var.len = new_len
+    if var.entries and var.entries[-1][0] == "count":
+        var.entries[-1] = ("count", int(var.entries[-1][1]) + count)
+    else:
+        var.entries.append(("count", count))
     track.check_live_heap(step, "count")
 
 
 @rule("map_delete", Repeats.AT_ONCE)
 def check_map_delete(track: Tracker, step: StepSpec, times: int) -> None:
-    """`delete(m, k)` for present keys: never more than the map holds."""
+    """`delete(m, k)` for present keys (never more than the map holds), or for one key
+    `key` (one not in the map: nothing happens, as in Go)."""
     var = track.lookup(step, "var")
     if step.has("count") and step.value("all"):
         track.fail(step, "all", "give either count or all = true, not both")
+    if step.has("key") and (step.has("count") or step.value("all")):
+        track.fail(step, "key", "give either key (one key), count or all = true, not two of them")
     if var.kind == "?":
+        return
+    if step.has("key"):
+        label = _map_key(track, step, var)
+        if ("key", label) in var.entries:
+            var.entries.remove(("key", label))
+            var.len -= 1
         return
     if step.value("all"):
         var.len = 0
+        var.entries.clear()
         return
     count = step.value("count") * times
     if count > var.len:
@@ -289,6 +333,18 @@ def check_map_delete(track: Tracker, step: StepSpec, times: int) -> None:
             f"{' × repeat = ' + str(times) if times > 1 else ''}: {var.name} has only "
             f"{var.len} key(s) here (map_delete deletes keys that are present)"))
     var.len -= count
+    left = count
+    while left:  # the oldest first
+        kind, what = var.entries[0]
+        if kind == "key":
+            var.entries.pop(0)
+            left -= 1
+        elif int(what) > left:
+            var.entries[0] = ("count", int(what) - left)
+            left = 0
+        else:
+            var.entries.pop(0)
+            left -= int(what)
 
 
 @rule("map_clear")
@@ -296,6 +352,7 @@ def check_map_clear(track: Tracker, step: StepSpec, _: int) -> None:
     """`clear(m)`: the map is empty, its memory stays."""
     var = track.lookup(step, "var")
     var.len = 0
+    var.entries.clear()
 
 
 @rule("pool_new")
@@ -520,32 +577,17 @@ def check_concat(track: Tracker, step: StepSpec, _: int) -> None:
 def check_substring(track: Tracker, step: StepSpec, _: int) -> None:
     """`v = from[low:high]`: 0 ≤ low ≤ high ≤ len(from), as the compiled bounds checks
     demand (`runtime.goPanicSlice*`: "slice bounds out of range")."""
-    source_key = "from" if step.has("from") else "var"
-    src = track.lookup(step, source_key)
-    name = step.args["var"]
-    if src.kind == "?":
-        track.bind(step, "var", Var(name, "?", step.line_of("var"), "substring", step.goroutine))
+    src = _slicing_source(track, step)
+    if src is None:
         return
-    low = step.value("low")
     high = step.value("high")
-    lo = low or 0
+    lo = step.value("low") or 0
     if high is not None and high > src.len:
         track.fail(step, "high", (
             f"high = {high} is out of range: {src.name} has len {src.len} here (Go: panic: runtime "
             f"error: slice bounds out of range [:{high}] with length {src.len})"))
-    hi = src.len if high is None else high
-    if lo > hi:
-        if high is None:
-            track.fail(step, "low", (
-                f"low = {lo} is out of range: {src.name} has len {src.len} here (Go: panic: "
-                f"runtime error: slice bounds out of range [{lo}:{src.len}])"))
-        track.fail(step, "low", (
-            f"low = {lo} is greater than high = {hi} (Go: panic: runtime error: slice bounds "
-            f"out of range [{lo}:{hi}])"))
-    new = _string_var(step, "substring", hi - lo, src.obj)
-    if name == src.name:
-        new.line, new.do, new.goroutine, new.is_global = src.line, src.do, src.goroutine, src.is_global
-    track.bind(step, "var", new)
+    hi = _checked_low_high(track, step, src, lo, high)
+    _bind_sliced(track, step, src, _string_var(step, "substring", hi - lo, src.obj))
 
 
 @rule("string_bytes")
@@ -621,3 +663,244 @@ def check_box(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "value", f"value = {value}: a length is at least 0")
     track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
                                 step.goroutine, t, obj=track.new_object(t.size)))
+
+
+# -- channels (issue 13) --
+
+
+@rule("make_chan")
+def check_make_chan(track: Tracker, step: StepSpec, _: int) -> None:
+    """`make(chan T, n)`: an element under 64 KiB (`makechan: invalid channel element type`)
+    and a buffer that fits the simulated heap."""
+    t = track.type_arg(step, "elem")
+    if t.size >= 1 << 16:
+        track.fail(step, "elem", (
+            f"elem = {quote(t.name)}: {t.size} B per element; Go allows at most 65535 B "
+            "(compile error: channel element type too large (>64kB))"))
+    cap = step.value("cap")
+    need = HCHAN_BYTES + cap * t.size
+    track.check_heap_need(step, "cap", f"make(chan {t.name}, {cap})", need)
+    track.bind(step, "var", Var(step.args["var"], "chan", step.line_of("var"), "make_chan", step.goroutine,
+                                t, obj=track.new_object(need), cap=cap))
+
+
+def _park(track: Tracker, step: StepSpec, what: str) -> None:
+    """The step's goroutine blocks; with nobody left running, Go stops (`runtime.checkdead`)."""
+    g = step.goroutine
+    track.state.goroutines[g] = ("blocked", step.line)
+    if not any(state == "running" for state, _ in track.state.goroutines.values()):
+        track.fail(step, "chan", (
+            f"{what} blocks {g}, and no other goroutine is running to wake it (Go: fatal error: "
+            "all goroutines are asleep - deadlock!)"))
+
+
+def _wake(track: Tracker, g: str, line: int) -> None:
+    track.state.goroutines[g] = ("running", line)
+
+
+def _pointer_value(track: Tracker, step: StepSpec, ch: Var, key: str, verb: str) -> None:
+    """A channel whose elements hold no pointers carries no heap object to a variable."""
+    if step.args.get(key) is not None and ch.type is not None and not ch.type.has_pointers:
+        track.fail(step, key, (
+            f"{key} = {quote(step.args[key])}: {ch.name} is a chan {ch.type.name}, whose values hold no "
+            f"pointers; leave out {key} to {verb} one"))
+
+
+@rule("send", Repeats.EACH)
+def check_send(track: Tracker, step: StepSpec, _: int) -> None:
+    """`ch <- v`: not on a closed channel (`panic: send on closed channel`); parks when the
+    buffer is full and no receiver waits."""
+    track.check_goroutine(step)  # a repetition after the goroutine parked cannot run
+    ch = track.lookup(step, "chan")
+    _pointer_value(track, step, ch, "var", "send")
+    if step.args.get("var") is not None:
+        sent = track.lookup(step, "var")
+        if sent.stack:
+            track.fail(step, "var", (
+                f"var = {quote(sent.name)} points to a stack object ({sent.do} at line {sent.line} with "
+                'escape = "stack"); a value sent on a channel escapes to the heap (go build -gcflags=-m: '
+                '"escapes to heap"): write escape = "heap"'))
+    if ch.closed:
+        track.fail(step, "chan", f"chan = {quote(ch.name)}: {ch.name} is closed here (Go: panic: send on closed channel)")
+    if ch.recvq:
+        g, var = ch.recvq.pop(0)
+        _wake(track, g, step.line)
+        if var is not None:
+            track.state.vars[var].nil = step.args.get("var") is None
+        return
+    if ch.len < ch.cap:
+        ch.len += 1
+        return
+    ch.sendq.append(step.goroutine)
+    _park(track, step, f"{ch.name} <- {step.args.get('var') or 'v'} (buffer full or unbuffered, no receiver waiting)")
+
+
+@rule("recv", Repeats.EACH)
+def check_recv(track: Tracker, step: StepSpec, _: int) -> None:
+    """`v := <-ch`: from the buffer or a parked sender, a zero value once closed, or parks."""
+    track.check_goroutine(step)  # a repetition after the goroutine parked cannot run
+    ch = track.lookup(step, "chan")
+    _pointer_value(track, step, ch, "var", "receive")
+    name = step.args.get("var")
+    if name is not None:
+        track.bind(step, "var", Var(name, "pointer", step.line_of("var"), "recv", step.goroutine,
+                                    ch.type, obj=track.new_object(0), nil=None))
+    if ch.len > 0:
+        ch.len -= 1
+        if ch.sendq:
+            _wake(track, ch.sendq.pop(0), step.line)
+            ch.len += 1
+        return
+    if ch.sendq:
+        _wake(track, ch.sendq.pop(0), step.line)
+        return
+    if ch.closed:
+        if name is not None:
+            track.state.vars[name].nil = True
+        return
+    ch.recvq.append((step.goroutine, name))
+    _park(track, step, f"<-{ch.name} (nothing buffered, no sender waiting)")
+
+
+@rule("close_chan")
+def check_close_chan(track: Tracker, step: StepSpec, _: int) -> None:
+    """`close(ch)`: once (`panic: close of closed channel`), and not while a goroutine is
+    parked sending on it (that send panics: `send on closed channel`)."""
+    ch = track.lookup(step, "chan")
+    if ch.closed:
+        track.fail(step, "chan", f"chan = {quote(ch.name)}: {ch.name} is already closed (Go: panic: close of closed channel)")
+    if ch.sendq:
+        track.fail(step, "chan", (
+            f"chan = {quote(ch.name)}: {', '.join(ch.sendq)} parked sending on {ch.name}; closing it "
+            "makes that send panic (Go: panic: send on closed channel)"))
+    ch.closed = True
+    for g, var in ch.recvq:
+        _wake(track, g, step.line)
+        if var is not None:
+            track.state.vars[var].nil = True
+    ch.recvq.clear()
+# -- runtime (issue 13) --
+
+_INT_KEY_RANGES = {
+    "int8": (-(1 << 7), (1 << 7) - 1), "int16": (-(1 << 15), (1 << 15) - 1),
+    "int32": (-(1 << 31), (1 << 31) - 1), "rune": (-(1 << 31), (1 << 31) - 1),
+    "int": (-(1 << 63), (1 << 63) - 1), "int64": (-(1 << 63), (1 << 63) - 1),
+    "uint8": (0, (1 << 8) - 1), "byte": (0, (1 << 8) - 1), "uint16": (0, (1 << 16) - 1),
+    "uint32": (0, (1 << 32) - 1), "uint": (0, (1 << 64) - 1), "uint64": (0, (1 << 64) - 1),
+    "uintptr": (0, (1 << 64) - 1),
+}
+"""The integer key types and the constants Go accepts for them."""
+MAP_MAX_ELEM_BYTES = 128
+"""`abi.MapMaxElemBytes`: a bigger value is stored outside the group, behind a pointer."""
+
+
+def _map_key(track: Tracker, step: StepSpec, var: Var) -> int | str:
+    """The key a step names, checked against the map's key type as Go's compiler checks
+    a constant index: an integer in range for integer keys, a string for string keys.
+    Other key types (structs, arrays, pointers, interfaces) take any integer or string,
+    each naming a distinct key."""
+    label = step.args["key"]
+    kt = var.key
+    if kt is None:
+        return label
+    limits = _INT_KEY_RANGES.get(kt.name)
+    if limits is not None:
+        if not isinstance(label, int):
+            track.fail(step, "key", (
+                f"key = {quote(label)}: {var.name} has {kt.name} keys, so the key is an integer "
+                f"(Go: cannot use {quote(label)} (untyped string constant) as {kt.name} value in map index)"))
+        lo, hi = limits
+        if not lo <= label <= hi:
+            track.fail(step, "key", (
+                f"key = {label} does not fit {kt.name} (Go: cannot use {label} (untyped int constant) as "
+                f"{kt.name} value in map index (overflows))"))
+    elif kt.name == "string" and not isinstance(label, str):
+        track.fail(step, "key", (
+            f"key = {label}: {var.name} has string keys, so the key is a string: key = \"{label}\" "
+            f"(Go: cannot use {label} (untyped int constant) as string value in map index)"))
+    return label
+
+
+def _check_map_value(track: Tracker, step: StepSpec, var: Var) -> None:
+    """`value`: a pointer stored in the map's values, which must hold a pointer inline."""
+    ptr = track.lookup(step, "value")
+    if var.kind == "?" or var.type is None:
+        return
+    if not var.type.has_pointers:
+        track.fail(step, "value", (
+            f"value = {quote(ptr.name)}: the values of {var.name} are {var.type.name}, which hold no "
+            "pointers (use a pointer value type such as *T or pointer)"))
+    if var.type.size > MAP_MAX_ELEM_BYTES:
+        track.fail(step, "value", (
+            f"value = {quote(ptr.name)}: the values of {var.name} are {var.type.name} ({var.type.size} B), "
+            f"which Go keeps outside the groups (over {MAP_MAX_ELEM_BYTES} B); gomemtui stores `value` "
+            "pointers in the groups' slots: use a pointer value type such as *T"))
+    if ptr.kind == "pointer" and ptr.stack:
+        _escapes(track, step, "value", ptr, f"storing it in {var.name}")
+
+
+def _escapes(track: Tracker, step: StepSpec, key: str, ptr: Var, how: str) -> None:
+    """A pointer to a stack object handed somewhere that makes it escape."""
+    track.fail(step, key, (
+        f"{key} = {quote(ptr.name)} points to a stack object ({ptr.do} at line {ptr.line} with "
+        f'escape = "stack"); {how} makes it escape to the heap (go build -gcflags=-m: "escapes to '
+        'heap"): write escape = "heap"'))
+
+
+@rule("free_os_memory")
+def check_free_os_memory(track: Tracker, step: StepSpec, _: int) -> None:
+    """`debug.FreeOSMemory()`: any running goroutine may call it."""
+
+
+@rule("set_finalizer")
+def check_set_finalizer(track: Tracker, step: StepSpec, _: int) -> None:
+    """`runtime.SetFinalizer(v, f)`: a heap object, not nil, and not one that has a
+    finalizer already (Go: fatal error "finalizer already set")."""
+    var = track.lookup(step, "var")
+    if var.kind == "?":
+        return
+    if var.stack:
+        _escapes(track, step, "var", var, "SetFinalizer(obj any, ...)")
+    if var.nil is True:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)}: {var.name} is nil here (Go: fatal error: runtime.SetFinalizer: "
+            "pointer not in allocated block)"))
+    if var.obj and var.obj in track.state.finalized:
+        track.fail(step, "var", (
+            f"var = {quote(var.name)}: its object has a finalizer already (set at line "
+            f"{track.state.finalized[var.obj]}); Go: fatal error: runtime.SetFinalizer: finalizer already set"))
+    if var.obj:
+        track.state.finalized[var.obj] = step.line_of("var")
+
+
+@rule("add_cleanup")
+def check_add_cleanup(track: Tracker, step: StepSpec, _: int) -> None:
+    """`runtime.AddCleanup(v, f, arg)`: a heap object, not nil (Go panics); an object may
+    have several cleanups."""
+    var = track.lookup(step, "var")
+    if var.kind == "?":
+        return
+    if var.stack:
+        _escapes(track, step, "var", var, "AddCleanup")
+    if var.nil is True:
+        track.fail(step, "var", f"var = {quote(var.name)}: {var.name} is nil here (Go: panic: runtime.AddCleanup: ptr is nil)")
+
+
+@rule("weak_make")
+def check_weak_make(track: Tracker, step: StepSpec, _: int) -> None:
+    """`w := weak.Make(p)`: a weak pointer to p's object (nil for a nil p); weak.Make makes p escape."""
+    src = track.lookup(step, "from")
+    if src.kind == "pointer" and src.stack:
+        _escapes(track, step, "from", src, "weak.Make")
+    track.bind(step, "var", Var(step.args["var"], "weak" if src.kind != "?" else "?", step.line_of("var"),
+                                "weak_make", step.goroutine, src.type, obj=src.obj, nil=src.nil))
+
+
+@rule("weak_value")
+def check_weak_value(track: Tracker, step: StepSpec, _: int) -> None:
+    """`p := w.Value()`: a pointer to the object, or nil once a cycle found it unreachable."""
+    w = track.lookup(step, "from")
+    track.bind(step, "var", Var(step.args["var"], "pointer" if w.kind != "?" else "?", step.line_of("var"),
+                                "weak_value", step.goroutine, w.type, obj=w.obj,
+                                nil=True if w.nil is True else None))
+

@@ -59,6 +59,9 @@ class Kind(str, Enum):
     # -- strings (issue 13) --
     PARTS = "array of strings and lengths"
     """`concat`'s operands: string variables' names and literal lengths (integers)."""
+    # -- runtime (issue 13) --
+    MAP_KEY = "integer or string"
+    """One key of a map: an integer for integer keys, a string for string keys."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class FieldSpec:
     """The step key whose value is the default when this one is left out (`cap` takes
     `len`'s, `block`'s goroutine takes `in`'s)."""
     holds: tuple[str, ...] = ()
-    """A variable field's kinds of variable ("slice", "map", "pointer", "pool", "string"); () is any."""
+    """A variable field's kinds of variable ("slice", "map", "pointer", "pool", "string", "chan",
+    "weak", ...); () is any."""
     attr: str | None = None
     """The op class's field it fills, when that is not `name` (`from` fills `source`)."""
 
@@ -130,6 +134,7 @@ def _var(*holds: str) -> FieldSpec:
 
 _ESCAPE = _f("escape", Kind.ESCAPE, default="heap",
              doc='"heap" (the value escapes, default) or "stack" (it does not)')
+_CHAN = _f("chan", Kind.VAR, True, doc="the channel variable", holds=("chan",))
 _OWN_GOROUTINE = _f("goroutine", Kind.GOROUTINE, doc="default: the step's `in`", default_from="in")
 
 OPS: dict[str, OpSpec] = {
@@ -161,10 +166,14 @@ OPS: dict[str, OpSpec] = {
             _var_new("map"), _f("key", Kind.TYPE, True), _f("value", Kind.TYPE, True),
             _f("hint", Kind.INT, minimum=0))),
         OpSpec("map_insert", "m[k] = v (new keys)", ops.MapInsert, (
-            _var("map"), _f("count", Kind.INT, default=1, minimum=1))),
+            _var("map"), _f("count", Kind.INT, default=1, minimum=1),
+            _f("key", Kind.MAP_KEY, doc="one key (a present one gets the new value)"),
+            _f("value", Kind.VAR, doc="a pointer variable the value (of each new key) points to",
+               holds=("pointer",)))),
         OpSpec("map_delete", "delete(m, k)", ops.MapDelete, (
             _var("map"), _f("count", Kind.INT, default=1, minimum=1),
-            _f("all", Kind.BOOL, default=False))),
+            _f("all", Kind.BOOL, default=False),
+            _f("key", Kind.MAP_KEY, doc="one key (nothing happens if it is not in the map)"))),
         OpSpec("map_clear", "clear(m)", ops.MapClear, (_var("map"),)),
         OpSpec("pool_new", "p := &sync.Pool{New: func() any { return new(T) }}", ops.PoolNew, (
             _var_new("pool"), _f("type", Kind.TYPE, True), _f("has_new", Kind.BOOL, default=True))),
@@ -225,6 +234,29 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.INT, doc="the value (a string's or slice's length); left out: computed at run time"),
             _f("constant", Kind.BOOL, default=False, doc="the value is a compile-time constant"),
             _ESCAPE)),
+        # -- channels (issue 13) --
+        OpSpec("make_chan", "v := make(chan T, cap)", ops.MakeChan, (
+            _var_new("chan"), _f("elem", Kind.TYPE, True, doc="element type T"),
+            _f("cap", Kind.INT, default=0, minimum=0, doc="buffer size (0: unbuffered)"))),
+        OpSpec("send", "ch <- v", ops.Send, (
+            _CHAN,
+            _f("var", Kind.VAR, holds=("pointer",),
+               doc="the pointer sent (left out: a value that points to nothing)"))),
+        OpSpec("recv", "v := <-ch", ops.Recv, (
+            _CHAN,
+            _f("var", Kind.NEW_VAR, holds=("pointer",),
+               doc="the variable that receives (left out: <-ch discards the value)"))),
+        OpSpec("close_chan", "close(ch)", ops.CloseChan, (_CHAN,)),
+        # -- runtime (issue 13) --
+        OpSpec("free_os_memory", "debug.FreeOSMemory()", ops.FreeOSMemory),
+        OpSpec("set_finalizer", "runtime.SetFinalizer(v, f)", ops.SetFinalizer, (_var("pointer"),)),
+        OpSpec("add_cleanup", "runtime.AddCleanup(v, f, arg)", ops.AddCleanup, (_var("pointer"),)),
+        OpSpec("weak_make", "w := weak.Make(p)", ops.WeakMake, (
+            _var_new("weak"), _f("from", Kind.VAR, True, doc="the pointer it is made from",
+                                 holds=("pointer",), attr="source"))),
+        OpSpec("weak_value", "p := w.Value()", ops.WeakValue, (
+            _var_new("pointer"), _f("from", Kind.VAR, True, doc="the weak pointer", holds=("weak",),
+                                    attr="source"))),
     )
 }
 """Every operation a step may `do`."""

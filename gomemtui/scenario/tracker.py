@@ -27,8 +27,11 @@ KIND_WORDS = {
     "pool": "a sync.Pool",
     "iface": "an interface value",
     "func": "a func value",
+    "chan": "a channel",
     "?": "a variable",
     "string": "a string",  # -- strings (issue 13) --
+    # -- runtime (issue 13) --
+    "weak": "a weak pointer",
 }
 """How messages name a kind of variable."""
 
@@ -59,6 +62,14 @@ class Var:
     appended_before: bool = False
     nil: bool | None = False
     """Pointer: True if certainly nil, None if perhaps (a Get from a pool with no New)."""
+    sendq: list[str] = field(default_factory=list)
+    """Channel: goroutines parked sending, first to wake first (`len` counts its buffer)."""
+    recvq: list[tuple[str, str | None]] = field(default_factory=list)
+    """Channel: goroutines parked receiving, and the variable each receives into."""
+    closed: bool = False
+    entries: list[tuple[str, int | str]] = field(default_factory=list)
+    """Map: its keys in the order they were inserted, ("key", name) for a key a step
+    names and ("count", n) for a run of n keys inserted by count."""
 
 
 @dataclass
@@ -73,11 +84,14 @@ class State:
     objects: dict[int, int] = field(default_factory=dict)
     """Object id -> bytes."""
     next_obj: int = 1
+    finalized: dict[int, int] = field(default_factory=dict)
+    """Object id -> line of the `set_finalizer` step that gave it a finalizer."""
 
     def signature(self) -> tuple[object, ...]:
         """What later iterations of a loop depend on (equal: they all go the same way)."""
         return (
-            tuple(sorted((v.name, v.kind, v.len, v.cap, v.has_array, v.nil, v.is_global, v.goroutine)
+            tuple(sorted((v.name, v.kind, v.len, v.cap, v.has_array, v.nil, v.is_global, v.goroutine,
+                          tuple(v.sendq), tuple(v.recvq), v.closed, tuple(v.entries))
                          for v in self.vars.values())),
             tuple(sorted(self.goroutines.items())),
             tuple(sorted(self.dead)),

@@ -159,6 +159,11 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
         return tuple(value)
     if kind is Kind.PARTS:  # -- strings (issue 13) --
         return _parts(value)
+    # -- runtime (issue 13) --
+    if kind is Kind.MAP_KEY:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise _wrong_type("a key: an integer (for integer keys) or a string", value)
+        return value
     raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
 
 

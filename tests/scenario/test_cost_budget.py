@@ -145,6 +145,21 @@ def test_the_app_and_serve_load_through_the_budget(tmp_path: Path) -> None:
     assert any("536,869,888 pointer slots" in p.message for p in check_file(path))
 
 
+_GARBAGE = Path(__file__).resolve().parent / "data" / "garbage-19800-allocations.toml"
+"""19,800 allocations of 128 KiB: some 620 heap-triggered cycles at GOGC=100, one per
+allocation at GOGC=1 (a 4 MiB × 1% minimum goal)."""
+
+
+def test_settings_from_outside_the_file_are_budgeted_too(capsys: pytest.CaptureFixture[str]) -> None:
+    assert load_program(str(_GARBAGE), env={}) is not None  # within the budget as written
+    with pytest.raises(ScenarioError, match=r"about 19,800 GC cycles.*\(with GOGC=1 set outside the file\)"):
+        load_program(str(_GARBAGE), env={"GOGC": "1"})
+    assert main(["run", str(_GARBAGE), "--gogc", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"{_GARBAGE}:20: step 1 (loop): this loop runs about 19,800 GC cycles" in err
+    assert "with GOGC=1 set outside the file" in err and "Traceback" not in err
+
+
 # -- the documentation gives the limits the budget applies ---------------------------------------
 
 _DOC = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text()

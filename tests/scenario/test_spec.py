@@ -67,7 +67,7 @@ def test_rules_that_count_repetitions_themselves_are_declared_so() -> None:
     at_once = {name for name, rule in RULES.items() if rule.repeats is Repeats.AT_ONCE}
     each = {name for name, rule in RULES.items() if rule.repeats is Repeats.EACH}
     assert at_once == {"new", "append", "map_insert", "map_delete"}
-    assert each == {"reslice", "substring"}  # s = s[1:] again and again
+    assert each == {"reslice", "substring", "send", "recv"}  # s = s[1:] again and again; a send per repetition
 
 
 def _program(*steps: str) -> ops.Program:

@@ -34,6 +34,8 @@ async def test_a_long_step_shows_its_progress_and_esc_interrupts_it():
         await start_long_step(pilot)
         assert re.search(r"working: step 2, iteration [\d,]+ of 9,000 · Esc interrupts · q quits",
                          screen_text(app))
+        await pilot.pause(0.1)
+        assert re.search(r"esc Interrupt", screen_text(app), re.IGNORECASE)  # the footer says so too
         await pilot.press("escape")
         await settle(pilot)
         frame = app.screen.frame
@@ -42,6 +44,7 @@ async def test_a_long_step_shows_its_progress_and_esc_interrupts_it():
         assert frame.next_step == 1 and frame.where.startswith("inside step 2")
         assert not app.screen.query_one(WorkingLine).display
         assert "paused inside step 2" in screen_text(app)
+        assert "Interrupt" not in screen_text(app).splitlines()[-1]
 
 
 async def test_q_during_a_long_step_quits_and_stops_the_worker():

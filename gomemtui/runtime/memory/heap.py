@@ -67,6 +67,7 @@ from gomemtui.runtime.memory.mprof import ProfileBook
 from gomemtui.runtime.memory.objects import ObjectTable
 from gomemtui.runtime.memory.pages import PageHeap
 from gomemtui.runtime.memory.sizeclasses import TINY_SIZE, TINY_SIZE_CLASS
+from gomemtui.runtime.memory.specials import Specials
 from gomemtui.runtime.memory.spans import SPAN_IN_USE, SpanLists, SpanTable, span_class_of
 from gomemtui.runtime.memory.sweep import Sweeper
 
@@ -92,7 +93,9 @@ class Heap:
         """mcentral's span sets, one partial/full × swept/unswept group per span class."""
         self.objects = ObjectTable()
         self.counts = HeapCounters()
-        self.sweeper = Sweeper(self.objects, self.spans, self.central, self.pages, self.counts)
+        self.specials = Specials()
+        """Finalizers, cleanups and weak handles of the objects (`specials.py`)."""
+        self.sweeper = Sweeper(self.objects, self.spans, self.central, self.pages, self.counts, self.specials)
         self.allocator = Allocator(
             self.objects, self.spans, self.central, self.pages, self.counts, self.sweeper, green_tea,
         )

@@ -190,6 +190,10 @@ class Scavenger:
         """`memstats.lastHeapInUse`."""
         self.released_eager = 0
         """Bytes released by allocSpan since the start (`scav.releasedEager`, cumulative)."""
+        self.released_forced = 0
+        """Bytes `debug.FreeOSMemory` released since the start (`scavengeAll`, cumulative)."""
+        self.forced_calls = 0
+        """`scavengeAll` calls so far (one per `debug.FreeOSMemory`)."""
 
     # -- what it reads -----------------------------------------------------------------
 
@@ -221,6 +225,15 @@ class Scavenger:
         """`gcPaceScavenger`, called at the end of every `gcControllerCommit`."""
         self.goals = pace_scavenger(memory_limit, heap_goal, last_heap_goal, self.mapped_ready(),
                                     self.last_heap_inuse, self.heap_retained())
+
+    def scavenge_all(self) -> int:
+        """`mheap.scavengeAll` (`debug.FreeOSMemory`): release every free page not released
+        yet, whatever the goals; returns the bytes released."""
+        retained = self.pages.free_pages - self.pages.released_pages
+        released = self.pages.scavenge(retained) * PAGE_SIZE if retained else 0
+        self.released_forced += released
+        self.forced_calls += 1
+        return released
 
     def alloc_span(self, scav: int, growth: int, mapped_ready: int, heap_retained: int) -> int:
         """allocSpan's scavenging for a span just taken; returns the bytes released.

@@ -19,6 +19,7 @@ import numpy as np
 from gomemtui.runtime.memory.figures import HeapCounters
 from gomemtui.runtime.memory.objects import ObjectTable
 from gomemtui.runtime.memory.pages import PageHeap
+from gomemtui.runtime.memory.specials import Specials
 from gomemtui.runtime.memory.spans import (
     FULL_SWEPT,
     FULL_UNSWEPT,
@@ -44,16 +45,20 @@ class Sweeper:
         central: mcentral's span sets (swept spans go back to them).
         pages: The page heap (empty spans' pages go back to it).
         counts: HeapAlloc and Frees go down and up as slots are freed.
+        specials: The objects' finalizers, cleanups and weak handles, which sweeping
+            acts on (`specials.py`); None: a heap without them.
     """
 
     def __init__(
         self, objects: ObjectTable, spans: SpanTable, central: SpanLists, pages: PageHeap, counts: HeapCounters,
+        specials: Specials | None = None,
     ) -> None:
         self.objects = objects
         self.spans = spans
         self.central = central
         self.pages = pages
         self.counts = counts
+        self.specials = Specials() if specials is None else specials
         self.unswept = 0
         """In-use spans not swept since the last mark termination."""
         self.sweep_index = 0
@@ -160,6 +165,8 @@ class Sweeper:
             offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
             g = np.repeat(bases - offs, lens) + np.arange(total)
         g = g[sp.slot_alloc[g] & ~sp.slot_marked[g]]
+        if self.specials.active and g.size:
+            g = self.specials.sweep(g, self.objects, sp)  # finalizers revive, weak handles clear
         nfree = 0
         nbytes = 0
         if g.size:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
-from gomemtui.runtime.mutator import strings, values
+from gomemtui.runtime.mutator import channels, strings, values
+from gomemtui.runtime.mutator import runtime_calls
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -44,5 +45,16 @@ HANDLERS: dict[type, Handler] = {
     # -- values (issue 13) --
     ops.SetElem: values.set_elem,
     ops.Box: values.box,
+    # -- channels (issue 13) --
+    ops.MakeChan: channels.make_chan,
+    ops.Send: channels.send,
+    ops.Recv: channels.recv,
+    ops.CloseChan: channels.close_chan,
+    # -- runtime (issue 13) --
+    ops.FreeOSMemory: runtime_calls.free_os_memory,
+    ops.SetFinalizer: runtime_calls.set_finalizer,
+    ops.AddCleanup: runtime_calls.add_cleanup,
+    ops.WeakMake: runtime_calls.weak_make,
+    ops.WeakValue: runtime_calls.weak_value,
 }
 """Op class → handler; `tests/runtime/mutator` checks every op class has one."""

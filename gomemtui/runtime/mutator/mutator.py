@@ -99,6 +99,23 @@ class Mutator:
         finally:
             self.depth -= 1
         self.collector.check_trigger()
+        if self.heap.specials.finq or self.heap.specials.cleanup_queue:
+            self.run_queued()
+
+    def run_queued(self) -> None:
+        """The finalizer goroutine runs the queued finalizers (`runfinq`), and once
+        sweeping is done (`gcCleanups.flush`) a cleanup goroutine the queued cleanups
+        (`runCleanups`). Afterwards nothing refers to a finalized object: the next
+        cycle frees it; a cleanup's boxed argument and closure are garbage."""
+        specials = self.heap.specials
+        for _, label in specials.take_finalizers():
+            self.emit("finalizer_run", f"the finalizer goroutine ran the finalizer of {label}: nothing "
+                      "refers to it any more, so the next cycle frees it", object=label)
+        if specials.cleanup_queue and self.heap.is_swept:
+            for c in specials.take_cleanups():
+                self.emit("cleanup_run", f"sweeping is done: the cleanup goroutine ran {c.label}; its "
+                          "boxed argument and closure are garbage now", cleanup=c.id,
+                          object=specials.labels.get(c.target))
 
     def enter_site(self, path: tuple[int, ...]) -> None:
         """The step at `path` runs now: its allocations are recorded at that site."""

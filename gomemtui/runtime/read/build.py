@@ -11,15 +11,19 @@ import numpy as np
 
 from gomemtui.runtime.gc.collector import NO_GOAL
 from gomemtui.runtime.graph import bfs_order, reachable
+from gomemtui.runtime.mutator.maps import key_text
 from gomemtui.runtime.read import heap_map
 from gomemtui.runtime.read.retention import retention
+from gomemtui.runtime.values.channels import Channel, buffer_bytes
 from gomemtui.runtime.values.maps import SwissMap
 from gomemtui.runtime.values.pool import PoolLocal, SyncPool
+from gomemtui.runtime.values.state import SPECIALS_ROOT
 from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.units import format_exact
 from gomemtui.runtime.read.views import (
     ArrayView, GCPhase, GCView, GoroutineView, GridMode, MapView, MarkColor, MemStats,
     PoolLocalView, PoolView, RetentionPath, RuntimeView, SliceView, SpanView, StringView, VarView,
+    ChanView, SpecialsView,
 )
 
 if TYPE_CHECKING:
@@ -163,6 +167,10 @@ def var_bytes(rt: Runtime, var: Var) -> int:
         return rt.state.arrays[var.str_header.array].bytes
     if var.kind in ("iface", "func"):  # its own box or closure object; a shared pointee is not its
         return rt.heap.object_bytes(var.oid) if var.owns_object and var.oid != NIL else 0
+    if var.kind == "chan" and var.chan_id is not None:  # -- channels (issue 13) --
+        return chan_bytes(rt, rt.state.chans[var.chan_id])
+    if var.kind == "weak":  # -- runtime (issue 13) --: its handle
+        return rt.heap.object_bytes(var.oid) if var.oid != NIL else 0
     return 0
 
 
@@ -180,13 +188,72 @@ def string_view(rt: Runtime, var: Var, holders: dict[int, list[str]]) -> StringV
     )
 
 
-def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int) -> MapView:
-    """A map's Swiss-table structure; `nbytes` is what the heap holds of its parts."""
+def chan_bytes(rt: Runtime, ch: Channel) -> int:
+    """Bytes of a channel's hchan and separate buffer."""
+    return sum(rt.heap.object_bytes(o) for o in ch.heap_objects())
+
+
+def chan_view(rt: Runtime, ch: Channel, goroutine: str | None) -> ChanView:
+    """A channel's buffer and wait queues, as the panels show them."""
+    buffered = tuple("-" if o == NIL else rt.slots.name(o) for o in ch.buffer)
+    return ChanView(
+        var=ch.name, goroutine=goroutine, elem=ch.elem.name, cap=ch.cap, len=len(ch.buffer),
+        bytes=chan_bytes(rt, ch), buffer_bytes=buffer_bytes(ch.elem, ch.cap), buffer_apart=ch.buf != NIL,
+        buffered=buffered, senders=tuple(w.goroutine for w in ch.sendq),
+        receivers=tuple(w.goroutine for w in ch.recvq), closed=ch.closed,
+    )
+
+
+def _waiting_on(rt: Runtime) -> dict[str, str]:
+    """Goroutine → the channel operation it is parked in."""
+    out: dict[str, str] = {}
+    for ch in rt.state.chans.values():  # a channel no variable holds may still have waiters
+        out.update((w.goroutine, f"{ch.name} <- v") for w in ch.sendq)
+        out.update((w.goroutine, f"<-{ch.name}") for w in ch.recvq)
+    return out
+
+
+def map_entries(model: SwissMap, names: Callable[[int], str]) -> tuple[tuple[str, str | None], ...]:
+    """The present keys the scenario names, oldest first, and what their values point at."""
+    present = [(label, key) for label, key, here in model.named_keys() if here]
+    if not present:
+        return ()
+    keys = np.array([key for _, key in present], dtype=np.int64)
+    targets = model.elems(keys).tolist()
+    return tuple((key_text(label), None if t == NIL else names(int(t)))
+                 for (label, _), t in zip(present, targets))
+
+
+def map_view(model: SwissMap, var: str, goroutine: str | None, nbytes: int,
+             names: Callable[[int], str] | None = None) -> MapView:
+    """A map's Swiss-table structure; `nbytes` is what the heap holds of its parts;
+    `names` names the objects values point at (the keys a scenario names are listed)."""
     return MapView(
         var=var, goroutine=goroutine, key=model.key_type.name, value=model.value_type.name,
         len=len(model), bytes=nbytes, small=model.small, dir_len=model.dir_len,
         global_depth=model.global_depth, tables=model.tables_view(), group_bytes=model.group_bytes,
         indirect_values=model.indirect_values,
+        entries=map_entries(model, names) if names is not None else (),
+    )
+
+
+def specials_view(rt: Runtime) -> SpecialsView | None:
+    """Finalizers, cleanups and weak pointers, or None while the program has none."""
+    sp = rt.heap.specials
+    weak_vars = [v for v in rt.state.vars.values() if v.kind == "weak"]
+    if not sp.any and not weak_vars:
+        return None
+    label = lambda oid: rt.slots.name(oid)  # noqa: E731
+    weak = []
+    for v in weak_vars:
+        target = sp.weak_target(v.oid) if v.oid != NIL else NIL
+        weak.append((v.name, None if target == NIL else label(target)))
+    return SpecialsView(
+        finalizers=tuple(label(o) for o in sorted(sp.finalizers)),
+        cleanups=tuple(c.label for cs in sp.cleanups.values() for c in cs),
+        weak=tuple(weak),
+        queued_finalizers=tuple(label(o) for o in sp.finq),
+        queued_cleanups=tuple(c.label for c in sp.cleanup_queue),
     )
 
 
@@ -223,6 +290,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     maps = []
     pools = []
     strings = []
+    chans = []
     for var in rt.state.vars.values():
         obj = None
         type_name = var.type.name
@@ -244,7 +312,10 @@ def build_view(rt: Runtime) -> RuntimeView:
         elif var.kind == "map":
             model = rt.state.maps[var.map_ref].model
             type_name = f"map[{model.key_type.name}]{var.type.name}"
-            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_ref)))
+            maps.append(map_view(model, var.name, var.owner, map_bytes(rt, var.map_ref), rt.slots.name))
+        elif var.kind == "weak":
+            type_name = f"weak.Pointer[{var.type.name}]"
+            obj = rt.slots.name(var.oid) if var.oid != NIL else None
         elif var.kind == "pool":
             pool = rt.state.pools[var.pool_ref]
             type_name = "sync.Pool"
@@ -258,6 +329,11 @@ def build_view(rt: Runtime) -> RuntimeView:
             sv = string_view(rt, var, holders)
             obj, type_name = sv.array, "string"
             strings.append(sv)
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = rt.state.chans[var.chan_id]
+            type_name = f"chan {ch.elem.name}"
+            obj = rt.slots.name(ch.hchan)
+            chans.append(chan_view(rt, ch, var.owner))
         vars_.append(VarView(
             name=var.name, kind=var.kind, goroutine=var.owner, is_global=var.owner is None,
             object=obj, bytes=var_bytes(rt, var), type=type_name,
@@ -276,6 +352,7 @@ def build_view(rt: Runtime) -> RuntimeView:
     retained = goroutine_retained(rt)
     stats = rt.heap.stats()
     goroutines = []
+    waiting = _waiting_on(rt)
     for g in rt.state.goroutines.values():
         held_vars = tuple(v.name for v in rt.state.vars.values() if v.owner == g.name)
         size = rt.stacks.size(g.name) if g.state != "dead" else 0
@@ -283,13 +360,17 @@ def build_view(rt: Runtime) -> RuntimeView:
             name=g.name, state=g.state, stack_size=size or 0,
             stack_used=rt.stacks.used(g.name) if g.state != "dead" else 0,
             vars=held_vars, retained_bytes=retained.get(g.name, 0),
-            leaked=g.state == "blocked",
+            leaked=g.state == "blocked", waiting_on=waiting.get(g.name, ""),
         ))
     view = RuntimeView(
         time_ns=rt.time_ns, memstats=memstats(rt), gc=gc_view(rt), vars=tuple(vars_),
         slices=tuple(slices), arrays=tuple(arrays), maps=tuple(maps), pools=tuple(pools),
         goroutines=tuple(goroutines), spans_in_use=int(stats.spans_in_use),
         pages_mapped=int(stats.pages_mapped), generation=rt.generation, strings=tuple(strings),
+        chans=tuple(chans),
+        specials=specials_view(rt),
+        os_released_forced=rt.scavenger.released_forced,
+        free_os_memory_calls=rt.scavenger.forced_calls,
     )
     rt.read_cache["view"] = view
     return view
@@ -380,6 +461,15 @@ def _string_note(rt: Runtime, var: Var, retained: int) -> str:
     )
 
 
+def _runtime_root(rt: Runtime, oid: int) -> str:
+    """What a root object among the globals that no variable holds is: a parked
+    goroutine's sudog (reached through allgs → its g), else a sync.Pool cache."""
+    for g, sudog in rt.state.runtime_objects.sudogs.items():
+        if sudog == oid:
+            return f"{g}'s sudog, parked in a channel queue (allgs → g → sudog)"
+    return "sync.Pool cache (sync.allPools)"
+
+
 def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
     """A sync.Pool variable: what its poolLocal arrays, chains and cached objects take."""
     root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
@@ -394,11 +484,45 @@ def _pool_retention(rt: Runtime, var: Var) -> RetentionPath:
     )
 
 
+def _weak_retention(rt: Runtime, var: Var) -> RetentionPath:
+    """A weak pointer variable: it holds its handle, never the object."""
+    root = f"global {var.name}" if var.owner is None else f"stack of {var.owner} (variable {var.name})"
+    if var.oid == NIL:
+        return RetentionPath(var.name, True, root, (), 0, f"{var.name} is a nil weak pointer: it holds nothing.")
+    handle = rt.slots.name(var.oid)
+    retained = retention(rt).by_var.get(var.name, 0)
+    target = rt.heap.specials.weak_target(var.oid)
+    what = (f"its object, {rt.slots.name(target)}, is alive for other reasons (a weak pointer never "
+            "keeps it alive)" if target != NIL else
+            "its object is gone: a cycle found it unreachable and cleared the handle, so Value() is nil")
+    return RetentionPath(
+        var.name, True, root, (handle,), retained,
+        f"{var.name} is a weak pointer held by {root}: it points to {handle} "
+        f"({format_exact(rt.heap.object_bytes(var.oid))}), not to the object; {what}. Dropping {var.name} "
+        f"would free {format_exact(retained)} at the next GC.",
+    )
+
+
+def _specials_note(rt: Runtime, oid: int) -> str:
+    """What a finalizer or cleanup on the object changes about when it is freed."""
+    sp = rt.heap.specials
+    if oid in sp.finalizers:
+        return (" It has a finalizer: the first cycle that finds it unreachable keeps it (and what "
+                "it points to) one more cycle, so it is freed one cycle later.")
+    if oid in sp.finq:
+        return " Its finalizer is queued: the finalizer queue keeps it alive until the finalizer has run."
+    if oid in sp.cleanups:
+        return " It has a cleanup, which runs after the cycle that frees it (no extra cycle)."
+    return ""
+
+
 def why_alive(rt: Runtime, name: str) -> RetentionPath:
     """The chain from a root to the object, and what it alone keeps alive."""
     var = rt.state.vars.get(name)
     if var is not None and var.kind == "pool":
         return _pool_retention(rt, var)
+    if var is not None and var.kind == "weak":
+        return _weak_retention(rt, var)
     oid, label = _find_target(rt, name)
     if oid is None:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
@@ -435,7 +559,9 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
                         holder = var.name
                         break
             if job.label.startswith("globals"):
-                root = f"global {holder}" if holder else "sync.Pool cache (sync.allPools)"
+                root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
+            elif job.label == SPECIALS_ROOT:
+                root = _special_holder(rt, root_obj)
             else:
                 root = f"{job.label} (variable {holder})" if holder else job.label
             break
@@ -452,8 +578,27 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     return RetentionPath(
         name, True, root, path, retained,
         f"{label} is reachable from {root}: {' → '.join(path)}. {dropping} "
-        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive." + note,
+        f"{format_exact(retained)} at the next GC: the objects nothing else keeps alive." + note
+        + _specials_note(rt, oid),
     )
+
+
+def _special_holder(rt: Runtime, oid: int) -> str:
+    """Which special or queue keeps an object of the specials root job alive."""
+    sp = rt.heap.specials
+    for target, handle in sp.weak.items():
+        if handle == oid:
+            return f"the weak handle special of {rt.slots.name(target)}"
+    if oid in sp.finq:
+        return "the finalizer queue (finq): its finalizer has not run yet"
+    for cleanups in (list(sp.cleanup_queue), [c for cs in sp.cleanups.values() for c in cs]):
+        for c in cleanups:
+            if oid in c.roots:
+                return f"the special of {c.label}"
+    for owner in sp.finalizers:
+        if oid in rt.slots.targets(owner).tolist():
+            return f"the finalizer special of {rt.slots.name(owner)} (what it points to stays for its finalizer)"
+    return SPECIALS_ROOT
 
 
 # -- heap map --------------------------------------------------------------------------
@@ -517,6 +662,15 @@ def json_state(rt: Runtime) -> dict:
                                   "shared_with": list(sv.shared_with)}
         elif var.kind in ("iface", "func"):  # -- values (issue 13) --
             out_vars[var.name] = {"kind": var.kind, "type": var.type.name, "bytes": var_bytes(rt, var)}
+        elif var.kind == "chan" and var.chan_id is not None:
+            ch = chan_view(rt, rt.state.chans[var.chan_id], var.owner)
+            out_vars[var.name] = {"kind": "chan", "cap": ch.cap, "len": ch.len, "bytes": ch.bytes,
+                                  "buffer_bytes": ch.buffer_bytes, "senders": list(ch.senders),
+                                  "receivers": list(ch.receivers), "closed": ch.closed}
+        elif var.kind == "weak":
+            target = rt.heap.specials.weak_target(var.oid) if var.oid != NIL else NIL
+            out_vars[var.name] = {"kind": "weak", "bytes": var_bytes(rt, var), "nil": target == NIL,
+                                  "target_bytes": 0 if target == NIL else rt.heap.object_bytes(target)}
     s = rt.heap.stats()
     pools = {}
     for var in rt.state.vars.values():

@@ -6,7 +6,8 @@ goroutine's stack). An object is freed once no root path reaches it, so what a v
 goroutine *alone* keeps alive is exactly what it dominates in the graph
 
     super-root → globals (data+bss) → global variables, pools without a live variable
-    super-root → stack of g (each live goroutine) → g's variables
+    super-root → stack of g (each live goroutine) → g's variables, and the sudog of a
+               goroutine parked on a channel (→ the channel and the value it sends)
     variable → the heap objects it points to (a map's every table, group and directory;
                a pool's poolLocal arrays, chain dequeues and cached objects)
     object → object (pointer slots)
@@ -220,11 +221,17 @@ def retention(rt: Runtime) -> Retention:
             objs.extend(model.heap_objects.values())
         extra_src.extend([node] * len(objs))
         extra_dst.extend(objs)
+    for ch in state.chans.values():  # a goroutine parked on a channel holds its sudog (g.waiting)
+        for w in (*ch.sendq, *ch.recvq):
+            if w.goroutine in g_node:
+                extra_src.append(g_node[w.goroutine])
+                extra_dst.append(w.sudog)
     globals_objs: list[int] = []
     for rec in state.pools.values():  # a pool no variable holds: still in sync.allPools
         if rec.id not in held_pools:
             globals_objs.extend(rec.model.cached_objects())
             globals_objs.extend(rec.model.heap_objects.values())
+    globals_objs.extend(state.special_roots()[0])  # finalizers', cleanups' and weak handles' roots
     registry = list(state.all_pools.heap_objects.values())  # the allPools / oldPools arrays
     pool_vars = [v for v in state.vars.values() if v.kind == "pool"]
     if len(state.pools) == 1 and len(pool_vars) == 1:

@@ -158,6 +158,9 @@ class MapView:
     tables: tuple[TableView, ...]
     group_bytes: int
     indirect_values: bool
+    entries: tuple[tuple[str, str | None], ...] = ()
+    """The present keys the scenario names, as Go writes them (`"alice"`, `42`), oldest
+    first, each with the object its value points at (None: nothing)."""
 
     @property
     def table_count(self) -> int:
@@ -228,6 +231,8 @@ class GoroutineView:
     next GC (HeapAlloc's drop). Its stack itself (`stack_size`, StackInuse) comes on top."""
     leaked: bool
     """Blocked for ever while holding memory."""
+    waiting_on: str = ""
+    """The channel operation it is parked in (`ch <- v`, `<-ch`), "" when none."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ class VarView:
 
     name: str
     kind: str
-    """"slice", "map", "pointer", "pool" or "string"."""
+    """"slice", "map", "pointer", "pool", "string", "iface", "func", "chan" or "weak"."""
     goroutine: str | None
     is_global: bool
     object: str | None
@@ -295,6 +300,30 @@ class SpanView:
 
 
 @dataclass(frozen=True)
+class ChanView:
+    """A channel: its buffer and the goroutines parked in its queues."""
+
+    var: str
+    goroutine: str | None
+    elem: str
+    cap: int
+    len: int
+    """Values in the buffer."""
+    bytes: int
+    """Heap bytes of its objects: hchan, with the buffer inside or beside it."""
+    buffer_bytes: int
+    """cap × element size: the buffer `makechan` asks for."""
+    buffer_apart: bool
+    """The buffer is its own object (the elements hold pointers)."""
+    buffered: tuple[str, ...]
+    """What each buffered value points to, oldest first ("-" for nothing)."""
+    senders: tuple[str, ...]
+    """Goroutines parked sending, first to wake first."""
+    receivers: tuple[str, ...]
+    closed: bool
+
+
+@dataclass(frozen=True)
 class RuntimeView:
     """Everything the panels draw for one position of the timeline."""
 
@@ -315,3 +344,31 @@ class RuntimeView:
     # -- strings (issue 13) --
     strings: tuple[StringView, ...] = ()
     """String variables, each over its bytes (drawn beside the slices)."""
+    chans: tuple["ChanView", ...] = ()
+    """Live channel variables (issue 13)."""
+    # -- runtime (issue 13) --
+    specials: SpecialsView | None = None
+    """Finalizers, cleanups and weak pointers (None while the program has none)."""
+    os_released_forced: int = 0
+    """Bytes `debug.FreeOSMemory` returned to the OS so far."""
+    free_os_memory_calls: int = 0
+    """`debug.FreeOSMemory` calls so far."""
+
+
+# -- runtime (issue 13) --
+
+
+@dataclass(frozen=True)
+class SpecialsView:
+    """The objects with a finalizer, a cleanup or a weak handle, and what waits to run."""
+
+    finalizers: tuple[str, ...]
+    """Objects with a finalizer that has not been queued yet."""
+    cleanups: tuple[str, ...]
+    """Cleanups not queued yet ("cleanup 1 of node")."""
+    weak: tuple[tuple[str, str | None], ...]
+    """Each weak pointer variable and the object its Value would return (None: nil)."""
+    queued_finalizers: tuple[str, ...]
+    """Objects whose finalizer waits for the finalizer goroutine."""
+    queued_cleanups: tuple[str, ...]
+    """Cleanups that wait for sweeping to end."""

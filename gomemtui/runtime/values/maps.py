@@ -33,10 +33,12 @@ need the runtime's full logic — the first key of a step, which may grow the ma
 whose table has no growth left, a small map — go through the one-key path.
 
 Where this simplifies real Go:
-* Keys are abstract: the n-th key ever inserted is the integer n, and the caller only
-  inserts keys never inserted before and deletes present ones (the oldest first, so
-  the present keys are always one run of integers). There is therefore no H2 matching
-  against existing keys (it could never succeed), only the probing.
+* Keys are abstract integers: the n-th key the map meets is the integer n. A key the
+  scenario names (`key_id`: `m["alice"]`) keeps its integer for the map's life, so
+  deleting it and inserting it again probes from the same hash, as the same Go key
+  would; keys inserted by count are fresh integers. A key is found by its integer
+  (`_present`, `_key_row`, `_key_slot`), not by H2 matching along its probe sequence:
+  the slot is the same, a key being in one slot only (`contains` probes, for the tests).
 * Hashes are a 64-bit mix of the key and the map's seed; the seed (`Map.seed`, new on
   `make`, on deleting the last key and on `clear`) comes from a numpy PRNG seeded with
   the `seed` argument. Real Go uses AES/wyhash with a random seed, so *which* groups
@@ -98,6 +100,13 @@ __all__ = [
 ]
 
 _MASK64 = (1 << 64) - 1
+
+
+def _grown(array: np.ndarray, size: int, fill: object) -> np.ndarray:
+    """`array` copied into a new one of `size` entries, the rest `fill`."""
+    out = np.full(size, fill, dtype=array.dtype)
+    out[: len(array)] = array
+    return out
 _VECTOR_MIN = 16
 """Fewer keys than this in a round of `put_round` go through the one-key path instead."""
 
@@ -133,10 +142,20 @@ class SwissMap:
         self._tables: dict[int, Table] = {}  # live tables (not the small group) by uid, oldest first
         self._table_slots = 0  # their capacities' sum
         self._row_table: dict[int, Table] = {}  # store row → the table (or small group) in it
-        self._first_key = 0  # the present keys are range(_first_key, _next_key)
-        self._next_key = 0
+        self._first_key = 0  # no key below it is present
+        self._next_key = 0  # no key from here on was ever inserted or named
         self._key_row = np.zeros(0, dtype=np.int32)  # key → store row of its slot
         self._key_slot = np.zeros(0, dtype=np.int16)  # key → slot within the row
+        self._present = np.zeros(0, dtype=bool)  # key → in the map now
+        self._seq = np.zeros(0, dtype=np.int64)  # key → when it was last inserted
+        self._clock = 0  # insertions so far (the next `_seq`)
+        self._top = 0  # every key ever inserted is below it
+        self._reordered = False  # a key was inserted again: insertion order is not key order
+        self._named: dict[object, int] = {}  # a key the scenario names → its integer
+        self._labels: dict[int, object] = {}  # and back
+        self._elem: np.ndarray | None = None  # key → object its value points at (-1: nil); None: none ever
+        self.last_put: tuple[int, int, bool] = (0, 0, False)
+        """(store row, slot, reused a tombstone) of the last key `_put` placed."""
         self._structure: dict[tuple, MapPart] = {}  # parts but the header and values, in creation order
         self._born: list[MapPart] = []  # structure parts created since `take_structure_changes`
         self._died: list[tuple] = []  # identities of structure parts dropped since then
@@ -162,6 +181,9 @@ class SwissMap:
         new._tables = {uid: tables[id(t)] for uid, t in self._tables.items()}
         new._row_table = {row: tables[id(t)] for row, t in self._row_table.items()}
         new._key_row, new._key_slot = self._key_row.copy(), self._key_slot.copy()
+        new._present, new._seq = self._present.copy(), self._seq.copy()
+        new._named, new._labels = dict(self._named), dict(self._labels)
+        new._elem = None if self._elem is None else self._elem.copy()
         new._structure = dict(self._structure)
         new._born, new._died, new._events = list(self._born), list(self._died), list(self._events)
         return new
@@ -227,11 +249,12 @@ class SwissMap:
         if end <= len(self._key_row):
             return
         size = max(end, 2 * len(self._key_row), 64)
-        row = np.zeros(size, dtype=np.int32)
-        row[: len(self._key_row)] = self._key_row
-        slot = np.zeros(size, dtype=np.int16)
-        slot[: len(self._key_slot)] = self._key_slot
-        self._key_row, self._key_slot = row, slot
+        self._key_row = _grown(self._key_row, size, 0)
+        self._key_slot = _grown(self._key_slot, size, 0)
+        self._present = _grown(self._present, size, False)
+        self._seq = _grown(self._seq, size, 0)
+        if self._elem is not None:
+            self._elem = _grown(self._elem, size, -1)
 
     # -- the parts ------------------------------------------------------------------
 
@@ -339,7 +362,121 @@ class SwissMap:
 
     def keys(self) -> list[int]:
         """Present keys, oldest first."""
-        return list(range(self._first_key, self._next_key))
+        return self._present_keys().tolist()
+
+    def _present_keys(self, limit: int | None = None) -> np.ndarray:
+        """Present keys in the order they were (last) inserted, oldest first; with
+        `limit`, only the first `limit` of them."""
+        first, end = self._first_key, self._next_key
+        if self._reordered:
+            keys = np.flatnonzero(self._present[first:end]) + first
+            keys = keys[np.argsort(self._seq[keys], kind="stable")]
+            return keys if limit is None else keys[:limit]
+        if limit is None:
+            return np.flatnonzero(self._present[first:end]) + first
+        found: list[np.ndarray] = []
+        need, at, chunk = limit, first, max(2 * limit, 1024)
+        while need > 0 and at < end:  # key order is insertion order: scan from the oldest
+            hits = np.flatnonzero(self._present[at : min(at + chunk, end)])[:need] + at
+            found.append(hits)
+            need -= len(hits)
+            at += chunk
+            chunk *= 2
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def oldest(self, count: int) -> np.ndarray:
+        """The `count` present keys `delete(count)` would delete: the oldest."""
+        return self._present_keys(count)
+
+    def has(self, key: int) -> bool:
+        """Whether `key` is in the map now."""
+        return 0 <= key < len(self._present) and bool(self._present[key])
+
+    # -- keys the scenario names, and what values point at -----------------------------
+
+    def key_id(self, label: object) -> int:
+        """The integer standing for the key `label` (`m["alice"]`), given at its first use."""
+        key = self._named.get(label)
+        if key is None:
+            key = self._named[label] = self._next_key
+            self._labels[key] = label
+            self._next_key += 1
+            self._ensure_key_room(self._next_key)
+        return key
+
+    def named(self, label: object) -> int | None:
+        """The integer of a key the scenario named before, or None."""
+        return self._named.get(label)
+
+    def label(self, key: int) -> object | None:
+        """The scenario's name of a key (None for a key inserted by count)."""
+        return self._labels.get(key)
+
+    def named_keys(self) -> list[tuple[object, int, bool]]:
+        """(label, key, present) of every key the scenario named, in first-use order."""
+        return [(label, key, self.has(key)) for label, key in self._named.items()]
+
+    @property
+    def has_elems(self) -> bool:
+        """Whether a value ever pointed at an object (`set_elems` was called)."""
+        return self._elem is not None
+
+    def set_elems(self, keys: np.ndarray, target: int) -> np.ndarray:
+        """The values of present `keys` now point at object `target` (-1: nil); returns
+        what each pointed at before."""
+        if self._elem is None:
+            self._elem = np.full(len(self._present), -1, dtype=np.int64)
+        old = self._elem[keys].copy()
+        self._elem[keys] = target
+        return old
+
+    def elems(self, keys: np.ndarray) -> np.ndarray:
+        """The object each key's value points at (-1: nil)."""
+        if self._elem is None:
+            return np.full(len(keys), -1, dtype=np.int64)
+        return self._elem[keys]
+
+    def pointed_keys(self) -> np.ndarray:
+        """Present keys whose value points at an object."""
+        if self._elem is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self._present & (self._elem >= 0))
+
+    def slots_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(store row, slot) of present keys."""
+        return self._key_row[keys].astype(np.int64), self._key_slot[keys].astype(np.int64)
+
+    def row_identity(self, row: int) -> tuple:
+        """The part whose slots are store row `row`: the small group or a table's groups array."""
+        t = self._row_table[row]
+        return ("group", t.uid) if t is self._small else ("groups", t.uid)
+
+    def _part_table(self, identity: tuple) -> Table | None:
+        for t in self._row_table.values():
+            if t.uid == identity[1]:
+                return t
+        return None
+
+    def part_keys(self, identity: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """(slot, key) of every full slot of a group part (`("group" | "groups", uid)`)."""
+        t = self._part_table(identity)
+        if t is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        slots = t.full_slots()
+        return slots, self._store.keys[t.row, slots]
+
+    def part_slots(self, identity: tuple) -> int:
+        """Slots of a group part: 8 for the small group, a table's capacity for its groups."""
+        t = self._part_table(identity)
+        return 0 if t is None else t.capacity
+
+    def where(self, key: int) -> tuple[int, int, int]:
+        """(table, as the views number them; group; slot in the group) of a present key."""
+        row, slot = int(self._key_row[key]), int(self._key_slot[key])
+        table = 0
+        if self._small is None:
+            table = [t.row for t in self._distinct_tables()].index(row)
+        return table, slot // MAP_GROUP_SLOTS, slot % MAP_GROUP_SLOTS
 
     def contains(self, key: int) -> bool:
         """`Map.getWithKey`'s lookup: probe for the key as Go does (H2 match, stop at an empty slot).
@@ -404,7 +541,36 @@ class SwissMap:
             elif not self._put_many(end):
                 break
         self._step_hint = self._next_key - first
+        self._now_present(np.arange(first, self._next_key, dtype=np.int64))
         return range(first, self._next_key), self._events
+
+    def _now_present(self, keys: np.ndarray) -> None:
+        """Keys just put in the map: present, and the newest."""
+        if not len(keys):
+            return
+        self._present[keys] = True
+        self._seq[keys] = self._clock + np.arange(len(keys), dtype=np.int64)
+        self._clock += len(keys)
+        self._top = max(self._top, int(keys.max()) + 1)
+
+    def insert_key(self, key: int) -> tuple[bool, list[MapGrowth]]:
+        """`m[k] = v` for one key (`key_id`): (whether it was new, the growth it caused).
+
+        A present key only has its value replaced: `Map.PutSlot` finds it by its H2 in
+        its probe sequence and returns its slot. A new key is put as any new key is (a
+        tombstone met first on its probe sequence is reused); one deleted before probes
+        from the same hash, unless deleting the map's last key reseeded the map.
+        """
+        self._events = []
+        if self.has(key):
+            return False, []
+        self._ensure_key_room(key + 1)
+        if key < self._top:
+            self._reordered = True  # inserted again: newer than keys with higher integers
+        self._put(key, True)
+        self._now_present(np.array([key], dtype=np.int64))
+        self._first_key = min(self._first_key, key)
+        return True, self._events
 
     def _put_many(self, end: int) -> bool:
         """Insert keys from `_next_key` on, below `end`, into the tables, as long as no
@@ -478,6 +644,7 @@ class SwissMap:
                 small.set_slot(j, h, key)
                 small.used += 1
                 self._record(key, small, j)
+                self.last_put = (small.row, j, False)
                 return True
             tab = self._grow_to_table()
             slot = self._table_put(tab, h, key)  # uncheckedPutSlotForAssign
@@ -529,6 +696,7 @@ class SwissMap:
                 t.set_slot(slot, h, key)
                 t.growth_left = growth_left - 1
                 t.used += 1
+                self.last_put = (t.row, slot, first_deleted >= 0)
                 return slot
             if not may_grow:
                 return _WOULD_GROW
@@ -670,18 +838,34 @@ class SwissMap:
     # -- delete / clear ---------------------------------------------------------
 
     def delete(self, count: int = 1) -> int:
-        """`delete(m, k)` for the `count` oldest present keys; returns how many tombstones it left.
-
-        `Map.Delete` → `deleteSmall` (never a tombstone) or `table.Delete`: the slot
-        becomes empty if its group has an empty slot, else a tombstone (a full group can
-        sit in the middle of a probe sequence). Deleting never gives a group an empty
-        slot it lacked, so the group as it was before decides for all of its keys.
-        """
+        """`delete(m, k)` for the `count` oldest present keys; returns how many tombstones it left."""
         if count > self.used:
             raise ValueError(f"cannot delete {count} keys from a map of {self.used}")
         if count <= 0:
             return 0
-        keys = np.arange(self._first_key, self._first_key + count, dtype=np.int64)
+        return int(self._delete_keys(self._present_keys(count)).sum())
+
+    def delete_all(self) -> int:
+        """Delete every key in a loop (oldest first), as `for k := range ... { delete(m, k) }`."""
+        return self.delete(self.used)
+
+    def delete_key(self, key: int) -> tuple[bool, bool]:
+        """`delete(m, k)` for one key: (whether it was there, whether its slot became a
+        tombstone). A key not in the map changes nothing (`Map.Delete` finds no match)."""
+        if not self.has(key):
+            return False, False
+        return True, bool(self._delete_keys(np.array([key], dtype=np.int64))[0])
+
+    def _delete_keys(self, keys: np.ndarray) -> np.ndarray:
+        """Delete present `keys`; returns for each whether its slot became a tombstone.
+
+        `Map.Delete` → `deleteSmall` (never a tombstone) or `table.Delete`: the slot
+        becomes empty if its group has an empty slot, else a tombstone (a full group can
+        sit in the middle of a probe sequence). Deleting never gives a group an empty
+        slot it lacked, so the group as it was before decides for all of its keys. The
+        value is cleared (`typedmemclr`): it points at nothing any more.
+        """
+        count = len(keys)
         rows = self._key_row[keys].astype(np.int64)
         slots = self._key_slot[keys].astype(np.int64)
         store = self._store
@@ -694,20 +878,31 @@ class SwissMap:
         store.ctrl[rows, slots] = np.where(tomb, CTRL_DELETED, CTRL_EMPTY).astype(np.uint8)
         store.keys[rows, slots] = -1
         store.used -= np.bincount(rows, minlength=store.rows)
-        made = int(tomb.sum())
         if self._small is None:
             store.growth_left += np.bincount(rows[~tomb], minlength=store.rows)
-            if made:
+            if tomb.any():
                 self.tombstone_possible = True
-        self._first_key += count
+        self._present[keys] = False
+        if self._elem is not None:
+            self._elem[keys] = -1
         self.used -= count
         if self.used == 0:
-            self._reseed()
-        return made
+            self._reseed()  # Map.Delete: the last key gone, a new hash seed
+            self._first_key = self._next_key
+            self._reordered = False
+        else:
+            self._first_key = self._lowest_present()
+        return tomb
 
-    def delete_all(self) -> int:
-        """Delete every key in a loop (oldest first), as `for k := range ... { delete(m, k) }`."""
-        return self.delete(self.used)
+    def _lowest_present(self) -> int:
+        """The lowest present key, searched from `_first_key` on (the map is not empty)."""
+        at, chunk = self._first_key, 1024
+        while True:
+            window = self._present[at : at + chunk]
+            if window.any():
+                return at + int(np.argmax(window))
+            at += chunk
+            chunk *= 2
 
     def clear(self) -> None:
         """`clear(m)` (`Map.Clear`): every slot empty, tombstones gone, memory kept."""
@@ -727,7 +922,11 @@ class SwissMap:
                 store.growth_left[t.row] = t.max_growth_left()
             self.tombstone_possible = False
         self.used = 0
+        self._present[:] = False
+        if self._elem is not None:
+            self._elem[:] = -1
         self._first_key = self._next_key
+        self._reordered = False
         self.clear_seq += 1
         self._reseed()
 
@@ -745,7 +944,7 @@ class SwissMap:
         parts = [MapPart(("header",), "header", MAP_HEADER_SIZE, False, None)]
         parts += [self._current(p) for p in self._structure.values()]
         if values:
-            parts += self.value_parts(range(self._first_key, self._next_key))
+            parts += self.value_parts(self._present_keys().tolist())
         return parts
 
     def value_parts(self, keys: Iterable[int]) -> list[MapPart]:

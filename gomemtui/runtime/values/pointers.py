@@ -88,6 +88,10 @@ class PointerSlots:
         self.slot_dst[where] = target
         return old
 
+    def set_many(self, oid: int, indexes: np.ndarray, targets: np.ndarray) -> None:
+        """Store `targets[i]` (-1 nil) in slot `indexes[i]` of `oid`."""
+        self.slot_dst[int(self.obj_base[oid]) + np.asarray(indexes, dtype=np.int64)] = targets
+
     def set_range(self, oid: int, start: int, stop: int, target: int) -> None:
         base = int(self.obj_base[oid])
         self.slot_dst[base + start : base + stop] = target

@@ -69,14 +69,21 @@ class RuntimeObjects:
         """`g` objects of dead goroutines (`gfput`), the last one reused first (`gfget`)."""
         self.sudogs: dict[str, int] = {}
         """Goroutine blocked on a channel → its `sudog`."""
+        self.free_sudogs: list[int] = []
+        """Sudogs released by woken goroutines (`releaseSudog` → the P's `sudogcache`),
+        the last one reused first by `acquireSudog`."""
         self.allgs_array: int | None = None
         """The current `allgs` backing array (None while it is the start-up one)."""
         self.allgs_len = ALLGS_START_LEN
         self.allgs_cap = ALLGS_START_LEN
+        self.system_gs: dict[str, int] = {}
+        """The `g` of each runtime goroutine the program caused to start ("cleanup":
+        `gcCleanups.createGs` at the first `runtime.AddCleanup`)."""
 
     def heap_objects(self) -> list[int]:
         """Objects the runtime keeps reachable from its globals (`allgs`, channel wait queues)."""
-        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values()]
+        out = [*self.gs.values(), *self.free_gs, *self.sudogs.values(), *self.free_sudogs,
+               *self.system_gs.values()]
         if self.allgs_array is not None:
             out.append(self.allgs_array)
         return out

@@ -2,7 +2,8 @@
 
 `ProgramState` is what the mutator's operations change and what the collector's roots
 are made of (`gcPrepareMarkRoots`): the data and BSS segments (package-level variables,
-the caches of every sync.Pool through `sync.allPools`) and each live goroutine's stack.
+the caches of every sync.Pool through `sync.allPools`), the span specials of objects
+with a finalizer, a cleanup or a weak handle, and each live goroutine's stack.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from gomemtui.runtime.gc.marking import RootJob
+from gomemtui.runtime.memory.specials import Specials
 from gomemtui.runtime.memory.stacks import PARKED_USED, Stacks
+from gomemtui.runtime.values.channels import Channel
+from gomemtui.runtime.values.pointers import PointerSlots
 from gomemtui.runtime.values.pool import PoolRegistry
 from gomemtui.runtime.values.runtime_objects import RuntimeObjects
 from gomemtui.runtime.values.variables import NIL, Array, Goroutine, MapRecord, PoolRecord, Var
@@ -25,6 +29,10 @@ channel receive keep 2 KiB stacks up to 7 × 96 B and 3 × 200 B, and 4 KiB from
 and 4 × 200 B: the fixed part lies in (352, 448] B, consistent with the 408 B that
 `/gc/scan/stack:bytes` reports for a goroutine parked with no frames of its own. (It was
 1024 B, one doubling too big for shallow stacks: 2 × 160 B frames took 4 KiB.)"""
+
+
+SPECIALS_ROOT = "span specials (finalizers, cleanups, weak handles)"
+"""The root job of `markrootSpans` and the finalizer and cleanup queues."""
 
 
 class ProgramState:
@@ -47,6 +55,8 @@ class ProgramState:
         is "s[]#4"), so naming one costs O(1) however many there are."""
         self.maps: dict[int, MapRecord] = {}
         self.pools: dict[int, PoolRecord] = {}
+        self.chans: dict[int, Channel] = {}
+        """Every channel made so far, by id."""
         self.all_pools = PoolRegistry()
         """`sync.allPools` / `oldPools`, cleared at every cycle's start (`clearpools`)."""
         self.goroutines: dict[str, Goroutine] = {
@@ -57,6 +67,10 @@ class ProgramState:
         self.declared_goroutines = tuple(declared_goroutines)
         self.stacks = stacks
         self.globals_bytes = globals_bytes
+        self.specials: Specials | None = None
+        """The heap's finalizers, cleanups and weak handles (the core wires the heap's)."""
+        self.slots: PointerSlots | None = None
+        """The heap's pointers (the core wires them): what a finalizer's object points to."""
         self._next_id = 0
 
     def new_id(self) -> int:
@@ -97,7 +111,28 @@ class ProgramState:
                 out.extend(t for t in var.stack_fields.values() if t != NIL)
             if var.map_id is not None:
                 out.extend(self.maps[var.map_id].parts.values())
+        elif var.kind == "chan" and var.chan_id is not None:
+            out.append(self.chans[var.chan_id].hchan)
+        elif var.kind == "weak" and var.oid != NIL:
+            out.append(var.oid)  # a weak.Pointer points to its handle, never to the object
         return out
+
+    def special_roots(self) -> tuple[list[int], int]:
+        """What the span specials and the finalizer and cleanup queues keep reachable
+        (`markrootSpans`, `fixedRootFinalizers`, `fixedRootCleanups`), and the scan work:
+        a pointer per special, and the pointers of each object with a finalizer, whose
+        referents are marked but not the object itself (`gcScanFinalizer`)."""
+        sp = self.specials
+        if sp is None or not sp.any:
+            return [], 0
+        scanned, marked = sp.root_objects()
+        oids = list(marked)
+        work = 8 * (len(sp.finalizers) + len(sp.weak) + sum(len(c) for c in sp.cleanups.values()))
+        if self.slots is not None:
+            for oid in scanned:
+                oids.extend(self.slots.targets(oid).tolist())
+                work += 8 * self.slots.slot_count(oid)
+        return oids, work
 
     def root_jobs(self) -> list[RootJob]:
         """`gcPrepareMarkRoots`: data/BSS (globals and every pool's caches), then stacks."""
@@ -112,6 +147,9 @@ class ProgramState:
         global_oids.extend(self.all_pools.heap_objects.values())  # the allPools / oldPools arrays
         global_oids.extend(self.runtime_objects.heap_objects())  # allgs, channel wait queues
         jobs = [RootJob("globals (data+bss)", self.globals_bytes, np.asarray(global_oids, dtype=np.int64))]
+        special_oids, special_work = self.special_roots()
+        if special_work or special_oids:
+            jobs.append(RootJob(SPECIALS_ROOT, special_work, np.asarray(special_oids, dtype=np.int64)))
         for g in self.goroutines.values():
             if g.state == "dead":
                 continue

@@ -75,7 +75,8 @@ class Var:
 
     name: str
     kind: str
-    """"pointer", "slice", "map", "pool", "string", "iface" (an interface value) or "func" (a closure)."""
+    """"pointer", "slice", "map", "pool", "string", "iface" (an interface value), "func" (a
+    closure) or "chan"."""
     owner: str | None
     """Goroutine whose stack holds it; None once it is global."""
     type: GoType
@@ -97,6 +98,8 @@ class Var:
     owns_object: bool = False
     """An "iface" or "func" variable: `oid` is its own allocation (the boxed copy, the
     closure object), not an object it shares with the variable it was made from."""
+    chan_id: int | None = None
+    """A channel variable's channel (`ProgramState.chans`)."""
 
     @property
     def header(self) -> SliceHeader:

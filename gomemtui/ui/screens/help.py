@@ -18,17 +18,20 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
                  "j/k/h/l or ↑/↓ show and move the cursor ┼ (or click a cell), Enter zooms into the span "
                  "under it, Esc goes back"),
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
+                   "finalizers, cleanups and weak pointers, what debug.FreeOSMemory returned, "
                    "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
                    "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
                "(kept alive), ░ the rest of the array; struck-out arrays are garbage. Strings are "
                "drawn the same way over the bytes they point into: a substring keeps them all"),
     ("Maps", "totals, one line per map (len, tables, groups, bytes, tombstones), then the Swiss tables: "
-             "■ full, · empty, × deleted slots, in groups of 8"),
+             "■ full, · empty, × deleted slots, in groups of 8; the keys the scenario names and what "
+             "their values point at"),
     ("sync.Pool", "totals, one line per pool (cached, hits / misses / New calls, its own memory), then the "
                   "per-P private slot and shared chain and the victim cache"),
     ("Goroutines", "totals (by state, stacks, heap retained), then each one's state, stack size and use, what it "
-                   "keeps alive; LEAK marks a goroutine blocked for ever"),
+                   "keeps alive; LEAK marks a goroutine blocked for ever, 'parked in ch <- v' one waiting on a "
+                   "channel; then each channel: buffered/cap, its bytes, what its buffer holds, who waits"),
     ("Explain", "what the last step changed (heap, live heap, objects, spans, goroutines), then what it did "
                 "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
                 "and x opens all of it"),

@@ -346,6 +346,7 @@ class MainScreen(Screen[None]):
     def on_working(self, message: Working) -> None:
         if self.playback.busy and self.filled:
             self._working_line().progress = message.progress
+            self._refresh_bindings_if_changed()  # Esc now interrupts
 
     def _working_line(self) -> WorkingLine:
         from gomemtui.ui.widgets.working import WorkingLine  # mounted with the panels
@@ -383,7 +384,7 @@ class MainScreen(Screen[None]):
         Refreshing bindings rebuilds the footer's keys, which costs a layout: during
         playback that would be paid on every frame.
         """
-        state = tuple(self.check_action(b.action, ()) for b in self.KEYS)
+        state = (*(self.check_action(b.action, ()) for b in self.KEYS), self._long_step_running())
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -443,6 +444,17 @@ class MainScreen(Screen[None]):
             return self.zoomed or self.playback.busy
         enabled = self._action_enabled(action)
         return True if enabled else None
+
+    def footer_description(self, action: str) -> str | None:
+        """The footer's label for a key whose meaning changes: Esc interrupts a long step
+        while one runs (`action_unzoom`), else it leaves the zoomed view."""
+        if action == "unzoom" and self._long_step_running():
+            return "Interrupt"
+        return None
+
+    def _long_step_running(self) -> bool:
+        """A step long enough to report progress is running (the working line shows)."""
+        return self.filled and bool(self._working_line().progress)
 
     def _action_enabled(self, action: str) -> bool:
         frame = self.frame

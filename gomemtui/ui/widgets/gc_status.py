@@ -81,6 +81,7 @@ def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -
         out.append(Text(f"objects ○ {format_count(gc.white_objects)} white · "
                         f"◐ {format_count(gc.grey_objects)} grey · "
                         f"● {format_count(gc.black_objects)} black · {gc.queued_spans} span(s) queued"))
+    out.extend(specials_lines(frame, styles))
     limiter = "limiter ACTIVE" if gc.limiter_active else "limiter idle"
     last_pause = format_ns(gc.pauses_ns[-1]) if gc.pauses_ns else "—"
     out.append(Text(f"GC CPU {gc.cpu_fraction * 100:.1f} % · workers {gc.background_workers} · {limiter} · "
@@ -90,6 +91,41 @@ def gc_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None) -
             out.append(Text(line, styles.get("trace", Style(dim=True))))
     else:
         out.append(Text("no GC cycle yet (gctrace lines appear here)", styles.get("muted", Style(dim=True))))
+    return out
+
+
+MAX_LISTED = 6
+"""Objects named per line of the specials; more are counted."""
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    shown = ", ".join(names[:MAX_LISTED])
+    return shown + (f" … +{len(names) - MAX_LISTED}" if len(names) > MAX_LISTED else "")
+
+
+def specials_lines(frame: Frame, styles: dict[str, Style]) -> list[Text]:
+    """Finalizers, cleanups and weak pointers, what waits for its goroutine, and what
+    debug.FreeOSMemory returned; nothing for a program that uses none of them."""
+    view = frame.view
+    out: list[Text] = []
+    sp = view.specials
+    if sp is not None:
+        parts = []
+        if sp.finalizers:
+            parts.append(f"finalizer on {_names(sp.finalizers)}")
+        if sp.cleanups:
+            parts.append(_names(sp.cleanups))
+        if sp.weak:
+            parts.append("weak " + _names([f"{w} → {t or 'nil'}" for w, t in sp.weak]))
+        if parts:
+            out.append(Text("specials: " + " · ".join(parts)))
+        waiting = [f"finalizer of {o}" for o in sp.queued_finalizers] + list(sp.queued_cleanups)
+        if waiting:
+            out.append(Text(f"queued to run: {_names(waiting)} (kept alive until then)", styles.get("on", Style(bold=True))))
+    if view.free_os_memory_calls:
+        mem = view.memstats
+        out.append(Text(f"FreeOSMemory returned {format_bytes(view.os_released_forced)} to the OS · idle "
+                        f"{format_bytes(mem.heap_idle)}, released {format_bytes(mem.heap_released)}"))
     return out
 
 

@@ -15,7 +15,7 @@ from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.units import format_bytes
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core
-    from gomemtui.runtime.read.views import GoroutineView
+    from gomemtui.runtime.read.views import ChanView, GoroutineView
 STATE_GLYPHS = {"running": "▶", "runnable": "◇", "blocked": "■", "dead": "✝"}
 
 
@@ -60,7 +60,9 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
         elif g.state == "dead":
             style = styles.get("dead", Style(dim=True))
         line = Text(f"{glyph} {g.name} · {g.state}", style)
-        if g.leaked:
+        if g.waiting_on:
+            line.append(f"  parked in {g.waiting_on}: a leak if nothing wakes it", style)
+        elif g.leaked:
             line.append("  LEAK: blocked for ever", style)
         out.append(line)
         out.append(Text(f"    stack {stack_bar(g)} {format_bytes(g.stack_used)} used of {format_bytes(g.stack_size)}"))
@@ -70,8 +72,30 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
             retains += f" + {format_bytes(g.stack_size)} stack"
         out.append(Text(f"    holds {vars_} · retains {retains}",
                         styles.get("muted", Style(dim=True)) if not g.leaked else style))
+    out.extend(channel_lines(frame.view.chans, styles))
     if not out:
         out.append(Text("no goroutines", styles.get("muted", Style(dim=True))))
+    return out
+
+
+def channel_lines(chans: tuple[ChanView, ...], styles: dict[str, Style]) -> list[Text]:
+    """Two lines per channel: its buffer's use and bytes, then what the buffer holds and
+    which goroutines wait to send or receive."""
+    out: list[Text] = []
+    for ch in chans:
+        where = "apart" if ch.buffer_apart else "in hchan"
+        head = (f"⇄ {ch.var} chan {ch.elem} · {ch.len}/{ch.cap} buffered · {format_bytes(ch.bytes)}"
+                + (f" (buffer {format_bytes(ch.buffer_bytes)} {where})" if ch.cap else " (unbuffered)")
+                + (" · closed" if ch.closed else ""))
+        out.append(Text(head, styles.get("title", Style(bold=True))))
+        buffered = ", ".join(ch.buffered) if ch.buffered else "empty"
+        waits = []
+        if ch.senders:
+            waits.append("senders " + ", ".join(ch.senders))
+        if ch.receivers:
+            waits.append("receivers " + ", ".join(ch.receivers))
+        tail = " · ".join(waits) if waits else "nobody waiting"
+        out.append(Text(f"    holds {buffered} · {tail}", styles.get("muted", Style(dim=True))))
     return out
 
 

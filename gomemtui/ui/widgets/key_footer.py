@@ -12,6 +12,8 @@ compact spacing (one cell less per key).
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -99,12 +101,16 @@ class KeyFooter(Footer):
     def _items(self) -> list[FooterItem]:
         """Every binding the footer could show, one per action."""
         active = self.screen.active_bindings
+        relabel = getattr(self.screen, "footer_description", None)
         position = {action: index for index, action in enumerate(self.order)}
         items: dict[str, FooterItem] = {}
         for index, (node, binding, enabled, tooltip) in enumerate(active.values()):
             if not binding.show or binding.action in items:
                 continue
             order = position.get(binding.action, len(position) + (0 if node is not self.app else 1000) + index)
+            description = relabel(binding.action) if relabel is not None else None
+            if description is not None:  # a key whose meaning changes with the state (Esc)
+                binding = dataclasses.replace(binding, description=description)
             items[binding.action] = FooterItem(binding, enabled, tooltip, order)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active.get(self.app.COMMAND_PALETTE_BINDING)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # annotations only: the core's views load with the core
 CTRL_GLYPHS = {"F": "■", ".": "·", "x": "×"}
 """Slot glyphs: full, empty, deleted (tombstone)."""
 MAX_TABLES = 12
+MAX_ENTRIES = 8
+"""Named keys listed under a map; more are counted."""
 
 
 def ctrl_text(ctrl: str, width: int, styles: dict[str, Style]) -> list[Text]:
@@ -99,6 +101,11 @@ def maps_lines(frame: Frame, width: int, styles: dict[str, Style] | None = None)
             out.extend(ctrl_text(t.ctrl, width, styles))
         if len(m.tables) > MAX_TABLES:
             out.append(Text(f"  … {len(m.tables) - MAX_TABLES} more tables", styles.get("muted", Style(dim=True))))
+        entries = m.entries
+        if entries:
+            shown = ", ".join(k if target is None else f"{k} → {target}" for k, target in entries[:MAX_ENTRIES])
+            more = f" … +{len(entries) - MAX_ENTRIES}" if len(entries) > MAX_ENTRIES else ""
+            out.append(Text(f"  keys: {shown}{more}"))
     if not out:
         out.append(Text("no maps yet", styles.get("muted", Style(dim=True))))
     else:
