@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gomemtui.serve.command",
     "gomemtui.against.command",  # verify
     "gomemtui.ui.compare.command",  # compare
+    "gomemtui.pprof.command",
 )
 """Modules whose ``register_commands(register)`` adds subcommands."""
 

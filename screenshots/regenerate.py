@@ -29,6 +29,8 @@ SHOTS: tuple[tuple[str, str, int, tuple[int, int], tuple[str, ...], str | None, 
     ("what-if.svg", "gogc-100", 5, (140, 42),
      ("o", *"GOGC=50", "enter", "o", *"GOGC=200", "enter"), "gc",
      "what if GOGC were 50, or 200? both runs over the pacer chart, their figures in the header"),
+    ("pprof-top.svg", "13-pprof-heap", 4, (100, 12), ("t", "s", "z"), None,
+     "the Top panel (t, zoomed) sorted by alloc_space (s): the line that allocates beside the one that holds"),
 )
 
 KEYS = {"]": "right_square_bracket", "[": "left_square_bracket", "=": "equals_sign"}

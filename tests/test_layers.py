@@ -21,7 +21,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("=gomemtui", "gomemtui.units", "gomemtui.sync", "gomemtui.gc_hold", "gomemtui.scenarios"),
     ("gomemtui.runtime",),  # and, inside it, RUNTIME_LAYERS
     ("gomemtui.scenario",),
-    ("gomemtui.headless", "gomemtui.commands", "gomemtui.ceiling", "gomemtui.against"),
+    ("gomemtui.headless", "gomemtui.commands", "gomemtui.ceiling", "gomemtui.against",
+     "gomemtui.pprof"),
     ("gomemtui.ui",),
     ("gomemtui.serve",),
     ("gomemtui.cli", "gomemtui.__main__"),

@@ -144,7 +144,9 @@ class Runtime:
         self.generation += 1
         return self.events.take()
 
-    def run_step(self, op: ops.Op, should_pause: Callable[[], bool] | None = None) -> bool:
+    def run_step(
+        self, op: ops.Op, should_pause: Callable[[], bool] | None = None, site: tuple[int, ...] = (),
+    ) -> bool:
         """Run a scenario step's op, or resume it where it paused; True once it has ended.
 
         `should_pause` is asked at each pause point (after each op of a loop's body or a
@@ -154,8 +156,11 @@ class Runtime:
         changes nothing in the simulation: a step run in parts ends in exactly the state
         of a straight run. Events stay in `events` for the caller to take, and the
         caller counts the action in `generation` once it is done (slices are not actions).
+        `site` is the step's path, (i,) for step i: where the heap profile says its
+        allocations were made.
         """
         m = self.mutator
+        m.enter_site(site)
         self.collector.finish_stw()
         m.restoring = bool(m.cursor)
         m.should_pause = should_pause

@@ -214,7 +214,7 @@ class Timeline:
         rt.events.take()
         events: list[Event] = []
         while True:
-            ended = rt.run_step(op, should_pause)
+            ended = rt.run_step(op, should_pause, (index,))
             events.extend(rt.events.take())
             if ended or rt.collector.phase_changes != epoch or hook is None:
                 rt.generation += 1

@@ -28,7 +28,8 @@ class GoMemCommands(Provider):
         if main is None:
             return []
         cmds: list[tuple[str, Callable[[], object], str]] = []
-        for panel_id in ("source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log"):
+        for panel_id in ("source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
+                         "pprof"):
             panel = main.panel(panel_id)
             verb = "Hide" if panel.display else "Show"
             cmds.append((f"{verb} panel: {panel.title}", partial(main.toggle_panel, panel_id),

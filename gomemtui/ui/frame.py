@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy is imported by the core, off the UI thread, after the
     from gomemtui.runtime.events import Event
     from gomemtui.runtime.program import Program, Step
     from gomemtui.runtime.read.delta import StepDelta
+    from gomemtui.runtime.read.profile import HeapProfile
     from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
@@ -155,6 +156,8 @@ class Frame:
     """Where the step paused part-way stands (`Timeline.where`; "" between steps)."""
     delta: StepDelta | None = None
     """What the action that led here changed (None before the first step)."""
+    profile: HeapProfile | None = None
+    """Go's published heap profile by source line (None: the runtime read has none)."""
 
     @property
     def marking(self) -> bool:

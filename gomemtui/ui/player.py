@@ -291,6 +291,8 @@ class Player:
                 span = rt.span_view(self.span_id)
             except (KeyError, IndexError, ValueError):
                 span = None
+        read_profile = getattr(rt, "heap_profile", None)
+        profile = read_profile(tl.program) if callable(read_profile) else None
         self._serial += 1
         return Frame(
             serial=self._serial,
@@ -309,6 +311,7 @@ class Player:
             message=message,
             where=tl.where,
             delta=delta,
+            profile=profile,
         )
 
     def _view_at(self, position: int) -> RuntimeView:

@@ -938,6 +938,7 @@ class Collector:
         self.time_ns += ns
         self.mark_termination()
         spans, objects, freed = self.heap.sweep_all()  # runtime.GC waits for the sweep
+        self.heap.profile.post_sweep(self.heap.objects)  # mProf_PostSweep
         self.time_ns += spans * clock.SWEEP_SPAN_NS
         if spans:
             self.events.emit("sweep", f"runtime.GC swept all {spans} span(s): {objects} dead object(s), "

@@ -32,6 +32,9 @@ What is modelled, with the Go function each rule comes from:
   span class, full sets before partial ones. `begin_mark` first finishes any leftover
   sweeping (`finishsweep_m`) and greys the current tiny block (`gcMarkTinyAllocs`).
 * MemStats (`runtime/mstats.go`): see `HeapStats`.
+* The heap profile's bookkeeping (`runtime/mprof.go`): each object's allocation site
+  and profiled bytes are set at malloc, the profiling cycle that freed it at sweep, and
+  mark termination advances the cycle (`mprof.py`; the read side adds the profile up).
 
 Where this simplifies real Go:
 
@@ -60,6 +63,7 @@ import numpy as np
 
 from gomemtui.runtime.memory.figures import HeapCounters, HeapStats
 from gomemtui.runtime.memory.malloc import TINY_SPAN_CLASS, Allocator
+from gomemtui.runtime.memory.mprof import ProfileBook
 from gomemtui.runtime.memory.objects import ObjectTable
 from gomemtui.runtime.memory.pages import PageHeap
 from gomemtui.runtime.memory.sizeclasses import TINY_SIZE, TINY_SIZE_CLASS
@@ -95,6 +99,8 @@ class Heap:
         self.allocator = Allocator(
             self.objects, self.spans, self.central, self.pages, self.counts, self.sweeper, green_tea,
         )
+        self.profile = ProfileBook()
+        """Allocation sites and heap-profile cycles (`mprof.py`)."""
 
     @property
     def scavenger(self) -> Scavenger | None:
@@ -259,7 +265,9 @@ class Heap:
 
         `black` = allocated while marking (`gcmarknewobject`): its mark bit is set.
         """
+        before = self.counts.total_alloc
         oid = self.allocator.alloc(size, noscan)
+        self.profile.record_one(self.objects, oid, self.counts.total_alloc - before)
         if black:
             self.mark(np.array([oid]))
         return oid
@@ -267,6 +275,7 @@ class Heap:
     def alloc_many(self, count: int, size: int, noscan: bool, *, black: bool = False) -> np.ndarray:
         """Allocate `count` objects of `size` bytes, in order, as `count` mallocgc calls would."""
         ids = self.allocator.alloc_many(count, size, noscan)
+        self.profile.record_malloc(self.objects, self.spans, ids)
         if black:
             self.mark(ids)
         return ids
@@ -336,7 +345,9 @@ class Heap:
         """Mark termination (`gcMarkTermination` → `gcSweep`): every in-use span now
         needs sweeping. Then P0's mcache is flushed (`prepareForSweep` → `releaseAll`):
         its spans were cached before this sweep began, so `uncacheSpan` sweeps them at
-        once. Returns what that swept as (spans, objects, bytes)."""
+        once. Returns what that swept as (spans, objects, bytes). The heap profile's
+        cycle advances first (`mProf_NextCycle`), so these frees count in the new one."""
+        self.profile.next_cycle(self.objects)
         self.sweeper.start_cycle()
         cached = self.allocator.release_all()
         if not cached:

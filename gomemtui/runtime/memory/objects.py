@@ -3,6 +3,12 @@
 No object has a Python object: every field is an array indexed by object id. Ids are
 issued in allocation order and never reused (an object freed by the sweeper keeps its
 row, marked dead); entries past `n_objects` always hold the defaults.
+
+Each object also carries what Go's heap profiler attaches to a profiled allocation
+(`runtime/mprof.go mProf_Malloc` → `setprofilebucket`): its allocation site, the bytes
+the profile records for it, and the profiling cycle in which sweeping freed it
+(`mProf_Free`). `mprof.py` keeps the sites and the cycles; `runtime/read/profile.py`
+reads the profile from these arrays.
 """
 
 from __future__ import annotations
@@ -36,6 +42,16 @@ class ObjectTable:
         """Mark bit of the current/last cycle; cleared when a cycle's mark begins."""
         self.obj_next = np.full(n, -1, dtype=np.int32)
         """Next sub-object of the same tiny block, -1 at the end (and for other objects)."""
+        self.obj_site = np.full(n, -1, dtype=np.int32)
+        """Allocation site (an index into `ProfileBook.sites`; -1: allocated outside a step)."""
+        self.obj_profiled = np.zeros(n, dtype=np.int64)
+        """Bytes the heap profile records for this malloc (`profilealloc(mp, x, elemsize)`):
+        the slot's size, a large object's whole span, 16 for the object that opened a tiny
+        block and 0 for the others sharing it."""
+        self.obj_freed = np.full(n, -1, dtype=np.int32)
+        """`mProfCycle` when sweeping freed the object (`mProf_Free`); -1 while allocated."""
+        self.profile_cycle = 0
+        """`mProfCycle`: heap-profile cycles begun (one per mark termination)."""
 
     def new_id(self) -> int:
         """One new object id. Entries past `n_objects` always hold the defaults
@@ -58,6 +74,9 @@ class ObjectTable:
             self.obj_live = grow_array(self.obj_live, need, False)
             self.obj_marked = grow_array(self.obj_marked, need, False)
             self.obj_next = grow_array(self.obj_next, need, -1)
+            self.obj_site = grow_array(self.obj_site, need, -1)
+            self.obj_profiled = grow_array(self.obj_profiled, need, 0)
+            self.obj_freed = grow_array(self.obj_freed, need, -1)
         self.n_objects = need
         return np.arange(start, need, dtype=np.int64)
 

@@ -175,6 +175,7 @@ class Sweeper:
             heads = heads[heads >= 0]
             while heads.size:
                 self.objects.obj_live[heads] = False
+                self.objects.obj_freed[heads] = self.objects.profile_cycle  # mProf_Free
                 heads = self.objects.obj_next[heads].astype(np.int64)
                 heads = heads[heads >= 0]
             sp.slot_alloc[g] = False

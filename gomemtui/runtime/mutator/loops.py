@@ -34,10 +34,13 @@ def loop(m: Mutator, op: ops.Loop) -> None:
     """`for i := 0; i < times; i++ { body }`, pausable after each op of the body."""
     saved = m.resumed()
     i, j = (0, 0) if saved is None else (saved[1], saved[3])
+    outer = m.site_path
     while i < op.times:
         while j < len(op.body):
             m.save(("loop", i, op.times, j))
+            m.enter_site(outer + (j,))
             m.run_op(op.body[j])
+            m.enter_site(outer)
             j += 1
             m.pause_point(("loop", i, op.times, j))
         i += 1

@@ -81,6 +81,9 @@ class Mutator:
         self.should_pause: Callable[[], bool] | None = None
         """Asked at each pause point while a step runs under a stop rule (set only for
         the duration of `Runtime.run_step`, so never part of a snapshot)."""
+        self.site_path: tuple[int, ...] = ()
+        """Path of the scenario step running now: (i,) for step i, (i, j) inside item j of
+        its loop body (the allocation site the heap profile records; () outside steps)."""
 
     # -- running operations -----------------------------------------------------------
 
@@ -113,6 +116,11 @@ class Mutator:
                 self.emit("cleanup_run", f"sweeping is done: the cleanup goroutine ran {c.label}; its "
                           "boxed argument and closure are garbage now", cleanup=c.id,
                           object=specials.labels.get(c.target))
+
+    def enter_site(self, path: tuple[int, ...]) -> None:
+        """The step at `path` runs now: its allocations are recorded at that site."""
+        self.site_path = path
+        self.heap.profile.enter(path)
 
     # -- pausing and resuming a step ----------------------------------------------------
 

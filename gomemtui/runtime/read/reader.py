@@ -12,7 +12,9 @@ import numpy as np
 
 from gomemtui.runtime.core import Runtime
 from gomemtui.runtime.enums import GCPhase, GridMode
+from gomemtui.runtime.program import Program
 from gomemtui.runtime.read import build, heap_map
+from gomemtui.runtime.read.profile import HeapProfile, heap_profile
 from gomemtui.runtime.read.views import RetentionPath, RuntimeView, SpanView
 
 
@@ -55,3 +57,7 @@ class RuntimeReader:
     def json_state(self) -> dict[str, Any]:
         """`vars`, `heap`, `gc` and `pools` as `run --json` prints them."""
         return build.json_state(self.runtime)
+
+    def heap_profile(self, program: Program) -> HeapProfile:
+        """Go's published heap profile by source line (what `gomemtui profile` writes)."""
+        return heap_profile(self.runtime, program)

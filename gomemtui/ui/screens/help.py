@@ -36,6 +36,10 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
                 "and why, with the numbers; on small terminals its first lines sit under the panel shown, "
                 "and x opens all of it"),
     ("Event log", "everything the runtime did so far; stepping back trims it"),
+    ("Top (pprof)", "t opens it: Go's heap profile by source line, as go tool pprof -top -lines reads "
+                    "it (gomemtui profile writes the file): inuse and alloc space, their % of the total "
+                    "and objects, sorted by one of them (s: the next). As in Go it is as of a completed "
+                    "GC, so it lags the heap; every allocation counts (MemProfileRate=1)"),
 )
 
 
@@ -82,6 +86,7 @@ LONG_HELP: dict[str, str] = {
     "lockstep_end": "both sides to their last step",
     "switch_side": "small terminals: show the other side (the tab row under the panels says which)",
     "interrupt": "interrupt a long step running on either side (the parts it finished stay)",
+    "top_panel": "open the Top panel (pprof's top by source line) and make it active; again: close it",
 }
 """What each main-screen action does, in a sentence."""
 

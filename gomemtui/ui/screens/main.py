@@ -38,8 +38,13 @@ if TYPE_CHECKING:  # mounted, and so imported, after the first paint
 
 PANEL_ORDER: tuple[str, ...] = (
     "source", "heap", "gc", "slices", "maps", "pool", "goroutines", "explain", "log",
+    "pprof",
 )
 """Panel ids in Tab order."""
+
+OPTIONAL_PANELS: frozenset[str] = frozenset({"pprof"})
+"""Panels that start hidden and are in the layout and the tab row only while shown (the
+Top panel: `t` opens it)."""
 
 WIDE_MIN = (110, 30)
 """Smallest (width, height) that shows every panel at once."""
@@ -101,6 +106,7 @@ class MainScreen(Screen[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "leave", "Quit"),
         Binding("o", "what_if", "What if…", show=False),  # issue 14: what-if overlays
+        Binding("t", "top_panel", "Top", show=False),
     ]
     """The screen's keys, in the order the footer and the help screen list them."""
     BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
@@ -172,6 +178,7 @@ class MainScreen(Screen[None]):
                 yield Panel(title="Maps", id="maps")
                 yield Panel(title="sync.Pool", id="pool")
                 yield Panel(title="Goroutines", id="goroutines")
+                yield Panel(title="Top (pprof)", id="pprof")
         yield Panel(title="Event log", id="log")
         yield KeyFooter(FOOTER_PRIORITY, [binding.action for binding in self.KEYS])
         if self._first_frame is not None:  # the whole screen as the last run showed it first
@@ -242,6 +249,7 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.widgets.working import WorkingLine
         from gomemtui.ui.widgets.source import SourceView
         from gomemtui.ui.widgets.step_delta import StepDeltaLine
+        from gomemtui.ui.widgets.top import TopView
 
         frame = MainScreen.frame
         strip = ExplainStrip(id="strip").data_bind(frame)
@@ -258,6 +266,7 @@ class MainScreen(Screen[None]):
             "goroutines": (GoroutinesView(id="goroutines-view").data_bind(frame),),
             "log": (EventLog(id="log-view").data_bind(frame),),
             "strip": (StepDeltaLine(id="strip-delta").data_bind(frame), strip, WorkingLine()),
+            "pprof": (TopView(id="top-view").data_bind(frame),),
         }
 
     def on_mount(self) -> None:
@@ -407,7 +416,8 @@ class MainScreen(Screen[None]):
 
     def _update_tabs(self) -> None:
         self.query_one(PanelTabs).tabs = tuple(
-            (p, self.panel(p).title, bool(self.panel(p).display)) for p in PANEL_ORDER)
+            (p, self.panel(p).title, bool(self.panel(p).display)) for p in PANEL_ORDER
+            if p not in OPTIONAL_PANELS or self.panel(p).display)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In the wide layout, focusing a widget (mouse, Tab) makes its panel active."""
@@ -708,6 +718,16 @@ class MainScreen(Screen[None]):
         from gomemtui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.KEYS))
+
+    def action_top_panel(self) -> None:
+        """`t`: open the Top panel (Go's heap profile by line) and make it active; when it
+        is active, close it."""
+        if self.panel("pprof").display and self.active == "pprof":
+            self.toggle_panel("pprof")
+            return
+        if not self.panel("pprof").display:
+            self.toggle_panel("pprof")
+        self.focus_panel("pprof")
 
     def action_leave(self) -> None:
         """`q`: back to the scenario picker when the scenario was chosen there (`gomemtui`

@@ -15,6 +15,7 @@ from textual.widget import Widget
 SHORT_TITLES = {
     "source": "Src", "heap": "Heap", "gc": "GC", "slices": "Slices", "maps": "Maps",
     "pool": "Pool", "goroutines": "Gs", "explain": "Explain", "log": "Log",
+    "pprof": "Top",
 }
 """Labels used when the full titles do not fit the width ("Explain", not "Why": `w` is
 why-is-this-alive)."""
