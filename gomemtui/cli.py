@@ -62,6 +62,9 @@ def _configure_open(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", nargs="?", metavar="SCENARIO",
                    help="a scenario file, or the name of a bundled scenario (see gomemtui list); "
                         "leave it out to pick one")
+    p.add_argument("--against", metavar="LOG", default=None,
+                   help="a real GODEBUG=gctrace=1 log (or - for stdin): its cycles drawn on the pacer "
+                        "chart beside the model's, paired by number (see run --against)")
     add_runtime_flags(p)
 
 
@@ -77,12 +80,22 @@ def _run_open(args: argparse.Namespace) -> int:
     if isinstance(resolved, int):
         return resolved
     path, overrides = resolved
+    real_cycles = None
+    if args.against is not None:  # read before the terminal switches: a bad log fails here
+        from gomemtui.against.report import read_log
+        from gomemtui.runtime.read.gctrace_log import real_cycle_points
+
+        log = read_log(args.against)
+        if isinstance(log, int):
+            return log
+        real_cycles = real_cycle_points(log)
     from gomemtui.ui.first_frame import FirstFrameCache, settings_text
 
     kept = FirstFrameCache(path, settings_text(overrides))  # drawn while the core loads
     with gc_hold.holding():  # until the first frame is on screen (the app releases it)
         try:
-            return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path), first_frame=kept)
+            return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path), first_frame=kept,
+                                          real_cycles=real_cycles)
         except ScenarioError as exc:
             return print_problems(exc)
 
@@ -101,6 +114,7 @@ register(Command(
     gomemtui my-scenario.toml          # your own file
     GOGC=50 gomemtui tour              # Go's environment variables work
     gomemtui tour --gomemlimit 64MiB   # ... and so do flags
+    gomemtui gogc-100 --against real.log   # real Go's cycles on the pacer chart too
     gomemtui                           # choose from the bundled scenarios
     """,
     _configure_open, _run_open,

@@ -19,6 +19,7 @@ from gomemtui.units import printable
 
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
     from gomemtui.runtime.program import Program
+    from gomemtui.runtime.read.gctrace_log import RealCyclePoint
     from gomemtui.ui.first_frame import FirstFrameCache
     from gomemtui.ui.screens.picker import PickerScreen
 
@@ -42,6 +43,7 @@ class GoMemApp(RemoteSync, App[None]):
         autoplay: Start playing at once.
         first_frame: Where the scenario's first frame is kept between runs: drawn while
             the core loads, kept again once the core has drawn it (None: no cache).
+        real_cycles: Real Go's cycles from a gctrace log, for the pacer chart (`--against`).
     """
 
     CSS_PATH = "gomemtui.tcss"
@@ -58,6 +60,7 @@ class GoMemApp(RemoteSync, App[None]):
         start_step: int | None = None,
         autoplay: bool = False,
         first_frame: FirstFrameCache | None = None,
+        real_cycles: tuple[RealCyclePoint, ...] | None = None,
     ) -> None:
         super().__init__()
         self.player: Player | None = guarded(Player(timeline)) if timeline is not None else None
@@ -66,6 +69,8 @@ class GoMemApp(RemoteSync, App[None]):
         self._autoplay = autoplay
         self._first_frame = first_frame if self.remote is None else None
         """Kept first frames: not for a presenter or follower (it opens where the presenter is)."""
+        self.real_cycles = real_cycles
+        """Real Go's cycles from a gctrace log, drawn on the pacer chart (`--against`)."""
         self.crash: BaseException | None = None
         """The unhandled exception that stopped the app, if one did."""
         program = getattr(timeline, "program", None)
@@ -159,7 +164,8 @@ def make_app(program: Program, path: str = "", *, start_step: int | None = None,
     return app
 
 
-def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrameCache | None = None) -> int:
+def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrameCache | None = None,
+                 real_cycles: tuple[RealCyclePoint, ...] | None = None) -> int:
     """Open the app at once and load the scenario behind its first frame.
 
     `load` (e.g. `lambda: load_program(path)`) runs in the playback worker, so neither
@@ -182,7 +188,7 @@ def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrame
             raise
         return timeline_factory(program)()
 
-    app = GoMemApp(make, path=path, first_frame=first_frame)
+    app = GoMemApp(make, path=path, first_frame=first_frame, real_cycles=real_cycles)
     app.run()
     if failure:
         raise failure[0]

@@ -20,7 +20,8 @@ PANELS_HELP: tuple[tuple[str, str], ...] = (
     ("GC & pacer", "the phase (the two STW pauses in red), trigger, goal, mark progress, GC CPU, "
                    "finalizers, cleanups and weak pointers, what debug.FreeOSMemory returned, "
                    "gctrace lines (newest first), and the pacer chart of live heap / in use / trigger / goal "
-                   "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set"),
+                   "over simulated time, each in its own line style, with GOMEMLIMIT as ╌ when set; what-if runs (o) "
+                   "and real Go's cycles (gomemtui SCENARIO --against LOG) drawn over it"),
     ("Slices", "each backing array with the slice headers over it: █ len, ▒ capacity beyond len "
                "(kept alive), ░ the rest of the array; struck-out arrays are garbage. Strings are "
                "drawn the same way over the bytes they point into: a substring keeps them all"),

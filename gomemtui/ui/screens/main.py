@@ -480,7 +480,7 @@ class MainScreen(Screen[None]):
                 self.playback.pause()
         self._sync_header()
         self._refresh_bindings_if_changed()
-        if self.what_ifs is not None:
+        if self.what_ifs is not None or getattr(self.app, "real_cycles", None):
             self._show_what_ifs()
 
     def _refresh_bindings_if_changed(self) -> None:
@@ -792,13 +792,21 @@ class MainScreen(Screen[None]):
         self._show_what_ifs()
 
     def _show_what_ifs(self) -> None:
-        """Hand the overlays and the runs' figures at the step shown to the chart and header."""
-        assert self.what_ifs is not None
-        self.query_one(StatusHeader).runs = self.what_ifs.header_runs(self.frame)
+        """Hand the overlays (the what-ifs', and real Go's cycles with `--against`) and the
+        runs' figures at the step shown to the chart and header."""
+        if self.what_ifs is not None:
+            self.query_one(StatusHeader).runs = self.what_ifs.header_runs(self.frame)
         if self.filled:
             from gomemtui.ui.widgets.pacer_chart import PacerChart
 
-            self.query_one("#pacer", PacerChart).overlays = self.what_ifs.overlays(self.frame)
+            overlays = self.what_ifs.overlays(self.frame) if self.what_ifs is not None else ()
+            real = getattr(self.app, "real_cycles", None)
+            if real and self.frame is not None:
+                from gomemtui.ui.real_cycles import real_overlay
+
+                gc = self.frame.view.gc  # gc.cycle: the running cycle's number, or NumGC
+                overlays = (*overlays, real_overlay(real, gc.history, gc.cycle))
+            self.query_one("#pacer", PacerChart).overlays = overlays
 
 
 def what_if_ceiling() -> Callable[[str], None]:

@@ -62,12 +62,15 @@ PATTERNS: dict[str, tuple[int, ...]] = {
     "dashdot": (1, 1, 1, 1, 0, 1, 0, 0),
     "sparse": (1, 0, 0, 0),
     "longdash": (1, 1, 1, 1, 1, 1, 0, 0),
+    "doubledash": (1, 1, 0, 1, 1, 0, 0, 0, 0),
 }
 """Further line styles, for overlays: dots on (1) and off (0), repeated along x and down a
 vertical run. Each differs from the run's own four in its sample (`style_sample`)."""
 
 OVERLAY_STYLES: tuple[str, ...] = ("dashdot", "sparse", "longdash")
 """The line styles overlays take in turn (the first overlay the first style)."""
+REAL_STYLE = "doubledash"
+"""The line style of real Go's cycles from a gctrace log (`gomemtui SCENARIO --against LOG`)."""
 OVERLAY_COLORS = 3
 """Overlay colours (component classes `pacer-chart--overlay-0` ...), taken in turn."""
 OVERLAY_LABEL = 24
