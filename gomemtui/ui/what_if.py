@@ -2,9 +2,10 @@
 over the pacer chart and compared in the header, step for step with the run played.
 
 Each what-if (and, with the first, the run as it is played, for the header's figures) is
-played to its end by `runtime.read.outcome.play_trace` in a thread worker: keys and
-playback go on meanwhile, a removed what-if stops within a slice of its current step,
-and the real-cost ceilings of the app (`gomemtui.ceiling`) stop one that grows too big.
+played to its end by `runtime.read.outcome.play_trace` in a child process
+(`what_if_child`), waited for by a thread worker: keys and playback go on at their speed
+meanwhile, a removed what-if's process is killed at once, and the real-cost ceilings of
+the app (`gomemtui.ceiling`) stop one that grows too big.
 The figures shown for step k are those of the what-if after its own k-th step.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.widget import Widget
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 
 AS_PLAYED = "as opened"
 """The header's name for the run played, with the settings the app was opened with."""
-
-
-class Cancelled(Exception):
-    """A what-if was removed while it ran."""
 
 
 @dataclass
@@ -64,10 +61,10 @@ class WhatIfOverlays:
 
     Args:
         host: The widget (the main screen) that runs the workers and gets `WhatIfUpdated`.
-        ceiling: Makes the real-cost check for one run (raises to stop it), or None.
+        ceiling: Whether each run is stopped at the app's real-cost ceilings.
     """
 
-    def __init__(self, host: Widget, ceiling: Callable[[], Callable[[str], None]] | None = None) -> None:
+    def __init__(self, host: Widget, ceiling: bool = True) -> None:
         self.host = host
         self.ceiling = ceiling
         self.runs: list[WhatIfRun] = []
@@ -75,7 +72,7 @@ class WhatIfOverlays:
         self.played: WhatIfRun | None = None
         """The run played, re-run once for its figures step by step."""
         self._lock = threading.Lock()
-        """One run plays at a time (two would only share the GIL with the app)."""
+        """One run plays at a time (the machine may have two cores, one for the app)."""
 
     @property
     def full(self) -> bool:
@@ -118,30 +115,18 @@ class WhatIfOverlays:
         self.host.run_worker(lambda: self._play(run), thread=True, group="what-if", exit_on_error=False)
 
     def _play(self, run: WhatIfRun) -> None:
-        """Play `run` to its end (in a worker thread)."""
-        from gomemtui.ceiling import CeilingReached
-        from gomemtui.runtime.read.outcome import play_trace
-        from gomemtui.runtime.timeline import Timeline
-
-        limit = self.ceiling() if self.ceiling is not None else None
-
-        def check(where: str) -> None:
-            if run.cancel.is_set():
-                raise Cancelled
-            if limit is not None:
-                limit(where)
+        """Play `run` to its end in a child process (waited for in a worker thread)."""
+        from gomemtui.ui.what_if_child import Cancelled, RunFailed, play_in_child
 
         with self._lock:
             if run.cancel.is_set():
                 return
             try:
-                run.trace = play_trace(Timeline(run.program, rewind=False), check)
+                run.trace = play_in_child(run.program, run.cancel, self.ceiling)
             except Cancelled:
                 return
-            except CeilingReached as exc:
+            except RunFailed as exc:
                 run.error = str(exc)
-            except Exception as exc:  # a core bug: said in the header and a notice, not fatal
-                run.error = f"{type(exc).__name__}: {exc}"
         self.host.post_message(WhatIfUpdated())
 
     # -- what the chart and the header show --------------------------------------------

@@ -39,12 +39,14 @@ def run_json_summary(capsys, *argv: str) -> dict:
 
 async def what_ifs_done(pilot, screen: MainScreen) -> None:
     """Wait for every what-if run (and the run played) to finish, and its frame to be drawn."""
-    for _ in range(400):
+    for _ in range(1200):  # each run is a child process: up to a minute on a loaded machine
         runs = screen.what_ifs.runs if screen.what_ifs else []
         played = screen.what_ifs.played if screen.what_ifs else None
         if runs and all(r.trace or r.error for r in [*runs, played]):
             break
         await pilot.pause(0.05)
+    else:
+        raise AssertionError("the what-if runs did not finish in a minute")
     await wait_idle(pilot)
 
 

@@ -767,7 +767,7 @@ class MainScreen(Screen[None]):
         if self.frame is None:
             return
         if self.what_ifs is None:
-            self.what_ifs = WhatIfOverlays(self, what_if_ceiling)
+            self.what_ifs = WhatIfOverlays(self)
         problem = self.what_ifs.add(what_if, self.frame.program)
         if problem:
             self.notify(problem, severity="warning")
@@ -807,16 +807,3 @@ class MainScreen(Screen[None]):
                 gc = self.frame.view.gc  # gc.cycle: the running cycle's number, or NumGC
                 overlays = (*overlays, real_overlay(real, gc.history, gc.cycle))
             self.query_one("#pacer", PacerChart).overlays = overlays
-
-
-def what_if_ceiling() -> Callable[[str], None]:
-    """The real-cost check of one what-if run: the app's memory ceiling, and `run`'s
-    time ceiling (a what-if plays a whole run, as `run` does)."""
-    from gomemtui.ceiling import DEFAULT_SECONDS, RealCeiling
-
-    try:
-        ceiling = RealCeiling.from_env(max_seconds=DEFAULT_SECONDS)
-    except ValueError:  # the command line reports a bad variable before the app starts
-        ceiling = RealCeiling(max_seconds=DEFAULT_SECONDS)
-    ceiling.start()
-    return ceiling.check
