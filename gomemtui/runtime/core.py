@@ -43,7 +43,7 @@ from gomemtui.runtime.mutator.handlers import HANDLERS
 from gomemtui.runtime.mutator.mutator import Mutator, Paused, describe_progress
 from gomemtui.runtime.mutator.pools import PoolCleanup
 from gomemtui.runtime.values.pointers import PointerSlots
-from gomemtui.runtime.values.runtime_objects import startup_heap
+from gomemtui.runtime.values.runtime_objects import startup_heap, startup_heap_scan
 from gomemtui.runtime.values.state import ProgramState
 
 
@@ -120,6 +120,7 @@ class Runtime:
         # heapLive and in every cycle's marked bytes, hence in every goal, as in Go.
         self.collector.startup_heap_bytes = sum(size * n for size, n in startup_heap(settings.gomaxprocs))
         self.collector.pacer_heap_live = self.collector.startup_heap_bytes
+        self.collector.startup_heap_scan = startup_heap_scan(settings.gomaxprocs)
         self.generation = 0
         """Actions run so far (a rewind restores it): views are cached per generation."""
         self.read_cache: dict[str, object] = {}

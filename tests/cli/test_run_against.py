@@ -30,12 +30,12 @@ def test_each_model_cycle_is_printed_beside_the_real_one(gomemtui) -> None:
     assert rows[1].split() == "1 | 3 3 | 3 3 | 1 1 | 4 4 | no no | agree".split()
     # model "gc 3 ... 4->4->2 MB, 4 MB goal", real "gc 3 ... 4->4->2 MB, 5 MB goal"
     assert rows[3].split() == "3 | 4 4 | 4 4 | 2 2 | 4 5 -1| no no | differ".split()
-    # model "gc 18 ... 100->117->73 MB, 117 MB goal", real "gc 18 ... 84->96->60 MB, 98 MB goal"
-    assert rows[18].split() == "18 | 100 84 +16| 117 96 +21| 73 60 +13| 117 98 +19| no no | differ".split()
-    # real "gc 19 ... 103->118->74 MB, 121 MB goal"; the model ran 18 cycles
-    assert rows[19].split() == "19 | - 103 | - 118 | - 74 | - 121 | - no | real Go only".split()
-    assert "  cycles: model 18, real Go 19" in lines
-    assert "  largest difference: heap at end +21 MB at gc 18 (model − real)" in lines
+    # model "gc 17 ... 67->77->48 MB, 79 MB goal", real "gc 17 ... 68->79->49 MB, 80 MB goal"
+    assert rows[17].split() == "17 | 67 68 -1| 77 79 -2| 48 49 -1| 79 80 -1| no no | differ".split()
+    # model "gc 19 ... 103->118->74 MB, 120 MB goal", real "gc 19 ... 103->118->74 MB, 121 MB goal"
+    assert rows[19].split() == "19 | 103 103 | 118 118 | 74 74 | 120 121 -1| no no | differ".split()
+    assert "  cycles: model 19, real Go 19" in lines
+    assert "  largest difference: heap at end -2 MB at gc 17 (model − real)" in lines
 
 
 def test_json_prints_one_object_per_cycle_then_a_summary(gomemtui) -> None:
@@ -47,10 +47,11 @@ def test_json_prints_one_object_per_cycle_then_a_summary(gomemtui) -> None:
     assert (first["gc"], first["agree"], first["real"]["line"]) == (1, True, 1)
     assert [first["model"][k] for k in ("heap0_mb", "heap1_mb", "live_mb", "goal_mb")] == [3, 3, 1, 4]
     assert first["model"]["heap0_bytes"] >> 20 == 3
-    assert (last["gc"], last["model"], last["difference"]) == (19, None, None)
+    assert last["gc"] == 19 and last["difference"] == {"heap0_mb": 0, "heap1_mb": 0, "live_mb": 0, "goal_mb": -1}
+    assert [last["model"][k] for k in ("heap0_mb", "heap1_mb", "live_mb", "goal_mb")] == [103, 118, 74, 120]
     assert [last["real"][k] for k in ("heap0_mb", "heap1_mb", "live_mb", "goal_mb")] == [103, 118, 74, 121]
-    assert (summary["summary"], summary["model_cycles"], summary["real_cycles"], summary["paired"]) == (True, 18, 19, 18)
-    assert summary["largest_difference"] == {"figure": "heap1", "mb": 21, "gc": 18}
+    assert (summary["summary"], summary["model_cycles"], summary["real_cycles"], summary["paired"]) == (True, 19, 19, 19)
+    assert summary["largest_difference"] == {"figure": "heap1", "mb": -2, "gc": 17}
     assert summary["all_agree"] is False
 
 

@@ -18,7 +18,7 @@ from gomemtui.runtime.timeline import Cancelled, Timeline
 from gomemtui.runtime.types import parse_type
 from gomemtui.scenario import load_program
 
-GOGC_100_CYCLES = 18
+GOGC_100_CYCLES = 19
 """gogc-100's cycles in a straight run (its `gomemtui run` summary, tests/golden)."""
 
 BYTE = parse_type("byte")

@@ -30,7 +30,7 @@ import pytest
 from gomemtui.headless import run_json
 from gomemtui.runtime.timeline import Timeline
 from gomemtui.scenario import find_scenario, list_bundled, load_program, load_scenario
-from tests.oracle_data import load_oracle
+from tests.oracle_data import ORACLE_DIR, load_oracle
 
 MiB = 1 << 20
 
@@ -438,18 +438,24 @@ def gogc_oracle(gogc: int) -> dict:
     return next(c for c in load_oracle("gctrace")["cases"] if c["name"] == f"GOGC={gogc}")
 
 
+def gogc_log(gogc: int) -> list[str]:
+    """The gctrace lines real Go 1.27.3 printed for the scenario's own source (GOMAXPROCS=1)."""
+    text = (ORACLE_DIR / "gctrace_logs" / f"gogc-{gogc}.log").read_text()
+    return [line for line in text.splitlines() if line.startswith("gc ")]
+
+
 @pytest.mark.parametrize("gogc", [50, 100, 200])
-def test_10_gogc_first_goal_is_the_minimum_and_notes_quote_the_oracle(gogc: int) -> None:
+def test_10_gogc_first_goal_is_the_minimum_and_notes_quote_real_go(gogc: int) -> None:
     name = f"10-gogc-{gogc}"
     p = played(name)
-    real = gogc_oracle(gogc)
+    real = gogc_log(gogc)
     first = p.all_events("gc")[0]
     minimum = 4 * MiB * gogc // 100  # heapMinimum, facts.md f
     assert minimum <= first["goal"] <= minimum + 64 * 1024
-    assert first["goal"] >> 20 == real["gcs"][0]["goal_mb"]
+    assert f", {first['goal'] >> 20} MB goal," in real[0]
     notes = " ".join(s.note for s in load_scenario(find_scenario(name)).steps)
-    assert f"{real['summary']['num_gc']} cycles" in notes
-    assert real["gcs"][-1]["raw"].split("cpu, ")[1].split(", 0 MB stacks")[0] in notes
+    assert f"{len(real)} cycles" in notes
+    assert real[-1].split("cpu, ")[1].split(", 0 MB stacks")[0] in notes
 
 
 def test_10_lower_gogc_means_more_cycles_and_a_smaller_peak() -> None:

@@ -105,6 +105,8 @@ GC_ASSIST_TIME_SLACK_NS = 5000
 """`gcAssistTimeSlack`: a P publishes its assist time (and updates the limiter) past this."""
 MAX_OBLET_BYTES = 128 << 10
 """`maxObletBytes` (`mgcmark.go`): scanobject splits bigger objects into oblets of this size."""
+STARTUP_HEAP_ROOT = "the runtime's own heap objects (gs, allgs, module data)"
+"""Label of the mark job that scans the start-up heap (see `startup_heap_scan`)."""
 BACKGROUND_SWEEP_SHARE = 0.25
 """Share of mutator time in which the background sweeper (`bgsweep`) sweeps spans."""
 
@@ -194,6 +196,9 @@ class Collector:
         self.startup_heap_bytes = 0
         """Live bytes of the runtime's start-up heap (set by the core): counted in heapLive
         and in every cycle's marked bytes, never placed in the simulated heap."""
+        self.startup_heap_scan = 0
+        """Heap scan work of the start-up heap (set by the core): scanned each cycle after
+        the roots, and part of `heapScan` and `lastHeapScan`, as in Go."""
         self.sysmon_next = clock.SYSMON_TICK_NS
         """Time of sysmon's next wake-up."""
         self.preempt_at = clock.SYSMON_TICK_NS + clock.FORCE_PREEMPT_NS
@@ -622,7 +627,7 @@ class Collector:
         """`heapScan`: scannable bytes of the heap, as the pacer estimates them."""
         mark = self.mark
         if mark is not None:
-            return int(mark.total_work)
+            return int(mark.total_work) + self.startup_heap_scan
         return self.last_marked
 
     def sample(self) -> None:
@@ -712,6 +717,13 @@ class Collector:
         self.heap.begin_mark()
         self.stacks.gc_start()
         roots = self.roots.root_jobs()
+        if self.startup_heap_scan:
+            # The runtime's start-up objects (gs, allgs, module data...) are heap objects
+            # reached from data+bss: their scan work is heapScanWork, ~30 KB a cycle, and
+            # lastHeapScan counts it in the next cycle's expected work (mgcpacer.go revise:
+            # lastHeapScan + lastStackScan + globalsScan), so the globals job's assist
+            # credit pays for ~0.8 of the runway, not all of it.
+            roots.append(RootJob(STARTUP_HEAP_ROOT, self.startup_heap_scan, np.empty(0, dtype=np.int64), heap=True))
         n = self.heap.n_objects
         live = np.asarray(self.heap.obj_live[:n], dtype=bool)
         src, dst = self.graph.edges()
@@ -724,7 +736,7 @@ class Collector:
             self.green_tea_small(n),
         )
         cycle.t_mark = self.time_ns
-        self.pacer.start_cycle(self.heap_live(), heap_scan=int(mark.total_work),
+        self.pacer.start_cycle(self.heap_live(), heap_scan=int(mark.total_work) + self.startup_heap_scan,
                                max_stack_scan=int(self.stacks.max_stack_scan))
         cycle.assist_credit = 0  # gcResetMarkState: every g.gcAssistBytes = 0
         cycle.bg_scan_credit = 0  # startCycle

@@ -49,6 +49,9 @@ class RootJob:
     oids: np.ndarray
     """Heap objects this root points to."""
     done: bool = False
+    heap: bool = False
+    """Its work is heap scan work (`heapScanWork`), not root work: the runtime's start-up
+    heap objects, which the simulated heap does not hold, are scanned as one job."""
 
 
 @dataclass
@@ -99,7 +102,8 @@ class MarkState:
 
     @property
     def root_work(self) -> int:
-        return sum(job.work for job in self.roots)
+        """Stack and globals scan work (jobs of heap objects excluded)."""
+        return sum(job.work for job in self.roots if not job.heap)
 
     def discovered_mask(self) -> np.ndarray:
         """Positions marked (grey or black)."""

@@ -229,10 +229,14 @@ def test_number_of_cycles_is_gos_within_the_run_to_run_spread(name):
 def test_heap_figures_follow_gos_cycle_by_cycle(name):
     go, sim = oracle_cycles(name), simulated(name).cycles
     rel = MB_TOLERANCE_REL[name]
-    for g, s in zip(go, sim):
-        for field in ("heap0", "heap1", "heap2", "goal"):
-            assert close(getattr(s, field), getattr(g, field), rel), (
-                field, g.n, (s.heap0, s.heap1, s.heap2, s.goal), (g.heap0, g.heap1, g.heap2, g.goal))
+    # A cycle moving across an iteration boundary shifts all later ones: where the counts
+    # differ, a Go cycle may match the simulated cycle that many positions later instead.
+    shift = len(sim) - len(go)
+    for i, g in enumerate(go):
+        candidates = [sim[j] for j in {i, i + shift} if 0 <= j < len(sim)]
+        assert any(all(close(getattr(s, f), getattr(g, f), rel) for f in ("heap0", "heap1", "heap2", "goal"))
+                   for s in candidates), (g.n, [(s.heap0, s.heap1, s.heap2, s.goal) for s in candidates],
+                                          (g.heap0, g.heap1, g.heap2, g.goal))
     # ... and end where Go ends: the last cycle's goal, and the iteration it ended in.
     assert close(sim[-1].goal, go[-1].goal, rel) and close(sim[-1].after_iter, go[-1].after_iter, rel)
 
