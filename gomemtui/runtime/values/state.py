@@ -62,6 +62,8 @@ class ProgramState:
         self.goroutines: dict[str, Goroutine] = {
             "main": Goroutine("main", state="running", used=BASE_STACK_USED, started=True),
         }
+        self.running = "main"
+        """The goroutine `Mutator.owner` made running last (the only one that can be)."""
         self.runtime_objects = RuntimeObjects()
         """The runtime's own `g`s, `sudog`s and `allgs` array (reachable from its globals)."""
         self.declared_goroutines = tuple(declared_goroutines)
