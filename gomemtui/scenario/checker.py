@@ -114,7 +114,7 @@ class _Checker(Tracker):
                 self.fail(sub, None, f"not in a go body: {NOT_IN_BODY[sub.do]}")
             if sub.has("in"):
                 self.fail(sub, "in", (
-                    f"in = {quote(sub.arg('in'))}: a go body runs in each goroutine the step starts "
+                    f"in = {quote(sub.goroutine)}: a go body runs in each goroutine the step starts "
                     f"({template}#0 … {template}#{count - 1}): leave in out"))
         locals_ = [n for s in all_steps(step.body) for n in created_names(s)]
         heap_reported = self.heap_reported
