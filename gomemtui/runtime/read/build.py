@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from gomemtui.runtime.gc.collector import NO_GOAL
+from gomemtui.runtime.gc.marking import RootJob
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.mutator.maps import key_text
 from gomemtui.runtime.read import heap_map
@@ -521,6 +522,31 @@ def _specials_note(rt: Runtime, oid: int) -> str:
     return ""
 
 
+WhyAliveGraph = tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, list[RootJob], dict[int, int]]
+"""The pointer graph (src, dst, n), its BFS order and predecessors from the roots, what
+they reach, the root jobs and the first root job holding each root object."""
+
+
+def _why_alive_graph(rt: Runtime) -> WhyAliveGraph:
+    """One graph per state for every variable asked about (`run` asks for each)."""
+    cached = rt.read_cache.get("why_alive_graph")
+    if isinstance(cached, tuple) and cached[0] == rt.generation:
+        graph: WhyAliveGraph = cached[1]
+        return graph
+    s, d, n = _graph(rt)
+    order, preds = bfs_order(s, d, n + 1, n)
+    reach = np.zeros(n + 1, dtype=bool)
+    reach[order] = True
+    jobs = rt.state.root_jobs()
+    job_of: dict[int, int] = {}
+    for i, j in enumerate(jobs):
+        for o in j.oids.tolist():
+            job_of.setdefault(o, i)
+    graph = (s, d, n, order, preds, reach, jobs, job_of)
+    rt.read_cache["why_alive_graph"] = (rt.generation, graph)
+    return graph
+
+
 def why_alive(rt: Runtime, name: str) -> RetentionPath:
     """The chain from a root to the object, and what it alone keeps alive."""
     var = rt.state.vars.get(name)
@@ -533,20 +559,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
     if not rt.heap.obj_live[oid]:
         return RetentionPath(name, False, "", (), 0, f"{label} was freed by the sweeper")
-    cached = rt.read_cache.get("why_alive_graph")  # one graph per state for every variable asked
-    if isinstance(cached, tuple) and cached[0] == rt.generation:
-        _, s, d, n, order, preds, reach, (jobs, job_of) = cached
-    else:
-        s, d, n = _graph(rt)
-        order, preds = bfs_order(s, d, n + 1, n)
-        reach = np.zeros(n + 1, dtype=bool)
-        reach[order] = True
-        jobs = rt.state.root_jobs()
-        job_of: dict[int, int] = {}  # root object → the first root job that holds it
-        for i, j in enumerate(jobs):
-            for o in j.oids.tolist():
-                job_of.setdefault(o, i)
-        rt.read_cache["why_alive_graph"] = (rt.generation, s, d, n, order, preds, reach, (jobs, job_of))
+    s, d, n, order, preds, reach, jobs, job_of = _why_alive_graph(rt)
     size = rt.heap.object_bytes(oid)
     if not reach[oid]:
         return RetentionPath(
