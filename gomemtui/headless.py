@@ -263,7 +263,10 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
     if summary.live:
         yield "  still live:"
         width = max(len(v["var"]) for v in summary.live)
-        for v in summary.live:
+        for v, more in _elided(summary.live, lambda v: str(v["var"])):
+            if more:
+                yield f"    … {more}"
+                continue
             why = v.get("why") or v.get("root") or ""
             scope = "global" if v.get("global") else f"stack of {v.get('goroutine')}"
             yield (f"    {v['var']:<{width}}  {v['kind']} {v.get('type', '')}, "
@@ -276,11 +279,50 @@ def format_summary(summary: RunSummary) -> Iterator[str]:
         stacks = sum(int(g["stack_bytes"]) for g in leaked)
         yield (f"  {len(leaked)} leaked goroutines keep {format_exact(held)} of heap "
                f"and {format_bytes(stacks, **MESSAGE_STYLE)} of stack alive, each its own:")
-    for g in leaked:
+    for g, more in _elided(leaked, lambda g: str(g["goroutine"])):
+        if more:
+            yield f"  … {more}"
+            continue
         yield (f"  leaked goroutine {g['goroutine']}: {g['state']} for ever, "
                f"{format_bytes(g['stack_bytes'], **MESSAGE_STYLE)} stack, "
                f"keeps {format_bytes(g['retained_bytes'], **MESSAGE_STYLE)} "
                "of heap alive")
+
+
+# -- go count (issue 13) --
+
+ELIDE_OVER = 20
+"""A `go` step's goroutines (`worker#17`), or their variables (`buf@worker#17`), listed
+one a line up to this many; more are shown as the first and last few and a count."""
+ELIDE_KEEP = 3
+
+
+def _elided(items: list[dict[str, Any]], name: Callable[[dict[str, Any]], str]) -> Iterator[tuple[dict[str, Any], str]]:
+    """`items` in order as (item, ""), with each run of more than `ELIDE_OVER` items of one
+    `go` step's goroutines (`worker#17`, or a variable `buf@worker#17`) cut to its
+    first `ELIDE_KEEP` and last one, and ({}, "N more …") in between."""
+    def family(item: dict[str, Any]) -> str | None:
+        head, mark, tail = name(item).rpartition("@")[2].rpartition("#")
+        return head if mark and tail.isdigit() else None
+
+    i = 0
+    while i < len(items):
+        fam = family(items[i])
+        j = i + 1
+        while fam is not None and j < len(items) and family(items[j]) == fam:
+            j += 1
+        run = items[i:j]
+        if len(run) <= ELIDE_OVER:
+            for item in run:
+                yield item, ""
+        else:
+            for item in run[:ELIDE_KEEP]:
+                yield item, ""
+            hidden = run[ELIDE_KEEP:-1]
+            yield {}, (f"{len(hidden):,} more of the same go step's goroutines, {name(hidden[0])} … "
+                       f"{name(hidden[-1])} (run --json lists every one)")
+            yield run[-1], ""
+        i = j
 
 
 def run_text(timeline: TimelineLike, out: TextIO, *, notes: bool = True,

@@ -186,10 +186,14 @@ class Global:
 
 @dataclass(frozen=True)
 class Go:
-    """`go name()` started from goroutine g."""
+    """`go name()` started from goroutine g; with a `body`, `count` goroutines each run it
+    (`for i := 0; i < count; i++ { go name() }`, see `mutator.go_count`)."""
 
     goroutine: str
     g: str = "main"
+    # -- go count (issue 13) --
+    count: int = 1
+    body: tuple["Op", ...] = ()
 
 
 @dataclass(frozen=True)

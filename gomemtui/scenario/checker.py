@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import copy
 
-from gomemtui.scenario.errors import Problem
+from gomemtui.scenario.errors import Problem, quote
+from gomemtui.scenario.go_body import NOT_IN_BODY, instance_name, instance_name_of, instance_step
 from gomemtui.scenario.limits import MAX_OPERATIONS
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.rules import RULES, Repeats
-from gomemtui.scenario.tracker import Stop, Tracker, Var, created_names
+from gomemtui.scenario.tracker import Stop, Tracker, Var, all_steps, created_names
 
 __all__ = ["check_scenario", "operation_count"]
 
@@ -28,6 +29,10 @@ def operation_count(step: StepSpec) -> int:
         times = step.arg("times", 0)
         inner = sum(operation_count(s) for s in step.body)
         return step.repeat * (times if isinstance(times, int) else 0) * inner
+    if step.do == "go" and step.body:  # -- go count (issue 13) --
+        count = step.arg("count", 1)
+        inner = 1 + sum(operation_count(s) for s in step.body)
+        return (count if isinstance(count, int) else 0) * inner
     return step.repeat
 
 
@@ -67,6 +72,10 @@ class _Checker(Tracker):
                             + (f" × repeat = {step.repeat}" if step.repeat > 1 else "")
                             + f" = {count} operations")
                     key = "times"
+                elif step.do == "go" and step.body:  # -- go count (issue 13) --
+                    per = 1 + sum(operation_count(s) for s in step.body)
+                    what = f"count = {step.arg('count')} × {per} operation(s) per goroutine = {count} operations"
+                    key = "count"
                 else:
                     what = f"repeat = {step.repeat} operations"
                     key = "repeat"
@@ -88,8 +97,58 @@ class _Checker(Tracker):
                 self.loop(step)
             else:
                 self.repeat(step)
+                if step.do == "go" and step.body:
+                    self.go_body(step)
         except Stop:
             self.define_leniently(step)
+
+    # -- go count (issue 13) --
+
+    def go_body(self, step: StepSpec) -> None:
+        """Each of the `count` goroutines runs the body with its own locals; one that
+        parks stays parked (and returns once woken), the others return at the body's end.
+        The walk stops at the first goroutine whose body has problems."""
+        template, count = step.args["goroutine"], step.value("count")
+        for sub in all_steps(step.body):
+            if sub.do in NOT_IN_BODY:
+                self.fail(sub, None, f"not in a go body: {NOT_IN_BODY[sub.do]}")
+            if sub.has("in"):
+                self.fail(sub, "in", (
+                    f"in = {quote(sub.goroutine)}: a go body runs in each goroutine the step starts "
+                    f"({template}#0 … {template}#{count - 1}): leave in out"))
+        locals_ = [n for s in all_steps(step.body) for n in created_names(s)]
+        heap_reported = self.heap_reported
+        try:
+            self._run_instances(step, template, count, locals_, heap_reported)
+        finally:
+            self.heap_reported = heap_reported
+        self.check_live_heap(step, "count")
+
+    def _run_instances(self, step: StepSpec, template: str, count: int, locals_: list[str],
+                       heap_reported: bool) -> None:
+        for i in range(count):
+            name = instance_name(template, i)
+            self.state.goroutines[name] = ("running", step.line_of("goroutine"))
+            before = len(self.problems)
+            self.heap_reported = heap_reported or i >= 2  # the sum over every variable: once at the end
+            for j, sub in enumerate(step.body):
+                state = self.state.goroutines[name]
+                if state[0] != "running":
+                    self.fail(step.body[j], None, (
+                        f"{name} parked at line {state[1]} (body item {j}) and nothing runs it on: "
+                        "a goroutine's body ends where it parks (gomemtui runs the body at once; "
+                        "once woken, the goroutine returns)"))
+                self.step(instance_step(sub, template, name))
+            mine = [instance_name_of(n, template, name) for n in locals_]
+            if self.state.goroutines[name][0] == "running":
+                self.state.goroutines[name] = ("exited", step.line)
+                for n in mine:
+                    if self.state.vars.pop(n, None) is not None:
+                        self.state.dead[n] = f"died when goroutine {name} returned at line {step.line}"
+            else:
+                self.state.returning[name] = mine
+            if len(self.problems) > before:
+                break
 
     def define_leniently(self, step: StepSpec) -> None:
         """A step with problems still defines its names, so later steps do not cascade."""

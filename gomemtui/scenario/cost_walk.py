@@ -23,6 +23,7 @@ from gomemtui.runtime import program as ops
 from gomemtui.scenario.compiler import compile_step
 from gomemtui.scenario.cost import CHECKPOINT_BYTES, UNIT_BYTES, CostEstimate, Work
 from gomemtui.scenario.cost_model import PAGE_BYTES, ProgramModel
+from gomemtui.scenario.go_body import instance_name, instance_step
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.spec import OPS, Kind
 
@@ -92,6 +93,8 @@ class _Walk(ProgramModel):
     def step(self, step: StepSpec) -> None:
         if step.do == "loop":
             self.loop(step)
+        elif step.do == "go" and step.body:
+            self.go_body(step)
         else:
             op = self.ops.get(step.path)
             if op is None:
@@ -138,6 +141,24 @@ class _Walk(ProgramModel):
                    if s.path not in counted_paths]
         counted = [(s, self.work.setdefault(s.path, Work())) for s in counters]
         self.iterate(step.path, times, lambda: self.run(step.body), entries, counted)
+
+    # -- go count (issue 13) --
+
+    def go_body(self, step: StepSpec) -> None:
+        """`count` goroutines, each started as a plain `go` and running the body with its
+        own locals (as `mutator.go_count` runs them): every goroutine is walked, and what
+        its body made is kept (as if it parked: an upper bound)."""
+        template = step.args["goroutine"]
+        here = self.work.setdefault(step.path, Work())
+        start = ops.Go(template, step.goroutine)
+        paths = [s.path for s in _all(step.body)]
+        for i in range(step.value("count")):
+            self.here = here
+            self.operation("go", start)
+            for path in paths:
+                self.ops.pop(path, None)  # compiled again with this goroutine's names
+            name = instance_name(template, i)
+            self.run(tuple(instance_step(s, template, name) for s in step.body))
 
     def run(self, steps: tuple[StepSpec, ...]) -> None:
         for step in steps:
@@ -293,6 +314,15 @@ class _Walk(ProgramModel):
         elif isinstance(op, ops.Append):
             self.charge_op(step.do, times if fast else times * reps)
             self.append(op, op.count * reps * times)
+
+
+def _all(steps: tuple[StepSpec, ...]) -> list[StepSpec]:
+    """`steps` and, depth first, the steps of their bodies."""
+    out: list[StepSpec] = []
+    for s in steps:
+        out.append(s)
+        out.extend(_all(s.body))
+    return out
 
 
 def _leaves(steps: tuple[StepSpec, ...]) -> list[StepSpec]:

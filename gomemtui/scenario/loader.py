@@ -337,7 +337,7 @@ class _Builder:
         pause = values.pop("pause", False)
         values.pop("do", None)
         body: list[StepSpec] = []
-        if op is not None and op.name == "loop" and isinstance(values.get("body"), list):
+        if op is not None and op.name in ("loop", "go") and isinstance(values.get("body"), list):
             items = values.pop("body")
             if depth + 1 > MAX_LOOP_NESTING:
                 self.add(klines["body"], f"{where}: loops nested more than {MAX_LOOP_NESTING} deep")
@@ -346,9 +346,11 @@ class _Builder:
                 self.add(klines["body"], f"{where}: body is empty")
                 fine = False
             else:
+                # a `go` body runs in the goroutines it starts (-- go count (issue 13) --)
+                runs_in = values.get("goroutine") if op.name == "go" else goroutine
                 for j, item in enumerate(items):
                     body.append(self.build_step(item, path + ("body", j), step_path + (j,),
-                                                source_line or loop_line, goroutine, depth + 1))
+                                                source_line or loop_line, runs_in or goroutine, depth + 1))
         else:
             values.pop("body", None)
         if not fine:

@@ -462,6 +462,19 @@ def check_go(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "goroutine", (
             f'goroutine = {quote(g)}: "{g}" is already {state} (since line {since}); declare '
             "another [[goroutine]] for a second one"))
+    # -- go count (issue 13) --
+    if state == "spawned":
+        since = track.state.goroutines[g][1]
+        track.fail(step, "goroutine", (
+            f'goroutine = {quote(g)}: the go step at line {since} started goroutines of "{g}" already; '
+            "declare another [[goroutine]] for more"))
+    if step.value("count") > 1 and not step.body:
+        track.fail(step, "count", (
+            f"count = {step.value('count')} needs a body: the steps each goroutine runs "
+            '(body = [ { do = "...", ... }, ... ])'))
+    if step.body:
+        track.state.goroutines[g] = ("spawned", step.line_of("goroutine"))
+        return
     track.state.goroutines[g] = ("running", step.line_of("goroutine"))
 
 
@@ -696,6 +709,12 @@ def _park(track: Tracker, step: StepSpec, what: str) -> None:
 
 def _wake(track: Tracker, g: str, line: int) -> None:
     track.state.goroutines[g] = ("running", line)
+    locals_ = track.state.returning.pop(g, None)  # -- go count (issue 13) --
+    if locals_ is not None:  # parked at its body's end: it returns now
+        track.state.goroutines[g] = ("exited", line)
+        for name in locals_:
+            if track.state.vars.pop(name, None) is not None:
+                track.state.dead[name] = f"died when goroutine {g} returned at line {line}"
 
 
 def _pointer_value(track: Tracker, step: StepSpec, ch: Var, key: str, verb: str) -> None:

@@ -40,6 +40,14 @@ class Scopes:
         """Name → the goroutines that bind it, in the order they first do."""
         self.made_global: dict[str, str] = {}
         """Name → the goroutine whose `global` step names it first."""
+        self.templates: set[str] = set()
+        """Goroutines a `go` with a body starts `count` of (-- go count (issue 13) --): the
+        names their bodies bind are always `name@goroutine`, which each started goroutine
+        makes its own (`buf@worker#17`, `runtime.mutator.go_count`)."""
+        steps = list(steps)
+        for step in steps:
+            if step.do == "go" and step.body and isinstance(step.args.get("goroutine"), str):
+                self.templates.add(step.args["goroutine"])
         for step in steps:
             for name in created_names(step):
                 who = self.binders.setdefault(name, [])
@@ -50,6 +58,8 @@ class Scopes:
 
     def local_name(self, name: str, g: str) -> str:
         """The runtime's name of goroutine g's own variable `name`."""
+        if g in self.templates:
+            return f"{name}@{g}"
         if g == MAIN or len(self.binders.get(name, ())) <= 1:
             return name
         return f"{name}@{g}"
@@ -119,7 +129,8 @@ def localize(scenario: Scenario) -> tuple[Scenario, list[Problem]]:
     """The scenario with each goroutine's own names made distinct, and the steps that name
     another goroutine's local."""
     scopes = Scopes(all_steps(scenario.steps))
-    if all(len(g) <= 1 for g in scopes.binders.values()) and not _crossing(scenario, scopes):
+    if (all(len(g) <= 1 for g in scopes.binders.values()) and not _crossing(scenario, scopes)
+            and not scopes.templates):
         return scenario, []
     problems: list[Problem] = []
     steps = tuple(_rename(s, scopes, problems, scenario.path) for s in scenario.steps)

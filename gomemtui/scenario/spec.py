@@ -188,7 +188,12 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.VAR_OR_NIL, True, holds=("pointer",)))),
         OpSpec("drop", "v = nil / v goes out of scope", ops.Drop, (_var(),)),
         OpSpec("global", "var v T at package level", ops.Global, (_var(),)),
-        OpSpec("go", "go name()", ops.Go, (_f("goroutine", Kind.GOROUTINE, True),)),
+        OpSpec("go", "go name() / for i := 0; i < count; i++ { go name() }", ops.Go, (
+            _f("goroutine", Kind.GOROUTINE, True),
+            # -- go count (issue 13) --
+            _f("count", Kind.INT, default=1, minimum=1,
+               doc="goroutines started, name#0 … name#(count-1); more than 1 needs a body"),
+            _f("body", Kind.BODY, doc="the steps each started goroutine runs, with its own locals"))),
         OpSpec("block", "select {} / a receive nobody sends to", ops.Block, (_OWN_GOROUTINE,)),
         OpSpec("exit", "return from the goroutine's function", ops.Exit, (_OWN_GOROUTINE,)),
         OpSpec("call", "calls nested depth frames deep", ops.Call, (
@@ -240,8 +245,8 @@ OPS: dict[str, OpSpec] = {
             _f("cap", Kind.INT, default=0, minimum=0, doc="buffer size (0: unbuffered)"))),
         OpSpec("send", "ch <- v", ops.Send, (
             _CHAN,
-            _f("var", Kind.VAR, holds=("pointer",),
-               doc="the pointer sent (left out: a value that points to nothing)"))),
+            _f("var", Kind.VAR, holds=("pointer", "slice"),
+               doc="the pointer or slice sent (left out: a value that points to nothing)"))),
         OpSpec("recv", "v := <-ch", ops.Recv, (
             _CHAN,
             _f("var", Kind.NEW_VAR, holds=("pointer",),

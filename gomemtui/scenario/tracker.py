@@ -86,6 +86,10 @@ class State:
     next_obj: int = 1
     finalized: dict[int, int] = field(default_factory=dict)
     """Object id -> line of the `set_finalizer` step that gave it a finalizer."""
+    # -- go count (issue 13) --
+    returning: dict[str, list[str]] = field(default_factory=dict)
+    """A goroutine of a `go` body parked at its body's end -> its locals: once woken it
+    returns and they die."""
 
     def signature(self) -> tuple[object, ...]:
         """What later iterations of a loop depend on (equal: they all go the same way)."""
@@ -190,6 +194,10 @@ class Tracker:
                 self.fail(step, key, f'{key} = {quote(g)}: goroutine "{g}" is blocked for ever since line {line}')
             if state == "exited":
                 self.fail(step, key, f'{key} = {quote(g)}: goroutine "{g}" has returned (line {line})')
+            if state == "spawned":  # -- go count (issue 13) --
+                self.fail(step, key, (
+                    f'{key} = {quote(g)}: "{g}" is the function the go step at line {line} started '
+                    f"goroutines of ({g}#0, {g}#1, …); they run that step's body, nothing else"))
         return state
 
     def lookup(self, step: StepSpec, key: str, *, name: str | None = None) -> Var:

@@ -240,4 +240,29 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("send_stack_pointer", PRELUDE + TYPES + steps('do = "new"\nvar = "head"\ntype = "Node"\nescape = "stack"',
      'do = "make_chan"\nvar = "ch"\nelem = "*Node"\ncap = 1', 'do = "send"\nchan = "ch"\nvar = "head"  # <-'),
      ['var = "head"', "stack object", "escapes to heap"]),
+    # -- go count (issue 13) -----------------------------------------------------------------
+    ("go_count_without_body", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 5  # <-'),
+     ["count = 5 needs a body"]),
+    ("go_count_zero", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 0  # <-\n'
+     'body = [ { do = "gc" } ]'), ["count", "1"]),
+    ("go_body_unknown_var", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 3\n'
+     'body = [ { do = "send", chan = "ch" } ]  # <-'), ['chan = "ch"', "no such variable"]),
+    ("go_body_starts_goroutines", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 3\n'
+     'body = [ { do = "go", goroutine = "worker" } ]  # <-'), ["not in a go body", "start them from main"]),
+    ("go_body_exit", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 3\n'
+     'body = [ { do = "exit" } ]  # <-'), ["not in a go body", "leave exit out"]),
+    ("go_body_sets_in", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 3\n'
+     'body = [ { do = "gc", in = "main" } ]  # <-'), ['in = "main"', "leave in out"]),
+    ("go_body_runs_on_after_parking", PRELUDE + WORKER + steps('do = "make_chan"\nvar = "ch"\nelem = "int"',
+     'do = "go"\ngoroutine = "worker"\ncount = 2\n'
+     'body = [ { do = "send", chan = "ch" }, { do = "gc" } ]  # <-'), ["worker#0 parked", "body ends where it parks"]),
+    ("go_body_twice", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 2\nbody = [ { do = "gc" } ]',
+     'do = "go"\ngoroutine = "worker"  # <-\ncount = 2\nbody = [ { do = "gc" } ]'),
+     ["started goroutines of", "declare another [[goroutine]]"]),
+    ("go_template_runs_a_step", PRELUDE + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 2\nbody = [ { do = "gc" } ]',
+     'do = "gc"\nin = "worker"  # <-'), ["worker#0, worker#1", "they run that step's body"]),
+    ("go_body_local_seen_from_main", PRELUDE + TYPES + WORKER + steps('do = "go"\ngoroutine = "worker"\ncount = 2\n'
+     'body = [ { do = "new", var = "p", type = "Node" } ]', 'do = "drop"\nvar = "p"  # <-'),
+     ['var = "p"', "local variable of goroutine worker"]),
+
 ]

@@ -298,30 +298,38 @@ def test_07_blocked_goroutines_keep_their_stacks_and_buffers() -> None:
     leaked = p.summary["leaked_goroutines"]
     assert [g["goroutine"] for g in leaked] == ["fetch0", "fetch1", "fetch2"]
     assert all(g["stack_bytes"] == per_goroutine == 2048 for g in leaked)
-    assert all(g["retained_bytes"] == MiB for g in leaked)
-    # Each `go` allocates a 480 B g (never freed), each goroutine blocked on a channel a
-    # 112 B sudog, and the first `go` grows allgs to cap 16 (128 B): go1.27.3's
-    # MemStats.BySize (tests/realgo/test_goroutine_memory.py).
-    own = 3 * (480 + 112) + 128
-    assert alloc(p, 10) == 3 * MiB + own  # nothing freed by the first runtime.GC
-    assert alloc(p, 14) == 3 * MiB + own + 480  # the fixed call's buffer is freed; its g stays
+    # Each parked fetch alone keeps its 1 MiB buffer, its channel's 112 B hchan and the
+    # 112 B sudog that parks it; buf itself keeps the buffer (sudog.elem points at buf
+    # in the sender's frame).
+    assert all(g["retained_bytes"] == MiB + 112 + 112 for g in leaked)
+    assert [v["retained_bytes"] for v in p.summary["live"]] == [MiB] * 3
+    # Each `go` allocates a 480 B g (never freed), each goroutine parked on a channel a
+    # 112 B sudog, each make(chan []byte) a 112 B hchan, and the first `go` grows allgs to
+    # cap 16 (128 B): go1.27.3's MemStats.BySize (tests/realgo/test_goroutine_memory.py,
+    # test_channels.py).
+    own = 3 * (480 + 112 + 112) + 128
+    assert alloc(p, 16) == 3 * MiB + own  # nothing freed by the first runtime.GC
+    # the fixed call's buffer is freed with its channel (hchan and buffer); its g stays
+    assert alloc(p, 23) == 3 * MiB + own + 480
 
 
 def test_100_leaked_goroutines_each_keep_their_own_buffer() -> None:
     p = played("leak-100")
     buffer = oracle_slot("noscan", 65536)  # a []byte of 64 KiB: 65,536 bytes of HeapAlloc
     leaked = p.summary["leaked_goroutines"]
-    assert [g["goroutine"] for g in leaked] == [f"worker{i}" for i in range(100)]
-    assert [g["retained_bytes"] for g in leaked] == [buffer] * 100
-    assert [g["vars"] for g in leaked] == [[f"buf@worker{i}"] for i in range(100)]
-    assert sum(g["retained_bytes"] for g in leaked) == 100 * buffer
+    assert [g["goroutine"] for g in leaked] == [f"worker#{i}" for i in range(100)]
+    # its buffer, its own channel's 112 B hchan and the 112 B sudog that parks it
+    assert [g["retained_bytes"] for g in leaked] == [buffer + 112 + 112] * 100
+    assert [g["vars"] for g in leaked] == [[f"ch@worker#{i}", f"buf@worker#{i}"] for i in range(100)]
     # Besides the buffers, HeapAlloc holds the runtime's own objects: a 480 B g and a 112 B
     # sudog per blocked goroutine and the allgs array. Real Go 1.27.3 measured 60,176 B for
     # 100 leaked goroutines (tests/realgo); the 176 B apart are Go's freed start-up allgs
-    # array and a sudog from the per-P cache, which the model does not keep.
-    assert alloc(p, 301) - 100 * buffer == 60_352
-    assert sorted(v["var"] for v in p.summary["live"]) == sorted(f"buf@worker{i}" for i in range(100))
-    assert all(v["retained_bytes"] == buffer for v in p.summary["live"])
+    # array and a sudog from the per-P cache, which the model does not keep. Each worker's
+    # own channel adds its 112 B hchan.
+    assert alloc(p, 2) - 100 * buffer == 60_352 + 100 * 112
+    bufs = [v for v in p.summary["live"] if v["var"].startswith("buf@")]
+    assert sorted(v["var"] for v in bufs) == sorted(f"buf@worker#{i}" for i in range(100))
+    assert all(v["retained_bytes"] == buffer for v in bufs)
 
 
 def test_100_leaked_goroutines_summary_states_the_total() -> None:
@@ -330,9 +338,12 @@ def test_100_leaked_goroutines_summary_states_the_total() -> None:
     out = io.StringIO()
     run_text(Timeline(load_program("leak-100", env={})), out)
     text = out.getvalue()
-    assert re.search(r"^  100 leaked goroutines keep \S+ MiB \(6,553,600 B\) of heap and 200 KiB of stack alive",
+    assert re.search(r"^  100 leaked goroutines keep \S+ MiB \(6,576,000 B\) of heap and 200 KiB of stack alive",
                      text, re.M), text[-3000:]
-    assert text.count("keeps 64 KiB of heap alive") == 100
+    assert 100 * (65536 + 112 + 112) == 6_576_000
+    # the first three and the last one, and the 96 between counted on one line
+    assert text.count("keeps 64.2 KiB of heap alive") == 4
+    assert "  … 96 more of the same go step's goroutines, worker#3 … worker#98 (run --json lists every one)" in text
 
 
 # -- 8. sync.Pool -----------------------------------------------------------------------------------------

@@ -17,14 +17,14 @@ from tests.ui.conftest import before, screen_text, settle
 from tests.ui.fakes import FakeTimeline
 
 SMALL = (80, 24)
-LEAK_NOTE = (  # step 14 of goroutine-leak, as the strip wraps it at 80 columns
+LEAK_NOTE = (  # step 23 of goroutine-leak, as the strip wraps it at 80 columns
     "The fixed call's 1 MiB is freed; the three leaked buffers are still live (3 MiB)",
     "and will stay for the life of the process. The cure is in the code: a buffered",
     "channel, or a context the sender selects on, so that every goroutine can finish.",
 )
 
 
-def leak_app(step: int = 14) -> GoMemApp:
+def leak_app(step: int = 23) -> GoMemApp:
     return GoMemApp(Timeline(load_program("goroutine-leak")), path="07-goroutine-leak.toml", start_step=step)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from gomemtui.runtime import clock
 from gomemtui.runtime import program as ops
+from gomemtui.runtime.mutator.go_count import returns_if_woken
 from gomemtui.runtime.mutator.mutator import Mutator
 from gomemtui.runtime.types import GoType
 from gomemtui.runtime.values.channels import HCHAN_BYTES, Channel, Waiter, buffer_apart, buffer_bytes
@@ -129,6 +130,9 @@ def send(m: Mutator, op: ops.Send) -> None:
     ch = channel_of(m, op.chan)
     src = m.state.vars.get(op.var) if op.var is not None else None
     value = (src.oid, src.type) if src is not None else (NIL, UNKNOWN_POINTEE)
+    if src is not None and src.kind == "slice":  # a slice sent: what it keeps is its array
+        held = m.state.var_objects(src)
+        value = (held[0] if held else NIL, src.type)
     what = op.var or "a value"
     m.advance(CHAN_OP_NS)
     if ch.closed:
@@ -143,6 +147,7 @@ def send(m: Mutator, op: ops.Send) -> None:
         m.emit("chan", f"{op.chan} <- {what}: {w.goroutine} was waiting to receive: the value goes straight "
                f"to its stack and {w.goroutine} wakes (its sudog returns to the P's cache)",
                chan=op.chan, op="send", goroutine=owner, woke=w.goroutine)
+        returns_if_woken(m, w.goroutine)  # -- go count (issue 13) --
         return
     if len(ch.buffer) < ch.cap:
         _buffer_put(m, ch, value)
@@ -165,6 +170,7 @@ def recv(m: Mutator, op: ops.Recv) -> None:
     target = op.var or "<-" + op.chan
     if ch.buffer:
         value = _buffer_take(m, ch)
+        woken: str | None = None
         text = f"{target} takes the oldest buffered value; its buffer slot no longer keeps it"
         if ch.sendq:
             # chanrecv → recv: the first parked sender's value fills the freed slot (c.sendx = c.recvx)
@@ -174,10 +180,13 @@ def recv(m: Mutator, op: ops.Recv) -> None:
             _buffer_put(m, ch, (w.value, t))
             ch.sendx = ch.recvx
             _wake(m, w.goroutine)
+            woken = w.goroutine
             text += f"; {w.goroutine}'s parked send fills it and {w.goroutine} wakes"
         _bind_received(m, op.var, owner, value)
         m.emit("chan", text + f" ({len(ch.buffer)} of {ch.cap} used)", chan=op.chan, op="recv",
                goroutine=owner, len=len(ch.buffer))
+        if woken is not None:  # -- go count (issue 13) --
+            returns_if_woken(m, woken)
         return
     if ch.sendq:
         w = ch.sendq.popleft()
@@ -186,6 +195,7 @@ def recv(m: Mutator, op: ops.Recv) -> None:
         _wake(m, w.goroutine)
         m.emit("chan", f"{target} takes the value {w.goroutine} was blocked sending (recvDirect); "
                f"{w.goroutine} wakes", chan=op.chan, op="recv", goroutine=owner, woke=w.goroutine)
+        returns_if_woken(m, w.goroutine)  # -- go count (issue 13) --
         return
     if ch.closed:
         _bind_received(m, op.var, owner, (NIL, UNKNOWN_POINTEE))
@@ -219,6 +229,8 @@ def close_chan(m: Mutator, op: ops.CloseChan) -> None:
     m.emit("chan", f"close({op.chan})" + (f": {', '.join(woke)} wake with the zero value" if woke else
            f": {len(ch.buffer)} buffered value(s) can still be received, then zero values"),
            chan=op.chan, op="close", goroutine=owner, woke=tuple(woke))
+    for g in woke:  # -- go count (issue 13) --
+        returns_if_woken(m, g)
     while ch.sendq:
         w = ch.sendq.popleft()
         ch.send_types.popleft()

@@ -10,6 +10,7 @@ from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
 from gomemtui.runtime.mutator import channels, strings, values
 from gomemtui.runtime.mutator import runtime_calls
+from gomemtui.runtime.mutator import go_count  # -- go count (issue 13) --
 from gomemtui.runtime.mutator.mutator import Handler
 
 HANDLERS: dict[type, Handler] = {
@@ -28,7 +29,7 @@ HANDLERS: dict[type, Handler] = {
     ops.PoolNew: pools.pool_new,
     ops.PoolGet: pools.pool_get,
     ops.PoolPut: pools.pool_put,
-    ops.Go: goroutines.go,
+    ops.Go: go_count.go_statement,  # -- go count (issue 13): plain `go` too --
     ops.Block: goroutines.block,
     ops.Exit: goroutines.goroutine_exit,
     ops.Call: goroutines.call,

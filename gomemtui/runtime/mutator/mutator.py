@@ -173,11 +173,14 @@ class Mutator:
         goroutines = self.state.goroutines
         gor = goroutines.get(g)
         if gor is not None:
-            for other in goroutines.values():
-                if other.state == "running" and other.name != g:
-                    other.state = "runnable"
+            # Only the goroutine this method last made running can be running: no need to
+            # look at the others (10,000 goroutines of a `go` with count).
+            last = goroutines.get(self.state.running)
+            if last is not None and last.state == "running" and last.name != g:
+                last.state = "runnable"
             if gor.state in ("runnable", "running"):
                 gor.state = "running"
+                self.state.running = g
         return g
 
     def bind(self, var: Var) -> None:
@@ -253,6 +256,8 @@ PROGRESS_WORDS = {
     "map_insert": "key {done:,} of {total:,} inserted",
     "new": "object {done:,} of {total:,} allocated",
     "repeat": "repeat {done:,} of {total:,}",
+    # -- go count (issue 13) --
+    "goroutine": "goroutine {done:,} of {total:,} started",
 }
 
 

@@ -5,11 +5,14 @@ Every figure a panel or `run --json` shows is computed here, from the core's sta
 
 from __future__ import annotations
 
+import itertools
+
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from gomemtui.runtime.gc.collector import NO_GOAL
+from gomemtui.runtime.gc.marking import RootJob
 from gomemtui.runtime.graph import bfs_order, reachable
 from gomemtui.runtime.mutator.maps import key_text
 from gomemtui.runtime.read import heap_map
@@ -353,8 +356,11 @@ def build_view(rt: Runtime) -> RuntimeView:
     stats = rt.heap.stats()
     goroutines = []
     waiting = _waiting_on(rt)
+    by_owner: dict[str | None, list[str]] = {}  # one pass over the variables (10,000 goroutines)
+    for v in rt.state.vars.values():
+        by_owner.setdefault(v.owner, []).append(v.name)
     for g in rt.state.goroutines.values():
-        held_vars = tuple(v.name for v in rt.state.vars.values() if v.owner == g.name)
+        held_vars = tuple(by_owner.get(g.name, ()))
         size = rt.stacks.size(g.name) if g.state != "dead" else 0
         goroutines.append(GoroutineView(
             name=g.name, state=g.state, stack_size=size or 0,
@@ -516,6 +522,31 @@ def _specials_note(rt: Runtime, oid: int) -> str:
     return ""
 
 
+WhyAliveGraph = tuple[np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, list[RootJob], dict[int, int]]
+"""The pointer graph (src, dst, n), its BFS order and predecessors from the roots, what
+they reach, the root jobs and the first root job holding each root object."""
+
+
+def _why_alive_graph(rt: Runtime) -> WhyAliveGraph:
+    """One graph per state for every variable asked about (`run` asks for each)."""
+    cached = rt.read_cache.get("why_alive_graph")
+    if isinstance(cached, tuple) and cached[0] == rt.generation:
+        graph: WhyAliveGraph = cached[1]
+        return graph
+    s, d, n = _graph(rt)
+    order, preds = bfs_order(s, d, n + 1, n)
+    reach = np.zeros(n + 1, dtype=bool)
+    reach[order] = True
+    jobs = rt.state.root_jobs()
+    job_of: dict[int, int] = {}
+    for i, j in enumerate(jobs):
+        for o in j.oids.tolist():
+            job_of.setdefault(o, i)
+    graph = (s, d, n, order, preds, reach, jobs, job_of)
+    rt.read_cache["why_alive_graph"] = (rt.generation, graph)
+    return graph
+
+
 def why_alive(rt: Runtime, name: str) -> RetentionPath:
     """The chain from a root to the object, and what it alone keeps alive."""
     var = rt.state.vars.get(name)
@@ -528,10 +559,7 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
         return RetentionPath(name, False, "", (), 0, label if label != name else f"{name}: no heap object")
     if not rt.heap.obj_live[oid]:
         return RetentionPath(name, False, "", (), 0, f"{label} was freed by the sweeper")
-    s, d, n = _graph(rt)
-    order, preds = bfs_order(s, d, n + 1, n)
-    reach = np.zeros(n + 1, dtype=bool)
-    reach[order] = True
+    s, d, n, order, preds, reach, jobs, job_of = _why_alive_graph(rt)
     size = rt.heap.object_bytes(oid)
     if not reach[oid]:
         return RetentionPath(
@@ -545,26 +573,26 @@ def why_alive(rt: Runtime, name: str) -> RetentionPath:
     chain.reverse()
     root_obj = chain[0]
     root = "?"
-    for job in rt.state.root_jobs():
-        if root_obj in set(job.oids.tolist()):
-            holder = ""
-            asked = rt.state.vars.get(name)
-            # the variable asked about first: a substring or reslice shares its root object
-            candidates = ([asked] if asked is not None else []) + list(rt.state.vars.values())
-            for var in candidates:
-                if root_obj in rt.state.var_objects(var):
-                    if (var.owner is None and job.label.startswith("globals")) or (
-                        var.owner is not None and job.label == f"stack of {var.owner}"
-                    ):
-                        holder = var.name
-                        break
-            if job.label.startswith("globals"):
-                root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
-            elif job.label == SPECIALS_ROOT:
-                root = _special_holder(rt, root_obj)
-            else:
-                root = f"{job.label} (variable {holder})" if holder else job.label
-            break
+    first = job_of.get(root_obj)
+    if first is not None:
+        job = jobs[first]
+        holder = ""
+        asked = rt.state.vars.get(name)
+        # the variable asked about first: a substring or reslice shares its root object
+        candidates = itertools.chain([asked] if asked is not None else [], rt.state.vars.values())
+        for var in candidates:
+            if root_obj in rt.state.var_objects(var):
+                if (var.owner is None and job.label.startswith("globals")) or (
+                    var.owner is not None and job.label == f"stack of {var.owner}"
+                ):
+                    holder = var.name
+                    break
+        if job.label.startswith("globals"):
+            root = f"global {holder}" if holder else _runtime_root(rt, root_obj)
+        elif job.label == SPECIALS_ROOT:
+            root = _special_holder(rt, root_obj)
+        else:
+            root = f"{job.label} (variable {holder})" if holder else job.label
     figures = retention(rt)
     held = rt.state.vars.get(name)
     if held is not None:

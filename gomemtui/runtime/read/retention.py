@@ -25,7 +25,7 @@ the heap bytes counted here (HeapAlloc does not count stacks; StackInuse does).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -181,6 +181,26 @@ class Retention:
     """Heap object id → bytes only it keeps alive (itself included; 0 when unreachable)."""
 
 
+def _sent_from_stack(state: Any, src_parts: list[np.ndarray], dst_parts: list[np.ndarray], n: int) -> None:
+    """A parked sender's `sudog.elem` points at the value in its own stack frame
+    (`chansend`'s `ep`): when a variable of that goroutine holds the value sent, the
+    variable is what keeps it alive, so the sudog's edge to it is left out (`ch <- buf`:
+    buf retains its array)."""
+    held: dict[str, set[int]] = {}
+    for var in state.vars.values():
+        if var.owner is not None:
+            held.setdefault(var.owner, set()).update(state.var_objects(var))
+    value_of = {w.sudog: w.value for ch in state.chans.values() for w in ch.sendq
+                if w.value != NIL and w.value in held.get(w.goroutine, ())}
+    if not value_of or not src_parts:
+        return
+    lookup = np.full(n, -2, dtype=np.int64)
+    lookup[np.fromiter(value_of.keys(), dtype=np.int64)] = np.fromiter(value_of.values(), dtype=np.int64)
+    src, dst = src_parts[0], dst_parts[0]
+    keep = lookup[src] != dst
+    src_parts[0], dst_parts[0] = src[keep], dst[keep]
+
+
 def retention(rt: Runtime) -> Retention:
     """The dominator tree of the heap graph with its roots, summed (cached per generation)."""
     cached = rt.read_cache.get("retention")
@@ -226,6 +246,7 @@ def retention(rt: Runtime) -> Retention:
             if w.goroutine in g_node:
                 extra_src.append(g_node[w.goroutine])
                 extra_dst.append(w.sudog)
+    _sent_from_stack(state, src_parts, dst_parts, n)
     globals_objs: list[int] = []
     for rec in state.pools.values():  # a pool no variable holds: still in sync.allPools
         if rec.id not in held_pools:

@@ -62,6 +62,8 @@ class ProgramState:
         self.goroutines: dict[str, Goroutine] = {
             "main": Goroutine("main", state="running", used=BASE_STACK_USED, started=True),
         }
+        self.running = "main"
+        """The goroutine `Mutator.owner` made running last (the only one that can be)."""
         self.runtime_objects = RuntimeObjects()
         """The runtime's own `g`s, `sudog`s and `allgs` array (reachable from its globals)."""
         self.declared_goroutines = tuple(declared_goroutines)
@@ -150,13 +152,13 @@ class ProgramState:
         special_oids, special_work = self.special_roots()
         if special_work or special_oids:
             jobs.append(RootJob(SPECIALS_ROOT, special_work, np.asarray(special_oids, dtype=np.int64)))
+        by_owner: dict[str | None, list[int]] = {}  # one pass over the variables (10,000 goroutines)
+        for var in self.vars.values():
+            by_owner.setdefault(var.owner, []).extend(self.var_objects(var))
         for g in self.goroutines.values():
             if g.state == "dead":
                 continue
-            oids: list[int] = []
-            for var in self.vars.values():
-                if var.owner == g.name:
-                    oids.extend(self.var_objects(var))
+            oids = by_owner.get(g.name, [])
             jobs.append(RootJob(f"stack of {g.name}", self.stacks.used(g.name) or g.used,
                                 np.asarray(oids, dtype=np.int64)))
         return jobs

@@ -136,6 +136,10 @@ class Goroutine:
     used: int = 0
     """Stack bytes in use."""
     started: bool = False
+    # -- go count (issue 13) --
+    returns_when_woken: bool = False
+    """One of a `go` step's `count` goroutines parked at the end of its body: when another
+    goroutine wakes it, its function returns (`goexit0`)."""
 
 
 @dataclass

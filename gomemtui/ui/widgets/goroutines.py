@@ -52,7 +52,10 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
         totals = goroutine_totals(frame.view.goroutines)
         style = styles.get("leak", Style(bold=True, color="red")) if totals.leaked else styles.get("title", Style(bold=True))
         out.append(Text(totals_line(totals), style))
-    for g in frame.view.goroutines:
+    for g, hidden in _grouped(frame.view.goroutines):
+        if hidden:
+            out.append(Text(hidden_line(hidden), styles.get("muted", Style(dim=True))))
+            continue
         glyph = STATE_GLYPHS.get(g.state, "?")
         style = Style()
         if g.leaked:
@@ -76,6 +79,47 @@ def goroutine_lines(frame: Frame, width: int, styles: dict[str, Style] | None = 
     if not out:
         out.append(Text("no goroutines", styles.get("muted", Style(dim=True))))
     return out
+
+
+# -- go count (issue 13) --
+
+GROUP_OVER = 6
+"""A `go` step's goroutines (`worker#0` …) are listed one by one up to this many; more
+show the first two and the last one, and one line that sums the others."""
+
+
+def _family(name: str) -> str | None:
+    head, mark, tail = name.rpartition("#")
+    return head if mark and tail.isdigit() else None
+
+
+def _grouped(goroutines: tuple[GoroutineView, ...]) -> list[tuple[GoroutineView, tuple[GoroutineView, ...]]]:
+    """Each goroutine as (g, ()), a long run of one `go` step's cut to its first two and
+    last one with (first, hidden) in between."""
+    out: list[tuple[GoroutineView, tuple[GoroutineView, ...]]] = []
+    i = 0
+    while i < len(goroutines):
+        fam = _family(goroutines[i].name)
+        j = i + 1
+        while fam is not None and j < len(goroutines) and _family(goroutines[j].name) == fam:
+            j += 1
+        run = goroutines[i:j]
+        if len(run) <= GROUP_OVER:
+            out.extend((g, ()) for g in run)
+        else:
+            out.extend((g, ()) for g in run[:2])
+            out.append((run[2], tuple(run[2:-1])))
+            out.append((run[-1], ()))
+        i = j
+    return out
+
+
+def hidden_line(hidden: tuple[GoroutineView, ...]) -> str:
+    """`⋯ 9,997 more, worker#2 … worker#9998: 9,997 blocked · stacks 19.5 MiB · retain 627 MiB heap`."""
+    t = goroutine_totals(hidden)
+    states = " · ".join(f"{n:,} {state}" for state, n in t.by_state)
+    return (f"⋯ {t.count:,} more, {hidden[0].name} … {hidden[-1].name}: {states} · "
+            f"stacks {format_bytes(t.stack_bytes)} · retain {format_bytes(t.retained_bytes)} heap")
 
 
 def channel_lines(chans: tuple[ChanView, ...], styles: dict[str, Style]) -> list[Text]:

@@ -130,20 +130,22 @@ def view_after(timeline: Timeline, steps: int | None = None) -> RuntimeView:
 
 
 def test_goroutine_totals_of_three_leaks_and_one_return():
-    """07-goroutine-leak: main, three fetches blocked for ever with 1 MiB each, one that
-    returned: 5 listed, 4 stacks of 2 KiB (the returned one has none)."""
+    """07-goroutine-leak: main, three fetches parked for ever with 1 MiB each (and their
+    112 B hchan and 112 B sudog), one that returned: 5 listed, 4 stacks of 2 KiB (the
+    returned one has none)."""
     view = view_after(Timeline(load_program("07-goroutine-leak")))
     assert goroutine_totals(view.goroutines) == GoroutineTotals(
         count=5, by_state=(("running", 1), ("blocked", 3), ("dead", 1)), leaked=3,
-        stack_bytes=4 * 2048, retained_bytes=3 * (1 << 20))
+        stack_bytes=4 * 2048, retained_bytes=3 * ((1 << 20) + 112 + 112))
 
 
 def test_goroutine_totals_of_100_leaks():
-    """leak-100: 100 workers each keep a 64 KiB buffer: 6.25 MiB retained, 101 stacks."""
+    """leak-100: 100 workers each keep a 64 KiB buffer, a 112 B hchan and a 112 B sudog:
+    6.27 MiB retained, 101 stacks."""
     view = view_after(Timeline(load_program("leak-100")))
     assert goroutine_totals(view.goroutines) == GoroutineTotals(
         count=101, by_state=(("running", 1), ("blocked", 100)), leaked=100,
-        stack_bytes=101 * 2048, retained_bytes=100 * 65536)
+        stack_bytes=101 * 2048, retained_bytes=100 * (65536 + 112 + 112))
     assert 100 * 65536 == 6_553_600  # the scenario's "6.25 MiB"
 
 
