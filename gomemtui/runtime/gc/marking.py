@@ -93,6 +93,10 @@ class MarkState:
     black_allocs: int = 0
     black_alloc_bytes: int = 0
     extra: dict = field(default_factory=dict)
+    cross_src: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    """Positions of the pointers that are not breadth-first tree edges (a second path to an
+    object), sorted; with `cross_dst`, the positions they point to."""
+    cross_dst: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     # -- queries ------------------------------------------------------------------
 
@@ -161,6 +165,18 @@ class MarkState:
         work = int(self.work[positions].sum())
         self.work_done += work
         children = self._children_of(positions)
+        if len(self.cross_src):
+            # Scanning greys every object the scanned ones point to (`scanobject` →
+            # `greyobject`), not only those first reached from them: a batch scanned out of
+            # order (a Green Tea span) may hold an object whose target's first finder is
+            # still grey, and a black object never points to a white one.
+            lo = np.searchsorted(self.cross_src, positions, side="left")
+            hi = np.searchsorted(self.cross_src, positions, side="right")
+            sizes = hi - lo
+            if sizes.sum():
+                starts = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
+                extra = self.cross_dst[starts + np.arange(int(sizes.sum()))]
+                children = np.unique(np.concatenate([children, extra]))
         fresh = self._shade_positions(children)
         self._advance_cursor()
         return work, self.order[fresh]
@@ -263,6 +279,7 @@ def build_mark_state(
     pred_pos = np.where(pred == super_root, -1, pos[np.where(pred < 0, super_root, pred)])
     n_roots = int((pred == super_root).sum())
     work = work_per_object[order].astype(np.int64)
+    cross_src, cross_dst = _cross_edges(pos, pred_pos, edge_src, edge_dst)
     return MarkState(
         order=order,
         pred_pos=pred_pos.astype(np.int64),
@@ -275,7 +292,26 @@ def build_mark_state(
         n_root_positions=n_roots,
         scanned=np.zeros(len(order), dtype=bool),
         shaded=np.zeros(len(order), dtype=bool),
+        cross_src=cross_src,
+        cross_dst=cross_dst,
     )
+
+
+def _cross_edges(pos: np.ndarray, pred_pos: np.ndarray, edge_src: np.ndarray,
+                 edge_dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pointers between reachable objects that are not the breadth-first tree's (the
+    tree's are found by `pred_pos`), as (source, target) positions sorted by source."""
+    if len(edge_src) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    src = pos[np.asarray(edge_src, dtype=np.int64)]
+    dst = pos[np.asarray(edge_dst, dtype=np.int64)]
+    keep = (src >= 0) & (dst >= 0)
+    src, dst = src[keep], dst[keep]
+    keep = pred_pos[dst] != src
+    src, dst = src[keep], dst[keep]
+    order = np.argsort(src, kind="stable")
+    return src[order].astype(np.int64), dst[order].astype(np.int64)
 
 
 def one_unit(state: MarkState, green_tea: bool, name) -> MarkUnit | None:

@@ -137,3 +137,16 @@ def test_tri_color_invariant_holds_at_every_unit(n, data):
     state.finish()
     assert state.complete()
     assert set(state.order[state.marked_positions()].tolist()) == _reachable(n, edges, [("r", roots)])
+
+
+def test_a_green_tea_span_scanned_before_another_finder_greys_what_it_points_to():
+    # 0 is first reached from 10 (not small: scanned one object at a time), but 21 shares
+    # a span with 9 and is scanned in 9's batch first: scanning 21 must grey 0 all the same
+    small = [False] * 24
+    small[9] = small[21] = True
+    state = _state(24, [(10, 0), (21, 0)], [("stack of main", [9, 10, 21])], small, [0] * 24)
+    one_unit(state, green_tea=True, name=str)  # the root job
+    one_unit(state, green_tea=True, name=str)  # span 0: 9 and 21 together
+    black = set(state.order[state.scanned].tolist())
+    assert black == {9, 21}
+    assert 0 in set(state.order[state.discovered_mask()].tolist())
