@@ -27,6 +27,7 @@ from gomemtui.runtime.values.runtime_objects import startup_heap
 from gomemtui.runtime.values.strings import (
     STRING_HEADER_BYTES, StringPlan, clone, concatstrings, slicebytetostring, stringtoslicebyte,
 )
+from gomemtui.scenario.append_walk import append_one_at_a_time, takes_stack_buffer
 from gomemtui.scenario.cost import OP_COSTS, Work
 from gomemtui.scenario.gotypes import user_types
 from gomemtui.scenario.model import Scenario
@@ -356,15 +357,7 @@ class ProgramModel:
             return
         if var is None or var.elem is None:
             return
-        left = op.count if count is None else count
-        while left > 0:
-            if var.has_array and var.len < var.cap:
-                take = min(left, var.cap - var.len)
-                var.len += take
-                left -= take
-                continue
-            self.grow(var, 1, bulk=False)
-            left -= 1
+        append_one_at_a_time(var, op.count if count is None else count, lambda: self.grow(var, 1, bulk=False))
 
     def append_batches(self, op: ops.Append, times: int) -> None:
         """`times` × `append(s, xs...)` of `op.batch` elements: a growth whenever one
@@ -397,10 +390,8 @@ class ProgramModel:
         if elem.size == 0:
             var.len = var.cap = new_len
             return
-        buffer = stack_buffer_elems(elem.size)
-        if (var.stack and not bulk and var.len == 0 and not var.has_array
-                and not var.appended_before and 0 < new_len <= buffer):
-            var.cap = buffer
+        if takes_stack_buffer(var, new_len, elem.size, bulk):
+            var.cap = stack_buffer_elems(elem.size)
             self.charge_arrays(1)
         else:
             var.cap, capmem = growslice(var.len, var.cap, k, elem.size, elem.noscan)

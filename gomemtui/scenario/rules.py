@@ -18,6 +18,7 @@ from gomemtui.runtime.types import BUILTIN_TYPES, GoType
 from gomemtui.runtime.values.channels import HCHAN_BYTES
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.strings import stringtoslicebyte
+from gomemtui.scenario.append_walk import append_one_at_a_time, takes_stack_buffer
 from gomemtui.scenario.errors import quote, suggest
 from gomemtui.scenario.limits import MAX_HEAP_BYTES, MAX_MAP_ENTRIES, MAX_STACK_BYTES
 from gomemtui.scenario.model import StepSpec
@@ -146,15 +147,7 @@ def _append(track: Tracker, var: Var, count: int, *, bulk: bool) -> None:
     if bulk:
         _grow(track, var, count, bulk=True)
         return
-    left = count
-    while left > 0:
-        if var.has_array and var.len < var.cap:
-            take = min(left, var.cap - var.len)
-            var.len += take
-            left -= take
-            continue
-        _grow(track, var, 1, bulk=False)
-        left -= 1
+    append_one_at_a_time(var, count, lambda: _grow(track, var, 1, bulk=False))
 
 
 def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
@@ -164,10 +157,8 @@ def _grow(track: Tracker, var: Var, k: int, *, bulk: bool) -> None:
     if var.has_array and new_len <= var.cap:
         var.len = new_len
         return
-    buffer = stack_buffer_elems(elem.size)
-    if (var.stack and not bulk and var.len == 0 and not var.has_array
-        and not var.appended_before and 0 < new_len <= buffer):
-        var.cap = buffer  # the compiler's 32-byte stack buffer (ssagen (*state).append)
+    if takes_stack_buffer(var, new_len, elem.size, bulk):
+        var.cap = stack_buffer_elems(elem.size)  # the compiler's 32-byte stack buffer (ssagen (*state).append)
     else:
         var.cap = growslice(var.len, var.cap, k, elem.size, elem.noscan)[0]
         var.obj = track.new_object(var.cap * elem.size)
