@@ -33,7 +33,7 @@ from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.settings import Overrides, describe_overrides, settings_for
 from gomemtui.units import MESSAGE_STYLE, format_bytes, format_count, format_duration, format_si
 
-__all__ = ["budget_problems", "check_budget_with", "FIGURES", "Figure"]
+__all__ = ["budget_problems", "budget_problems_with", "check_budget_with", "FIGURES", "Figure"]
 
 _SMALLER = "make the counts smaller: the runtime behaves the same at a smaller scale"
 _SCALE_KEYS = ("times", "repeat", "cap", "len", "count", "batch", "hint")
@@ -77,17 +77,25 @@ def check_budget_with(scenario: Scenario, overrides: Overrides | None) -> None:
     twenty times the cycles."""
     if overrides is None:
         return
+    problems, _ = budget_problems_with(scenario, overrides)
+    if problems:
+        label = describe_overrides(overrides)
+        raise ScenarioError(dataclasses.replace(p, message=f"{p.message} (with {label} set outside the file)")
+                            for p in problems)
+
+
+def budget_problems_with(scenario: Scenario, overrides: Overrides) -> tuple[list[Problem], str]:
+    """The budget's problems of `scenario` run with `overrides` laid over its `[runtime]`,
+    and a label of the settings they change ("" and no problems when they change none:
+    the loader checked those)."""
     spec = scenario.runtime
     settings = settings_for(spec, overrides)
     changed = {name: getattr(settings, name) for name in ("gogc", "gomemlimit", "gomaxprocs", "green_tea")
                if getattr(settings, name) != getattr(spec, name)}
     if not changed:
-        return
+        return [], ""
     problems = budget_problems(dataclasses.replace(scenario, runtime=dataclasses.replace(spec, **changed)))
-    if problems:
-        label = describe_overrides(overrides)
-        raise ScenarioError(dataclasses.replace(p, message=f"{p.message} (with {label} set outside the file)")
-                            for p in problems)
+    return problems, describe_overrides(Overrides(**changed))
 
 
 def budget_problems(scenario: Scenario, cost: CostEstimate | None = None) -> list[Problem]:

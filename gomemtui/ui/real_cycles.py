@@ -26,7 +26,7 @@ def cycle_starts(history: tuple[PacerPoint, ...]) -> list[int]:
     starts: list[int] = []
     previous = GCPhase.OFF
     for point in history:
-        if previous == GCPhase.OFF and point.phase not in (GCPhase.OFF,):
+        if previous == GCPhase.OFF and point.phase != GCPhase.OFF:
             starts.append(point.time_ns)
         previous = point.phase
     return starts

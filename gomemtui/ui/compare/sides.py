@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from gomemtui.scenario.settings import UNSET, Overrides, describe_overrides
+from gomemtui.scenario.settings import Overrides, describe_overrides
 
 if TYPE_CHECKING:  # loaded when a side is loaded
     from gomemtui.runtime.program import Program
@@ -107,19 +107,9 @@ def load_side(side: CompareSide) -> Program:
     return compile_scenario(model, side.overrides)
 
 
-_SETTINGS = ("gogc", "gomemlimit", "gomaxprocs", "green_tea")
-
-
 def _budget_with_settings(model: Scenario, side: CompareSide) -> list:
     """The budget's problems when the side's settings differ from the file's `[runtime]`."""
-    from gomemtui.scenario.budget import budget_problems
+    from gomemtui.scenario.budget import budget_problems_with
 
-    changes = {name: getattr(side.overrides, name) for name in _SETTINGS
-               if getattr(side.overrides, name) is not UNSET
-               and getattr(side.overrides, name) != getattr(model.runtime, name)}
-    if not changes:
-        return []
-    runtime = dataclasses.replace(model.runtime, **changes)
-    shown = describe_overrides(Overrides(**changes))
-    return [dataclasses.replace(p, message=f"{p.message} (the {side.side} side, with {shown})")
-            for p in budget_problems(dataclasses.replace(model, runtime=runtime))]
+    problems, shown = budget_problems_with(model, side.overrides)
+    return [dataclasses.replace(p, message=f"{p.message} (the {side.side} side, with {shown})") for p in problems]
