@@ -520,9 +520,9 @@ class Collector:
         """Do `budget` of mark work on one P; returns (work, CPU-ns it took): root jobs at
         `ROOT_SCAN_BYTES_PER_NS`, heap objects at `SCAN_BYTES_PER_NS`."""
         mark = self._running().marking
-        roots_before = sum(job.work for job in mark.roots if job.done)
+        roots_before = mark.roots_work_done
         work = mark.drain(budget)
-        roots = sum(job.work for job in mark.roots if job.done) - roots_before
+        roots = mark.roots_work_done - roots_before
         cpu = roots / clock.ROOT_SCAN_BYTES_PER_NS + (work - roots) / clock.SCAN_BYTES_PER_NS
         return work, int(cpu)
 
@@ -621,7 +621,7 @@ class Collector:
 
     def _root_work_done(self) -> int:
         mark = self.mark
-        return sum(job.work for job in mark.roots if job.done) if mark is not None else 0
+        return mark.roots_work_done if mark is not None else 0
 
     def heap_scan_estimate(self) -> int:
         """`heapScan`: scannable bytes of the heap, as the pacer estimates them."""

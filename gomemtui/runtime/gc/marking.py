@@ -97,6 +97,14 @@ class MarkState:
     """Positions of the pointers that are not breadth-first tree edges (a second path to an
     object), sorted; with `cross_dst`, the positions they point to."""
     cross_dst: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    next_root: int = 0
+    """Every root job before it is done (they are scanned in order)."""
+    roots_work_done: int = 0
+    """Work of the root jobs done so far (10,000 goroutines are 10,000 jobs: kept, not summed)."""
+    roots_work_total: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.roots_work_total = sum(job.work for job in self.roots)
 
     # -- queries ------------------------------------------------------------------
 
@@ -121,12 +129,12 @@ class MarkState:
 
     def complete(self) -> bool:
         """No root job left and no grey object: mark termination may begin."""
-        if any(not job.done for job in self.roots):
+        if self.next_root < len(self.roots):
             return False
         return not bool((self.discovered_mask() & ~self.scanned).any())
 
     def remaining_work(self) -> int:
-        left_roots = sum(job.work for job in self.roots if not job.done)
+        left_roots = self.roots_work_total - self.roots_work_done
         return left_roots + int(self.work[~self.scanned].sum())
 
     # -- progress -------------------------------------------------------------------
@@ -195,12 +203,14 @@ class MarkState:
 
     def do_root_job(self) -> tuple[RootJob, np.ndarray] | None:
         """Scan the next root; returns it and the objects it greyed."""
-        for job in self.roots:
-            if not job.done:
-                job.done = True
-                self.work_done += job.work
-                return job, self.shade_objects(job.oids)
-        return None
+        if self.next_root >= len(self.roots):
+            return None
+        job = self.roots[self.next_root]
+        self.next_root += 1
+        job.done = True
+        self.work_done += job.work
+        self.roots_work_done += job.work
+        return job, self.shade_objects(job.oids)
 
     def drain(self, budget: int) -> int:
         """Do up to `budget` bytes of work in order (roots first); returns work done.

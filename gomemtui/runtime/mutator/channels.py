@@ -90,7 +90,7 @@ def _write(m: Mutator, oid: int, index: int, target: int) -> None:
 
 def _park(m: Mutator, g: str, ch: Channel, what: str, queue: str) -> None:
     """`gopark`: the goroutine waits in `queue` ("send" or "receive") of the channel."""
-    m.state.goroutines[g].state = "blocked"
+    m.state.set_goroutine_state(m.state.goroutines[g], "blocked")
     m.emit("goroutine", f"{g} blocks on {what}: it parks with a {SUDOG_BYTES} B sudog in {ch.name}'s "
            f"{queue} queue; its stack, the sudog, {ch.name} and the "
            "value stay alive until another goroutine wakes it", goroutine=g, state="blocked", chan=ch.name)
@@ -99,7 +99,7 @@ def _park(m: Mutator, g: str, ch: Channel, what: str, queue: str) -> None:
 def _wake(m: Mutator, g: str) -> None:
     """`goready`: the parked goroutine is runnable again."""
     _release_sudog(m, g)
-    m.state.goroutines[g].state = "runnable"
+    m.state.set_goroutine_state(m.state.goroutines[g], "runnable")
 
 
 def _bind_received(m: Mutator, var: str | None, g: str, value: tuple[int, GoType]) -> None:

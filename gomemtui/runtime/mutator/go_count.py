@@ -75,7 +75,7 @@ def _start(m: Mutator, op: ops.Go, name: str, i: int) -> None:
     """`newproc`: goroutine i gets its g and its starting stack (`malg`, `stackalloc`)."""
     m.owner(op.g)
     g = Goroutine(name, state="runnable", used=BASE_STACK_USED, started=True)
-    m.state.goroutines[name] = g
+    m.state.add_goroutine(g)
     size = m.stacks.spawn(name)
     m.stacks.set_used(name, g.used)
     g_text = goroutines.new_g(m, name)

@@ -17,7 +17,7 @@ def go(m: Mutator, op: ops.Go) -> None:
     """`go name()`: a new goroutine with the starting stack size (`newproc` → `malg`)."""
     m.owner(op.g)
     g = Goroutine(op.goroutine, state="runnable", used=BASE_STACK_USED, started=True)
-    m.state.goroutines[op.goroutine] = g
+    m.state.add_goroutine(g)
     size = m.stacks.spawn(op.goroutine)
     m.stacks.set_used(op.goroutine, g.used)
     g_text = new_g(m, op.goroutine)
@@ -52,7 +52,7 @@ def new_g(m: Mutator, name: str) -> str:
 def block(m: Mutator, op: ops.Block) -> None:
     """The goroutine blocks for ever: its stack and what it references stay alive (a leak)."""
     g = m.state.goroutines[op.goroutine]
-    g.state = "blocked"
+    m.state.set_goroutine_state(g, "blocked")
     rt = m.state.runtime_objects
     if op.goroutine not in rt.sudogs:
         # chansend/chanrecv → acquireSudog: the parked goroutine waits in the channel's queue
@@ -67,7 +67,7 @@ def block(m: Mutator, op: ops.Block) -> None:
 def goroutine_exit(m: Mutator, op: ops.Exit) -> None:
     """The goroutine returns (`goexit0`): its stack is freed, its variables die."""
     g = m.state.goroutines[op.goroutine]
-    g.state = "dead"
+    m.state.set_goroutine_state(g, "dead")
     dead = [name for name, v in m.state.vars.items() if v.owner == op.goroutine]
     for name in dead:
         del m.state.vars[name]

@@ -177,9 +177,9 @@ class Mutator:
             # look at the others (10,000 goroutines of a `go` with count).
             last = goroutines.get(self.state.running)
             if last is not None and last.state == "running" and last.name != g:
-                last.state = "runnable"
+                self.state.set_goroutine_state(last, "runnable")
             if gor.state in ("runnable", "running"):
-                gor.state = "running"
+                self.state.set_goroutine_state(gor, "running")
                 self.state.running = g
         return g
 

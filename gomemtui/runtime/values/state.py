@@ -64,6 +64,10 @@ class ProgramState:
         }
         self.running = "main"
         """The goroutine `Mutator.owner` made running last (the only one that can be)."""
+        self._busy: set[str] = {"main"}
+        """Names of the goroutines running or runnable, kept as their states change: the
+        collector asks for their count at every allocation while it marks, and counting
+        10,000 parked goroutines each time made a `go` with count quadratic."""
         self.runtime_objects = RuntimeObjects()
         """The runtime's own `g`s, `sudog`s and `allgs` array (reachable from its globals)."""
         self.declared_goroutines = tuple(declared_goroutines)
@@ -82,7 +86,23 @@ class ProgramState:
 
     def busy_goroutines(self) -> int:
         """Goroutines that want a P (running or runnable)."""
-        return sum(1 for g in self.goroutines.values() if g.state in ("running", "runnable"))
+        return len(self._busy)
+
+    def add_goroutine(self, g: Goroutine) -> None:
+        """A goroutine started (`newproc`); it replaces a finished one of the same name."""
+        self.goroutines[g.name] = g
+        self._count(g)
+
+    def set_goroutine_state(self, g: Goroutine, state: str) -> None:
+        """The goroutine runs, waits for a P, parks or exits: its state, and the busy count."""
+        g.state = state
+        self._count(g)
+
+    def _count(self, g: Goroutine) -> None:
+        if g.state in ("running", "runnable"):
+            self._busy.add(g.name)
+        else:
+            self._busy.discard(g.name)
 
     def var_objects(self, var: Var) -> list[int]:
         """Heap objects a variable points to directly."""
