@@ -90,12 +90,13 @@ def _run_open(args: argparse.Namespace) -> int:
             return log
         real_cycles = real_cycle_points(log)
     from gomemtui.ui.first_frame import FirstFrameCache, settings_text
+    from gomemtui.ui.preview import read_preview
 
     kept = FirstFrameCache(path, settings_text(overrides))  # drawn while the core loads
     with gc_hold.holding():  # until the first frame is on screen (the app releases it)
         try:
             return _ui_app().run_deferred(lambda: compile_file(path, overrides), str(path), first_frame=kept,
-                                          real_cycles=real_cycles)
+                                          real_cycles=real_cycles, preview=read_preview(path))
         except ScenarioError as exc:
             return print_problems(exc)
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # annotations only: the core's views load with the core; the 
     from gomemtui.runtime.program import Program
     from gomemtui.runtime.read.gctrace_log import RealCyclePoint
     from gomemtui.ui.first_frame import FirstFrameCache
+    from gomemtui.ui.preview import ScenarioPreview
     from gomemtui.ui.screens.picker import PickerScreen
 
 
@@ -61,6 +62,7 @@ class GoMemApp(RemoteSync, App[None]):
         autoplay: bool = False,
         first_frame: FirstFrameCache | None = None,
         real_cycles: tuple[RealCyclePoint, ...] | None = None,
+        preview: ScenarioPreview | None = None,
     ) -> None:
         super().__init__()
         self.player: Player | None = guarded(Player(timeline)) if timeline is not None else None
@@ -69,6 +71,8 @@ class GoMemApp(RemoteSync, App[None]):
         self._autoplay = autoplay
         self._first_frame = first_frame if self.remote is None else None
         """Kept first frames: not for a presenter or follower (it opens where the presenter is)."""
+        self._preview = preview if self.remote is None else None
+        """The scenario file's own words, drawn until the core's first frame (nor for them)."""
         self.real_cycles = real_cycles
         """Real Go's cycles from a gctrace log, drawn on the pacer chart (`--against`)."""
         self.crash: BaseException | None = None
@@ -111,7 +115,7 @@ class GoMemApp(RemoteSync, App[None]):
 
             return PickerScreen()
         return MainScreen(self.player, start_step=self._start_step, autoplay=self._autoplay,
-                          first_frame=self._first_frame)
+                          first_frame=self._first_frame, preview=self._preview)
 
     def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
         """Load the chosen scenario and open it."""
@@ -165,14 +169,16 @@ def make_app(program: Program, path: str = "", *, start_step: int | None = None,
 
 
 def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrameCache | None = None,
-                 real_cycles: tuple[RealCyclePoint, ...] | None = None) -> int:
+                 real_cycles: tuple[RealCyclePoint, ...] | None = None,
+                 preview: ScenarioPreview | None = None) -> int:
     """Open the app at once and load the scenario behind its first frame.
 
     `load` (e.g. `lambda: load_program(path)`) runs in the playback worker, so neither
     the scenario package nor the runtime core is imported before the first frame. If it
     raises, the app closes and the exception is raised here, for the caller to report as
     it reports a load error. With `first_frame`, the frame kept from the last run of the
-    same file and settings is drawn while they load (`gomemtui.ui.first_frame`).
+    same file and settings is drawn while they load (`gomemtui.ui.first_frame`); else, with
+    `preview`, what the file states of itself (`gomemtui.ui.preview`).
 
     Returns:
         The app's exit status: 0 when the user quit, non-zero when it stopped on an
@@ -188,7 +194,7 @@ def run_deferred(load: Callable[[], Program], path: str, first_frame: FirstFrame
             raise
         return timeline_factory(program)()
 
-    app = GoMemApp(make, path=path, first_frame=first_frame, real_cycles=real_cycles)
+    app = GoMemApp(make, path=path, first_frame=first_frame, real_cycles=real_cycles, preview=preview)
     app.run()
     if failure:
         raise failure[0]

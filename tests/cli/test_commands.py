@@ -139,7 +139,7 @@ def test_open_calls_the_ui_lazily(gomemtui, monkeypatch) -> None:
 
     calls = []
     fake = types.SimpleNamespace(
-        run_deferred=lambda load, path, first_frame=None, real_cycles=None: calls.append(("app", load().title, Path(path).name)) or 0,
+        run_deferred=lambda load, path, first_frame=None, real_cycles=None, preview=None: calls.append(("app", load().title, Path(path).name)) or 0,
         run_picker=lambda: calls.append(("picker",)) or 0,
     )
     monkeypatch.setattr(cli, "_ui_app", lambda: fake)
@@ -153,7 +153,7 @@ def test_open_passes_overrides_to_the_program(gomemtui, monkeypatch) -> None:
     import types
 
     seen = []
-    fake = types.SimpleNamespace(run_deferred=lambda load, path, first_frame=None, real_cycles=None: seen.append(load().settings) or 0)
+    fake = types.SimpleNamespace(run_deferred=lambda load, path, first_frame=None, real_cycles=None, preview=None: seen.append(load().settings) or 0)
     monkeypatch.setattr(cli, "_ui_app", lambda: fake)
     monkeypatch.setenv("GOGC", "50")
     gomemtui("tour", "--gomemlimit", "64MiB")
@@ -167,7 +167,7 @@ def test_open_reports_cheap_errors_before_the_app_and_load_errors_after(gomemtui
 
     opened = []
 
-    def run_deferred(load, path, first_frame=None, real_cycles=None):
+    def run_deferred(load, path, first_frame=None, real_cycles=None, preview=None):
         opened.append(path)
         return load() and 0  # the real app re-raises load's exception after closing
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # mounted, and so imported, after the first paint
     from gomemtui.ui.what_if import WhatIfOverlays, WhatIfUpdated
     from gomemtui.ui.screens.what_if import WhatIfChoice
     from gomemtui.ui.first_frame import FirstFrameCache
+    from gomemtui.ui.preview import ScenarioPreview
     from gomemtui.ui.widgets.heap_map import HeapMap
     from gomemtui.ui.widgets.working import WorkingLine
 
@@ -60,6 +61,9 @@ FOOTER_PRIORITY: tuple[str, ...] = (
 takes back's place while the collector marks); the footer shows them in `KEYS` order."""
 
 
+PREVIEW_PANELS = frozenset({"source", "explain", "strip"})
+"""Panels whose widgets draw the scenario file's preview in the first paint."""
+
 PICTURE_SETTLE = 0.5
 """Seconds after the core's frame before the first step that the screen is pictured for
 the next start (`_keep_picture`): the footer and the panels settle in the meantime."""
@@ -80,7 +84,7 @@ class MainScreen(Screen[None]):
 
     ESCAPE_TO_MINIMIZE = False
     AUTO_FOCUS = None
-    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip-delta, #strip, WorkingLine, Footer"
+    ALLOW_IN_MAXIMIZED_VIEW = "#top, #strip-delta, #strip, WorkingLine, Footer, #kept-picture"
 
     KEYS: ClassVar[list[Binding]] = [
         Binding("space", "toggle_play", "Play"),
@@ -125,7 +129,7 @@ class MainScreen(Screen[None]):
     """The heap map draws glyphs only (NO_COLOR, or chosen in the palette)."""
 
     def __init__(self, player: Player, *, start_step: int | None = None, autoplay: bool = False,
-                 first_frame: FirstFrameCache | None = None) -> None:
+                 first_frame: FirstFrameCache | None = None, preview: ScenarioPreview | None = None) -> None:
         super().__init__()
         self.player = player
         """Owns the timeline (touched only from the playback worker)."""
@@ -144,6 +148,13 @@ class MainScreen(Screen[None]):
         self.what_ifs: WhatIfOverlays | None = None
         """The what-if runs over the pacer chart (made when the first is asked for)."""
         self._first_frame = first_frame if start_step is None else None
+        self._preview = preview if start_step is None else None
+        """What the scenario file states of itself, drawn in the first paint when no picture
+        of the screen is kept (`gomemtui.ui.preview`)."""
+        self._early: dict[str, tuple[Widget, ...]] = {}
+        """The panels' widgets mounted in the first paint to draw the preview (by panel id)."""
+        self._made: dict[str, tuple[Widget, ...]] = {}
+        """Every panel's widgets, when made for the preview before `_fill_panels` mounts them."""
         self.early = False
         """Whether the frame shown is the first frame kept from the last run, drawn while
         the core loads (`gomemtui.ui.first_frame`); the core's own frame replaces it."""
@@ -163,13 +174,20 @@ class MainScreen(Screen[None]):
         # first frame is on screen (they would draw nothing before the scenario loads,
         # and styling and laying out a dozen widgets more costs a third of the time to
         # the first frame).
+        # With no picture kept, the scenario file's own words (title, source, summary) are
+        # drawn at once by the few panels that show them (`gomemtui.ui.preview`).
+        picture = self._kept_picture()
+        preview = self._preview if picture is None else None
+        self._early = self._preview_widgets(preview) if preview is not None else {}
         with Vertical(id="top"):
-            yield StatusHeader().data_bind(MainScreen.frame)
+            yield StatusHeader(preview).data_bind(MainScreen.frame)
             yield PanelTabs(id="tabs")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Panel(title="Source", id="source")
-                yield Panel(title="Explain", id="explain")
+                with Panel(title="Source", id="source"):
+                    yield from self._early.get("source", ())
+                with Panel(title="Explain", id="explain"):
+                    yield from self._early.get("explain", ())
             with Vertical(id="center"):
                 yield Panel(title="Heap map", id="heap")
                 yield Panel(title="GC & pacer", id="gc")
@@ -180,14 +198,35 @@ class MainScreen(Screen[None]):
                 yield Panel(title="Goroutines", id="goroutines")
                 yield Panel(title="Top (pprof)", id="pprof")
         yield Panel(title="Event log", id="log")
+        yield from self._early.get("strip", ())
         yield KeyFooter(FOOTER_PRIORITY, [binding.action for binding in self.KEYS])
-        if self._first_frame is not None:  # the whole screen as the last run showed it first
-            size = (self.app.size.width, self.app.size.height)
-            lines = self._first_frame.load_picture(size, self._picture_variant())
-            if lines is not None:
-                from gomemtui.ui.widgets.kept_picture import KeptPicture
+        if picture is not None:
+            yield picture
 
-                yield KeptPicture(lines, size)
+    def _kept_picture(self) -> Widget | None:
+        """The whole screen as the last run showed it first, if it was kept at this size."""
+        if self._first_frame is None:
+            return None
+        size = (self.app.size.width, self.app.size.height)
+        lines = self._first_frame.load_picture(size, self._picture_variant())
+        if lines is None:
+            return None
+        from gomemtui.ui.widgets.kept_picture import KeptPicture
+
+        return KeptPicture(lines, size)
+
+    def _preview_widgets(self, preview: ScenarioPreview) -> dict[str, tuple[Widget, ...]]:
+        """The widgets of the panels that draw the scenario file's words (the Source and
+        Explain panels and the explanation strip), made now to draw `preview`."""
+        from gomemtui.ui.widgets.lines_view import LinesView
+
+        self._made = self._panel_widgets()
+        early = {panel_id: widgets for panel_id, widgets in self._made.items() if panel_id in PREVIEW_PANELS}
+        for widgets in early.values():
+            for widget in widgets:
+                if isinstance(widget, LinesView):
+                    widget.preview = preview
+        return early
 
     def _picture_variant(self) -> str:
         """What else a picture of the screen depends on: the theme and NO_COLOR."""
@@ -273,6 +312,7 @@ class MainScreen(Screen[None]):
         self.mono = self.app.no_color
         self._update_tabs()
         self._apply_size(self.app.size.width, self.app.size.height)
+        self._apply_maximize(mounting=True)
         self.call_after_refresh(self._fill_panels)
         if self._first_frame is None:  # else once the kept first frame is drawn
             self._start_core()
@@ -296,7 +336,10 @@ class MainScreen(Screen[None]):
             self.app.title = kept.program.title or self.app.title
             self.call_after_refresh(self._drop_picture)  # the panels draw it now
         mounts = []
-        for panel_id, widgets in self._panel_widgets().items():
+        made, self._made = self._made or self._panel_widgets(), {}
+        for panel_id, widgets in made.items():
+            if panel_id in self._early:  # mounted in the first paint, for the preview
+                continue
             if panel_id == "strip":
                 mounts.append(self.mount_all(widgets, before=self.query_one(KeyFooter)))
             else:
@@ -365,8 +408,10 @@ class MainScreen(Screen[None]):
         self.set_class(active == "explain", "-explain-active")
         self._apply_maximize()
 
-    def _apply_maximize(self) -> None:
-        if not self.is_mounted:
+    def _apply_maximize(self, mounting: bool = False) -> None:
+        """Maximize the active panel in the narrow or zoomed layout (`mounting`: from
+        `on_mount`, so that the very first paint is already laid out as it will stay)."""
+        if not (self.is_mounted or mounting):
             return
         if self.narrow or self.zoomed:
             panel = self.panel(self.active)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -12,6 +14,9 @@ from textual.reactive import reactive
 from gomemtui.ui.fit import first_fitting
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView, wrap_lines
+
+if TYPE_CHECKING:
+    from gomemtui.ui.preview import ScenarioPreview
 
 _WRAP_CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 MAX_EVENTS = 40
@@ -48,11 +53,7 @@ def explain_lines(frame: Frame, width: int, styles: dict[str, Style] | None = No
     out: list[Text] = []
     step = frame.step
     if frame.position == 0:
-        out.append(Text(f"{frame.program.title or 'Scenario'}: before the first step", styles.get("title", Style(bold=True))))
-        if frame.program.summary:
-            out.extend(wrap(Text(frame.program.summary, styles.get("note", Style(italic=True))), width))
-        out.append(Text("Press n or → to run the first step, space to play, ? for help."))
-        return out
+        return before_first_step(frame.program.title, frame.program.summary, width, styles)
     if step is not None:
         title = f"step {step.index + 1}/{frame.total_steps} · line {step.line} · {step.do}"
         if frame.action not in ("step", "goto", "end", "refresh", "step back", "home"):
@@ -91,8 +92,14 @@ class ExplainView(LinesView):
     """
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
-        return explain_lines(frame, width, self.styles_for(
-            "explain-view--title", "explain-view--code", "explain-view--note", "explain-view--message"))
+        return explain_lines(frame, width, self._styles())
+
+    def build_preview_lines(self, preview: ScenarioPreview, width: int) -> list[Text]:
+        return before_first_step(preview.title, preview.summary, width, self._styles())
+
+    def _styles(self) -> dict[str, Style]:
+        return self.styles_for("explain-view--title", "explain-view--code", "explain-view--note",
+                               "explain-view--message")
 
 
 def strip_lines(lines: list[Text], width: int, max_lines: int, key: str, style: Style | None = None) -> list[Text]:
@@ -125,6 +132,16 @@ def strip_lines(lines: list[Text], width: int, max_lines: int, key: str, style: 
     return [*kept, Text(ellipsis, style or Style(bold=True))]
 
 
+def before_first_step(title: str, summary: str, width: int, styles: dict[str, Style]) -> list[Text]:
+    """The explanation before the first step: the scenario's title and summary, and the keys
+    that start it (drawn from the file alone until the core's first frame comes)."""
+    out = [Text(f"{title or 'Scenario'}: before the first step", styles.get("title", Style(bold=True)))]
+    if summary:
+        out.extend(wrap(Text(summary, styles.get("note", Style(italic=True))), width))
+    out.append(Text("Press n or → to run the first step, space to play, ? for help."))
+    return out
+
+
 class ExplainStrip(ExplainView):
     """The explanation under the active panel on small terminals: as many lines as the
     step needs, up to `max_lines`; past that an ellipsis line names the key (`x`) that
@@ -149,7 +166,13 @@ class ExplainStrip(ExplainView):
         """Whether the last frame's explanation did not fit (the ellipsis line shows)."""
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
-        full = wrap_lines(super().build_lines(frame, width), width)
+        return self._fit(super().build_lines(frame, width), width)
+
+    def build_preview_lines(self, preview: ScenarioPreview, width: int) -> list[Text]:
+        return self._fit(super().build_preview_lines(preview, width), width)
+
+    def _fit(self, lines: list[Text], width: int) -> list[Text]:
+        full = wrap_lines(lines, width)
         more = self.styles_for("explain-strip--more").get("more")
         lines = strip_lines(full, width, self.max_lines, self.KEY, more)
         self.truncated = len(lines) < len(full)
@@ -162,7 +185,7 @@ class ExplainStrip(ExplainView):
             self.styles.height = height
 
     def watch_max_lines(self) -> None:
-        if self.frame is not None:
+        if self.frame is not None or self.preview is not None:
             self.rebuild()
 
     async def on_click(self, event: events.Click) -> None:

@@ -11,6 +11,7 @@ cycles, peak heap and GC CPU of each, in the same three tiers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,6 +22,9 @@ from gomemtui.runtime.enums import GCPhase
 from gomemtui.ui.fit import fit_words, join_fitting
 from gomemtui.ui.frame import Frame
 from gomemtui.units import NEVER_BYTES, format_bytes, format_goal, format_ns
+
+if TYPE_CHECKING:
+    from gomemtui.ui.preview import ScenarioPreview
 
 SEPARATOR = " │ "
 MIN_TITLE = 12
@@ -76,7 +80,8 @@ def figure_tiers(frame: Frame, playing: bool, speed: float, busy: bool) -> list[
     return [[part for part in tier if part] for tier in tiers]
 
 
-def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False) -> Text:
+def header_text(frame: Frame | None, playing: bool, speed: float, width: int, busy: bool = False,
+                preview: ScenarioPreview | None = None) -> Text:
     """The header's content, fitted to `width` without cutting a word.
 
     The longest tier of figures that leaves room for the whole title is used; if none
@@ -89,14 +94,22 @@ def header_text(frame: Frame | None, playing: bool, speed: float, width: int, bu
         speed: Actions per second.
         width: Columns available.
         busy: The core is still working on an action.
+        preview: What the scenario file states (`gomemtui.ui.preview`), shown with no
+            figures while the core loads and no frame is shown yet.
 
     Returns:
         One line of text, at most `width` cells.
     """
-    if frame is None:
-        return Text(fit_words(" gomemtui · loading…", width))
-    title = frame.program.title or "gomemtui"
-    tiers = figure_tiers(frame, playing, speed, busy)
+    if frame is not None:
+        return fitted_header(frame.program.title or "gomemtui", figure_tiers(frame, playing, speed, busy), width)
+    if preview is not None:
+        step = f"step 0/{preview.total_steps}"
+        return fitted_header(preview.title, [[step, "loading the runtime…"], [step, "loading…"], [step]], width)
+    return Text(fit_words(" gomemtui · loading…", width))
+
+
+def fitted_header(title: str, tiers: list[list[str]], width: int) -> Text:
+    """The title and the longest tier of figures that fit `width` (see `header_text`)."""
     inner = max(0, width - 1)  # a space before the first part
     figures: list[str] = []
     for title_room in (cell_len(title), min(MIN_TITLE, cell_len(title))):
@@ -164,11 +177,16 @@ class StatusHeader(Widget):
     runs: reactive[tuple[RunFigures, ...]] = reactive(())
     """The runs compared on a second line (the run played and its what-ifs); none: one line."""
 
+    def __init__(self, preview: ScenarioPreview | None = None) -> None:
+        super().__init__()
+        self.preview = preview
+        """What the scenario file states, shown until the first frame (`gomemtui.ui.preview`)."""
+
     def watch_runs(self, runs: tuple[RunFigures, ...]) -> None:
         self.styles.height = 2 if runs else 1
 
     def render(self) -> Text:
-        text = header_text(self.frame, self.playing, self.speed, self.size.width, self.busy)
+        text = header_text(self.frame, self.playing, self.speed, self.size.width, self.busy, self.preview)
         if self.runs:
             text.append("\n")
             text.append_text(runs_text(self.runs, self.size.width))

@@ -7,6 +7,8 @@ Strip only when it is drawn, and scrolls.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
@@ -19,6 +21,9 @@ from textual.strip import Strip
 
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.redraw import changed_lines
+
+if TYPE_CHECKING:
+    from gomemtui.ui.preview import ScenarioPreview
 
 
 _CONSOLE = Console(width=400, color_system=None, force_terminal=False)
@@ -95,6 +100,14 @@ class LinesView(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._wrap_cache: dict[str, tuple[Text, list[Text]]] = {}
         self._wrap_width = 0
+        self.preview: ScenarioPreview | None = None
+        """What the scenario file states of itself, drawn until the first frame comes
+        (`gomemtui.ui.preview`); None: nothing is drawn before it."""
+
+    def build_preview_lines(self, preview: ScenarioPreview, width: int) -> list[Text]:
+        """The panel's lines before the first frame, from the scenario file alone (the
+        panels that show figures have none)."""
+        return []
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         """The panel's lines for a frame and a width.
@@ -129,13 +142,13 @@ class LinesView(ScrollView, can_focus=True):
         frame = self.frame
         width = max(1, self.scrollable_content_region.width or self.size.width)
         if frame is None:
-            lines = []
+            lines = self.build_preview_lines(self.preview, width) if self.preview is not None else []
         else:
             lines = self.build_lines(frame, width)
-            if self.WRAP:
-                if self._wrap_width != width or len(self._wrap_cache) > MAX_WRAP_CACHE:
-                    self._wrap_cache, self._wrap_width = {}, width
-                lines = wrap_lines(lines, width, cache=self._wrap_cache)
+        if lines and self.WRAP:
+            if self._wrap_width != width or len(self._wrap_cache) > MAX_WRAP_CACHE:
+                self._wrap_cache, self._wrap_width = {}, width
+            lines = wrap_lines(lines, width, cache=self._wrap_cache)
         self._dirty = False
         same_width = self._built_for is not None and self._built_for[1] == width
         self._built_for = (frame.serial if frame else -1, width)
@@ -210,7 +223,7 @@ class LinesView(ScrollView, can_focus=True):
         self._strips.clear()
         self._style_cache = {}
         self._base_style = None
-        if self.is_mounted and self.frame is not None:
+        if self.is_mounted and (self.frame is not None or self.preview is not None):
             self.call_later(self.rebuild)
 
     def render_line(self, y: int) -> Strip:

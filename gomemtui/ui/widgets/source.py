@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Span, Text
 
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
+
+if TYPE_CHECKING:
+    from gomemtui.ui.preview import ScenarioPreview
 
 
 @lru_cache(maxsize=8)
@@ -43,13 +48,28 @@ def source_lines(frame: Frame, width: int, styles: dict[str, Style] | None = Non
     Returns:
         One Text per source line.
     """
-    styles = styles or {}
     code = frame.program.source
-    if not code:
-        return [Text("(this scenario has no [source])", style=styles.get("gutter", Style()))]
     current = frame.step.line if frame.step is not None else None
-    step_lines = {s.line for s in frame.program.steps}
-    lines = highlighted_lines(code)
+    lines = highlighted_lines(code) if code else ()
+    return numbered_lines(lines, current, {s.line for s in frame.program.steps}, width, styles)
+
+
+def preview_source_lines(preview: ScenarioPreview, width: int, styles: dict[str, Style] | None = None) -> list[Text]:
+    """The source as the file states it, drawn before the core loads: numbered and marked
+    as `source_lines` draws it before the first step, not yet highlighted (pygments loads
+    with the core, off the UI thread)."""
+    code = preview.source
+    lines = [Text(line) for line in code.splitlines()] if code else []
+    return numbered_lines(lines, None, preview.step_lines, width, styles)
+
+
+def numbered_lines(lines: Sequence[Text], current: int | None, step_lines: Collection[int], width: int,
+                   styles: dict[str, Style] | None) -> list[Text]:
+    """Source lines with a gutter: the line number and a marker ("▶" the current step's
+    line, "·" a line a step runs)."""
+    styles = styles or {}
+    if not lines:
+        return [Text("(this scenario has no [source])", style=styles.get("gutter", Style()))]
     digits = len(str(len(lines)))
     out: list[Text] = []
     for number, body in enumerate(lines, start=1):
@@ -83,6 +103,9 @@ class SourceView(LinesView):
 
     def build_lines(self, frame: Frame, width: int) -> list[Text]:
         return source_lines(frame, width, self.styles_for("source-view--current", "source-view--gutter"))
+
+    def build_preview_lines(self, preview: ScenarioPreview, width: int) -> list[Text]:
+        return preview_source_lines(preview, width, self.styles_for("source-view--current", "source-view--gutter"))
 
     def after_rebuild(self) -> None:
         """Keep the current line in the middle of the view (once the layout knows the size)."""

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from gomemtui.runtime.read.profile import top_lines
 from gomemtui.ui.frame import Frame
 from gomemtui.ui.widgets.lines_view import LinesView
 from gomemtui.units import format_bytes
@@ -82,6 +81,8 @@ def top_panel_lines(frame: Frame, sort: str, width: int, styles: dict[str, Style
                  "(runtime.GC() publishes its own): g runs one now.", muted),
         ]
     out = [Text(summary_line(profile), styles.get("title", Style(bold=True)))]
+    from gomemtui.runtime.read.profile import top_lines  # the core's module: loaded by now
+
     rows = top_lines(profile, sort)
     columns = _columns(sort, width)
     heading = Text()
