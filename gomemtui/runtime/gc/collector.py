@@ -747,7 +747,8 @@ class Collector:
         background, idle = self.workers()
         self.events.emit("gc_phase", f"GC {cycle.number}: concurrent mark — write barrier on, new objects "
                          f"allocated black; {len(mark.order)} reachable object(s) to mark from "
-                         f"{len(roots)} root(s); workers: {self.pacer.worker_plan().description}"
+                         f"{sum(1 for job in roots if not job.heap)} root(s); workers: "  # the start-up heap is heap
+                         f"{self.pacer.worker_plan().description}"
                          + (f" + {idle:g} idle P(s)" if idle else ""),
                          cycle=cycle.number, phase=GCPhase.MARK.value, reason="")
 
