@@ -5,19 +5,21 @@ core's first frame without moving a line."""
 from __future__ import annotations
 
 import re
-import threading
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.pilot import Pilot
 
-from gomemtui.runtime.timeline import Timeline
 from gomemtui.scenario import find_scenario, list_bundled, load_program
 from gomemtui.ui.app import GoMemApp
 from gomemtui.ui.preview import MAX_PREVIEW_BYTES, ScenarioPreview, read_preview
 from gomemtui.ui.screens.main import MainScreen
 from tests.ui.conftest import screen_text, settle
+from tests.ui.test_first_frame import SlowCore
 
 BUNDLED = [b.short_name for b in list_bundled()]
 NARROW = (80, 24)
@@ -91,18 +93,6 @@ def test_reading_a_preview_never_raises(text: str) -> None:
         assert result is None or isinstance(result, ScenarioPreview)
 
 
-class SlowCore:
-    """A timeline factory that waits until `ready` is set: the core still loading."""
-
-    def __init__(self, name: str) -> None:
-        self.program = load_program(name)
-        self.ready = threading.Event()
-
-    def __call__(self) -> Timeline:
-        self.ready.wait(20)
-        return Timeline(self.program)
-
-
 def panel_text(text: str, top: str) -> list[str]:
     """The lines of the panel whose top border holds `top` (a panel at the left edge)."""
     lines = text.splitlines()
@@ -112,77 +102,64 @@ def panel_text(text: str, top: str) -> list[str]:
     return [line[:width] for line in lines[start:end + 1]]
 
 
-async def test_the_first_paint_shows_the_scenario_before_the_core_loads() -> None:
-    """160×48, nothing kept: the first paint has the title and step 0/N in the header, the
-    numbered source with its step lines marked, and the explanation before the first step;
-    no figure. The core's frame then fills in the figures, and the source reads the same."""
-    core = SlowCore("tour")
-    program = core.program
-    app = GoMemApp(core, path="tour.toml", preview=read_preview(find_scenario("tour")))
-    first_paint: list[str] = []
+@asynccontextmanager
+async def first_paint(name: str, size: tuple[int, int]) -> AsyncIterator[tuple[GoMemApp, Pilot, SlowCore, str]]:
+    """`gomemtui NAME` opened with nothing kept and the core held back: the app, its pilot,
+    its core (`ready.set()` lets it load) and the screen's text as the first paint drew it."""
+    core = SlowCore(name)
+    app = GoMemApp(core, path=f"{name}.toml", preview=read_preview(find_scenario(name)))
+    painted: list[str] = []
     fill = MainScreen._fill_panels
 
     async def record_then_fill(screen: MainScreen) -> None:
-        first_paint.append(screen_text(app))
+        painted.append(screen_text(app))
         await fill(screen)
 
     MainScreen._fill_panels = record_then_fill  # type: ignore[method-assign]
     try:
-        async with app.run_test(size=WIDE) as pilot:
+        async with app.run_test(size=size) as pilot:
             for _ in range(50):
                 await pilot.pause()
                 if app.screen.filled:
                     break
-            assert isinstance(app.screen, MainScreen) and app.screen.frames_shown == 0
-            painted = first_paint[0]
-            header = painted.splitlines()[0]
-            assert header == f" {program.title} │ step 0/{len(program.steps)} │ loading the runtime…"
-            assert "│  1 package main" in painted
-            gutter = [re.match(r"│([·▶ ])\s*(\d+) ", line) for line in painted.splitlines()]
-            numbered = {int(m.group(2)): m.group(1) for m in gutter if m}
-            assert len(numbered) >= 10
-            steps = {step.line for step in program.steps}
-            assert {n for n, mark in numbered.items() if mark == "·"} == steps & set(numbered)
-            assert f"{program.title}:" in painted and "before the first step" in painted
-            assert "goal" not in painted and "MiB" not in painted  # no figure before the core's
-            source_before = panel_text(painted, "─ Source ─")
-            core.ready.set()
-            await settle(pilot)
-            assert app.screen.frames_shown >= 1
-            after = screen_text(app)
-            assert "goal 4.0 MiB" in after.splitlines()[0]
-            assert panel_text(after, "─ Source ─") == source_before
+            yield app, pilot, core, painted[0]
     finally:
         MainScreen._fill_panels = fill  # type: ignore[method-assign]
         core.ready.set()
+
+
+async def test_the_first_paint_shows_the_scenario_before_the_core_loads() -> None:
+    """160×48, nothing kept: the first paint has the title and step 0/N in the header, the
+    numbered source with its step lines marked, and the explanation before the first step;
+    no figure. The core's frame then fills in the figures, and the source reads the same."""
+    async with first_paint("tour", WIDE) as (app, pilot, core, painted):
+        program = core.program
+        assert isinstance(app.screen, MainScreen) and app.screen.frames_shown == 0
+        header = painted.splitlines()[0]
+        assert header == f" {program.title} │ step 0/{len(program.steps)} │ loading the runtime…"
+        assert "│  1 package main" in painted
+        gutter = [re.match(r"│([·▶ ])\s*(\d+) ", line) for line in painted.splitlines()]
+        numbered = {int(m.group(2)): m.group(1) for m in gutter if m}
+        assert len(numbered) >= 10
+        steps = {step.line for step in program.steps}
+        assert {n for n, mark in numbered.items() if mark == "·"} == steps & set(numbered)
+        assert f"{program.title}:" in painted and "before the first step" in painted
+        assert "goal" not in painted and "MiB" not in painted  # no figure before the core's
+        core.ready.set()
+        await settle(pilot)
+        assert app.screen.frames_shown >= 1
+        after = screen_text(app)
+        assert "goal 4.0 MiB" in after.splitlines()[0]
+        assert panel_text(after, "─ Source ─") == panel_text(painted, "─ Source ─")
 
 
 async def test_at_80x24_the_first_paint_is_the_narrow_layout_with_the_explanation() -> None:
     """The narrow layout from the first paint (one panel, the strip under it), and the
     strip already holds the scenario's explanation."""
-    core = SlowCore("tour")
-    app = GoMemApp(core, path="tour.toml", preview=read_preview(find_scenario("tour")))
-    first_paint: list[str] = []
-    fill = MainScreen._fill_panels
-
-    async def record_then_fill(screen: MainScreen) -> None:
-        first_paint.append(screen_text(app))
-        await fill(screen)
-
-    MainScreen._fill_panels = record_then_fill  # type: ignore[method-assign]
-    try:
-        async with app.run_test(size=NARROW) as pilot:
-            for _ in range(50):
-                await pilot.pause()
-                if app.screen.filled:
-                    break
-            painted = first_paint[0]
-            assert "╭─ Source" not in painted and "╭─ Slices" not in painted  # one panel at a time
-            assert f"{core.program.title}: before the first step" in painted
-            assert "Press n or → to run the first step" in painted
-            core.ready.set()
-            await settle(pilot)
-            assert f"{core.program.title}: before the first step" in screen_text(app)
-    finally:
-        MainScreen._fill_panels = fill  # type: ignore[method-assign]
+    async with first_paint("tour", NARROW) as (app, pilot, core, painted):
+        assert "╭─ Source" not in painted and "╭─ Slices" not in painted  # one panel at a time
+        assert f"{core.program.title}: before the first step" in painted
+        assert "Press n or → to run the first step" in painted
         core.ready.set()
+        await settle(pilot)
+        assert f"{core.program.title}: before the first step" in screen_text(app)
