@@ -1,0 +1,101 @@
+"""Closures: `f := func() { … x … }` (the layout rules are `runtime.values.closures`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gomemtui.runtime import clock
+from gomemtui.runtime import program as ops
+from gomemtui.runtime.mutator.mutator import Mutator
+from gomemtui.runtime.types import PTR_SIZE, GoType
+from gomemtui.runtime.values.closures import captured_by_reference, layout
+from gomemtui.runtime.values.variables import NIL, Var
+from gomemtui.units import format_exact
+
+FUNC_TYPE = GoType("func()", PTR_SIZE, True)
+"""A func value: one pointer, to its closure (or to a static funcval)."""
+
+_HEADERS = {"pointer": ("*{}", 8), "slice": ("[]{}", 24), "string": ("string", 16), "chan": ("chan {}", 8),
+            "func": ("func()", 8), "iface": ("any", 16), "weak": ("weak.Pointer[{}]", 8),
+            "map": ("map[…]{}", 8), "pool": ("*sync.Pool", 8)}
+"""The Go type and bytes of a variable of each kind: what a closure that captures it by
+value copies (a pointer, or the header of a slice, string or interface)."""
+
+
+@dataclass(frozen=True)
+class _Captured:
+    """One capture resolved against the program's state."""
+
+    name: str
+    type: GoType
+    by_reference: bool
+    targets: tuple[int, ...]
+    """Heap objects the captured value points to (an existing variable's)."""
+    declared: bool
+    """A local declared with the closure (not an existing variable)."""
+
+
+def _captured(m: Mutator, c: ops.Capture) -> _Captured:
+    if c.type is not None:
+        return _Captured(c.name, c.type, captured_by_reference(c.type, c.modified), (), True)
+    src = m.state.vars[c.name]
+    spelling, size = _HEADERS[src.kind]
+    header = GoType(spelling.format(src.type.name), size, True)
+    return _Captured(c.name, header, False, tuple(m.state.var_objects(src)), False)
+
+
+def _how(c: _Captured) -> str:
+    return f"{c.name} by reference" if c.by_reference else f"{c.name} by value ({c.type.size} B)"
+
+
+def closure(m: Mutator, op: ops.Closure) -> None:
+    """A func literal: nothing without captures (a static funcval), a closure in the frame
+    when it does not escape, else a heap closure and a `new(T)` per local captured by
+    reference (`go build -gcflags=-m`: "func literal escapes to heap", "moved to heap: n")."""
+    owner = m.owner(op.g)
+    var = Var(op.var, "func", owner, FUNC_TYPE, escape=op.escape)
+    captured = [_captured(m, c) for c in op.captures]
+    said = f"{op.var} := func(){{…}}"
+    if not captured:
+        m.bind(var)
+        m.emit("closure", f"{said} captures nothing: a static funcval in read-only data; nothing allocated",
+               var=op.var, bytes=0, stack=False, captures=[], by_reference=[], moved=[])
+        m.advance(clock.POINTER_WRITE_NS)
+        return
+    shape = layout([(c.name, c.type, c.by_reference) for c in captured])
+    how = ", ".join(_how(c) for c in captured)
+    by_ref = [c.name for c in captured if c.by_reference]
+    if op.escape == "stack":
+        var.stack_fields = {f"{c.name}#{i}": t for c in captured for i, t in enumerate(c.targets)}
+        m.bind(var)
+        kept = f"; {', '.join(by_ref)} stay{'s' if len(by_ref) == 1 else ''} in the frame too" if by_ref else ""
+        m.emit("closure", f"{said} does not escape: its {format_exact(shape.size)} closure (code pointer, "
+               f"{how}) is in {owner}'s stack frame{kept}; nothing allocated",
+               var=op.var, bytes=0, stack=True, captures=[c.name for c in captured], by_reference=by_ref, moved=[])
+        m.advance(clock.POINTER_WRITE_NS)
+        return
+    moved: dict[str, int] = {}
+    for c in captured:
+        if c.by_reference and c.declared and c.type.size > 0:
+            # the variable's declaration is a runtime.newobject (escape: "moved to heap: n")
+            m.describe_alloc(c.name, c.type.size, c.type.noscan,
+                             f"moved to heap: {c.name} ({op.var} captures it by reference)")
+            moved[c.name] = m.alloc(c.type.size, c.type.noscan, pointer_slots=len(c.type.pointer_fields))
+            m.slots.name_internal(moved[c.name], f"{c.name} (moved to heap)")
+    targets = [t for c in captured for t in ((moved[c.name],) if c.name in moved else c.targets)]
+    m.describe_alloc(op.var, shape.size, shape.noscan,
+                     f"{said} escapes: its closure is the code pointer and {how}")
+    var.oid = m.alloc(shape.size, shape.noscan, pointer_slots=len(targets))
+    for i, t in enumerate(targets):
+        if t != NIL:
+            m.slots.set(var.oid, i, t)
+    var.owns_object = True
+    m.slots.name_internal(var.oid, f"{op.var} (func closure)")
+    m.bind(var)
+    sizes = {c.name: c.type.size for c in captured}
+    extra = "".join(f" + {n} moved to heap {format_exact(sizes[n])}" for n in moved)
+    captures_words = (f"captures {', '.join(by_ref)} by reference" if by_ref
+                      else f"captures {', '.join(c.name for c in captured)} by value")
+    m.emit("closure", f"{said} {captures_words}: closure {format_exact(shape.size)}{extra}",
+           var=op.var, bytes=shape.size + sum(sizes[n] for n in moved), stack=False,
+           captures=[c.name for c in captured], by_reference=by_ref, moved=list(moved))
