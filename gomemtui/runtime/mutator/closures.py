@@ -7,19 +7,11 @@ from dataclasses import dataclass
 from gomemtui.runtime import clock
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator.mutator import Mutator
-from gomemtui.runtime.types import PTR_SIZE, GoType
-from gomemtui.runtime.values.closures import captured_by_reference, layout
+from gomemtui.runtime.types import GoType
+from gomemtui.runtime.values.closures import FUNC_TYPE, captured_by_reference, header_type, layout
 from gomemtui.runtime.values.variables import NIL, Var
 from gomemtui.units import format_exact
 
-FUNC_TYPE = GoType("func()", PTR_SIZE, True)
-"""A func value: one pointer, to its closure (or to a static funcval)."""
-
-_HEADERS = {"pointer": ("*{}", 8), "slice": ("[]{}", 24), "string": ("string", 16), "chan": ("chan {}", 8),
-            "func": ("func()", 8), "iface": ("any", 16), "weak": ("weak.Pointer[{}]", 8),
-            "map": ("map[…]{}", 8), "pool": ("*sync.Pool", 8)}
-"""The Go type and bytes of a variable of each kind: what a closure that captures it by
-value copies (a pointer, or the header of a slice, string or interface)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +31,7 @@ def _captured(m: Mutator, c: ops.Capture) -> _Captured:
     if c.type is not None:
         return _Captured(c.name, c.type, captured_by_reference(c.type, c.modified), (), True)
     src = m.state.vars[c.name]
-    spelling, size = _HEADERS[src.kind]
-    header = GoType(spelling.format(src.type.name), size, True)
-    return _Captured(c.name, header, False, tuple(m.state.var_objects(src)), False)
+    return _Captured(c.name, header_type(src.kind, src.type), False, tuple(m.state.var_objects(src)), False)
 
 
 def _how(c: _Captured) -> str:

@@ -22,12 +22,22 @@ from dataclasses import dataclass
 
 from gomemtui.runtime.types import BUILTIN_TYPES, PTR_SIZE, GoType
 
-__all__ = ["BY_VALUE_LIMIT", "CODE_POINTER_BYTES", "Field", "Layout", "captured_by_reference", "layout"]
+__all__ = ["BY_VALUE_LIMIT", "CODE_POINTER_BYTES", "FUNC_TYPE", "Field", "Layout", "captured_by_reference",
+           "header_type", "layout"]
 
 BY_VALUE_LIMIT = 128
 """Captured variables of at most this many bytes may be captured by value (`flowClosure`)."""
 CODE_POINTER_BYTES = PTR_SIZE
 """The closure's first word: the function's code pointer (`.F`)."""
+
+FUNC_TYPE = GoType("func()", PTR_SIZE, True)
+"""A func value: one pointer, to its closure (or to a static funcval)."""
+
+_HEADERS = {"pointer": ("*{}", 8), "slice": ("[]{}", 24), "string": ("string", 16), "chan": ("chan {}", 8),
+            "func": ("func()", 8), "iface": ("any", 16), "weak": ("weak.Pointer[{}]", 8),
+            "map": ("map[…]{}", 8), "pool": ("*sync.Pool", 8)}
+"""The Go type and bytes of a variable of each kind: what a closure that captures it by
+value copies (a pointer, or the header of a slice, string or interface)."""
 
 _ARRAY_PREFIX = re.compile(r"^(\[\d+\])+")
 _NATURAL_ALIGN = {"complex64": 4, "complex128": 8}
@@ -51,6 +61,13 @@ def _align(t: GoType) -> int:
     while align < PTR_SIZE and t.size % (align * 2) == 0 and t.size > 0:
         align *= 2
     return align
+
+
+def header_type(kind: str, elem: GoType | None) -> GoType:
+    """The value a variable of `kind` ("pointer", "slice", ...) holds, as a type: a closure
+    that captures the variable by value copies that many bytes."""
+    spelling, size = _HEADERS[kind]
+    return GoType(spelling.format(elem.name if elem is not None else "?"), size, True)
 
 
 def captured_by_reference(t: GoType, modified: bool) -> bool:
