@@ -221,8 +221,8 @@ def _captures(value: Any) -> tuple[str | DeclaredLocal, ...]:
             name = local.name
             out.append(local)
         else:
-            raise BadValue(f"item {i} ({quote(item)}) is a {toml_type_name(item)}: give a variable's name "
-                           'or a table declaring a local, e.g. { name = "n", type = "int" }')
+            raise BadValue(f"item {i} ({quote(item)}) is neither a variable's name nor a table declaring "
+                           'a local, e.g. { name = "n", type = "int" }')
         if name in seen:
             raise BadValue(f"item {i} captures {name} again: a closure captures each variable once")
         seen.add(name)
