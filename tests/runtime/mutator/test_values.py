@@ -261,3 +261,5 @@ def test_a_closure_that_does_not_escape_keeps_its_captures_alive_from_the_frame(
     assert live(r) == (4096, 1)  # only buf's array: no closure, n stays in the frame
     assert why_alive(r, "buf[]").root == "stack of main (variable f)"
     assert json_state(r)["vars"]["f"] == {"kind": "func", "type": "func()", "bytes": 0}
+    array = next(a for a in build_view(r).arrays if a.name == "buf[]")
+    assert array.slices == ("f",) and not array.garbage  # the views say who holds it, not "garbage"
