@@ -71,6 +71,30 @@ func main() {
 """
 
 
+MEASURE_GO = r"""
+type result struct {
+	Allocs float64 `json:"allocs_per_run"`
+	Bytes  uint64  `json:"bytes_per_op"`
+	Objs   uint64  `json:"mallocs_per_op"`
+}
+
+func measure(f func()) result {
+	a := testing.AllocsPerRun(1000, f)
+	const n = 4096
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	for i := 0; i < n; i++ {
+		f()
+	}
+	runtime.ReadMemStats(&m1)
+	return result{a, (m1.TotalAlloc - m0.TotalAlloc) / n, (m1.Mallocs - m0.Mallocs) / n}
+}
+"""
+"""`measure(f)`: testing.AllocsPerRun of f, and the TotalAlloc and Mallocs deltas of 4096
+calls divided by 4096 (the programs below import runtime and testing)."""
+
+
 BOX_SOURCE = r"""
 package main
 
@@ -105,25 +129,7 @@ var (
 	e      = empty{}
 )
 
-type result struct {
-	Allocs float64 `json:"allocs_per_run"`
-	Bytes  uint64  `json:"bytes_per_op"`
-	Objs   uint64  `json:"mallocs_per_op"`
-}
-
-func measure(f func()) result {
-	a := testing.AllocsPerRun(1000, f)
-	const n = 4096
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	for i := 0; i < n; i++ {
-		f()
-	}
-	runtime.ReadMemStats(&m1)
-	return result{a, (m1.TotalAlloc - m0.TotalAlloc) / n, (m1.Mallocs - m0.Mallocs) / n}
-}
-
+""" + MEASURE_GO + r"""
 func main() {
 	out := map[string]result{
 		"int 1000":         measure(func() { sink = i1000 }),
@@ -184,25 +190,7 @@ var (
 	total int
 )
 
-type result struct {
-	Allocs float64 `json:"allocs_per_run"`
-	Bytes  uint64  `json:"bytes_per_op"`
-	Objs   uint64  `json:"mallocs_per_op"`
-}
-
-func measure(f func()) result {
-	a := testing.AllocsPerRun(1000, f)
-	const n = 4096
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	for i := 0; i < n; i++ {
-		f()
-	}
-	runtime.ReadMemStats(&m1)
-	return result{a, (m1.TotalAlloc - m0.TotalAlloc) / n, (m1.Mallocs - m0.Mallocs) / n}
-}
-
+""" + MEASURE_GO + r"""
 //go:noinline
 func call(f func() int) int { return f() }
 
