@@ -29,6 +29,7 @@ below are a contract other tools rely on (see DESIGN.md); more kinds may be adde
 | free_os_memory | released_bytes, idle_bytes, heap_released_bytes |
 | set_finalizer / add_cleanup | var, object (and bytes / cleanup) |
 | finalizer_queued / finalizer_run / cleanup_queued / cleanup_run / weak_cleared | object (and cleanup) |
+| closure | var, bytes (the closure's and moved variables' sizes, 0 on the stack), stack, captures, by_reference, moved (the names moved to heap) |
 | weak_make / weak_value | var, source, object (weak_make: handle, new_handle) |
 """
 

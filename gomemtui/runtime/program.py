@@ -275,6 +275,33 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Capture:
+    """One variable a func literal captures."""
+
+    name: str
+    type: GoType | None = None
+    """The type of a local declared with the closure; None: an existing variable, whose
+    value (a pointer, or a slice's, string's, channel's or interface's header) is copied."""
+    modified: bool = False
+    """The local is assigned after it is captured: Go captures it by reference."""
+
+
+@dataclass(frozen=True)
+class Closure:
+    """`f := func() { … x … }`: a func value whose closure holds the captured variables.
+
+    With escape == "stack" (the default) the closure does not escape and lives in the
+    frame; with "heap" it is one heap object, and each local captured by reference is
+    moved to the heap beside it (cmd/compile escape analysis).
+    """
+
+    var: str
+    captures: tuple[Capture, ...] = ()
+    escape: Escape = "stack"
+    g: str = "main"
+
+
+@dataclass(frozen=True)
 class Repeat:
     """Any step with `repeat = N`: the op N times."""
 
@@ -434,7 +461,7 @@ Op = Union[
     # -- strings (issue 13) --
     MakeString, Concat, Substring, StringBytes,
     # -- values (issue 13) --
-    SetElem, Box,
+    SetElem, Box, Closure,
     # -- channels (issue 13) --
     MakeChan, Send, Recv, CloseChan,
     # -- runtime (issue 13) --

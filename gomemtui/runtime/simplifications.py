@@ -61,6 +61,12 @@ NOTES: dict[str, str] = {
         "A goroutine's fixed stack use besides its frames is 408 B (measured in go1.27.3); "
         "growth goes one doubling at a time, as a goroutine deepening frame by frame does."
     ),
+    # -- values (issue 13) --
+    "closure": (
+        "A variable a closure captures by its name is captured by value, its header copied; "
+        "Go captures by reference a variable the program assigns after the capture (declare such "
+        "a local in captures with modified = true). Fields follow the order captures lists them."
+    ),
     # -- runtime (issue 13) --
     "finalizer_run": (
         "The finalizer goroutine runs as soon as a P is free; here at the end of the operation "

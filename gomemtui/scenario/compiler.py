@@ -17,6 +17,7 @@ from gomemtui.scenario.gotypes import resolve_type, user_types
 from gomemtui.scenario.model import Scenario, StepSpec
 from gomemtui.scenario.settings import Overrides, settings_for
 from gomemtui.scenario.spec import OPS, FieldSpec, Kind
+from gomemtui.scenario.values import DeclaredLocal
 
 __all__ = ["compile_scenario", "compile_step"]
 
@@ -88,4 +89,16 @@ def _op_arguments(f: FieldSpec, value: Any, step: StepSpec, types: dict[str, GoT
         return {f.op_field: target, "field": fieldname or None}
     if f.kind is Kind.BODY:  # a loop's steps, compiled in turn
         return {f.op_field: tuple(compile_step(s, types) for s in step.body)}
+    if f.kind is Kind.CAPTURES:  # -- values (issue 13) --: a variable's name, or a declared local
+        return {f.op_field: tuple(_capture(c, types) for c in value)}
     return {f.op_field: value}
+
+
+def _capture(c: str | DeclaredLocal, types: dict[str, GoType]) -> ops.Capture:
+    """One of a closure's captures: an existing variable, or a local declared with it."""
+    if isinstance(c, str):
+        return ops.Capture(c)
+    t = resolve_type(c.type, types)
+    if t is None:  # the checker reports these; never reached for a loaded scenario
+        raise ValueError(f"unknown type {c.type!r}")
+    return ops.Capture(c.name, t, c.modified)

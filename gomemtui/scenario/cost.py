@@ -102,7 +102,7 @@ OP_COSTS: dict[str, tuple[float, int]] = {
     "call": (1.6e-5, _EVENT), "gc": (2e-5, _EVENT), "set_gc_percent": (3e-5, _EVENT),
     "set_memory_limit": (3e-5, _EVENT), "make_string": (1e-4, _EVENT), "concat": (8e-5, _EVENT),
     "substring": (3e-5, _EVENT), "string_bytes": (7e-5, _EVENT), "set_elem": (3.5e-5, _EVENT),
-    "box": (6e-5, _EVENT), "make_chan": (1e-4, _EVENT), "send": (6e-5, _EVENT), "recv": (6e-5, _EVENT),
+    "box": (6e-5, _EVENT), "closure": (7e-5, _EVENT), "make_chan": (1e-4, _EVENT), "send": (6e-5, _EVENT), "recv": (6e-5, _EVENT),
     "close_chan": (4e-5, _EVENT), "free_os_memory": (1e-4, _EVENT), "set_finalizer": (5e-5, _EVENT),
     "add_cleanup": (8e-5, _EVENT), "weak_make": (6e-5, _EVENT), "weak_value": (4e-5, _EVENT),
 }

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.types import BUILTIN_TYPES, GoType
 from gomemtui.runtime.values.boxing import convert
+from gomemtui.runtime.values.closures import captured_by_reference, header_type, layout
 from gomemtui.runtime.values.channels import HCHAN_BYTES, buffer_bytes
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.map_groups import (
@@ -65,7 +66,7 @@ class Variable:
     """What the walk knows of one variable."""
 
     kind: str
-    """"pointer", "slice", "map", "pool", "string", "iface" or "chan"."""
+    """"pointer", "slice", "map", "pool", "string", "iface", "func" or "chan"."""
     goroutine: str
     obj: int = 0
     """The object it holds (0: none)."""
@@ -632,6 +633,27 @@ class ProgramModel:
             var.obj = self.new_object(size)
         self.bind(op.var, var)
 
+    def closure(self, op: ops.Closure) -> None:
+        """`f := func() { … }`: when it escapes with captures, a `new(T)` per local captured
+        by reference and the closure; it keeps what the captured variables point to."""
+        var = Variable("func", op.g)
+        if op.escape == "heap" and op.captures:
+            fields = []
+            for c in op.captures:
+                if c.type is None:
+                    source = self.vars.get(c.name)
+                    self.retain(c.name)
+                    fields.append((c.name, header_type(source.kind if source else "pointer", None), False))
+                    continue
+                by_ref = captured_by_reference(c.type, c.modified)
+                if by_ref and c.type.size:
+                    self.allocate(1, c.type.size, len(c.type.pointer_fields))
+                fields.append((c.name, c.type, by_ref))
+            size = layout(fields).size
+            self.allocate(1, size, len(fields))
+            var.obj = self.new_object(size)
+        self.bind(op.var, var)
+
     def set_gc_percent(self, op: ops.SetGCPercent) -> None:
         self.gogc = op.value
         self.settings_seen.add((self.gogc, self.limit))
@@ -705,6 +727,7 @@ _HANDLERS: dict[type, Callable[[ProgramModel, Any], None]] = {
     ops.Go: _M.go, ops.Block: _M.block, ops.Exit: _M.exit, ops.GC: _M.gc, ops.SetGCPercent: _M.set_gc_percent,
     ops.SetMemoryLimit: _M.set_memory_limit, ops.MakeString: _M.make_string, ops.Concat: _M.concat,
     ops.Substring: _M.substring, ops.StringBytes: _M.string_bytes, ops.SetElem: _M.set_elem, ops.Box: _M.box,
+    ops.Closure: _M.closure,
     ops.MakeChan: _M.make_chan, ops.Send: _M.send, ops.Recv: _M.recv,
     ops.CloseChan: _M.close_chan,
     ops.FreeOSMemory: _M.free_os_memory, ops.SetFinalizer: _M.set_finalizer, ops.AddCleanup: _M.add_cleanup,

@@ -32,7 +32,8 @@ __all__ = ["estimate"]
 _GROWING = ("heap_cycles", "page_scans", "mark_objects", "mark_slots", "map_marks", "pool_sweeps", "root_scans")
 """The figures of `Work` that grow with what iterations before made (`_Walk.multiply`)."""
 _NAMES = (Kind.VAR, Kind.NEW_VAR, Kind.TARGET, Kind.VAR_OR_NIL)
-"""The kinds of field whose value names a variable (and `Kind.PARTS`, a list of them)."""
+"""The kinds of field whose value names a variable (and `Kind.PARTS` and `Kind.CAPTURES`,
+lists in which strings name them)."""
 _COPY_BYTES_PER_SECOND = 2e9
 """More than the speed of a checkpoint's copy: the sooner a step's work pays for one."""
 _SNAPSHOT_SECONDS, _SNAPSHOT_BYTES = 1e-3, 256 << 10
@@ -342,7 +343,7 @@ def _counters(loop: StepSpec) -> list[StepSpec]:
         spec = OPS[s.do]
         for f in spec.fields:
             value = s.args.get(f.name)
-            if f.kind is Kind.PARTS and isinstance(value, (list, tuple)):
+            if f.kind in (Kind.PARTS, Kind.CAPTURES) and isinstance(value, (list, tuple)):
                 names = [v for v in value if isinstance(v, str)]
             else:
                 names = [value] if isinstance(value, str) and f.kind in _NAMES else []

@@ -66,6 +66,10 @@ _PLUS = re.compile(r"(?<!\+)\+(?!\+)")
 _SLICE_EXPRESSION = re.compile(r"[\w\])]\s*\[[^\]]*:[^\]]*\]")
 """`s[low:high]`, `s[i:]`, `line[:n]`: an index expression with a colon."""
 
+# -- values (issue 13) --
+_FUNC_LITERAL = re.compile(r"\bfunc\s*\(")
+"""`func() {`, `func(x int) int {`: a func literal (not `funcs(` or `myfunc(`)."""
+
 
 def _looks_like_make_string(step: StepSpec, code: str) -> bool:
     """With `from`: a conversion or a clone. A string of `len` bytes may come from any
@@ -84,6 +88,8 @@ LOOKS: dict[str, tuple[Callable[[StepSpec, str], bool], str]] = {
     "concat": (lambda _, s: bool(_PLUS.search(s)), "has no `+`"),
     "substring": (lambda _, s: bool(_SLICE_EXPRESSION.search(s)), "has no slice expression `s[low:high]`"),
     "string_bytes": (lambda _, s: bool(_BYTES_CONVERSION.search(s)), "has no `[]byte(` conversion"),
+    # -- values (issue 13) --
+    "closure": (lambda _, s: bool(_FUNC_LITERAL.search(s)), "has no func literal `func(`"),
     # -- runtime (issue 13) --
     "free_os_memory": (lambda _, s: bool(_FREE_OS_MEMORY.search(s)), "has no `debug.FreeOSMemory()` call"),
     "set_finalizer": (lambda _, s: bool(_SET_FINALIZER.search(s)), "has no `runtime.SetFinalizer(` call"),

@@ -16,14 +16,17 @@ from typing import Callable
 
 from gomemtui.runtime.types import BUILTIN_TYPES, GoType
 from gomemtui.runtime.values.channels import HCHAN_BYTES
+from gomemtui.runtime.values.closures import FUNC_TYPE, captured_by_reference, header_type, layout
 from gomemtui.runtime.values.growslice import growslice, stack_buffer_elems
 from gomemtui.runtime.values.strings import stringtoslicebyte
 from gomemtui.scenario.append_walk import append_one_at_a_time, takes_stack_buffer
 from gomemtui.scenario.errors import quote, suggest
+from gomemtui.scenario.gotypes import resolve_type
 from gomemtui.scenario.limits import MAX_HEAP_BYTES, MAX_MAP_ENTRIES, MAX_STACK_BYTES
 from gomemtui.scenario.model import StepSpec
 from gomemtui.scenario.spec import OPS
 from gomemtui.scenario.tracker import KIND_WORDS, Stop, Tracker, Var
+from gomemtui.scenario.values import type_suggestion
 from gomemtui.units import MESSAGE_STYLE, format_bytes, format_si
 
 __all__ = ["Repeats", "Rule", "RULES", "rule"]
@@ -667,6 +670,70 @@ def check_box(track: Tracker, step: StepSpec, _: int) -> None:
         track.fail(step, "value", f"value = {value}: a length is at least 0")
     track.bind(step, "var", Var(step.args["var"], "iface", step.line_of("var"), "box",
                                 step.goroutine, t, obj=track.new_object(t.size)))
+
+
+_NOT_CAPTURED = {"map": "a map's groups and tables", "pool": "a sync.Pool's per-P caches"}
+"""Kinds of variable a closure cannot capture here, and what it would have to keep alive."""
+
+
+@rule("closure")
+def check_closure(track: Tracker, step: StepSpec, _: int) -> None:
+    """`f := func() { … x … }`: each captured name a live variable of a kind a closure
+    holds, or a local declared with it (a known type, a name no live variable has); an
+    escaping closure does not capture a stack object or stack slice (Go would move it to
+    the heap)."""
+    escapes = step.value("escape") == "heap"
+    fields: list[tuple[str, GoType, bool]] = []
+    moved = 0
+    for item in step.value("captures"):
+        if isinstance(item, str):
+            fields.append((item, _captured_variable(track, step, item, escapes), False))
+            continue
+        t = resolve_type(item.type, track.types)
+        if t is None:
+            track.fail(step, "captures", (
+                f"captures: {{ name = {quote(item.name)}, type = {quote(item.type)} }}: unknown type"
+                + type_suggestion(item.type, track.types)))
+        assert t is not None
+        old = track.state.vars.get(item.name)
+        if old is not None:
+            track.fail(step, "captures", (
+                f"captures: {{ name = {quote(item.name)}, … }} declares a local, and {item.name} is already "
+                f"{KIND_WORDS[old.kind]} ({old.do} at line {old.line}): capture it by its name "
+                f"({quote(item.name)}), or give the new local another name"))
+        by_ref = captured_by_reference(t, item.modified)
+        moved += t.size if by_ref else 0
+        fields.append((item.name, t, by_ref))
+    obj = 0
+    if escapes and fields:
+        size = layout(fields).size
+        track.check_heap_need(step, "captures", f"{step.args['var']} := func(){{…}} (its closure and "
+                              "the locals moved to heap)", size + moved)
+        obj = track.new_object(size)
+    track.bind(step, "var", Var(step.args["var"], "func", step.line_of("var"), "closure", step.goroutine,
+                                FUNC_TYPE, obj=obj, stack=bool(fields) and not escapes))
+
+
+def _captured_variable(track: Tracker, step: StepSpec, name: str, escapes: bool) -> GoType:
+    """A live variable a closure captures by value: the value it copies, as a type."""
+    state = track.state
+    if name not in state.vars and name not in state.dead and name not in track.created_at:
+        hint = suggest(name, list(state.vars))
+        track.fail(step, "captures", (
+            f"captures names {quote(name)}: no such variable{hint}; a local declared with the closure "
+            f'is a table: {{ name = {quote(name)}, type = "int" }}'))
+    known = state.vars.get(name)
+    if known is not None and known.kind in _NOT_CAPTURED:
+        track.fail(step, "captures", (
+            f"captures names {quote(name)}, {KIND_WORDS[known.kind]} ({known.do} at line {known.line}): "
+            f"gomemtui does not simulate a closure that keeps {_NOT_CAPTURED[known.kind]} alive"))
+    src = track.lookup(step, "captures", name=name)
+    if src.stack and escapes:
+        track.fail(step, "captures", (
+            f"captures names {quote(name)}, which is on the stack ({src.do} at line {src.line} with "
+            'escape = "stack"); an escaping closure makes Go\'s escape analysis put it on the heap '
+            '(go build -gcflags=-m: "moved to heap"): write escape = "heap" there'))
+    return header_type(src.kind, src.type) if src.kind != "?" else FUNC_TYPE
 
 
 # -- channels (issue 13) --

@@ -26,6 +26,9 @@ from gomemtui.scenario.tracker import all_steps, created_names
 __all__ = ["Scopes", "localize"]
 
 MAIN = "main"
+_NAME_LISTS = (Kind.PARTS, Kind.CAPTURES)
+"""Fields whose value is a list in which strings name variables (`concat`'s parts, a
+closure's captures; a closure's declared locals are its own, never renamed)."""
 
 
 class Scopes:
@@ -84,7 +87,7 @@ def _rename(step: StepSpec, scopes: Scopes, problems: list[Problem], shown: str)
     if spec is not None:
         for f in spec.fields:
             value = args.get(f.name)
-            if f.kind is Kind.PARTS and isinstance(value, tuple):  # -- strings (issue 13) --
+            if f.kind in _NAME_LISTS and isinstance(value, tuple):  # -- strings, values (issue 13) --
                 args[f.name] = tuple(_renamed_part(p, step, f.name, scopes, problems, shown) for p in value)
                 continue
             if not isinstance(value, str):
@@ -109,9 +112,10 @@ def _rename(step: StepSpec, scopes: Scopes, problems: list[Problem], shown: str)
     return replace(step, args=frozen_map(args), body=body)
 
 
-def _renamed_part(part: str | int, step: StepSpec, key: str, scopes: Scopes, problems: list[Problem],
-                  shown: str) -> str | int:
-    """One of `concat`'s parts as the runtime names it (a literal's length stays as it is)."""
+def _renamed_part(part: object, step: StepSpec, key: str, scopes: Scopes, problems: list[Problem],
+                  shown: str) -> object:
+    """One of `concat`'s parts or a closure's captures as the runtime names it (a literal's
+    length and a declared local stay as they are)."""
     if not isinstance(part, str):
         return part
     meant = scopes.resolve(part, step.goroutine)
@@ -145,7 +149,7 @@ def _crossing(scenario: Scenario, scopes: Scopes) -> bool:
             continue
         for f in spec.fields:
             value = step.args.get(f.name)
-            if f.kind is Kind.PARTS and isinstance(value, tuple):  # -- strings (issue 13) --
+            if f.kind in _NAME_LISTS and isinstance(value, tuple):  # -- strings, values (issue 13) --
                 if any(isinstance(p, str) and scopes.resolve(p, step.goroutine) is None for p in value):
                     return True
                 continue

@@ -59,6 +59,10 @@ class Kind(str, Enum):
     # -- strings (issue 13) --
     PARTS = "array of strings and lengths"
     """`concat`'s operands: string variables' names and literal lengths (integers)."""
+    # -- values (issue 13) --
+    CAPTURES = "array of variables and `{ name, type, modified }` tables"
+    """`closure`'s captured variables: existing variables' names, and inline tables that
+    declare a local with the closure (`{ name = "n", type = "int", modified = true }`)."""
     # -- runtime (issue 13) --
     MAP_KEY = "integer or string"
     """One key of a map: an integer for integer keys, a string for string keys."""
@@ -239,6 +243,14 @@ OPS: dict[str, OpSpec] = {
             _f("value", Kind.INT, doc="the value (a string's or slice's length); left out: computed at run time"),
             _f("constant", Kind.BOOL, default=False, doc="the value is a compile-time constant"),
             _ESCAPE)),
+        OpSpec("closure", "f := func() { … x … }", ops.Closure, (
+            _var_new("func"),
+            _f("captures", Kind.CAPTURES, default=(),
+               holds=("pointer", "slice", "string", "chan", "func", "iface", "weak"),
+               doc='the variables the function uses: names of variables, and locals declared with it, '
+                   'e.g. ["buf", { name = "n", type = "int", modified = true }]'),
+            _f("escape", Kind.ESCAPE, default="stack",
+               doc='"stack" (the closure does not escape, default) or "heap" (it does)'))),
         # -- channels (issue 13) --
         OpSpec("make_chan", "v := make(chan T, cap)", ops.MakeChan, (
             _var_new("chan"), _f("elem", Kind.TYPE, True, doc="element type T"),

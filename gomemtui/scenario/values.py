@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from gomemtui.runtime.types import BUILTIN_TYPES
@@ -15,7 +16,7 @@ from gomemtui.scenario.errors import quote, suggest
 from gomemtui.scenario.sizes import parse_byte_count
 from gomemtui.scenario.spec import FieldSpec, Kind
 
-__all__ = ["BadValue", "check_value", "toml_type_name", "type_suggestion", "IDENT_RE"]
+__all__ = ["BadValue", "DeclaredLocal", "check_value", "toml_type_name", "type_suggestion", "IDENT_RE"]
 
 IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 """A Go identifier (ASCII only: scenario names are shown in narrow terminal panels)."""
@@ -23,6 +24,17 @@ IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 class BadValue(ValueError):
     """A value of the wrong type or out of range; str() is the reason."""
+
+
+@dataclass(frozen=True)
+class DeclaredLocal:
+    """A local a `closure` step declares with the func literal (`n := 0; f := func() {…n…}`)."""
+
+    name: str
+    type: str
+    """Its type's name, as written (the checker resolves it)."""
+    modified: bool = False
+    """It is assigned after the capture: captured by reference."""
 
 
 def toml_type_name(value: Any) -> str:
@@ -159,6 +171,8 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
         return tuple(value)
     if kind is Kind.PARTS:  # -- strings (issue 13) --
         return _parts(value)
+    if kind is Kind.CAPTURES:  # -- values (issue 13) --
+        return _captures(value)
     # -- runtime (issue 13) --
     if kind is Kind.MAP_KEY:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -183,6 +197,56 @@ def _parts(value: Any) -> tuple[str | int, ...]:
             raise BadValue(f"item {i + 1} ({quote(item)}) is not a variable name (a Go identifier); "
                            "write a literal as its length in bytes")
     return tuple(value)
+
+
+_LOCAL_KEYS = ("name", "type", "modified")
+
+
+def _captures(value: Any) -> tuple[str | DeclaredLocal, ...]:
+    """`closure`'s captures: variables' names and `{ name, type, modified }` tables, each
+    name once."""
+    if not isinstance(value, list):
+        raise _wrong_type('an array of variable names and { name, type, modified } tables, '
+                          'e.g. ["buf", { name = "n", type = "int" }]', value)
+    out: list[str | DeclaredLocal] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value, 1):
+        if isinstance(item, str):
+            if not IDENT_RE.match(item):
+                raise BadValue(f"item {i} ({quote(item)}) is not a variable name (a Go identifier)")
+            name = item
+            out.append(item)
+        elif isinstance(item, dict):
+            local = _declared_local(i, item)
+            name = local.name
+            out.append(local)
+        else:
+            raise BadValue(f"item {i} ({quote(item)}) is neither a variable's name nor a table declaring "
+                           'a local, e.g. { name = "n", type = "int" }')
+        if name in seen:
+            raise BadValue(f"item {i} captures {name} again: a closure captures each variable once")
+        seen.add(name)
+    return tuple(out)
+
+
+def _declared_local(i: int, item: dict[str, Any]) -> DeclaredLocal:
+    """One `{ name, type, modified }` table of `captures`."""
+    for key in item:
+        if key not in _LOCAL_KEYS:
+            hint = suggest(key, _LOCAL_KEYS) or f" (keys: {', '.join(_LOCAL_KEYS)})"
+            raise BadValue(f'item {i}: unknown key "{key}"{hint}')
+    for key in ("name", "type"):
+        if key not in item:
+            raise BadValue(f'item {i}: missing key "{key}" (a local declared with the closure needs '
+                           'its name and type, e.g. { name = "n", type = "int" })')
+    name, type_name, modified = item["name"], item["type"], item.get("modified", False)
+    if not isinstance(name, str) or not IDENT_RE.match(name):
+        raise BadValue(f"item {i}: name = {quote(name)} is not a variable name (a Go identifier)")
+    if not isinstance(type_name, str) or not type_name.strip():
+        raise BadValue(f'item {i}: type = {quote(type_name)}: expected a type name such as "int" (a string)')
+    if not isinstance(modified, bool):
+        raise BadValue(f"item {i}: modified = {quote(modified)}: expected true or false")
+    return DeclaredLocal(name, type_name.strip(), modified)
 
 
 def type_suggestion(name: str, user_types: dict[str, Any]) -> str:

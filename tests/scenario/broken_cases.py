@@ -216,6 +216,32 @@ CASES: list[tuple[str, str, list[str]]] = [
      'do = "box"\nvar = "x"\nfrom = "n"  # <-'), ['from = "n" is on the stack', "escapes to heap"]),
     ("box_unknown_type", PRELUDE + steps('do = "box"\nvar = "x"\ntype = "integer"  # <-\nvalue = 3'),
      ['type = "integer"', "unknown type"]),
+    ("closure_unknown_capture", PRELUDE + steps(SLICE, 'do = "closure"\nvar = "f"\ncaptures = ["numz"]  # <-'),
+     ['captures names "numz"', "no such variable", 'did you mean "nums"', '{ name = "numz", type = "int" }']),
+    ("closure_captures_twice", PRELUDE + steps(SLICE, 'do = "closure"\nvar = "f"\ncaptures = ["nums", "nums"]  # <-'),
+     ["item 2 captures nums again", "each variable once"]),
+    ("closure_declares_twice", PRELUDE + steps('do = "closure"\nvar = "f"\n'
+     'captures = [{ name = "n", type = "int" }, { name = "n", type = "int" }]  # <-'), ["item 2 captures n again"]),
+    ("closure_unknown_type", PRELUDE + steps('do = "closure"\nvar = "f"\ncaptures = [{ name = "n", type = "innt" }]  # <-'),
+     ['name = "n", type = "innt"', "unknown type", 'did you mean "int"']),
+    ("closure_local_without_type", PRELUDE + steps('do = "closure"\nvar = "f"\ncaptures = [{ name = "n" }]  # <-'),
+     ['item 1: missing key "type"', "its name and type"]),
+    ("closure_local_bad_key", PRELUDE + steps('do = "closure"\nvar = "f"\n'
+     'captures = [{ name = "n", type = "int", modifed = true }]  # <-'), ['unknown key "modifed"', 'did you mean "modified"']),
+    ("closure_local_bad_modified", PRELUDE + steps('do = "closure"\nvar = "f"\n'
+     'captures = [{ name = "n", type = "int", modified = "yes" }]  # <-'), ['modified = "yes"', "true or false"]),
+    ("closure_capture_a_number", PRELUDE + steps('do = "closure"\nvar = "f"\ncaptures = [3]  # <-'),
+     ["item 1 (3) is neither a variable's name nor a table"]),
+    ("closure_declares_an_existing_name", PRELUDE + steps(SLICE, 'do = "closure"\nvar = "f"\n'
+     'captures = [{ name = "nums", type = "int" }]  # <-'), ["nums is already a slice", 'capture it by its name ("nums")']),
+    ("closure_over_a_map", PRELUDE + steps(MAP, 'do = "closure"\nvar = "f"\ncaptures = ["m"]  # <-'),
+     ['captures names "m", a map', "does not simulate"]),
+    ("closure_escaping_with_a_stack_object", PRELUDE + TYPES + steps('do = "new"\nvar = "n"\ntype = "Node"\nescape = "stack"',
+     'do = "closure"\nvar = "f"\ncaptures = ["n"]  # <-\nescape = "heap"'), ['captures names "n", which is on the stack', "moved to heap"]),
+    ("closure_not_a_list", PRELUDE + steps(SLICE, 'do = "closure"\nvar = "f"\ncaptures = "nums"  # <-'),
+     ["captures", "expected an array of variable names"]),
+    ("box_a_stack_closure", PRELUDE + steps(SLICE, 'do = "closure"\nvar = "f"\ncaptures = ["nums"]',
+     'do = "box"\nvar = "x"\nfrom = "f"  # <-'), ['from = "f" is on the stack', "escapes to heap"]),
     ("loop_iteration_error", PRELUDE + steps(MAP, 'do = "loop"\ntimes = 3\nbody = [ { do = "map_insert", var = "m", count = 2 }, '
      '{ do = "map_delete", var = "m", count = 3 } ]  # <-'), ["count = 3", "only 2 key(s)"]),
     # -- channels (issue 13) -----------------------------------------------------------------

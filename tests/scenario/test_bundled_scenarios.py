@@ -402,13 +402,31 @@ def test_09_only_escaping_allocations_touch_the_heap() -> None:
                 assert e["bytes"] == 0 and alloc(p, n) == alloc(p, n - 1), f"step {n}"
     big = step_index(name, "make_slice", 40)
     assert alloc(p, big) - alloc(p, big - 1) == oracle_slot("noscan", 65537) == 9 * 8192
-    assert alloc(p, len(p.steps)) == 80 + 16  # the returned slice and the moved-to-heap int
+    # the returned slice, the tiny block of the two moved-to-heap ints (returnsAddr's x, counter's x),
+    # next's closure
+    assert alloc(p, len(p.steps)) == 80 + 16 + 16
+
+
+def test_09_a_returned_closure_moves_what_it_modifies_to_the_heap_and_a_local_one_does_not() -> None:
+    """counter's closure: Go's two mallocs (tests/oracle/values.json, closure "int modified"),
+    the 16-byte closure and x's 8 bytes in the tiny block returnsAddr's x opened;
+    closureLocal's: none."""
+    name = "09-escape-analysis"
+    p = played(name)
+    real = load_oracle("values")["closure"]["int modified"]
+    returned = step_index(name, "closure", 48)
+    before, after = p.step(returned - 1)["heap"], p.step(returned)["heap"]
+    assert after["mallocs"] - before["mallocs"] == real["mallocs_per_op"] == 2
+    assert alloc(p, returned) - alloc(p, returned - 1) == 16  # x shares the tiny block p points into
+    assert var(p, returned, "next") == {"kind": "func", "type": "func()", "bytes": 16}
+    passed = step_index(name, "closure", 57)
+    assert p.step(passed)["heap"]["mallocs"] == p.step(passed - 1)["heap"]["mallocs"]
 
 
 def test_09_a_64_KiB_frame_grows_the_stack_in_one_copy() -> None:
     """newstack doubles the size until the frame fits, then copies once (facts.md g)."""
     name = "09-escape-analysis"
-    grows = played(name).events(step_index(name, "call", 50), "stack_grow")
+    grows = played(name).events(step_index(name, "call", 68), "stack_grow")
     assert grows and grows[-1]["new_size"] == 128 * 1024
     if len(grows) > 1:
         pytest.xfail(f"simulator: {len(grows)} separate growths/copies for one 64 KiB frame; real Go copies once")

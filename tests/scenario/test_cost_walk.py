@@ -159,6 +159,9 @@ _body_step = st.one_of(
     st.just('do = "set_elem", var = "ps", index = 0, value = "node"'),
     st.just('do = "box", var = "i", from = "s"'),
     st.just('do = "box", var = "j", type = "int", value = 1000'),
+    st.just('do = "closure", var = "f", captures = ["s", "node", { name = "k", type = "int", modified = true }], '
+            'escape = "heap"'),
+    st.just('do = "closure", var = "g", captures = ["str", { name = "a", type = "[20]int" }]'),
 )
 _EXACT = ("steps", "operations", "objects", "pointer_slots", "arrays", "map_keys", "map_objects", "forced_cycles",
           "allocated_bytes", "large_objects", "goroutines")

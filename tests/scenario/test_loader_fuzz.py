@@ -183,6 +183,9 @@ _COHERENT = [
     'do = "global"\nvar = "{n}"',
     'do = "call"\ndepth = {a}\nin = "worker"',
     'do = "gc"',
+    'do = "closure"\nvar = "f1"\ncaptures = ["{s}", "{n}", {{ name = "k", type = "[{a}]int", modified = true }}]\n'
+    'escape = "{esc}"',
+    'do = "closure"\nvar = "{n}"\ncaptures = [{{ name = "k", type = "Node" }}]',
     'do = "set_gc_percent"\nvalue = {pct}',
     'do = "set_memory_limit"\nvalue = "{mib}MiB"',
     'do = "loop"\ntimes = {a}\nbody = [ {{ do = "new", var = "{n}", type = "[{b}]byte" }}, {{ do = "append", var = "{s}" }} ]',

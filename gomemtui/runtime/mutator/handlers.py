@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import gc_settings, goroutines, loops, maps, pointers, pools, slices
-from gomemtui.runtime.mutator import channels, strings, values
+from gomemtui.runtime.mutator import channels, closures, strings, values
 from gomemtui.runtime.mutator import runtime_calls
 from gomemtui.runtime.mutator import go_count  # -- go count (issue 13) --
 from gomemtui.runtime.mutator.mutator import Handler
@@ -46,6 +46,7 @@ HANDLERS: dict[type, Handler] = {
     # -- values (issue 13) --
     ops.SetElem: values.set_elem,
     ops.Box: values.box,
+    ops.Closure: closures.closure,
     # -- channels (issue 13) --
     ops.MakeChan: channels.make_chan,
     ops.Send: channels.send,

@@ -1,4 +1,4 @@
-"""Values: element writes into slices (`s[i] = p`), boxing into interfaces, closures."""
+"""Values: element writes into slices (`s[i] = p`) and boxing into interfaces (closures: `closures`)."""
 
 from __future__ import annotations
 

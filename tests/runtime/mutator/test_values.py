@@ -173,3 +173,93 @@ def test_a_non_escaping_conversion_stays_on_the_stack() -> None:
     assert not [e for e in events if e.kind == "alloc"]
     assert "does not escape" in next(e for e in events if e.kind == "box").text
     assert json_state(r)["heap"]["mallocs"] == 0
+
+
+# -- closure ---------------------------------------------------------------------------------
+
+CLOSURE = load_oracle("values")["closure"]
+MOVED_TO_HEAP = load_oracle("values")["closure_moved_to_heap"]
+INT = parse_type("int")
+CAPTURES = {
+    "none": ((), "heap"),
+    "int by value": ((ops.Capture("nval", INT),), "heap"),
+    "int modified": ((ops.Capture("nref", INT, modified=True),), "heap"),
+    "[16]int": ((ops.Capture("a16", parse_type("[16]int")),), "heap"),
+    "[17]int64": ((ops.Capture("a17", parse_type("[17]int64")),), "heap"),
+    "[20]int": ((ops.Capture("a20", parse_type("[20]int")),), "heap"),
+    "slice and pointer": ((ops.Capture("sl"), ops.Capture("ptr")), "heap"),
+    "string": ((ops.Capture("str"),), "heap"),
+    "byte, int, byte": ((ops.Capture("x", parse_type("byte")), ops.Capture("n", INT),
+                         ops.Capture("y", parse_type("byte"))), "heap"),
+    "int modified, not escaping": ((ops.Capture("nstack", INT, modified=True),), "stack"),
+    "[20]int, not escaping": ((ops.Capture("b20", parse_type("[20]int")),), "stack"),
+}
+"""The cases of tests/realgo/test_values.py's closure program, with its locals' names."""
+
+
+def with_captured_variables() -> Runtime:
+    """The package variables the Go program's closures capture: a slice, a pointer, a string."""
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.MakeSlice("sl", INT, 3, 3), ops.New("ptr", PAIR), ops.MakeString("str", 5))
+    return r
+
+
+def test_the_recorded_cases_are_the_simulated_ones() -> None:
+    assert sorted(CAPTURES) == sorted(CLOSURE)
+
+
+@pytest.mark.parametrize("case", sorted(CAPTURES))
+def test_closures_allocate_what_real_go_allocates(case: str) -> None:
+    """4096 closures into one variable: TotalAlloc and Mallocs per closure as in Go."""
+    captures, escape = CAPTURES[case]
+    r = with_captured_variables()
+    before = json_state(r)["heap"]
+    run(r, ops.Repeat(ops.Closure("sink", captures, escape), 4096))
+    after = json_state(r)["heap"]
+    real = CLOSURE[case]
+    assert (after["total_alloc_bytes"] - before["total_alloc_bytes"]) / 4096 == real["bytes_per_op"]
+    assert (after["mallocs"] - before["mallocs"]) / 4096 == real["mallocs_per_op"] == real["allocs_per_run"]
+
+
+def test_the_locals_moved_to_heap_are_those_go_moves() -> None:
+    moved = set()
+    for captures, escape in CAPTURES.values():
+        events = run(with_captured_variables(), ops.Closure("sink", captures, escape))
+        moved.update(next(e for e in events if e.kind == "closure").data["moved"])
+    assert sorted(moved) == MOVED_TO_HEAP == ["a17", "a20", "nref"]
+
+
+def test_a_closure_capturing_by_reference_says_what_it_allocates() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.Closure("f", (ops.Capture("n", INT, modified=True),), "heap"))
+    said = next(e for e in events if e.kind == "closure")
+    assert said.text == "f := func(){…} captures n by reference: closure 16 B + n moved to heap 8 B"
+    allocs = [e for e in events if e.kind == "alloc"]
+    assert [(e.data["var"], e.data["size"], e.data["noscan"]) for e in allocs] == [("n", 8, True), ("f", 16, False)]
+    assert json_state(r)["vars"]["f"] == {"kind": "func", "type": "func()", "bytes": 16}
+    view = {v.name: v for v in build_view(r).vars}
+    assert view["f"].object == "f (func closure)"
+
+
+def test_a_closure_keeps_what_it_captured_alive_and_why_alive_goes_through_it() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    run(r, ops.New("p", T), ops.Closure("f", (ops.Capture("p"),), "heap"), ops.Drop("p"))
+    assert live(r) == (1024 + 16, 2)  # the 1024-byte T and the 16-byte closure
+    path = why_alive(r, "p")
+    assert path.alive and path.root == "stack of main (variable f)"
+    assert path.path == ("f (func closure)", "p")
+    run(r, ops.Drop("f"))
+    assert live(r) == (0, 0)
+
+
+def test_a_closure_that_does_not_escape_keeps_its_captures_alive_from_the_frame() -> None:
+    r = Runtime(ops.RuntimeSettings(gomaxprocs=1))
+    events = run(r, ops.MakeSlice("buf", parse_type("byte"), 4096, 4096),
+                 ops.Closure("f", (ops.Capture("buf"), ops.Capture("n", INT, modified=True))), ops.Drop("buf"))
+    said = next(e for e in events if e.kind == "closure").text
+    assert "does not escape: its 40 B closure" in said  # code pointer 8 + slice header 24 + &n 8
+    assert live(r) == (4096, 1)  # only buf's array: no closure, n stays in the frame
+    assert why_alive(r, "buf[]").root == "stack of main (variable f)"
+    assert json_state(r)["vars"]["f"] == {"kind": "func", "type": "func()", "bytes": 0}
+    array = next(a for a in build_view(r).arrays if a.name == "buf[]")
+    assert array.slices == ("f",) and not array.garbage  # the views say who holds it, not "garbage"
