@@ -65,6 +65,10 @@ class ActionFailed(Message):
     error: str
 
 
+WARM_UP_WAIT = 5.0
+"""Seconds the warm-up waits for the first frame to be drawn before it goes ahead anyway."""
+
+
 class Playback:
     """Runs actions for a screen off the UI thread and keeps the playback clock.
 
@@ -88,6 +92,10 @@ class Playback:
         self._busy = False
         self._deferred = 0
         self._warmed = False
+        self.drawn = threading.Event()
+        """Set by the screen once a frame of this playback is on the terminal: the warm-up
+        after the first frame waits for it (importing scipy would hold the GIL the UI
+        thread needs to draw that frame)."""
         self._timer: Timer | None = None
         self._closing = False
         player.on_progress = self._progress
@@ -142,6 +150,7 @@ class Playback:
         """The screen is going away: stop whatever runs, within one slice, so the worker
         thread ends and the process can exit at once."""
         self._closing = True
+        self.drawn.set()  # a warm-up still waiting for the first frame gives up
         self.player.closing = True
         self.pause()
         self.interrupt()
@@ -188,7 +197,10 @@ class Playback:
 
     def _warm_up(self) -> None:
         """After the first frame: import what the core loads lazily (scipy, for the first
-        GC) while the user reads the screen."""
+        GC) while the user reads the screen, once that frame is drawn."""
+        self.drawn.wait(WARM_UP_WAIT)
+        if self._closing:
+            return
         preload = getattr(self.player.timeline, "preload", None)
         if callable(preload):
             preload()

@@ -507,6 +507,7 @@ class MainScreen(Screen[None]):
             if frame.program.title:
                 self.app.title = frame.program.title  # a scenario loaded behind the first paint
             self.call_after_refresh(gc_hold.release)  # held by the command line since before textual
+            self.call_after_refresh(self.playback.drawn.set)  # the core's warm-up may start
         self.call_after_refresh(self._drop_picture)
         if self._first_frame is not None and frame.action == "refresh":
             self._first_frame.save(frame)  # kept for the next start (a new grid shape only)

@@ -424,6 +424,8 @@ class PacerChart(Widget):
         return self.frame.view.gc.memory_limit if self.frame is not None else None
 
     def _legend(self) -> list[list[LegendItem]]:
+        if self.frame is None:  # still loading: the line samples would import numpy on the UI thread
+            return []
         return legend_layout(legend_items(self.limit, self.overlays, self.size.width), self.size.width)
 
     def watch_overlays(self) -> None:
