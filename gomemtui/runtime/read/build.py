@@ -107,28 +107,29 @@ def gc_view(rt: Runtime) -> GCView:
 
 def _array_holders(rt: Runtime) -> dict[int, list[str]]:
     """Array id → the live variables whose slice or string header points into it, and the
-    func variables whose closure captured such a header."""
+    func and interface variables whose closure or box holds such a header."""
     holders: dict[int, list[str]] = {}
-    closures = []
+    holding = []
     for var in rt.state.vars.values():
         if var.kind == "slice" and var.header.array is not None:
             holders.setdefault(var.header.array, []).append(var.name)
         elif var.kind == "string" and var.str_header.array is not None:
             holders.setdefault(var.str_header.array, []).append(var.name)
-        elif var.kind == "func":  # -- values (issue 13) --
-            closures.append(var)
-    if closures:
+        elif var.kind in ("func", "iface"):  # -- values (issue 13) --
+            holding.append(var)
+    if holding:
         array_of = {arr.oid: arr.id for arr in rt.state.arrays.values() if not arr.on_stack}
-        for var in closures:
-            for target in _closure_targets(rt, var):
+        for var in holding:
+            for target in _held_targets(rt, var):
                 if target in array_of and var.name not in holders.get(array_of[target], ()):
                     holders.setdefault(array_of[target], []).append(var.name)
     return holders
 
 
-def _closure_targets(rt: Runtime, var: Var) -> list[int]:
-    """What a func variable's closure points to: its heap object's pointers, or the
-    captured pointers it holds in the frame."""
+def _held_targets(rt: Runtime, var: Var) -> list[int]:
+    """What a func variable's closure or an interface's box points to: its own heap
+    object's pointers (a closure, a `convTslice` copy of a slice header), or the pointers
+    it holds in the frame."""
     out = list(var.stack_fields.values()) if var.stack_fields else []
     if var.owns_object and var.oid != NIL:
         out.extend(int(t) for t in rt.slots.targets(var.oid) if t != NIL)

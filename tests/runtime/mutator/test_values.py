@@ -154,6 +154,8 @@ def test_a_boxed_value_is_a_named_heap_object_in_the_views_and_in_run_json() -> 
     run(r, ops.Drop("s"))
     path = why_alive(r, "s[]")
     assert path.root == "stack of main (variable boxed)" and path.path == ("boxed (any: []int)", "s[]")
+    array = next(a for a in build_view(r).arrays if a.name == "s[]")
+    assert array.slices == ("boxed",) and not array.garbage  # held through the box, not "garbage"
     view = {v.name: v for v in build_view(r).vars}
     assert view["n"].object == "n (any: int)" and view["n"].type == "any (int)"
 
