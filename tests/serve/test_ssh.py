@@ -85,7 +85,8 @@ async def test_colors_fall_back_and_a_non_utf8_locale_gets_ascii(serve, ssh, key
     conn = await ssh(server.ssh_port, keys.viewer)
     v256, v16, latin1 = await asyncio.gather(
         open_viewer(conn, term="xterm-256color"), open_viewer(conn, term="xterm"),
-        open_viewer(conn, term="xterm-256color", env={"LANG": "de_DE.ISO-8859-1"}))
+        # wide enough for the layout with a border round every panel
+        open_viewer(conn, term="xterm-256color", env={"LANG": "de_DE.ISO-8859-1"}, size=(120, 40)))
     await asyncio.gather(*(v.wait_for(r"step 0/10") for v in (v256, v16, latin1)))
     assert COLOR256.search(v256.out) and not TRUECOLOR.search(v256.out)
     assert not COLOR256.search(v16.out) and not TRUECOLOR.search(v16.out)
