@@ -132,6 +132,29 @@ class GoMemApp(RemoteSync, App[None]):
         self.sub_title = message.path.name
         self.push_screen(MainScreen(self.player))
 
+    def on_picker_screen_compare_chosen(self, message: PickerScreen.CompareChosen) -> None:
+        """Load both sides of the comparison chosen in the picker and open the split view
+        (`gomemtui compare A B`, or `compare A --right SETTINGS`)."""
+        from gomemtui.scenario import ScenarioError
+        from gomemtui.scenario.settings import Overrides
+        from gomemtui.ui.compare.lockstep import SidePlayer
+        from gomemtui.ui.compare.screen import CompareScreen
+        from gomemtui.ui.compare.sides import load_side, resolve_sides
+
+        same = message.right == message.left
+        sides = resolve_sides(str(message.left), None if same else str(message.right), None,
+                              message.right_settings, Overrides())
+        try:
+            programs = [load_side(side) for side in sides]
+        except ScenarioError as error:
+            self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
+            return
+        players = (guarded(SidePlayer(timeline_factory(programs[0]))),
+                   guarded(SidePlayer(timeline_factory(programs[1]))))
+        self.title = f"gomemtui compare: {sides[0].label} | {sides[1].label}"
+        self.sub_title = ""
+        self.push_screen(CompareScreen(players, sides))
+
 
 def guarded(player: Player) -> Player:
     """Arm the player's real-cost ceilings (`gomemtui.ceiling`): memory from

@@ -53,12 +53,12 @@ COMPARE_KEYS: list[Binding] = [
     Binding("s", "switch_side", "Side"),
     Binding("escape", "interrupt", "Stop", show=False),
     Binding("question_mark", "help", "Help", key_display="?"),
-    Binding("q", "app.quit", "Quit"),
+    Binding("q", "leave", "Quit"),
 ]
 """The compare screen's keys, in the order the footer and the help screen list them."""
 
 FOOTER_PRIORITY: tuple[str, ...] = (
-    "help", "app.quit", "lockstep_step", "lockstep_back", "lockstep_next_phase", "switch_side",
+    "help", "leave", "lockstep_step", "lockstep_back", "lockstep_next_phase", "switch_side",
     "next_panel(1)", "toggle_play",
 )
 """Actions in the order they keep their place in a short footer (80 columns show them all)."""
@@ -207,6 +207,14 @@ class CompareScreen(Screen[None]):
         self.lockstep.close()
 
     # -- actions -----------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        """`q`: back to the picker when the comparison was opened there, else quit."""
+        from gomemtui.ui.screens.picker import back_to_picker
+
+        self._pause()
+        if not back_to_picker(self.app):
+            self.app.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what makes no sense at these positions (None greys a key)."""

@@ -778,12 +778,10 @@ class MainScreen(Screen[None]):
     def action_leave(self) -> None:
         """`q`: back to the scenario picker when the scenario was chosen there (`gomemtui`
         without a scenario), else quit. ctrl+q always quits (Textual's own binding)."""
-        from gomemtui.ui.screens.picker import PickerScreen
+        from gomemtui.ui.screens.picker import back_to_picker
 
-        if any(isinstance(screen, PickerScreen) for screen in self.app.screen_stack):
-            self.playback.pause()
-            self.app.pop_screen()
-        else:
+        self.playback.pause()
+        if not back_to_picker(self.app):
             self.app.exit()
 
     # -- what-if overlays (issue 14) -----------------------------------------------

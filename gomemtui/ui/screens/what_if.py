@@ -50,14 +50,19 @@ class WhatIfScreen(ModalScreen[WhatIfChoice | None]):
     WhatIfScreen #what-if-error { color: $error; height: auto; }
     """
 
-    def __init__(self, shown: tuple[str, ...] = ()) -> None:
+    def __init__(self, shown: tuple[str, ...] = (), *, title: str = "What if…? · Enter to run · Esc to close",
+                 verb: str = "Run with") -> None:
         super().__init__()
         self.shown = shown
         """The what-ifs shown now (they can be removed here)."""
+        self.title_text = title
+        """The dialog's border title (the picker asks for a compared side's settings with it)."""
+        self.verb = verb
+        """What a preset does, before its setting ("Run with GOGC=50")."""
 
     def compose(self) -> ComposeResult:
         box = Vertical()
-        box.border_title = "What if…? · Enter to run · Esc to close"
+        box.border_title = self.title_text
         with box:
             full = len(self.shown) >= MAX_WHAT_IFS
             yield Input(placeholder="e.g. GOGC=50 or GOMEMLIMIT=64MiB,GOGC=off",
@@ -66,7 +71,7 @@ class WhatIfScreen(ModalScreen[WhatIfChoice | None]):
                          id="what-if-error")
             options: list[Option] = []
             if not full:
-                options += [Option(Text(f"Run with {p}"), id=p) for p in PRESETS if p not in self.shown]
+                options += [Option(Text(f"{self.verb} {p}"), id=p) for p in PRESETS if p not in self.shown]
             options += [Option(Text(f"Remove {label}"), id=REMOVE + label) for label in self.shown]
             if len(self.shown) > 1:
                 options.append(Option(Text("Remove all what-ifs"), id=REMOVE))
