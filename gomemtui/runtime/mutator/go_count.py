@@ -23,8 +23,6 @@ from gomemtui.runtime import program as ops
 from gomemtui.runtime.mutator import goroutines
 from gomemtui.runtime.mutator.mutator import Mutator
 from gomemtui.runtime.values.runtime_objects import G_BYTES
-from gomemtui.runtime.values.state import BASE_STACK_USED
-from gomemtui.runtime.values.variables import Goroutine
 from gomemtui.units import format_bytes
 
 INSTANCE_MARK = "#"
@@ -74,11 +72,7 @@ def go_count(m: Mutator, op: ops.Go) -> None:
 def _start(m: Mutator, op: ops.Go, name: str, i: int) -> None:
     """`newproc`: goroutine i gets its g and its starting stack (`malg`, `stackalloc`)."""
     m.owner(op.g)
-    g = Goroutine(name, state="runnable", used=BASE_STACK_USED, started=True)
-    m.state.add_goroutine(g)
-    size = m.stacks.spawn(name)
-    m.stacks.set_used(name, g.used)
-    g_text = goroutines.new_g(m, name)
+    size, g_text = goroutines.start(m, name)
     m.emit("goroutine", f"go {op.goroutine}() (i = {i}): {name} starts with a {size} B stack; {g_text}",
            goroutine=name, state="runnable", stack=size)
     m.advance(clock.GOROUTINE_START_NS)

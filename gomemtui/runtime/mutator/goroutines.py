@@ -16,14 +16,20 @@ from gomemtui.units import format_exact
 def go(m: Mutator, op: ops.Go) -> None:
     """`go name()`: a new goroutine with the starting stack size (`newproc` → `malg`)."""
     m.owner(op.g)
-    g = Goroutine(op.goroutine, state="runnable", used=BASE_STACK_USED, started=True)
-    m.state.add_goroutine(g)
-    size = m.stacks.spawn(op.goroutine)
-    m.stacks.set_used(op.goroutine, g.used)
-    g_text = new_g(m, op.goroutine)
+    size, g_text = start(m, op.goroutine)
     m.emit("goroutine", f"go {op.goroutine}(): new goroutine with a {size} B stack; {g_text}",
            goroutine=op.goroutine, state="runnable", stack=size)
     m.advance(clock.GOROUTINE_START_NS)
+
+
+def start(m: Mutator, name: str) -> tuple[int, str]:
+    """`newproc`: the goroutine `name`, runnable, with its starting stack (`malg`,
+    `stackalloc`) and its g (`new_g`); returns the stack's size and what the g cost."""
+    g = Goroutine(name, state="runnable", used=BASE_STACK_USED, started=True)
+    m.state.add_goroutine(g)
+    size = m.stacks.spawn(name)
+    m.stacks.set_used(name, g.used)
+    return size, new_g(m, name)
 
 
 def new_g(m: Mutator, name: str) -> str:
