@@ -137,23 +137,20 @@ class GoMemApp(RemoteSync, App[None]):
         (`gomemtui compare A B`, or `compare A --right SETTINGS`)."""
         from gomemtui.scenario import ScenarioError
         from gomemtui.scenario.settings import Overrides
-        from gomemtui.ui.compare.lockstep import SidePlayer
         from gomemtui.ui.compare.screen import CompareScreen
-        from gomemtui.ui.compare.sides import load_side, resolve_sides
+        from gomemtui.ui.compare.sides import compare_title, load_side, resolve_sides
 
         same = message.right == message.left
         sides = resolve_sides(str(message.left), None if same else str(message.right), None,
                               message.right_settings, Overrides())
         try:
-            programs = [load_side(side) for side in sides]
+            left, right = (load_side(side) for side in sides)
         except ScenarioError as error:
             self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
             return
-        players = (guarded(SidePlayer(timeline_factory(programs[0]))),
-                   guarded(SidePlayer(timeline_factory(programs[1]))))
-        self.title = f"gomemtui compare: {sides[0].label} | {sides[1].label}"
+        self.title = compare_title(sides)
         self.sub_title = ""
-        self.push_screen(CompareScreen(players, sides))
+        self.push_screen(CompareScreen(side_players(left, right), sides))
 
 
 def guarded(player: Player) -> Player:
@@ -169,6 +166,14 @@ def guarded(player: Player) -> Player:
     player.ceiling = ceiling.check
     player.ceiling_start = ceiling.start
     return player
+
+
+def side_players(left: Program, right: Program) -> tuple[Player, Player]:
+    """A player over a fresh timeline of each side's program of a comparison, its real-cost
+    ceilings armed (the compare app's, and the comparison the picker opens)."""
+    from gomemtui.ui.compare.lockstep import SidePlayer
+
+    return guarded(SidePlayer(timeline_factory(left))), guarded(SidePlayer(timeline_factory(right)))
 
 
 def timeline_factory(program: Program) -> Callable[[], TimelineSource]:

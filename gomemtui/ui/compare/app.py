@@ -7,9 +7,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from gomemtui.runtime.program import Program
-from gomemtui.ui.compare.lockstep import SidePlayer
 from gomemtui.ui.compare.screen import CompareScreen
-from gomemtui.ui.compare.sides import CompareSide
+from gomemtui.ui.compare.sides import CompareSide, compare_title
 
 __all__ = ["CompareApp", "run_compare_app"]
 
@@ -30,14 +29,13 @@ class CompareApp(App[None]):
     def __init__(self, left: Program, right: Program, sides: tuple[CompareSide, CompareSide],
                  *, panel: str = "heap") -> None:
         super().__init__()
-        from gomemtui.ui.app import guarded, timeline_factory
+        from gomemtui.ui.app import side_players
 
-        self.players = (guarded(SidePlayer(timeline_factory(left))),
-                        guarded(SidePlayer(timeline_factory(right))))
+        self.players = side_players(left, right)
         """Each side's player (each the only owner of its timeline)."""
         self.sides = sides
         self.panel = panel
-        self.title = f"gomemtui compare: {sides[0].label} | {sides[1].label}"
+        self.title = compare_title(sides)
 
     def get_default_screen(self) -> Screen:
         return CompareScreen(self.players, self.sides, panel=self.panel)

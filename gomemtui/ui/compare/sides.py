@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # loaded when a side is loaded
     from gomemtui.runtime.program import Program
     from gomemtui.scenario.model import Scenario
 
-__all__ = ["CompareSide", "CompareUsageError", "resolve_sides", "load_side"]
+__all__ = ["CompareSide", "CompareUsageError", "compare_title", "resolve_sides", "load_side"]
 
 SideName = Literal["left", "right"]
 
@@ -59,6 +59,11 @@ class CompareSide:
     def label(self) -> str:
         """What a title calls this side: "gogc-100 · GOGC=50"."""
         return f"{self.scenario_name} · {self.settings_label}"
+
+
+def compare_title(sides: tuple[CompareSide, CompareSide]) -> str:
+    """The app's title over a comparison: both sides' labels."""
+    return f"gomemtui compare: {sides[0].label} | {sides[1].label}"
 
 
 def resolve_sides(first: str, second: str | None, left: Overrides | None, right: Overrides | None,
