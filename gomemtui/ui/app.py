@@ -20,6 +20,7 @@ from gomemtui.units import printable
 if TYPE_CHECKING:  # annotations only: the core's views load with the core; the picker when shown
     from gomemtui.runtime.program import Program
     from gomemtui.runtime.read.gctrace_log import RealCyclePoint
+    from gomemtui.scenario.errors import ScenarioError
     from gomemtui.ui.first_frame import FirstFrameCache
     from gomemtui.ui.preview import ScenarioPreview
     from gomemtui.ui.screens.picker import PickerScreen
@@ -125,12 +126,16 @@ class GoMemApp(RemoteSync, App[None]):
         try:
             program = load_program(message.path)
         except ScenarioError as error:
-            self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
+            self._tell_problems(error)
             return
         self.player = guarded(Player(Timeline(program)))
         self.title = program.title or "gomemtui"
         self.sub_title = message.path.name
         self.push_screen(MainScreen(self.player))
+
+    def _tell_problems(self, error: ScenarioError) -> None:
+        """A scenario picked in the picker cannot be loaded: its problems, in a notice."""
+        self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
 
     def on_picker_screen_compare_chosen(self, message: PickerScreen.CompareChosen) -> None:
         """Load both sides of the comparison chosen in the picker and open the split view
@@ -146,7 +151,7 @@ class GoMemApp(RemoteSync, App[None]):
         try:
             left, right = (load_side(side) for side in sides)
         except ScenarioError as error:
-            self.notify("\n".join(str(p) for p in error.problems)[:500], title="Scenario error", severity="error")
+            self._tell_problems(error)
             return
         self.title = compare_title(sides)
         self.sub_title = ""
